@@ -1,0 +1,46 @@
+# The two commands a user needs (see README.md):
+#   make brief   set up (system libraries, .venv, pinned packages) and build every brief
+#   make test    set up and run the tests
+
+VENV  := .venv
+PY    := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: brief test system clean
+
+brief: $(STAMP)
+	$(VENV)/bin/briefings build
+
+test: $(STAMP)
+	$(PY) -m pytest
+
+$(STAMP): pyproject.toml requirements.txt | system
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $@
+
+# WeasyPrint needs Pango >= 1.44 from the system; libharfbuzz-subset0 only makes PDFs
+# faster (about twice), so without it we warn and go on.
+system:
+	@if ! ldconfig -p | grep -q 'libpango-1.0.so.0' || \
+	    { command -v dpkg >/dev/null && ! dpkg --compare-versions \
+	      "$$(dpkg-query -W -f='$${Version}' libpango-1.0-0 2>/dev/null || echo 0)" ge 1.44; }; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0; \
+	  else \
+	    echo "error: WeasyPrint needs Pango 1.44 or newer. Install it with:"; \
+	    echo "  sudo apt-get install -y libpango-1.0-0 libpangoft2-1.0-0"; exit 1; \
+	  fi; \
+	fi
+	@if ! ldconfig -p | grep -q 'libharfbuzz-subset.so.0'; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && apt-get install -y -qq libharfbuzz-subset0; \
+	  else \
+	    echo "warning: PDFs build about twice as slowly without libharfbuzz-subset0:"; \
+	    echo "  sudo apt-get install -y libharfbuzz-subset0"; \
+	  fi; \
+	fi
+
+clean:
+	rm -rf build

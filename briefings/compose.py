@@ -1,0 +1,241 @@
+"""Compose one document: each section template → Markdown → one HTML tree.
+
+Templates run sandboxed, with StrictUndefined and autoescaping. They reach facts only
+through ``fact("id")``, which records every use: that record gives the cited sources,
+the "current as of" date and the set of fact ids a document rests on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+import traceback
+from pathlib import Path
+
+import jinja2
+import markdown
+from jinja2.sandbox import SandboxedEnvironment
+from lxml import html
+from markupsafe import Markup, escape
+
+from briefings import i18n
+from briefings.audiences import Audience
+from briefings.document import Document, Meta
+from briefings.errors import BriefingError
+from briefings.facts import Bilingual, Fact, FactBase
+from briefings.project import Project
+
+MARKDOWN_EXTENSIONS = ["tables", "footnotes", "attr_list", "sane_lists", "admonition"]
+
+# Characters that would turn a fact's words into Markdown syntax (emphasis, links,
+# attribute lists, table cells). HTML-special characters are left to autoescaping.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]{}|])")
+
+
+def markdown_text(value: str) -> Markup:
+    """Plain text made safe to place inside Markdown: one line, no syntax, no HTML."""
+    one_line = " ".join(str(value).split())
+    return Markup(_MARKDOWN_SPECIAL.sub(r"\\\1", str(escape(one_line))))
+
+
+class TemplateValueError(Exception):
+    """A template asked a fact for something it does not have."""
+
+
+class Citation:
+    """``[1, 3]`` linking to the sources section. Numbers are given when the citation is
+    printed, so sources are numbered in reading order."""
+
+    def __init__(self, access: FactAccess, source_ids: list[str]):
+        self._access, self._ids = access, source_ids
+
+    def __html__(self) -> str:
+        links = [f"[{self._access.number(sid)}](#src-{sid})" for sid in self._ids]
+        return "\\[" + ", ".join(links) + "\\]"
+
+
+class FactView:
+    """What a template sees of a fact, in the document's language."""
+
+    def __init__(self, fact: Fact, lang: str, cite: Citation):
+        self._fact, self._lang = fact, lang
+        self.id = fact.id
+        self.text = markdown_text(fact.text[lang])
+        self.note = markdown_text(fact.note[lang]) if fact.note else None
+        self.status = fact.status
+        self.as_of = fact.as_of
+        self.cite = cite
+        self.values = {k: self._localize(v) for k, v in fact.values.items()}
+
+    def _localize(self, value):
+        if isinstance(value, Bilingual):
+            return value[self._lang]
+        if isinstance(value, list):
+            return [self._localize(v) for v in value]
+        return value
+
+    def __getattr__(self, name: str):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        try:
+            return self.values[name]
+        except KeyError:
+            known = ", ".join(self.values) or "none"
+            raise TemplateValueError(
+                f"fact '{self.id}' has no value '{name}' (its values: {known})") from None
+
+    def __html__(self) -> str:
+        """``{{ fact("x") }}`` alone: the sentence with its citation."""
+        return f"{self.text} {self.cite.__html__()}"
+
+
+class FactAccess:
+    """The one door from templates to facts; it records the facts used and the sources cited."""
+
+    def __init__(self, base: FactBase, lang: str):
+        self._base, self._lang = base, lang
+        self.used: dict[str, Fact] = {}
+        self.cited: dict[str, int] = {}
+
+    def __call__(self, fact_id: str) -> FactView:
+        try:
+            fact = self._base.get(fact_id)
+        except KeyError:
+            close = difflib.get_close_matches(fact_id, self._base.facts, n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            raise TemplateValueError(f"unknown fact '{fact_id}'{hint}") from None
+        self.used[fact_id] = fact
+        return FactView(fact, self._lang, Citation(self, [ref.id for ref in fact.sources]))
+
+    def number(self, source_id: str) -> int:
+        return self.cited.setdefault(source_id, len(self.cited) + 1)
+
+    def sources(self) -> list[dict]:
+        """The sources cited so far, numbered; the sources section comes last."""
+        by_id = self._base.sources
+        return [dict(by_id[sid].model_dump(), number=n, anchor=f"src-{sid}")
+                for sid, n in sorted(self.cited.items(), key=lambda item: item[1])]
+
+
+def _finalize(value):
+    """Every ``{{ … }}``: dates must go through the ``date`` filter; text is made
+    Markdown-safe unless a helper already made it so."""
+    if isinstance(value, dt.date):
+        raise TemplateValueError(f"format the date {value.isoformat()} with the date filter, "
+                                 "e.g. {{ value | date }}")
+    if value is None or isinstance(value, Markup):
+        return value
+    if hasattr(value, "__html__"):
+        return Markup(value.__html__())
+    return markdown_text(value)
+
+
+def make_environment(project: Project, audience: Audience, lang: str) -> SandboxedEnvironment:
+    """Audience folder first, then the base templates; ``base/…`` names a base template
+    explicitly, so an override can extend what it replaces."""
+    base = jinja2.FileSystemLoader(project.base)
+    env = SandboxedEnvironment(
+        loader=jinja2.ChoiceLoader([
+            jinja2.PrefixLoader({"base": base}),
+            jinja2.FileSystemLoader(audience.folder),
+            base,
+        ]),
+        undefined=jinja2.StrictUndefined,
+        autoescape=True,
+        finalize=_finalize,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(
+        date=lambda d, form="long": i18n.date(d, lang, form),
+        number=lambda n: i18n.number(n, lang),
+        date_range=lambda start, end: i18n.date_range(start, end, lang),
+        join=lambda items, style="standard": i18n.join(items, lang, style),
+    )
+    return env
+
+
+def _template_place(exc: BaseException, root: Path) -> tuple[str | None, int | None]:
+    """The innermost template frame of a rendering error (Jinja rewrites tracebacks so
+    that template frames carry the template's own file and line)."""
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if frame.filename.endswith(".j2"):
+            path = Path(frame.filename)
+            return (str(path.relative_to(root)) if path.is_relative_to(root) else str(path),
+                    frame.lineno)
+    return None, None
+
+
+def render_section(env: SandboxedEnvironment, name: str, lang: str, context: dict,
+                   root: Path) -> str:
+    template_name = f"sections/{lang}/{name}.md.j2"
+    try:
+        return env.get_template(template_name).render(context)
+    except jinja2.TemplateSyntaxError as exc:
+        raise BriefingError(f"template syntax error: {exc.message}",
+                            _relative(exc.filename, root), exc.lineno) from None
+    except jinja2.TemplateNotFound as exc:
+        raise BriefingError(f"template not found: {exc.name}", template_name) from None
+    except (jinja2.UndefinedError, TemplateValueError, jinja2.exceptions.SecurityError) as exc:
+        file, line = _template_place(exc, root)
+        message = str(exc)
+        if isinstance(exc, jinja2.UndefinedError):
+            message = f"undefined: {message}"
+        raise BriefingError(message, file or template_name, line) from None
+
+
+def _relative(filename: str | None, root: Path) -> str | None:
+    if filename and Path(filename).is_relative_to(root):
+        return str(Path(filename).relative_to(root))
+    return filename
+
+
+def markdown_to_section(text: str, name: str) -> html.HtmlElement:
+    converter = markdown.Markdown(extensions=MARKDOWN_EXTENSIONS,
+                                  extension_configs={"footnotes": {"UNIQUE_IDS": True}})
+    # Section templates write Markdown only: raw HTML in them is shown as text.
+    converter.preprocessors.deregister("html_block")
+    converter.inlinePatterns.deregister("html")
+    section = html.fragment_fromstring(converter.convert(text), create_parent="section")
+    section.set("data-section", name)
+    section.set("id", name)
+    return section
+
+
+def compose(project: Project, facts: FactBase, audience: Audience, lang: str,
+            today: dt.date) -> Document:
+    strings = i18n.load_strings(project.base / "i18n", lang)
+    env = make_environment(project, audience, lang)
+    access = FactAccess(facts, lang)
+    context = {
+        "fact": access,
+        "sources": access.sources,
+        "lang": lang,
+        "today": today,
+        "t": strings,
+    }
+    article = html.Element("article")
+    article.set("class", "brief")
+    for name in audience.profile.sections:
+        text = render_section(env, name, lang, context, project.root)
+        article.append(markdown_to_section(text, name))
+
+    as_of = max((f.as_of for f in access.used.values()), default=today)
+    settings = project.settings
+    meta = Meta(
+        brief=settings.id,
+        audience=audience.slug,
+        audience_name=audience.profile.name[lang],
+        lang=lang,
+        title=strings["title"],
+        subtitle=strings["subtitle"],
+        classification=audience.profile.classification[lang],
+        version=settings.version,
+        created=today,
+        created_text=i18n.date(today, lang),
+        as_of_text=i18n.date(as_of, lang),
+        labels=strings,
+    )
+    return Document(meta, article, tuple(access.used))

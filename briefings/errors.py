@@ -1,0 +1,35 @@
+"""One error type for everything a user can get wrong: it names the file, the place and the problem."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class BriefingError(Exception):
+    """A problem in the user's input, reported as one line: ``file:line: key: message``."""
+
+    def __init__(self, message: str, file: str | Path | None = None,
+                 line: int | None = None, key: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.file = str(file) if file is not None else None
+        self.line = line
+        self.key = key
+
+    def __str__(self) -> str:
+        place = ""
+        if self.file:
+            place = self.file + (f":{self.line}" if self.line else "") + ": "
+        key = f"{self.key}: " if self.key else ""
+        return f"{place}{key}{self.message}"
+
+
+class BriefingErrors(BriefingError):
+    """Several problems found in one pass, so the user can fix them all at once."""
+
+    def __init__(self, errors: list[BriefingError]):
+        self.errors = errors
+        super().__init__("\n".join(str(e) for e in errors))
+
+    def __str__(self) -> str:
+        return "\n".join(str(e) for e in self.errors)

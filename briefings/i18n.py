@@ -1,0 +1,56 @@
+"""Per-language strings and the Babel-backed filters templates use to format values."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from babel.dates import format_date, format_interval
+from babel.lists import format_list
+from babel.numbers import format_decimal
+
+from briefings.errors import BriefingError
+from briefings.yamlfile import read_yaml
+
+# Babel locales per brief language: Peruvian Spanish, American English.
+LOCALES = {"es": "es_PE", "en": "en_US"}
+
+
+def load_strings(folder: Path, lang: str) -> dict[str, str]:
+    """``templates/base/i18n/<lang>.yaml``: the page furniture (labels, header, cover)."""
+    path = folder / f"{lang}.yaml"
+    if not path.is_file():
+        known = ", ".join(sorted(p.stem for p in folder.glob("*.yaml")))
+        raise BriefingError(f"no strings for language '{lang}' (known: {known})", path)
+    doc = read_yaml(path)
+    if not isinstance(doc.data, dict) or not all(isinstance(v, str) for v in doc.data.values()):
+        raise BriefingError("expected 'key: text' lines only", path)
+    return doc.data
+
+
+def date(value: dt.date, lang: str, form: str = "long") -> str:
+    """``long`` (or ``day``): "14 de diciembre de 2025" / "December 14, 2025"; ``month``:
+    "diciembre de 2025"; ``year``: "2025"; ``short``: "14/12/25". The precisions are those
+    of a source's ``date_precision``."""
+    if form == "year":
+        return str(value.year)
+    if form == "day":
+        form = "long"
+    if form == "month":
+        return format_date(value, "MMMM 'de' y" if lang == "es" else "MMMM y",
+                           locale=LOCALES[lang])
+    return format_date(value, form, locale=LOCALES[lang])
+
+
+def date_range(start: dt.date, end: dt.date, lang: str) -> str:
+    """"1 de enero–31 de diciembre de 2026" / "January 1 – December 31, 2026"."""
+    return format_interval(start, end, "yMMMMd", locale=LOCALES[lang])
+
+
+def number(value: int | float, lang: str) -> str:
+    return format_decimal(value, locale=LOCALES[lang])
+
+
+def join(items: list, lang: str, style: str = "standard") -> str:
+    """"Lima, Callao y Cusco" / "Lima, Callao, and Cusco"; ``style="or"`` for alternatives."""
+    return format_list([str(i) for i in items], style=style, locale=LOCALES[lang])

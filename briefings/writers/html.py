@@ -1,0 +1,52 @@
+"""HTML writer: the document inside the page layout, with the stylesheet inlined.
+
+The PDF writer renders this same page; the HTML file is the on-screen form."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+from lxml import html
+from markupsafe import Markup
+
+from briefings.document import Document
+from briefings.errors import BriefingError
+
+
+def page_counter_css(label: str) -> str:
+    """"Página {page} de {pages}" → a CSS ``content`` value with page counters."""
+    parts = []
+    for chunk in label.replace("{pages}", "\0pages\0").replace("{page}", "\0page\0").split("\0"):
+        if chunk in ("page", "pages"):
+            parts.append(f"counter({chunk})")
+        elif chunk:
+            parts.append(json.dumps(chunk, ensure_ascii=False))
+    return " ".join(parts)
+
+
+def contents(body: html.HtmlElement) -> list[tuple[str, str]]:
+    """(section id, first heading) for the table of contents."""
+    return [(section.get("id"), section.findtext("h1") or "")
+            for section in body.iterchildren("section")]
+
+
+def render(document: Document, base: Path, body: html.HtmlElement | None = None) -> str:
+    """The whole page; ``body`` lets the PDF writer pass a print-adapted copy of the tree."""
+    env = SandboxedEnvironment(loader=jinja2.FileSystemLoader(base), autoescape=True,
+                               undefined=jinja2.StrictUndefined)
+    tree = document.body if body is None else body
+    try:
+        return env.get_template("layout.html.j2").render(
+            meta=document.meta,
+            labels=document.meta.labels,
+            page_counter=Markup(page_counter_css(document.meta.labels["page_of"])),
+            contents=contents(tree),
+            body=Markup(html.tostring(tree, encoding="unicode")),
+            stylesheet=Markup((base / "brief.css").read_text(encoding="utf-8")),
+        )
+    except jinja2.TemplateError as exc:
+        raise BriefingError(f"page layout: {exc}", base / "layout.html.j2",
+                            getattr(exc, "lineno", None)) from None

@@ -1,0 +1,88 @@
+"""PDF writer: the HTML writer's page, adapted for print, rendered by WeasyPrint."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import logging
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from lxml import html
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher
+
+from briefings.document import Document
+from briefings.errors import BriefingError
+from briefings.writers import html as html_writer
+
+
+class LocalFetcher(URLFetcher):
+    """Serves ``data:`` URLs and files under the allowed folders; refuses everything else,
+    so a template or fact can never make the build read the network or the disk at large."""
+
+    def __init__(self, *roots: Path):
+        super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False)
+        self.roots = [root.resolve() for root in roots]
+
+    def fetch(self, url, headers=None):
+        if url.startswith("file:"):
+            path = Path(unquote(urlparse(url).path)).resolve()
+            if not any(path.is_relative_to(root) for root in self.roots):
+                raise ValueError(f"refused to read {path}: outside the templates folder")
+        return super().fetch(url, headers)
+
+
+@contextmanager
+def _resource_failures():
+    """WeasyPrint only logs a font or stylesheet it cannot load; collect those so a missing
+    font fails the build instead of silently falling back to another one."""
+    failures: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record):
+            message = record.getMessage()
+            if message.startswith("Failed to load") or message.endswith("cannot be loaded"):
+                failures.append(message.splitlines()[0])
+
+    handler = Collect(logging.WARNING)
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(handler)
+    try:
+        yield failures
+    finally:
+        logger.removeHandler(handler)
+
+
+def print_tree(body: html.HtmlElement) -> html.HtmlElement:
+    """Move each footnote to where it is called, as CSS ``float: footnote`` needs."""
+    tree = copy.deepcopy(body)
+    for call in tree.xpath('//sup[a[@class="footnote-ref"]]'):
+        note_id = call[0].get("href").lstrip("#")
+        note = tree.xpath(f'//div[@class="footnote"]//li[@id="{note_id}"]')[0]
+        span = html.Element("span")
+        span.set("class", "footnote-note")
+        for paragraph in note.iterchildren("p"):
+            for backref in paragraph.xpath('a[@class="footnote-backref"]'):
+                backref.drop_tree()
+            span.text = (span.text or "") + (paragraph.text or "")
+            span.extend(paragraph)
+        span.tail = call.tail
+        call.getparent().replace(call, span)
+    for block in tree.xpath('//div[@class="footnote"]'):
+        block.drop_tree()
+    return tree
+
+
+def render(document: Document, base: Path) -> bytes:
+    page = html_writer.render(document, base, body=print_tree(document.body))
+    with _resource_failures() as failures:
+        data = HTML(string=page, base_url=str(base) + "/",
+                    url_fetcher=LocalFetcher(base)).write_pdf(
+            pdf_identifier=hashlib.md5(page.encode()).hexdigest().encode(),
+        )
+    if failures:
+        raise BriefingError(f"{failures[0]} (check its url() and that the file exists)",
+                            base / "brief.css" if "Font-face" in failures[0] else None)
+    return data

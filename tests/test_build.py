@@ -1,0 +1,107 @@
+"""End to end: build the real project and read the files back."""
+
+import hashlib
+import io
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from pypdf import PdfReader
+
+from briefings.build import build
+from briefings.errors import BriefingError
+from tests.conftest import ROOT
+
+
+def manifest(out):
+    return json.loads((out / "manifest.json").read_text())["outputs"]
+
+
+def pdf_text(path) -> str:
+    return " ".join(" ".join(p.extract_text() for p in PdfReader(path).pages).split())
+
+
+def test_manifest_lists_every_output_with_its_hash(built):
+    entries = manifest(built)
+    combos = {(e["audience"], e["lang"], e["format"]) for e in entries}
+    assert {("cancilleria", lang, fmt) for lang in ("es", "en")
+            for fmt in ("pdf", "html")} <= combos
+    for entry in entries:
+        data = (built / entry["path"]).read_bytes()
+        assert entry["path"] == (f"{entry['audience']}/peru-mnna-{entry['audience']}-"
+                                 f"{entry['lang']}.{entry['format']}")
+        assert entry["sha256"] == hashlib.sha256(data).hexdigest()
+        assert entry["bytes"] == len(data)
+        if entry["format"] == "pdf":
+            assert entry["pages"] == len(PdfReader(io.BytesIO(data)).pages)
+
+
+@pytest.mark.parametrize("lang, words", [
+    ("es", ["Resumen ejecutivo", "La autorización del Congreso", "Fuentes", "CIFRAS CLAVE",
+            "73 a favor, 25 en contra", "1 de enero – 31 de diciembre de 2026",
+            "Página 2 de", "USO OFICIAL — DISTRIBUCIÓN RESTRINGIDA",
+            "Información vigente al", "Lima, Callao"]),
+    ("en", ["Executive summary", "The Congress authorization", "Sources", "KEY FIGURES",
+            "73 in favour, 25 against", "Jan 1 – Dec 31, 2026",
+            "Page 2 of", "OFFICIAL USE — LIMITED DISTRIBUTION",
+            "Information current as of", "Lima, Callao"]),
+])
+def test_pdf_has_sections_values_and_furniture_in_its_language(built, lang, words):
+    path = built / f"cancilleria/peru-mnna-cancilleria-{lang}.pdf"
+    text = pdf_text(path)
+    for word in words:
+        assert word in text
+    reader = PdfReader(path)
+    assert reader.metadata.title == ("El Perú, aliado principal no miembro de la OTAN"
+                                     if lang == "es" else "Peru as a Major Non-NATO Ally")
+    assert reader.trailer["/Root"]["/Lang"] == lang
+
+
+def test_pdf_embeds_the_shipped_font(built):
+    reader = PdfReader(built / "cancilleria/peru-mnna-cancilleria-es.pdf")
+    fonts = {str(font["/BaseFont"]).split("+")[-1]
+             for page in reader.pages
+             for font in page["/Resources"]["/Font"].values()}
+    assert fonts and all(name.startswith("IBM-Plex-Serif") for name in fonts)
+    assert {"IBM-Plex-Serif", "IBM-Plex-Serif-Bold", "IBM-Plex-Serif-Italic"} <= fonts
+
+
+def test_a_missing_font_is_an_error(project, tmp_path):
+    (project.base / "fonts/IBMPlexSerif-Bold.ttf").unlink()
+    with pytest.raises(BriefingError, match="brief.css: Font-face 'IBM Plex Serif' cannot"):
+        build(project, formats=["pdf"], langs=["es"], out=tmp_path / "out")
+
+
+def test_failed_build_keeps_previous_outputs(project, tmp_path):
+    out = tmp_path / "out"
+    build(project, formats=["pdf", "html"], langs=["en"], out=out)
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    template = project.base / "sections/en/authorization.md.j2"
+    template.write_text(template.read_text() + "\n{{ fact('congress.nothing') }}\n")
+    with pytest.raises(BriefingError):
+        build(project, formats=["pdf", "html"], langs=["en"], out=out)
+    after = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert after == before
+
+
+def test_unknown_audience_language_or_format(project, tmp_path):
+    for kwargs, message in (({"audiences": ["prensa-x"]}, "unknown audience 'prensa-x'"),
+                            ({"langs": ["fr"]}, "unknown language 'fr'"),
+                            ({"formats": ["odt"]}, "unknown format 'odt'")):
+        with pytest.raises(BriefingError, match=message):
+            build(project, out=tmp_path, **kwargs)
+
+
+def test_cli_prints_one_line_and_fails(project):
+    template = project.base / "sections/es/summary.md.j2"
+    template.write_text(template.read_text().replace("vote.against", "vote.contra"))
+    result = subprocess.run(
+        [sys.executable, "-m", "briefings", "--project", str(project.root), "build",
+         "--lang", "es", "--format", "html"],
+        capture_output=True, text=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "error: templates/base/sections/es/summary.md.j2:17: fact 'congress.vote' has no "
+        "value 'contra' (its values: in_favour, against)"]

@@ -1,0 +1,119 @@
+import pytest
+from lxml import html
+
+from briefings.audiences import load_audience
+from briefings.compose import compose
+from briefings.errors import BriefingError
+from briefings.facts import load_facts
+from tests.conftest import TODAY
+
+
+def composed(project, lang="es"):
+    return compose(project, load_facts(project.facts),
+                   load_audience(project.templates, "cancilleria"), lang, TODAY)
+
+
+def text_of(document) -> str:
+    return " ".join(document.body.text_content().split())
+
+
+def edit(path, old, new):
+    content = path.read_text(encoding="utf-8")
+    assert old in content
+    path.write_text(content.replace(old, new, 1), encoding="utf-8")
+
+
+def test_sections_in_profile_order_with_fact_values(project):
+    for lang, heading in (("es", "Resumen ejecutivo"), ("en", "Executive summary")):
+        doc = composed(project, lang)
+        sections = doc.body.findall("section")
+        assert [s.get("data-section") for s in sections] == \
+            load_audience(project.templates, "cancilleria").profile.sections
+        assert sections[0].findtext("h1") == heading
+        assert "73" in text_of(doc) and "25" in text_of(doc)
+
+
+def test_unknown_fact_names_template_line_and_key(project):
+    template = project.base / "sections/es/summary.md.j2"
+    edit(template, 'fact("congress.period")', 'fact("congress.perod")')
+    with pytest.raises(BriefingError) as excinfo:
+        composed(project)
+    assert str(excinfo.value) == (
+        "templates/base/sections/es/summary.md.j2:2: "
+        "unknown fact 'congress.perod' (did you mean 'congress.period'?)")
+
+
+def test_unknown_value_names_the_key_and_the_known_ones(project):
+    template = project.base / "sections/en/summary.md.j2"
+    edit(template, "vote.in_favour", "vote.for")
+    with pytest.raises(BriefingError) as excinfo:
+        composed(project, "en")
+    message = str(excinfo.value)
+    assert message.startswith("templates/base/sections/en/summary.md.j2:")
+    assert "fact 'congress.vote' has no value 'for' (its values: in_favour, against)" in message
+
+
+def test_undefined_variable_is_an_error_not_a_blank(project):
+    template = project.base / "sections/es/authorization.md.j2"
+    edit(template, "# La autorización del Congreso", "# La autorización {{ periodo }}")
+    with pytest.raises(BriefingError) as excinfo:
+        composed(project)
+    assert str(excinfo.value) == ("templates/base/sections/es/authorization.md.j2:3: "
+                                  "undefined: 'periodo' is undefined")
+
+
+def test_template_syntax_error_names_file_and_line(project):
+    template = project.base / "sections/en/authorization.md.j2"
+    edit(template, "{% endfor %}", "{% endfo %}")
+    with pytest.raises(BriefingError) as excinfo:
+        composed(project, "en")
+    assert str(excinfo.value).startswith("templates/base/sections/en/authorization.md.j2:")
+    assert "syntax error" in str(excinfo.value)
+
+
+def test_raw_date_must_be_formatted(project):
+    template = project.base / "sections/es/authorization.md.j2"
+    edit(template, "## Firmantes", "{{ publication.date }}\n\n## Firmantes")
+    with pytest.raises(BriefingError, match="format the date 2025-12-14 with the date filter"):
+        composed(project)
+
+
+def test_sandbox_blocks_python_internals(project):
+    template = project.base / "sections/es/authorization.md.j2"
+    edit(template, "## Firmantes", "{{ fact.__init__.__globals__ }}\n\n## Firmantes")
+    with pytest.raises(BriefingError):
+        composed(project)
+
+
+def test_fact_text_is_text_not_markup(project):
+    facts = project.facts / "congress.yaml"
+    edit(facts, "en: Peru's Congress approved the entry of US military personnel by 73 votes to 25.",
+         "en: 'Peru''s <script>alert(1)</script> *Congress* [x](javascript:alert(1)) "
+         "& < > \" ¿ ¡ ñ á é í ó ú ü — 73 votes to 25.'")
+    doc = composed(project, "en")
+    assert not doc.body.xpath("//script | //em[.='Congress'] | //a[starts-with(@href,'javascript')]")
+    assert ("Peru's <script>alert(1)</script> *Congress* [x](javascript:alert(1)) "
+            "& < > \" ¿ ¡ ñ á é í ó ú ü — 73 votes to 25.") in text_of(doc)
+
+
+def test_sources_are_numbered_in_reading_order_and_only_cited_ones_listed(project):
+    doc = composed(project, "en")
+    links = [a.get("href") for a in doc.body.xpath("//a[starts-with(@href, '#src-')]")]
+    first_seen = list(dict.fromkeys(links))
+    entries = doc.body.xpath("//section[@data-section='sources']/p")
+    assert ["#" + p.get("id") for p in entries] == first_seen
+    assert [p.text_content()[:3] for p in entries] == [f"[{n}]" for n in
+                                                        range(1, len(entries) + 1)]
+    assert doc.body.xpath("//a[@href='#src-designacion-oficial']")[0].text == "1"
+
+
+def test_as_of_is_the_latest_fact_used(project):
+    doc = composed(project, "es")
+    facts = load_facts(project.facts)
+    latest = max(facts.get(i).as_of for i in doc.facts_used)
+    from briefings.i18n import date
+    assert doc.meta.as_of_text == date(latest, "es")
+
+
+def test_both_languages_use_the_same_facts(project):
+    assert set(composed(project, "es").facts_used) == set(composed(project, "en").facts_used)
