@@ -131,7 +131,8 @@ def _finalize(value):
     return markdown_text(value)
 
 
-def make_environment(project: Project, audience: Audience, lang: str) -> SandboxedEnvironment:
+def make_environment(project: Project, audience: Audience, lang: str,
+                     today: dt.date) -> SandboxedEnvironment:
     """Audience folder first, then the base templates; ``base/…`` names a base template
     explicitly, so an override can extend what it replaces."""
     base = jinja2.FileSystemLoader(project.base)
@@ -149,6 +150,7 @@ def make_environment(project: Project, audience: Audience, lang: str) -> Sandbox
         keep_trailing_newline=True,
     )
     env.filters.update(
+        days_until=lambda d: (d - today).days,
         date=lambda d, form="long": i18n.date(d, lang, form),
         number=lambda n: i18n.number(n, lang),
         date_range=lambda start, end: i18n.date_range(start, end, lang),
@@ -207,13 +209,17 @@ def markdown_to_section(text: str, name: str) -> html.HtmlElement:
 def compose(project: Project, facts: FactBase, audience: Audience, lang: str,
             today: dt.date) -> Document:
     strings = i18n.load_strings(project.base / "i18n", lang)
-    env = make_environment(project, audience, lang)
+    env = make_environment(project, audience, lang, today)
+    settings = project.settings
+    base_year = settings.base_year or today.year
     access = FactAccess(facts, lang)
     context = {
         "fact": access,
         "sources": access.sources,
         "lang": lang,
         "today": today,
+        "base_year": base_year,
+        "horizons": [{"years": n, "year": base_year + n} for n in settings.horizons],
         "t": strings,
     }
     article = html.Element("article")
@@ -223,7 +229,6 @@ def compose(project: Project, facts: FactBase, audience: Audience, lang: str,
         article.append(markdown_to_section(text, name))
 
     as_of = max((f.as_of for f in access.used.values()), default=today)
-    settings = project.settings
     meta = Meta(
         brief=settings.id,
         audience=audience.slug,

@@ -45,6 +45,8 @@ Value = Union[Scalar, list[Scalar]]
 class Source(Strict):
     id: Slug
     title: Text
+    title_basis: Literal["stated", "supplied"] = Field(
+        "stated", description="'supplied' when the document has no title and we describe it")
     kind: Literal["news", "opinion", "thesis", "official", "report"]
     outlet: Text | None = None
     author: Text | None = None

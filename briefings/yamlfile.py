@@ -68,9 +68,27 @@ def read_yaml(path: Path) -> YamlFile:
         raise BriefingError("file is not UTF-8 text", path) from None
     try:
         root = yaml.compose(text, Loader=_Loader)
+        if root:
+            _refuse_duplicate_keys(root, path)
         data = _Loader(text).construct_document(root) if root else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         raise BriefingError(f"invalid YAML: {exc.problem or exc.context}", path,
                             mark.line + 1 if mark else None) from None
     return YamlFile(path, data, root)
+
+
+def _refuse_duplicate_keys(node: yaml.Node, path: Path) -> None:
+    """YAML keeps the last of two equal keys without a word; for facts that hides an edit."""
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[str, int] = {}
+        for key, value in node.value:
+            line = key.start_mark.line + 1
+            if key.value in seen:
+                raise BriefingError(f"'{key.value}' appears twice in the same block "
+                                    f"(first on line {seen[key.value]})", path, line)
+            seen[key.value] = line
+            _refuse_duplicate_keys(value, path)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            _refuse_duplicate_keys(item, path)

@@ -104,3 +104,13 @@ def test_long_quote_is_refused(project):
     with pytest.raises(BriefingErrors) as excinfo:
         load_facts(project.facts)
     assert "quote has 40 words" in errors_of(excinfo)[0]
+
+
+def test_duplicate_key_is_refused_with_both_lines(project):
+    (project.facts / "extra.yaml").write_text(GOOD_FACT.replace("      count: 3\n",
+                                                                "      count: 3\n      count: 4\n"))
+    with pytest.raises(BriefingError) as excinfo:
+        load_facts(project.facts)
+    [message] = errors_of(excinfo)
+    assert message == (f"{project.facts / 'extra.yaml'}:8: 'count' appears twice in the same "
+                       "block (first on line 7)")
