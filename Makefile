@@ -6,10 +6,18 @@ VENV  := .venv
 PY    := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: brief test system clean
+# Quotes are checked against the source documents when they are beside the project.
+SOURCES := $(wildcard ../shared/seeds)
+CHECK   := $(VENV)/bin/briefings check $(if $(SOURCES),--sources $(SOURCES))
+
+.PHONY: brief check test system clean
 
 brief: $(STAMP)
+	$(CHECK) --no-warnings
 	$(VENV)/bin/briefings build
+
+check: $(STAMP)
+	$(CHECK)
 
 test: $(STAMP)
 	$(PY) -m pytest

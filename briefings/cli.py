@@ -25,7 +25,36 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--format", action="append", metavar="FORMAT",
                        help="pdf, docx or html (repeatable); default: pdf and docx")
     build.add_argument("--out", type=Path, help="output folder; default: build/")
+
+    check = commands.add_parser("check", help="check facts and templates before a build")
+    check.add_argument("--sources", type=Path, metavar="DIR",
+                       help="folder with the source documents, to check every quote")
+    check.add_argument("--max-age-days", type=int, default=365, metavar="DAYS",
+                       help="warn about facts older than this (default: 365)")
+    check.add_argument("--format", choices=["text", "json"], default="text")
+    check.add_argument("--no-warnings", action="store_true",
+                       help="list errors only; warnings are just counted")
     return parser
+
+
+def _check(project: Project, args) -> int:
+    import json
+
+    from briefings.build import build_date
+    from briefings.check import run_checks
+    findings = run_checks(project, build_date(), args.sources, args.max_age_days)
+    errors = sum(f.level == "error" for f in findings)
+    if args.format == "json":
+        print(json.dumps([f.as_dict() for f in findings], indent=2, ensure_ascii=False))
+        return 1 if errors else 0
+    shown = [f for f in findings if f.level == "error" or not args.no_warnings]
+    for finding in shown:
+        print(finding)
+    warnings = len(findings) - errors
+    hidden = " (make check lists them)" if args.no_warnings and warnings else ""
+    print(f"check: {errors} error{'s' * (errors != 1)}, "
+          f"{warnings} warning{'s' * (warnings != 1)}{hidden}")
+    return 1 if errors else 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -36,6 +65,8 @@ def main(argv: list[str] | None = None) -> int:
             from briefings.build import build
             outputs = build(project, args.audience, args.lang, args.format, args.out)
             print(f"built {len(outputs)} files in {(args.out or project.build)}")
+        elif args.command == "check":
+            return _check(project, args)
     except BriefingErrors as exc:
         for error in exc.errors:
             print(f"error: {error}", file=sys.stderr)

@@ -118,21 +118,38 @@ class FactAccess:
                 for sid, n in sorted(self.cited.items(), key=lambda item: item[1])]
 
 
-def _finalize(value):
-    """Every ``{{ … }}``: dates must go through the ``date`` filter; text is made
-    Markdown-safe unless a helper already made it so."""
-    if isinstance(value, dt.date):
-        raise TemplateValueError(f"format the date {value.isoformat()} with the date filter, "
-                                 "e.g. {{ value | date }}")
-    if value is None or isinstance(value, Markup):
+DIGITS = re.compile(r"\d+")
+
+
+def _finalizer(traced: set[str]):
+    def finalize(value):
+        """Every ``{{ … }}``: dates must go through the ``date`` filter; text is made
+        Markdown-safe unless a helper already made it so; printed numbers are traced."""
+        if isinstance(value, dt.date):
+            raise TemplateValueError(f"format the date {value.isoformat()} with the date "
+                                     "filter, e.g. {{ value | date }}")
+        if value is None:
+            return value
+        if hasattr(value, "__html__"):
+            value = Markup(value.__html__())
+        elif not isinstance(value, Markup):
+            value = markdown_text(value)
+        traced.update(DIGITS.findall(value))
         return value
-    if hasattr(value, "__html__"):
-        return Markup(value.__html__())
-    return markdown_text(value)
+    return finalize
 
 
-def make_environment(project: Project, audience: Audience, lang: str,
-                     today: dt.date) -> SandboxedEnvironment:
+def _needs(value, kind, filter_name: str):
+    """A fact value of the wrong type reaching a filter is the fact's mistake: say so."""
+    if isinstance(value, bool) or not isinstance(value, kind):
+        expected = "a date" if kind is dt.date else "a number"
+        raise TemplateValueError(f"the {filter_name} filter needs {expected}, got {value!r} "
+                                 "(check the fact's value)")
+    return value
+
+
+def make_environment(project: Project, audience: Audience, lang: str, today: dt.date,
+                     traced: set[str] | None = None) -> SandboxedEnvironment:
     """Audience folder first, then the base templates; ``base/…`` names a base template
     explicitly, so an override can extend what it replaces."""
     base = jinja2.FileSystemLoader(project.base)
@@ -144,16 +161,17 @@ def make_environment(project: Project, audience: Audience, lang: str,
         ]),
         undefined=jinja2.StrictUndefined,
         autoescape=True,
-        finalize=_finalize,
+        finalize=_finalizer(set() if traced is None else traced),
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
     env.filters.update(
-        days_until=lambda d: (d - today).days,
-        date=lambda d, form="long": i18n.date(d, lang, form),
-        number=lambda n: i18n.number(n, lang),
-        date_range=lambda start, end: i18n.date_range(start, end, lang),
+        days_until=lambda d: (_needs(d, dt.date, "days_until") - today).days,
+        date=lambda d, form="long": i18n.date(_needs(d, dt.date, "date"), lang, form),
+        date_range=lambda start, end: i18n.date_range(_needs(start, dt.date, "date_range"),
+                                                      _needs(end, dt.date, "date_range"), lang),
+        number=lambda n: i18n.number(_needs(n, (int, float), "number"), lang),
         join=lambda items, style="standard": i18n.join(items, lang, style),
     )
     return env
@@ -170,11 +188,17 @@ def _template_place(exc: BaseException, root: Path) -> tuple[str | None, int | N
     return None, None
 
 
+def section_template(name: str, lang: str) -> str:
+    return f"sections/{lang}/{name}.md.j2"
+
+
 def render_section(env: SandboxedEnvironment, name: str, lang: str, context: dict,
-                   root: Path) -> str:
-    template_name = f"sections/{lang}/{name}.md.j2"
+                   root: Path) -> tuple[str, str]:
+    """The section's Markdown, and the file of the template that made it."""
+    template_name = section_template(name, lang)
     try:
-        return env.get_template(template_name).render(context)
+        template = env.get_template(template_name)
+        return template.render(context), _relative(template.filename, root)
     except jinja2.TemplateSyntaxError as exc:
         raise BriefingError(f"template syntax error: {exc.message}",
                             _relative(exc.filename, root), exc.lineno) from None
@@ -194,7 +218,7 @@ def _relative(filename: str | None, root: Path) -> str | None:
     return filename
 
 
-def markdown_to_section(text: str, name: str) -> html.HtmlElement:
+def markdown_to_section(text: str, name: str, template: str) -> html.HtmlElement:
     converter = markdown.Markdown(extensions=MARKDOWN_EXTENSIONS,
                                   extension_configs={"footnotes": {"UNIQUE_IDS": True}})
     # Section templates write Markdown only: raw HTML in them is shown as text.
@@ -202,6 +226,7 @@ def markdown_to_section(text: str, name: str) -> html.HtmlElement:
     converter.inlinePatterns.deregister("html")
     section = html.fragment_fromstring(converter.convert(text), create_parent="section")
     section.set("data-section", name)
+    section.set("data-template", template)
     section.set("id", name)
     return section
 
@@ -209,7 +234,8 @@ def markdown_to_section(text: str, name: str) -> html.HtmlElement:
 def compose(project: Project, facts: FactBase, audience: Audience, lang: str,
             today: dt.date) -> Document:
     strings = i18n.load_strings(project.base / "i18n", lang)
-    env = make_environment(project, audience, lang, today)
+    traced: set[str] = set()
+    env = make_environment(project, audience, lang, today, traced)
     settings = project.settings
     base_year = settings.base_year or today.year
     access = FactAccess(facts, lang)
@@ -225,8 +251,8 @@ def compose(project: Project, facts: FactBase, audience: Audience, lang: str,
     article = html.Element("article")
     article.set("class", "brief")
     for name in audience.profile.sections:
-        text = render_section(env, name, lang, context, project.root)
-        article.append(markdown_to_section(text, name))
+        text, template = render_section(env, name, lang, context, project.root)
+        article.append(markdown_to_section(text, name, template))
 
     as_of = max((f.as_of for f in access.used.values()), default=today)
     meta = Meta(
@@ -243,4 +269,4 @@ def compose(project: Project, facts: FactBase, audience: Audience, lang: str,
         as_of_text=i18n.date(as_of, lang),
         labels=strings,
     )
-    return Document(meta, article, tuple(access.used))
+    return Document(meta, article, tuple(access.used), frozenset(traced))

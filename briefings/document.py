@@ -31,8 +31,11 @@ class Meta:
 
 @dataclass(frozen=True)
 class Document:
-    """``body`` is ``<article>`` with one ``<section data-section=NAME>`` per section, made
-    by Python-Markdown. Writers visit it; they never read facts, profiles or templates."""
+    """``body`` is ``<article>`` with one ``<section data-section=NAME data-template=FILE>``
+    per section, made by Python-Markdown. Writers visit it; they never read facts, profiles
+    or templates. ``traced_numbers`` holds every digit run that template expressions printed
+    (fact values, computed dates): any other number in the body was typed into a template."""
     meta: Meta
     body: html.HtmlElement
     facts_used: tuple[str, ...]
+    traced_numbers: frozenset[str] = frozenset()

@@ -7,12 +7,13 @@ with ``<topic>.``. Sources are registered once in ``facts/sources.yaml``.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Literal, Union
 
-from pydantic import (BaseModel, ConfigDict, Field, StrictInt, StringConstraints,
-                      ValidationInfo, field_validator)
+from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, StrictInt,
+                      StringConstraints, ValidationInfo, field_validator)
 
 from briefings.errors import BriefingError, BriefingErrors
 from briefings.yamlfile import YamlFile, read_yaml
@@ -20,7 +21,19 @@ from briefings.yamlfile import YamlFile, read_yaml
 LANGS = ("es", "en")
 MAX_QUOTE_WORDS = 30  # "a short verbatim quote": about 25 words, with a little slack
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _printable(text: str) -> str:
+    """Control characters are invisible in an editor and invalid in Word's XML."""
+    if match := _CONTROL.search(text):
+        raise ValueError(f"contains an invisible control character (U+{ord(match[0]):04X}); "
+                         "retype the text around it")
+    return text
+
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1),
+                 AfterValidator(_printable)]
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
 FactId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")]
 
@@ -119,6 +132,7 @@ class FactBase:
     facts: dict[str, Fact] = field(default_factory=dict)
     sources: dict[str, Source] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
+    origin: dict[str, tuple[Path, int | None]] = field(default_factory=dict)
 
     def get(self, fact_id: str) -> Fact:
         return self.facts[fact_id]
@@ -139,7 +153,6 @@ def load_facts(folder: Path) -> FactBase:
                                         sources_file.line_of(["sources", i, "id"])))
         base.sources[source.id] = source
 
-    where: dict[str, str] = {}
     for path in sorted(folder.glob("*.yaml")):
         if path == sources_path:
             continue
@@ -156,12 +169,12 @@ def load_facts(folder: Path) -> FactBase:
         for i, fact in enumerate(facts):
             line = doc.line_of(["facts", i, "id"])
             if fact.id in base.facts:
-                errors.append(BriefingError(
-                    f"duplicate fact id '{fact.id}' (first defined at {where[fact.id]})",
-                    path, line))
+                first_path, first_line = base.origin[fact.id]
+                errors.append(BriefingError(f"duplicate fact id '{fact.id}' (first defined "
+                                            f"at {first_path.name}:{first_line})", path, line))
                 continue
             base.facts[fact.id] = fact
-            where[fact.id] = f"{path.name}:{line}"
+            base.origin[fact.id] = (path, line)
     if errors:
         raise BriefingErrors(errors)
     return base

@@ -117,3 +117,12 @@ def test_as_of_is_the_latest_fact_used(project):
 
 def test_both_languages_use_the_same_facts(project):
     assert set(composed(project, "es").facts_used) == set(composed(project, "en").facts_used)
+
+
+def test_a_value_of_the_wrong_type_is_named_where_it_is_formatted(project):
+    edit(project.facts / "congress.yaml", "in_favour: 73", "in_favour: seventy-three")
+    with pytest.raises(BriefingError) as excinfo:
+        composed(project, "es")
+    message = str(excinfo.value)
+    assert message.startswith("templates/base/sections/es/")
+    assert "the number filter needs a number, got 'seventy-three'" in message

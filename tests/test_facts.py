@@ -114,3 +114,13 @@ def test_duplicate_key_is_refused_with_both_lines(project):
     [message] = errors_of(excinfo)
     assert message == (f"{project.facts / 'extra.yaml'}:8: 'count' appears twice in the same "
                        "block (first on line 7)")
+
+
+def test_control_character_in_a_fact_is_refused(project):
+    (project.facts / "extra.yaml").write_text(GOOD_FACT.replace(
+        "es: Un hecho de prueba.", 'es: "Un hecho\\x01 de prueba."'))
+    with pytest.raises(BriefingErrors) as excinfo:
+        load_facts(project.facts)
+    [message] = errors_of(excinfo)
+    assert message == (f"{project.facts / 'extra.yaml'}:4: facts.0.text.es: contains an "
+                       "invisible control character (U+0001); retype the text around it")

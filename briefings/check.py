@@ -1,0 +1,166 @@
+"""``briefings check``: is the brief sound before it is sent?
+
+Renders every audience × language (no PDF or DOCX) and reports, with file and line: facts
+that do not load, templates that fail, sections missing in one language, numbers typed into
+templates instead of taken from facts, quotes not found in their source, and stale facts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from jinja2 import TemplateNotFound
+from lxml import html
+
+from briefings.audiences import Audience, audience_names, load_audience
+from briefings.compose import DIGITS, compose, make_environment, section_template
+from briefings.document import Document
+from briefings.errors import BriefingError, BriefingErrors
+from briefings.facts import FactBase, load_facts
+from briefings.project import Project
+
+LANG_NAMES = {"es": "Spanish", "en": "English"}
+
+
+@dataclass(frozen=True)
+class Finding:
+    level: str                 # "error" or "warning"
+    message: str
+    file: str | None = None
+    line: int | None = None
+
+    def __str__(self) -> str:
+        place = f"{self.file}:{self.line}: " if self.line else f"{self.file}: " if self.file else ""
+        return f"{self.level}: {place}{self.message}"
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def _relative(path: Path, project: Project) -> str:
+    return str(path.relative_to(project.root)) if path.is_relative_to(project.root) else str(path)
+
+
+def _errors(exc: BriefingError, project: Project) -> list[Finding]:
+    errors = exc.errors if isinstance(exc, BriefingErrors) else [exc]
+    return [Finding("error", f"{e.key}: {e.message}" if e.key else e.message,
+                    _relative(Path(e.file), project) if e.file else None, e.line)
+            for e in errors]
+
+
+def stale_facts(facts: FactBase, project: Project, today: dt.date,
+                max_age_days: int) -> list[Finding]:
+    oldest = today - dt.timedelta(days=max_age_days)
+    return [Finding("warning", f"fact '{fact.id}' is current as of {fact.as_of}, more than "
+                    f"{max_age_days} days before {today}: check it is still true",
+                    _relative(facts.origin[fact.id][0], project), facts.origin[fact.id][1])
+            for fact in facts.facts.values() if fact.as_of < oldest]
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def unquoted(facts: FactBase, project: Project, sources_dir: Path) -> list[Finding]:
+    """Every quote must appear word for word (spacing aside) in its source document."""
+    texts: dict[str, str | None] = {}
+    findings = []
+    for source in facts.sources.values():
+        path = sources_dir / source.file
+        texts[source.id] = _flat(path.read_text(encoding="utf-8")) if path.is_file() else None
+        if texts[source.id] is None:
+            findings.append(Finding("warning", f"source '{source.id}': file {path} not found, "
+                                    "its quotes were not checked", "facts/sources.yaml"))
+    for fact in facts.facts.values():
+        for ref in fact.sources:
+            text = texts[ref.id]
+            if text is not None and _flat(ref.quote) not in text:
+                path, line = facts.origin[fact.id]
+                findings.append(Finding("error", f"fact '{fact.id}': quote not found in "
+                                        f"{facts.sources[ref.id].file}: \"{ref.quote}\"",
+                                        _relative(path, project), line))
+    return findings
+
+
+def missing_translations(project: Project, audience: Audience) -> list[Finding]:
+    """A section the audience lists must exist in each of its languages."""
+    today = dt.date.today()
+    findings = []
+    for name in audience.profile.sections:
+        found, missing = [], []
+        for lang in audience.profile.languages:
+            try:
+                make_environment(project, audience, lang, today).get_template(
+                    section_template(name, lang))
+                found.append(lang)
+            except TemplateNotFound:
+                missing.append(lang)
+        for lang in missing:
+            findings.append(Finding(
+                "error", f"section '{name}' exists in {', '.join(LANG_NAMES[f] for f in found) or 'no language'} "
+                f"but not in {LANG_NAMES[lang]} for audience '{audience.slug}'",
+                f"templates/base/{section_template(name, lang)}"))
+    return findings
+
+
+def _prose(section: html.HtmlElement) -> str:
+    """The section's text without generated numbers: citation links and note calls."""
+    parts = []
+
+    def walk(element):
+        generated = (element.tag == "a" and (element.get("href", "").startswith("#src-")
+                                             or "footnote" in element.get("class", "")))
+        if not generated and isinstance(element.tag, str):
+            parts.append(element.text or "")
+            for child in element:
+                walk(child)
+        parts.append(element.tail or "")
+
+    for child in section:
+        walk(child)
+    return "".join(parts)
+
+
+def untraced_numbers(document: Document, project: Project) -> list[Finding]:
+    findings = []
+    for section in document.body.iterchildren("section"):
+        template = section.get("data-template")
+        source = (project.root / template).read_text(encoding="utf-8").splitlines()
+        for number in dict.fromkeys(DIGITS.findall(_prose(section))):
+            if number in document.traced_numbers:
+                continue
+            line = next((i for i, text in enumerate(source, 1) if number in text), None)
+            findings.append(Finding(
+                "error", f"the number {number} is typed into the template; take it from a "
+                "fact value so it changes when the fact does", template, line))
+    return findings
+
+
+def run_checks(project: Project, today: dt.date, sources_dir: Path | None = None,
+               max_age_days: int = 365) -> list[Finding]:
+    try:
+        facts = load_facts(project.facts)
+    except BriefingError as exc:
+        return _errors(exc, project)
+    findings = stale_facts(facts, project, today, max_age_days)
+    if sources_dir is not None:
+        findings += unquoted(facts, project, sources_dir)
+    for name in audience_names(project.templates):
+        try:
+            audience = load_audience(project.templates, name)
+        except BriefingError as exc:
+            findings += _errors(exc, project)
+            continue
+        translations = missing_translations(project, audience)
+        findings += translations
+        if translations:
+            continue
+        for lang in audience.profile.languages:
+            try:
+                document = compose(project, facts, audience, lang, today)
+            except BriefingError as exc:
+                findings += _errors(exc, project)
+                continue
+            findings += untraced_numbers(document, project)
+    return findings

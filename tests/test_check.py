@@ -1,0 +1,115 @@
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from briefings.check import run_checks
+from tests.conftest import ROOT, TODAY
+
+SEEDS = ROOT.parent / "shared" / "seeds"
+
+
+def errors(project, **kwargs):
+    return [str(f) for f in run_checks(project, TODAY, **kwargs) if f.level == "error"]
+
+
+def edit(path, old, new):
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_the_real_project_has_no_errors(project):
+    assert errors(project) == []
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds is not beside the project")
+def test_every_quote_is_in_its_source_document(project):
+    assert errors(project, sources_dir=SEEDS) == []
+
+
+def test_a_quote_missing_from_its_source_is_an_error(project, tmp_path):
+    sources = tmp_path / "seeds"
+    sources.mkdir()
+    source_file = "003_224a63de66686644.txt"
+    (sources / source_file).write_text("Los grupos rotarán cada tres a seis meses y más.")
+    found = errors(project, sources_dir=sources)
+    assert found and all(source_file in e for e in found)
+    assert not any("congress.rotation" in e for e in found)
+    vote = next(e for e in found if "'congress.vote'" in e)
+    assert vote.startswith("error: facts/congress.yaml:")
+    assert "quote not found in 003_224a63de66686644.txt" in vote
+
+
+def test_schema_errors_duplicates_and_unknown_sources_are_reported(project):
+    edit(project.facts / "congress.yaml", "as_of: 2025-12-14", "as_of: soon")
+    edit(project.facts / "designation.yaml", "id: designation.purpose",
+         "id: designation.official")
+    edit(project.facts / "procedure.yaml", "- id: primicias-militares", "- id: primicias")
+    found = errors(project)
+    assert any(e.startswith("error: facts/congress.yaml:") and "facts.0.as_of" in e
+               for e in found)
+    assert any(e.startswith("error: facts/designation.yaml:")
+               and "duplicate fact id 'designation.official'" in e for e in found)
+    assert any(e.startswith("error: facts/procedure.yaml:")
+               and "source 'primicias' is not registered" in e for e in found)
+
+
+def test_template_using_a_missing_fact_is_found_by_rendering(project):
+    template = project.base / "sections/en/summary.md.j2"
+    edit(template, "{% set ", "{{ fact('congress.turnout') }}\n{% set ")
+    found = errors(project)
+    assert len(found) == 1
+    assert found[0].startswith("error: templates/base/sections/en/summary.md.j2:1: ")
+    assert "unknown fact 'congress.turnout'" in found[0]
+
+
+def test_section_missing_in_one_language(project):
+    spanish = project.base / "sections/es/annex.md.j2"
+    spanish.write_text("# Anexo\n\n{{ fact('congress.vote') }}\n")
+    edit(project.templates / "audiences/cancilleria/audience.yaml", "sections: [",
+         "sections: [annex, ")
+    assert errors(project) == [
+        "error: templates/base/sections/en/annex.md.j2: section 'annex' exists in Spanish "
+        "but not in English for audience 'cancilleria'"]
+
+
+def test_number_typed_into_a_template_is_an_error(project):
+    template = project.base / "sections/es/authorization.md.j2"
+    lines = template.read_text(encoding="utf-8").splitlines()
+    heading = next(i for i, line in enumerate(lines) if line.startswith("# "))
+    lines.insert(heading + 1, "\nEl Congreso tiene 130 escaños.")
+    template.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert errors(project) == [
+        f"error: templates/base/sections/es/authorization.md.j2:{heading + 3}: the number 130 "
+        "is typed into the template; take it from a fact value so it changes when the fact does"]
+
+
+def test_stale_facts_are_warnings_with_a_configurable_age(project):
+    def stale(days):
+        return [f for f in run_checks(project, TODAY, max_age_days=days)
+                if f.level == "warning" and "'congress.vote'" in f.message]
+    assert stale(10_000) == []
+    [warning] = stale(30)
+    assert warning.file == "facts/congress.yaml" and warning.line is not None
+
+
+def run_cli(project, *args):
+    return subprocess.run([sys.executable, "-m", "briefings", "--project", str(project.root),
+                           "check", *args], capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+
+
+def test_cli_exit_status_and_json(project):
+    ok = run_cli(project, "--format", "json")
+    assert ok.returncode == 0
+    assert all(f["level"] == "warning" for f in json.loads(ok.stdout))
+    edit(project.base / "sections/en/summary.md.j2", "{% set ", "{{ nope }}\n{% set ")
+    bad = run_cli(project, "--no-warnings")
+    assert bad.returncode == 1
+    assert bad.stdout.splitlines()[0].startswith(
+        "error: templates/base/sections/en/summary.md.j2:1: undefined: 'nope' is undefined")
+    assert bad.stdout.splitlines()[-1].startswith("check: 1 error, ")
