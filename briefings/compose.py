@@ -203,7 +203,9 @@ def render_section(env: SandboxedEnvironment, name: str, lang: str, context: dic
         raise BriefingError(f"template syntax error: {exc.message}",
                             _relative(exc.filename, root), exc.lineno) from None
     except jinja2.TemplateNotFound as exc:
-        raise BriefingError(f"template not found: {exc.name}", template_name) from None
+        file, line = _template_place(exc, root)
+        raise BriefingError(f"template not found: {exc.name}", file or template_name,
+                            line) from None
     except (jinja2.UndefinedError, TemplateValueError, jinja2.exceptions.SecurityError) as exc:
         file, line = _template_place(exc, root)
         message = str(exc)

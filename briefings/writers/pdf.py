@@ -25,12 +25,16 @@ class LocalFetcher(URLFetcher):
     def __init__(self, *roots: Path):
         super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False)
         self.roots = [root.resolve() for root in roots]
+        self.refused: list[str] = []
 
     def fetch(self, url, headers=None):
-        if url.startswith("file:"):
-            path = Path(unquote(urlparse(url).path)).resolve()
-            if not any(path.is_relative_to(root) for root in self.roots):
-                raise ValueError(f"refused to read {path}: outside the templates folder")
+        scheme = url.split(":", 1)[0].lower()
+        allowed = scheme == "data" or scheme == "file" and any(
+            Path(unquote(urlparse(url).path)).resolve().is_relative_to(root)
+            for root in self.roots)
+        if not allowed:
+            self.refused.append(url)
+            raise ValueError(f"refused {url}: briefs only use files inside templates/")
         return super().fetch(url, headers)
 
 
@@ -77,11 +81,17 @@ def print_tree(body: html.HtmlElement) -> html.HtmlElement:
 
 def render(document: Document, base: Path) -> bytes:
     page = html_writer.render(document, base, body=print_tree(document.body))
+    fetcher = LocalFetcher(base)
     with _resource_failures() as failures:
-        data = HTML(string=page, base_url=str(base) + "/",
-                    url_fetcher=LocalFetcher(base)).write_pdf(
+        data = HTML(string=page, base_url=str(base) + "/", url_fetcher=fetcher).write_pdf(
+            # Tagged PDF/UA-1: headings, lists and tables are readable by screen readers.
+            pdf_variant="pdf/ua-1",
+            # Derived from the content, so the same inputs give the same bytes.
             pdf_identifier=hashlib.md5(page.encode()).hexdigest().encode(),
         )
+    if fetcher.refused:
+        raise BriefingError(f"refused to load {fetcher.refused[0]}: a brief may only use "
+                            "files inside the templates folder")
     if failures:
         raise BriefingError(f"{failures[0]} (check its url() and that the file exists)",
                             base / "brief.css" if "Font-face" in failures[0] else None)
