@@ -51,7 +51,8 @@ class Citation:
         self._access, self._ids = access, source_ids
 
     def __html__(self) -> str:
-        links = [f"[{self._access.number(sid)}](#src-{sid})" for sid in self._ids]
+        numbers = sorted({self._access.number(sid): sid for sid in self._ids}.items())
+        links = [f"[{n}](#src-{sid})" for n, sid in numbers]
         return "\\[" + ", ".join(links) + "\\]"
 
 
@@ -220,12 +221,20 @@ def _relative(filename: str | None, root: Path) -> str | None:
     return filename
 
 
-def markdown_to_section(text: str, name: str, template: str) -> html.HtmlElement:
+def markdown_converter() -> markdown.Markdown:
+    """One per document: with UNIQUE_IDS, each ``reset()`` gives footnotes new ids, so
+    notes in different sections never share one."""
     converter = markdown.Markdown(extensions=MARKDOWN_EXTENSIONS,
                                   extension_configs={"footnotes": {"UNIQUE_IDS": True}})
     # Section templates write Markdown only: raw HTML in them is shown as text.
     converter.preprocessors.deregister("html_block")
     converter.inlinePatterns.deregister("html")
+    return converter
+
+
+def markdown_to_section(converter: markdown.Markdown, text: str, name: str,
+                        template: str) -> html.HtmlElement:
+    converter.reset()
     section = html.fragment_fromstring(converter.convert(text), create_parent="section")
     section.set("data-section", name)
     section.set("data-template", template)
@@ -245,16 +254,19 @@ def compose(project: Project, facts: FactBase, audience: Audience, lang: str,
         "fact": access,
         "sources": access.sources,
         "lang": lang,
+        "audience": {"slug": audience.slug, "name": audience.profile.name[lang]},
+        "length": audience.profile.length,
         "today": today,
         "base_year": base_year,
         "horizons": [{"years": n, "year": base_year + n} for n in settings.horizons],
         "t": strings,
     }
+    converter = markdown_converter()
     article = html.Element("article")
     article.set("class", "brief")
     for name in audience.profile.sections:
         text, template = render_section(env, name, lang, context, project.root)
-        article.append(markdown_to_section(text, name, template))
+        article.append(markdown_to_section(converter, text, name, template))
 
     as_of = max((f.as_of for f in access.used.values()), default=today)
     meta = Meta(

@@ -35,7 +35,7 @@ def built(tmp_path_factory) -> Path:
     mp = pytest.MonkeyPatch()
     mp.setenv("SOURCE_DATE_EPOCH", "1795392000")
     try:
-        build(Project(ROOT), formats=["pdf", "html"], out=out)
+        build(Project(ROOT), formats=["pdf", "docx", "html"], out=out)
     finally:
         mp.undo()
     return out

@@ -27,7 +27,7 @@ def test_manifest_lists_every_output_with_its_hash(built):
     entries = manifest(built)
     combos = {(e["audience"], e["lang"], e["format"]) for e in entries}
     assert {("cancilleria", lang, fmt) for lang in ("es", "en")
-            for fmt in ("pdf", "html")} <= combos
+            for fmt in ("pdf", "docx", "html")} <= combos
     for entry in entries:
         data = (built / entry["path"]).read_bytes()
         assert entry["path"] == (f"{entry['audience']}/peru-mnna-{entry['audience']}-"

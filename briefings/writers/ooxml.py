@@ -1,0 +1,197 @@
+"""The Word XML python-docx has no API for: hyperlinks, bookmarks, footnotes, fields,
+list-numbering restarts, repeated header rows, document language, reproducible packages.
+
+Each function does one small thing to the XML and is tested on its own; the DOCX writer
+decides when to call it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+
+from docx.opc.constants import CONTENT_TYPE as CT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.opc.part import XmlPart
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
+
+# Word numbers real notes from 1; -1 and 0 are the separator lines it draws above them.
+_FOOTNOTES_XML = (
+    f'<w:footnotes {nsdecls("w", "r")}>'
+    '<w:footnote w:type="separator" w:id="-1"><w:p><w:pPr><w:spacing w:after="0" '
+    'w:line="240" w:lineRule="auto"/></w:pPr><w:r><w:separator/></w:r></w:p></w:footnote>'
+    '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:pPr><w:spacing w:after="0" '
+    'w:line="240" w:lineRule="auto"/></w:pPr><w:r><w:continuationSeparator/></w:r></w:p>'
+    '</w:footnote></w:footnotes>'
+)
+
+
+def _insert_after_ppr(p, *elements) -> None:
+    """Put elements first in a paragraph's content (after its properties, if any)."""
+    ppr = p.find(qn("w:pPr"))
+    index = 0 if ppr is None else list(p).index(ppr) + 1
+    for offset, element in enumerate(elements):
+        p.insert(index + offset, element)
+
+
+def hyperlink(p, *, r_id: str | None = None, anchor: str | None = None):
+    """Append an empty ``w:hyperlink`` to paragraph element ``p``: external when ``r_id``
+    names a relationship, internal when ``anchor`` names a bookmark. Runs are moved into it."""
+    link = OxmlElement("w:hyperlink")
+    if r_id is not None:
+        link.set(qn("r:id"), r_id)
+    if anchor is not None:
+        link.set(qn("w:anchor"), anchor)
+    link.set(qn("w:history"), "1")
+    p.append(link)
+    return link
+
+
+def bookmark(p, bookmark_id: int, name: str) -> None:
+    """A point bookmark at the start of paragraph ``p``: enough for a link to jump to."""
+    start = OxmlElement("w:bookmarkStart")
+    start.set(qn("w:id"), str(bookmark_id))
+    start.set(qn("w:name"), name)
+    end = OxmlElement("w:bookmarkEnd")
+    end.set(qn("w:id"), str(bookmark_id))
+    _insert_after_ppr(p, start, end)
+
+
+def footnotes_part(document_part) -> XmlPart:
+    """The document's footnotes part, started afresh. Separators an editor set up in
+    reference.docx are kept; any notes in it are dropped (reference.docx has no content)."""
+    element = None
+    for r_id, rel in list(document_part.rels.items()):
+        if rel.reltype == RT.FOOTNOTES:
+            element = parse_xml(rel.target_part.blob)
+            for note in element.findall(qn("w:footnote")):
+                if note.get(qn("w:type")) is None:
+                    element.remove(note)
+            # python-docx loads this part as opaque bytes: replace it with an XML part
+            # we can append to, under the same name.
+            document_part.rels.pop(r_id)
+    if element is None:
+        element = parse_xml(_FOOTNOTES_XML)
+    part = XmlPart(PackURI("/word/footnotes.xml"), CT.WML_FOOTNOTES, element,
+                   document_part.package)
+    document_part.relate_to(part, RT.FOOTNOTES)
+    return part
+
+
+def add_footnote(footnotes, note_id: int):
+    """Append an empty ``w:footnote`` (paragraphs go inside) to the footnotes element."""
+    note = OxmlElement("w:footnote")
+    note.set(qn("w:id"), str(note_id))
+    footnotes.append(note)
+    return note
+
+
+def footnote_reference(r, note_id: int) -> None:
+    """Make run element ``r`` the in-text mark of footnote ``note_id``."""
+    ref = OxmlElement("w:footnoteReference")
+    ref.set(qn("w:id"), str(note_id))
+    r.append(ref)
+
+
+def footnote_mark(r) -> None:
+    """Make run element ``r`` the number at the start of a footnote's own text."""
+    r.append(OxmlElement("w:footnoteRef"))
+
+
+def field(p, instruction: str, placeholder: str = "1") -> None:
+    """Append a simple field (``PAGE``, ``NUMPAGES``) to paragraph ``p``; Word and
+    LibreOffice replace the placeholder result when they lay out the page."""
+    fld = parse_xml(f'<w:fldSimple {nsdecls("w")} w:instr=" {instruction} \\* MERGEFORMAT ">'
+                    f'<w:r><w:rPr><w:noProof/></w:rPr><w:t>{placeholder}</w:t></w:r>'
+                    '</w:fldSimple>')
+    p.append(fld)
+
+
+def style_num_id(style_element) -> int | None:
+    """The numbering instance a list paragraph style carries (``w:pPr/w:numPr/w:numId``)."""
+    ppr = style_element.find(qn("w:pPr"))
+    num_pr = ppr.find(qn("w:numPr")) if ppr is not None else None
+    num_id = num_pr.find(qn("w:numId")) if num_pr is not None else None
+    return None if num_id is None else int(num_id.get(qn("w:val")))
+
+
+def restart_numbering(numbering, num_id: int, start: int = 1) -> int:
+    """A new numbering instance sharing ``num_id``'s definition but counting from
+    ``start``: paragraphs that use it form a new list. Returns the new numId."""
+    abstract_id = numbering.num_having_numId(num_id).abstractNumId.val
+    num = numbering.add_num(abstract_id)
+    num.add_lvlOverride(ilvl=0).add_startOverride(start)
+    return num.numId
+
+
+def set_numbering(p, num_id: int, level: int = 0) -> None:
+    """Number paragraph element ``p`` with instance ``num_id`` (overriding its style's)."""
+    num_pr = p.get_or_add_pPr().get_or_add_numPr()
+    num_pr.get_or_add_ilvl().val = level
+    num_pr.get_or_add_numId().val = num_id
+
+
+def repeat_header_row(tr) -> None:
+    """Mark table row element ``tr`` as a header row, repeated after page breaks."""
+    tr_pr = tr.get_or_add_trPr()
+    tr_pr.append(OxmlElement("w:tblHeader"))
+
+
+def set_table_look(tbl, *, first_row: bool) -> None:
+    """Tell Word which conditional parts of the table style apply (header row only)."""
+    tbl_pr = tbl.tblPr
+    for old in tbl_pr.findall(qn("w:tblLook")):
+        tbl_pr.remove(old)
+    look = OxmlElement("w:tblLook")
+    for name, on in (("firstRow", first_row), ("lastRow", False), ("firstColumn", False),
+                     ("lastColumn", False), ("noHBand", True), ("noVBand", True)):
+        look.set(qn(f"w:{name}"), "1" if on else "0")
+    look.set(qn("w:val"), "04A0" if first_row else "0400")
+    tbl_pr.append(look)
+
+
+def full_width(tbl) -> None:
+    """Make table element ``tbl`` as wide as the space it is in (100 %): a table nested in
+    a cell would otherwise take the cell's outer width and overflow its padding."""
+    tbl_w = tbl.tblPr.find(qn("w:tblW"))
+    tbl_w.set(qn("w:type"), "pct")
+    tbl_w.set(qn("w:w"), "5000")
+
+
+def set_language(styles, lang: str) -> None:
+    """The document's language (spelling, hyphenation) in the style defaults."""
+    rpr = styles.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}")
+    if rpr is None:
+        return
+    lang_el = rpr.find(qn("w:lang"))
+    if lang_el is None:
+        lang_el = OxmlElement("w:lang")
+        rpr.append(lang_el)
+    lang_el.set(qn("w:val"), lang)
+
+
+def clear_body(body) -> None:
+    """Remove all content from ``w:body`` but its final section properties (page setup)."""
+    for child in list(body):
+        if child.tag != qn("w:sectPr"):
+            body.remove(child)
+
+
+def reproducible_zip(data: bytes, when: dt.datetime) -> bytes:
+    """The same package with entries sorted and stamped ``when``: equal input, equal bytes.
+    (python-docx stamps the current time on every entry.)"""
+    stamp = when.timetuple()[:6]
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name in sorted(src.namelist()):
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 0          # else it depends on the building OS
+            info.external_attr = 0
+            dst.writestr(info, src.read(name), compresslevel=6)
+    return out.getvalue()
+
