@@ -1,29 +1,51 @@
-"""Audience profiles: ``templates/audiences/<name>/audience.yaml``."""
+"""Audience profiles: ``templates/audiences/<name>/audience.yaml``, plus the folder's
+optional template overrides (looked up before ``templates/base/``)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated, Literal
 
-from pydantic import Field, ValidationInfo, field_validator
+from pydantic import AfterValidator, EmailStr, Field, ValidationInfo, field_validator
 
 from briefings.errors import BriefingError
-from briefings.facts import LANGS, Bilingual, Strict
+from briefings.facts import LANGS, Bilingual, Strict, Text
 from briefings.yamlfile import read_yaml
+
+NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+def _known_language(lang: str) -> str:
+    if lang not in LANGS:
+        raise ValueError(f"unknown language '{lang}' (known: {', '.join(LANGS)})")
+    return lang
+
+
+Lang = Annotated[str, AfterValidator(_known_language)]
+
+
+class Recipient(Strict):
+    name: Text
+    email: EmailStr
+    lang: Lang
 
 
 class Profile(Strict):
     name: Bilingual = Field(description="how the audience is named on the cover")
-    languages: list[str] = Field(min_length=1)
+    languages: list[Lang] = Field(min_length=1, description="first = the audience's own")
     sections: list[str] = Field(min_length=1, description="section templates, in order")
+    length: Literal["full", "short"] = "full"
     classification: Bilingual
+    tone: Text | None = Field(None, description="notes for whoever writes for this audience")
+    distribution: list[Recipient] = []
 
     @field_validator("languages")
     @classmethod
-    def _known_languages(cls, langs):
-        for lang in langs:
-            if lang not in LANGS:
-                raise ValueError(f"unknown language '{lang}' (known: {', '.join(LANGS)})")
+    def _once_each(cls, langs):
+        if len(set(langs)) != len(langs):
+            raise ValueError("a language is listed twice")
         return langs
 
     @field_validator("sections")
@@ -33,6 +55,8 @@ class Profile(Strict):
         for name in sections:
             if known is not None and name not in known:
                 raise ValueError(f"unknown section '{name}' (known: {', '.join(sorted(known))})")
+        if len(set(sections)) != len(sections):
+            raise ValueError("a section is listed twice")
         return sections
 
 
@@ -47,13 +71,24 @@ def audience_names(templates: Path) -> list[str]:
     return sorted(p.parent.name for p in (templates / "audiences").glob("*/audience.yaml"))
 
 
+def section_names(templates: Path) -> set[str]:
+    """Sections are the templates in ``base/sections/<lang>/``; audiences only override."""
+    return {p.name.removesuffix(".md.j2")
+            for p in (templates / "base" / "sections").glob("*/*.md.j2")}
+
+
+def check_name(name: str) -> str:
+    if not NAME.match(name):
+        raise BriefingError(f"'{name}' is not a valid audience name: use lowercase letters, "
+                            "digits and hyphens, e.g. 'comision-defensa'")
+    return name
+
+
 def load_audience(templates: Path, slug: str) -> Audience:
-    folder = templates / "audiences" / slug
+    folder = templates / "audiences" / check_name(slug)
     path = folder / "audience.yaml"
     if not path.is_file():
         known = ", ".join(audience_names(templates)) or "none"
         raise BriefingError(f"unknown audience '{slug}' (known: {known})", path)
-    sections = {p.name.removesuffix(".md.j2")
-                for p in (templates / "base" / "sections").glob("*/*.md.j2")}
-    profile = read_yaml(path).validate(Profile, sections=sections)
+    profile = read_yaml(path).validate(Profile, sections=section_names(templates))
     return Audience(slug, folder, profile)

@@ -34,6 +34,16 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=["text", "json"], default="text")
     check.add_argument("--no-warnings", action="store_true",
                        help="list errors only; warnings are just counted")
+
+    scaffold = commands.add_parser("new-audience", help="start a new audience from another")
+    scaffold.add_argument("name", help="lowercase letters, digits and hyphens")
+    scaffold.add_argument("--from", dest="base", default="cancilleria", metavar="AUDIENCE",
+                          help="audience to copy (default: cancilleria)")
+
+    preview = commands.add_parser("preview", help="serve one brief as HTML, rebuilt on save")
+    preview.add_argument("--audience", default="cancilleria", metavar="NAME")
+    preview.add_argument("--lang", metavar="LANG", help="default: the audience's first")
+    preview.add_argument("--port", type=int, default=8000, help="0 picks a free port")
     return parser
 
 
@@ -67,6 +77,13 @@ def main(argv: list[str] | None = None) -> int:
             print(f"built {len(outputs)} files in {(args.out or project.build)}")
         elif args.command == "check":
             return _check(project, args)
+        elif args.command == "preview":
+            from briefings.preview import serve
+            serve(project, args.audience, args.lang, args.port)
+        elif args.command == "new-audience":
+            from briefings.scaffold import new_audience
+            folder = new_audience(project, args.name, args.base)
+            print(f"created {folder}: edit its audience.yaml, then run make brief")
     except BriefingErrors as exc:
         for error in exc.errors:
             print(f"error: {error}", file=sys.stderr)
