@@ -15,17 +15,24 @@ STAMP := $(VENV)/.installed
 SOURCES := $(wildcard ../shared/seeds)
 CHECK   := $(VENV)/bin/briefings check $(if $(SOURCES),--sources $(SOURCES))
 
-.PHONY: brief check test system clean
+.PHONY: brief check test email system clean
 
+# The build checks what it builds (facts, templates, numbers, quotes) and stops on errors;
+# when nothing changed it returns at once.
 brief: $(STAMP)
-	$(CHECK) --no-warnings
-	$(VENV)/bin/briefings build
+	$(VENV)/bin/briefings build $(if $(SOURCES),--sources $(SOURCES))
 
 check: $(STAMP)
 	$(CHECK)
 
 test: $(STAMP)
 	$(PY) -m pytest
+
+# make email AUDIENCE=cancilleria   writes the messages to build/outbox/ (see README.md);
+# add ARGS=--send to deliver them.
+email: $(STAMP)
+	@test -n "$(AUDIENCE)" || { echo "usage: make email AUDIENCE=<name> [ARGS=--send]"; exit 2; }
+	$(VENV)/bin/briefings email --audience $(AUDIENCE) $(ARGS)
 
 $(STAMP): pyproject.toml requirements.txt | system
 	test -x $(PY) || python3 -m venv $(VENV)

@@ -12,6 +12,7 @@ from pydantic import AfterValidator, EmailStr, Field, ValidationInfo, field_vali
 
 from briefings.errors import BriefingError
 from briefings.facts import LANGS, Bilingual, Strict, Text
+from briefings.project import Project
 from briefings.yamlfile import read_yaml
 
 NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -67,14 +68,9 @@ class Audience:
     profile: Profile
 
 
-def audience_names(templates: Path) -> list[str]:
-    return sorted(p.parent.name for p in (templates / "audiences").glob("*/audience.yaml"))
-
-
-def section_names(templates: Path) -> set[str]:
+def section_names(project: Project) -> set[str]:
     """Sections are the templates in ``base/sections/<lang>/``; audiences only override."""
-    return {p.name.removesuffix(".md.j2")
-            for p in (templates / "base" / "sections").glob("*/*.md.j2")}
+    return {p.name.removesuffix(".md.j2") for p in (project.base / "sections").glob("*/*.md.j2")}
 
 
 def check_name(name: str) -> str:
@@ -84,11 +80,11 @@ def check_name(name: str) -> str:
     return name
 
 
-def load_audience(templates: Path, slug: str) -> Audience:
-    folder = templates / "audiences" / check_name(slug)
+def load_audience(project: Project, slug: str) -> Audience:
+    folder = project.templates / "audiences" / check_name(slug)
     path = folder / "audience.yaml"
     if not path.is_file():
-        known = ", ".join(audience_names(templates)) or "none"
+        known = ", ".join(project.audience_names()) or "none"
         raise BriefingError(f"unknown audience '{slug}' (known: {known})", path)
-    profile = read_yaml(path).validate(Profile, sections=section_names(templates))
+    profile = read_yaml(path).validate(Profile, sections=section_names(project))
     return Audience(slug, folder, profile)

@@ -1,87 +1,97 @@
-"""Build every requested audience × language × format into ``build/`` with a manifest.
+"""Build the requested audience × language × format documents into ``build/``.
 
-Each document is composed once and handed to each writer; files are written to a
-temporary name and renamed, so a failed build never leaves a half-written output."""
+Only outputs whose inputs changed are rebuilt (``outputs.InputKeys``). Documents render in
+parallel, one per task, in forked worker processes that inherit the loaded facts and
+profiles; the parent writes each file atomically and keeps the manifest current."""
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import importlib
 import io
-import json
+import multiprocessing
 import os
 import sys
-import tempfile
 import time
-from dataclasses import dataclass
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
-from briefings.audiences import Audience, audience_names, load_audience
+from briefings.audiences import Audience, load_audience
+from briefings.check import unquoted, untraced_numbers
 from briefings.compose import compose
-from briefings.errors import BriefingError
-from briefings.facts import LANGS, load_facts
-from briefings.project import Project
+from briefings.document import Document
+from briefings.errors import BriefingError, BriefingErrors
+from briefings.facts import LANGS, FactBase, load_facts
+from briefings.outputs import (DEFAULT_FORMATS, InputKeys, is_current, output_path,
+                               read_manifest, write_atomic, write_manifest)
+from briefings.project import Project, build_date
 
-# Writer modules by format, imported only when a format is built (WeasyPrint is slow to import).
+# Writer modules by format, imported only when that format is built.
 WRITERS = {"pdf": "briefings.writers.pdf", "docx": "briefings.writers.docx",
            "html": "briefings.writers.html"}
-DEFAULT_FORMATS = ("pdf", "docx")
-
-_UMASK = os.umask(0)
-os.umask(_UMASK)
-
-
-def build_date() -> dt.date:
-    """The brief's date: ``SOURCE_DATE_EPOCH`` when set (reproducible builds), else today."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch is None:
-        return dt.date.today()
-    try:
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
-    except ValueError:
-        raise BriefingError(f"SOURCE_DATE_EPOCH must be a number of seconds, not '{epoch}'")
 
 
 @dataclass(frozen=True)
-class Output:
+class Job:
     audience: str
     lang: str
     format: str
-    path: Path
-    sha256: str
-    bytes: int
+
+
+@dataclass(frozen=True)
+class Rendered:
+    job: Job
+    data: bytes
     pages: int | None
-
-    def manifest_entry(self, root: Path) -> dict:
-        return {"audience": self.audience, "lang": self.lang, "format": self.format,
-                "path": self.path.relative_to(root).as_posix(), "sha256": self.sha256,
-                "bytes": self.bytes, "pages": self.pages}
+    fact_files: list[str]
+    seconds: float
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise BriefingError(f"cannot write the output folder ({exc.strerror})",
-                            path.parent) from None
-    try:
-        os.fchmod(fd, 0o666 & ~_UMASK)  # mkstemp makes files private; outputs are shared
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+@dataclass
+class Report:
+    built: list[Path] = field(default_factory=list)
+    current: int = 0
 
 
-def _pdf_pages(data: bytes) -> int:
-    from pypdf import PdfReader
-    return len(PdfReader(io.BytesIO(data)).pages)
+@dataclass(frozen=True)
+class _Inputs:
+    """What every job reads; set before the workers fork, so they inherit it."""
+    project: Project
+    facts: FactBase
+    audiences: dict[str, Audience]
 
 
-def _select(requested: list[str] | None, known: list[str] | tuple[str, ...], what: str):
+_inputs: _Inputs | None = None  # module state on purpose: forked workers inherit it
+
+
+@lru_cache(maxsize=None)
+def _document(audience: str, lang: str) -> Document:
+    document = compose(_inputs.project, _inputs.facts, _inputs.audiences[audience], lang,
+                       build_date())
+    problems = untraced_numbers(document, _inputs.project)
+    if problems:
+        raise BriefingErrors([BriefingError(p.message, p.file, p.line) for p in problems])
+    return document
+
+
+def _render(job: Job) -> Rendered:
+    started = time.perf_counter()
+    document = _document(job.audience, job.lang)
+    data = importlib.import_module(WRITERS[job.format]).render(document, _inputs.project.base)
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    pages = None
+    if job.format == "pdf":
+        from pypdf import PdfReader
+        pages = len(PdfReader(io.BytesIO(data)).pages)
+    origin = _inputs.facts.origin
+    fact_files = sorted({origin[fact_id][0].name for fact_id in document.facts_used})
+    return Rendered(job, data, pages, fact_files, time.perf_counter() - started)
+
+
+def _select(requested: list[str] | None, known, what: str) -> list[str]:
     for item in requested or ():
         if item not in known:
             raise BriefingError(f"unknown {what} '{item}' (known: {', '.join(known)})")
@@ -93,49 +103,67 @@ def _progress(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
 
 
+def _results(jobs: list[Job], workers: int):
+    """Rendered documents as they finish: in this process, or in a pool of forked workers."""
+    if workers <= 1 or len(jobs) <= 1:
+        yield from map(_render, jobs)
+        return
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        for future in as_completed([pool.submit(_render, job) for job in jobs]):
+            yield future.result()
+
+
 def build(project: Project, audiences: list[str] | None = None,
           langs: list[str] | None = None, formats: list[str] | None = None,
-          out: Path | None = None) -> list[Output]:
+          out: Path | None = None, sources: Path | None = None, jobs: int | None = None,
+          force: bool = False) -> Report:
+    global _inputs
     out = out or project.build
-    today = build_date()
     facts = load_facts(project.facts)
-    chosen: list[Audience] = [
-        load_audience(project.templates, name)
-        for name in _select(audiences, audience_names(project.templates), "audience")]
+    if sources is not None:
+        problems = [f for f in unquoted(facts, project, sources) if f.level == "error"]
+        if problems:
+            raise BriefingErrors([BriefingError(p.message, p.file, p.line) for p in problems])
+    chosen = {name: load_audience(project, name)
+              for name in _select(audiences, project.audience_names(), "audience")}
     langs = _select(langs, LANGS, "language")
     formats = _select(formats, list(WRITERS), "format") if formats else list(DEFAULT_FORMATS)
-    writers = {fmt: importlib.import_module(WRITERS[fmt]) for fmt in formats}
 
-    outputs: list[Output] = []
-    for audience in chosen:
+    brief = project.settings.id
+    entries, keys, report = read_manifest(out), InputKeys(project), Report()
+    todo = []
+    for name, audience in chosen.items():
         for lang in (lang for lang in langs if lang in audience.profile.languages):
-            document = compose(project, facts, audience, lang, today)
             for fmt in formats:
-                started = time.perf_counter()
-                data = writers[fmt].render(document, project.base)
-                if isinstance(data, str):
-                    data = data.encode("utf-8")
-                path = out / audience.slug / f"{document.meta.stem}.{fmt}"
-                write_atomic(path, data)
-                outputs.append(Output(audience.slug, lang, fmt, path,
-                                      hashlib.sha256(data).hexdigest(), len(data),
-                                      _pdf_pages(data) if fmt == "pdf" else None))
-                _progress(f"  {path.relative_to(out)}  {time.perf_counter() - started:.2f} s")
-                write_manifest(out, outputs)
-    return outputs
+                path = output_path(out, brief, name, lang, fmt)
+                if not force and is_current(entries.get(path.relative_to(out).as_posix()),
+                                            out, keys):
+                    report.current += 1
+                else:
+                    todo.append(Job(name, lang, fmt))
+    if not todo:
+        return report
 
+    if "pdf" in formats:
+        importlib.import_module(WRITERS["pdf"])  # once, before forking: workers share it
+    _inputs = _Inputs(project, facts, chosen)
+    _document.cache_clear()
+    todo.sort(key=lambda job: job.format != "pdf")  # the slowest first, for balance
+    try:
+        for done in _results(todo, jobs or os.cpu_count() or 1):
+            job = done.job
+            path = output_path(out, brief, job.audience, job.lang, job.format)
+            write_atomic(path, done.data)
+            entry = path.relative_to(out).as_posix()
+            entries[entry] = {
+                "audience": job.audience, "lang": job.lang, "format": job.format,
+                "path": entry, "sha256": hashlib.sha256(done.data).hexdigest(), "bytes": len(done.data),
+                "pages": done.pages, "fact_files": done.fact_files,
+                "key": keys.key(job.audience, job.lang, job.format, done.fact_files)}
+            write_manifest(out, entries)
+            report.built.append(path)
+            _progress(f"  {entry}  {done.seconds:.2f} s")
+    finally:
+        _inputs = None
+    return report
 
-def write_manifest(out: Path, outputs: list[Output]) -> None:
-    """Keep entries of outputs not rebuilt this time; replace the ones that were."""
-    path = out / "manifest.json"
-    entries: dict[str, dict] = {}
-    if path.is_file():
-        try:
-            entries = {e["path"]: e for e in json.loads(path.read_text())["outputs"]}
-        except (ValueError, KeyError, TypeError):
-            entries = {}
-    for output in outputs:
-        entry = output.manifest_entry(out)
-        entries[entry["path"]] = entry
-    manifest = {"outputs": [entries[key] for key in sorted(entries)]}
-    write_atomic(path, (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode())

@@ -13,7 +13,7 @@ from pathlib import Path
 from jinja2 import TemplateNotFound
 from lxml import html
 
-from briefings.audiences import Audience, audience_names, load_audience
+from briefings.audiences import Audience, load_audience
 from briefings.compose import DIGITS, compose, make_environment, section_template
 from briefings.document import Document
 from briefings.errors import BriefingError, BriefingErrors
@@ -146,9 +146,9 @@ def run_checks(project: Project, today: dt.date, sources_dir: Path | None = None
     findings = stale_facts(facts, project, today, max_age_days)
     if sources_dir is not None:
         findings += unquoted(facts, project, sources_dir)
-    for name in audience_names(project.templates):
+    for name in project.audience_names():
         try:
-            audience = load_audience(project.templates, name)
+            audience = load_audience(project, name)
         except BriefingError as exc:
             findings += _errors(exc, project)
             continue

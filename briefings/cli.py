@@ -25,6 +25,12 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--format", action="append", metavar="FORMAT",
                        help="pdf, docx or html (repeatable); default: pdf and docx")
     build.add_argument("--out", type=Path, help="output folder; default: build/")
+    build.add_argument("--sources", type=Path, metavar="DIR",
+                       help="folder with the source documents: stop if a quote is not in it")
+    build.add_argument("--jobs", type=int, metavar="N",
+                       help="documents rendered at once (default: one per core)")
+    build.add_argument("--force", action="store_true",
+                       help="rebuild everything, even outputs whose inputs did not change")
 
     check = commands.add_parser("check", help="check facts and templates before a build")
     check.add_argument("--sources", type=Path, metavar="DIR",
@@ -44,14 +50,48 @@ def _parser() -> argparse.ArgumentParser:
     preview.add_argument("--audience", default="cancilleria", metavar="NAME")
     preview.add_argument("--lang", metavar="LANG", help="default: the audience's first")
     preview.add_argument("--port", type=int, default=8000, help="0 picks a free port")
+
+    email = commands.add_parser("email", help="email the built briefs to an audience "
+                                "(writes build/outbox/ only, unless --send)")
+    email.add_argument("--audience", required=True, metavar="NAME")
+    email.add_argument("--lang", metavar="LANG", help="only recipients in this language; "
+                       "with --to, their language (default: the audience's first)")
+    email.add_argument("--to", action="append", metavar="ADDRESS",
+                       help="send to this address instead of the distribution list (repeatable)")
+    email.add_argument("--attach", default="pdf", metavar="FORMATS",
+                       help="formats to attach, comma-separated: pdf, docx (default: pdf)")
+    email.add_argument("--send", action="store_true",
+                       help="deliver through the SMTP server set by BRIEFINGS_SMTP_*")
+    email.add_argument("--resend", action="store_true",
+                       help="send again to recipients who already received the same files")
+    email.add_argument("--env-file", type=Path, metavar="PATH",
+                       help="KEY=VALUE file with the BRIEFINGS_* settings, outside the project")
+    email.add_argument("--max-size-mb", type=float, metavar="MB", help="largest attachments "
+                       "per message (default: BRIEFINGS_MAX_ATTACHMENT_MB, else 10)")
     return parser
+
+
+def _build(project: Project, args) -> int:
+    from briefings.outputs import DEFAULT_FORMATS, all_current
+    out = args.out or project.build
+    # Decided from file hashes alone, before any heavy import: a no-op build costs nothing.
+    if not args.force and all_current(project, out, args.audience or project.audience_names(),
+                                      args.lang, args.format or list(DEFAULT_FORMATS)):
+        print(f"up to date: nothing changed since the last build in {out}")
+        return 0
+    from briefings.build import build
+    report = build(project, args.audience, args.lang, args.format, out, args.sources,
+                   args.jobs, args.force)
+    print(f"built {len(report.built)} files in {out}"
+          + (f" ({report.current} already up to date)" if report.current else ""))
+    return 0
 
 
 def _check(project: Project, args) -> int:
     import json
 
-    from briefings.build import build_date
     from briefings.check import run_checks
+    from briefings.project import build_date
     findings = run_checks(project, build_date(), args.sources, args.max_age_days)
     errors = sum(f.level == "error" for f in findings)
     if args.format == "json":
@@ -72,9 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     project = Project(args.project.resolve())
     try:
         if args.command == "build":
-            from briefings.build import build
-            outputs = build(project, args.audience, args.lang, args.format, args.out)
-            print(f"built {len(outputs)} files in {(args.out or project.build)}")
+            return _build(project, args)
         elif args.command == "check":
             return _check(project, args)
         elif args.command == "preview":
@@ -84,6 +122,10 @@ def main(argv: list[str] | None = None) -> int:
             from briefings.scaffold import new_audience
             folder = new_audience(project, args.name, args.base)
             print(f"created {folder}: edit its audience.yaml, then run make brief")
+        elif args.command == "email":
+            from briefings.mail import email_briefs
+            email_briefs(project, args.audience, args.lang, args.to, args.attach.split(","),
+                         args.send, args.resend, args.env_file, args.max_size_mb)
     except BriefingErrors as exc:
         for error in exc.errors:
             print(f"error: {error}", file=sys.stderr)

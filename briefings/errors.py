@@ -16,6 +16,10 @@ class BriefingError(Exception):
         self.line = line
         self.key = key
 
+    def __reduce__(self):
+        # Errors cross from build worker processes: keep file, line and key on the way.
+        return (type(self), (self.message, self.file, self.line, self.key))
+
     def __str__(self) -> str:
         place = ""
         if self.file:
@@ -36,6 +40,9 @@ class BriefingErrors(BriefingError):
     def __init__(self, errors: list[BriefingError]):
         self.errors = errors
         super().__init__("\n".join(str(e) for e in errors))
+
+    def __reduce__(self):
+        return (type(self), (self.errors,))
 
     def __str__(self) -> str:
         return "\n".join(str(e) for e in self.errors)

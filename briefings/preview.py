@@ -13,11 +13,10 @@ from pathlib import Path
 from markupsafe import escape
 
 from briefings.audiences import load_audience
-from briefings.build import build_date
 from briefings.compose import compose
 from briefings.errors import BriefingError, BriefingErrors
 from briefings.facts import load_facts
-from briefings.project import Project
+from briefings.project import Project, build_date
 from briefings.writers import html as html_writer
 
 RELOAD = """<script>
@@ -52,7 +51,7 @@ class Preview:
 
     def rebuild(self) -> None:
         try:
-            audience = load_audience(self.project.templates, self.audience)
+            audience = load_audience(self.project, self.audience)
             lang = self.lang or audience.profile.languages[0]
             document = compose(self.project, load_facts(self.project.facts), audience, lang,
                                build_date())

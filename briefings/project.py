@@ -1,23 +1,27 @@
-"""Where a project's inputs and outputs live, and the brief's own settings."""
+"""Where a project's inputs and outputs live, and the date a build is made on.
+
+Standard library only: deciding that nothing needs rebuilding must stay cheap."""
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from pydantic import Field
-
-from briefings.facts import Slug, Strict, Text
-from briefings.yamlfile import read_yaml
+from briefings.errors import BriefingError
 
 
-class BriefSettings(Strict):
-    id: Slug = Field(description="first part of every output file name")
-    version: Text
-    base_year: int | None = Field(None, description="year the 2-, 5- and 10-year horizons "
-                                  "count from; default: the year of the build")
-    horizons: list[int] = Field([2, 5, 10], description="recommendation horizons, in years")
+def build_date() -> dt.date:
+    """The brief's date: ``SOURCE_DATE_EPOCH`` when set (reproducible builds), else today."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch is None:
+        return dt.date.today()
+    try:
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+    except ValueError:
+        raise BriefingError(f"SOURCE_DATE_EPOCH must be a number of seconds, not '{epoch}'")
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,12 @@ class Project:
     def build(self) -> Path:
         return self.root / "build"
 
+    def audience_names(self) -> list[str]:
+        return sorted(p.parent.name
+                      for p in (self.templates / "audiences").glob("*/audience.yaml"))
+
     @cached_property
-    def settings(self) -> BriefSettings:
+    def settings(self):
+        from briefings.settings import BriefSettings
+        from briefings.yamlfile import read_yaml
         return read_yaml(self.base / "brief.yaml").validate(BriefSettings)

@@ -50,7 +50,7 @@ def _yaml(value) -> str:
 
 def new_audience(project: Project, name: str, base: str) -> Path:
     check_name(name)
-    source = load_audience(project.templates, base)
+    source = load_audience(project, base)
     folder = project.templates / "audiences" / name
     if folder.exists():
         raise BriefingError(f"audience '{name}' already exists", folder)

@@ -32,7 +32,7 @@ def profile_errors(project, yaml_text):
     path = project.templates / "audiences/cancilleria/audience.yaml"
     path.write_text(yaml_text, encoding="utf-8")
     with pytest.raises(BriefingErrors) as excinfo:
-        load_audience(project.templates, "cancilleria")
+        load_audience(project, "cancilleria")
     return [str(e) for e in excinfo.value.errors]
 
 
@@ -61,7 +61,7 @@ def test_profile_errors_name_the_file_line_and_field(project):
 def test_a_valid_profile_loads(project):
     path = project.templates / "audiences/cancilleria/audience.yaml"
     path.write_text(PROFILE, encoding="utf-8")
-    audience = load_audience(project.templates, "cancilleria")
+    audience = load_audience(project, "cancilleria")
     assert audience.profile.distribution[0].email == "ana@example.org"
     assert audience.profile.length == "full"
 
@@ -71,12 +71,12 @@ def test_audience_names_are_checked(project, name):
     with pytest.raises(BriefingError, match="is not a valid audience name"):
         new_audience(project, name, "cancilleria")
     with pytest.raises(BriefingError, match="is not a valid audience name"):
-        load_audience(project.templates, name)
+        load_audience(project, name)
 
 
 def test_unknown_audience_lists_the_known_ones(project):
     with pytest.raises(BriefingError, match=r"unknown audience 'prensa' \(known: cancilleria"):
-        load_audience(project.templates, "prensa")
+        load_audience(project, "prensa")
 
 
 def test_scaffold_builds_without_any_other_edit(project, tmp_path):
@@ -106,7 +106,7 @@ def test_an_override_of_one_block_changes_only_that_block(project):
     facts = load_facts(project.facts)
 
     def paragraphs(audience, lang):
-        document = compose(project, facts, load_audience(project.templates, audience), lang,
+        document = compose(project, facts, load_audience(project, audience), lang,
                            TODAY)
         return [p.text_content() for p in document.body.xpath("//section[@id='annex']/p")]
 

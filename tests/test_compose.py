@@ -10,7 +10,7 @@ from tests.conftest import TODAY
 
 def composed(project, lang="es"):
     return compose(project, load_facts(project.facts),
-                   load_audience(project.templates, "cancilleria"), lang, TODAY)
+                   load_audience(project, "cancilleria"), lang, TODAY)
 
 
 def text_of(document) -> str:
@@ -28,7 +28,7 @@ def test_sections_in_profile_order_with_fact_values(project):
         doc = composed(project, lang)
         sections = doc.body.findall("section")
         assert [s.get("data-section") for s in sections] == \
-            load_audience(project.templates, "cancilleria").profile.sections
+            load_audience(project, "cancilleria").profile.sections
         assert sections[0].findtext("h1") == heading
         assert "73" in text_of(doc) and "25" in text_of(doc)
 
@@ -39,7 +39,7 @@ def test_unknown_fact_names_template_line_and_key(project):
     with pytest.raises(BriefingError) as excinfo:
         composed(project)
     assert str(excinfo.value) == (
-        "templates/base/sections/es/summary.md.j2:2: "
+        "templates/base/sections/es/summary.md.j2:7: "
         "unknown fact 'congress.perod' (did you mean 'congress.period'?)")
 
 
