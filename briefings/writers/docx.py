@@ -217,6 +217,22 @@ class Context:
 
 # -- the writer --------------------------------------------------------------------------
 
+def _remember_style_ids(part) -> None:
+    """python-docx finds a style's id by scanning every style, each time a style is named
+    (over two thirds of a brief's DOCX time); the styles do not change while writing, so
+    each name is looked up once."""
+    lookup, known = part.get_style_id, {}
+
+    def get_style_id(style, style_type):
+        if not isinstance(style, str):
+            return lookup(style, style_type)
+        if (style, style_type) not in known:
+            known[style, style_type] = lookup(style, style_type)
+        return known[style, style_type]
+
+    part.get_style_id = get_style_id
+
+
 class DocxWriter:
     def __init__(self, document: Document, reference: Path):
         if not reference.is_file():
@@ -228,6 +244,7 @@ class DocxWriter:
         if missing:
             raise BriefingError(f"styles missing: {', '.join(missing)}", reference)
         self.reference = reference
+        _remember_style_ids(self.doc.part)
         ooxml.clear_body(self.doc.element.body)
         self.numbering = self.doc.part.numbering_part.element
         self.notes_part = ooxml.footnotes_part(self.doc.part)
