@@ -12,8 +12,9 @@ from babel.numbers import format_decimal
 from briefings.errors import BriefingError
 from briefings.yamlfile import read_yaml
 
-# Babel locales per brief language: Peruvian Spanish, American English.
-LOCALES = {"es": "es_PE", "en": "en_US"}
+# Babel locales per brief language: Peruvian Spanish; British English, whose day-month
+# order matches the facts' own English text ("10 December 2025").
+LOCALES = {"es": "es_PE", "en": "en_GB"}
 
 
 def load_strings(folder: Path, lang: str) -> dict[str, str]:

@@ -43,8 +43,8 @@ def test_manifest_lists_every_output_with_its_hash(built):
             "73 a favor, 25 en contra", "1 de enero – 31 de diciembre de 2026",
             "Página 2 de", "USO OFICIAL — DISTRIBUCIÓN RESTRINGIDA",
             "Información vigente al", "Lima, Callao"]),
-    ("en", ["Executive summary", "The Congress authorization", "Sources", "KEY FIGURES",
-            "73 in favour, 25 against", "Jan 1 – Dec 31, 2026",
+    ("en", ["Executive summary", "The authorization by Peru's Congress", "Sources", "KEY FIGURES",
+            "73 in favour, 25 against", "1 Jan – 31 Dec 2026",
             "Page 2 of", "OFFICIAL USE — LIMITED DISTRIBUTION",
             "Information current as of", "Lima, Callao"]),
 ])
@@ -103,5 +103,5 @@ def test_cli_prints_one_line_and_fails(project):
         capture_output=True, text=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert result.returncode == 1
     assert result.stderr.splitlines() == [
-        "error: templates/base/sections/es/summary.md.j2:17: fact 'congress.vote' has no "
+        "error: templates/base/sections/es/summary.md.j2:39: fact 'congress.vote' has no "
         "value 'contra' (its values: in_favour, against)"]

@@ -60,7 +60,7 @@ def test_schema_errors_duplicates_and_unknown_sources_are_reported(project):
 
 def test_template_using_a_missing_fact_is_found_by_rendering(project):
     template = project.base / "sections/en/summary.md.j2"
-    edit(template, "{% set ", "{{ fact('congress.turnout') }}\n{% set ")
+    template.write_text("{{ fact('congress.turnout') }}\n" + template.read_text())
     found = errors(project)
     assert len(found) == 1
     assert found[0].startswith("error: templates/base/sections/en/summary.md.j2:1: ")
@@ -107,7 +107,8 @@ def test_cli_exit_status_and_json(project):
     ok = run_cli(project, "--format", "json")
     assert ok.returncode == 0
     assert all(f["level"] == "warning" for f in json.loads(ok.stdout))
-    edit(project.base / "sections/en/summary.md.j2", "{% set ", "{{ nope }}\n{% set ")
+    summary = project.base / "sections/en/summary.md.j2"
+    summary.write_text("{{ nope }}\n" + summary.read_text())
     bad = run_cli(project, "--no-warnings")
     assert bad.returncode == 1
     assert bad.stdout.splitlines()[0].startswith(

@@ -1,0 +1,282 @@
+"""The full brief's content, in both languages: the nine sections in order, the key values
+taken from facts, the figures computed from the build date, and the page budget."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from pypdf import PdfReader
+
+from briefings import i18n
+from briefings.audiences import load_audience
+from briefings.compose import compose
+from briefings.facts import load_facts
+from briefings.project import Project
+from tests.conftest import ROOT, TODAY
+
+SECTIONS = ["summary", "status", "designation", "benefits", "authorization", "context",
+            "risks", "recommendations", "sources"]
+HEADINGS = {
+    "es": ["Resumen ejecutivo", "Alcance del estatus: qué es y qué no es",
+           "La designación: procedimiento y cronología", "Beneficios del estatus",
+           "La autorización del Congreso de la República",
+           "Contexto regional y vínculos con la OTAN", "Soberanía y riesgos",
+           "Recomendaciones por horizonte temporal", "Fuentes"],
+    "en": ["Executive summary", "What the status is — and what it is not",
+           "The designation: procedure and timeline", "Benefits of the status",
+           "The authorization by Peru's Congress", "Regional context and ties with NATO",
+           "Sovereignty and risks", "Recommendations by time horizon", "Sources"],
+}
+# One word or phrase per benefit fact, as each language's fact text words it.
+BENEFIT_WORDS = {
+    "es": {"benefits.joint_research": "proyectos conjuntos de investigación",
+           "benefits.equipment_ammunition": "municiones",
+           "benefits.war_reserve_stocks": "reserva de guerra",
+           "benefits.export_licences": "licencias de exportación",
+           "benefits.military_financing": "financiamiento militar extranjero",
+           "benefits.cooperative_training": "capacitación cooperativa",
+           "benefits.material_loans": "préstamos de materiales",
+           "benefits.broad_access": "tecnología sensible",
+           "benefits.satellite_licences": "tecnología satelital",
+           "benefits.counterterrorism": "antiterroristas",
+           "benefits.privileged_position": "posición privilegiada",
+           "benefits.excess_defense_articles_thesis": "excedentes de artículos de defensa"},
+    "en": {"benefits.joint_research": "joint research projects",
+           "benefits.equipment_ammunition": "ammunition",
+           "benefits.war_reserve_stocks": "war reserve stocks",
+           "benefits.export_licences": "export licences",
+           "benefits.military_financing": "foreign military financing",
+           "benefits.cooperative_training": "cooperative training agreements",
+           "benefits.material_loans": "loans of materiel",
+           "benefits.broad_access": "sensitive technology",
+           "benefits.satellite_licences": "satellite technology",
+           "benefits.counterterrorism": "counter-terrorism",
+           "benefits.privileged_position": "privileged position",
+           "benefits.excess_defense_articles_thesis": "surplus defence articles"},
+}
+HORIZON_LABELS = {"es": ["Corto plazo ({n} años, hacia {year})",
+                         "Medio plazo ({n} años, hacia {year})",
+                         "Largo plazo ({n} años, hacia {year})"],
+                  "en": ["Short term ({n} years, by {year})",
+                         "Medium term ({n} years, by {year})",
+                         "Long term ({n} years, by {year})"]}
+PLACES = ["Lima", "Callao", "Loreto", "San Martín", "Huánuco", "Ucayali", "Pasco", "Junín",
+          "Cusco", "Ayacucho", "Iquitos", "Pucusana", "Puerto Maldonado", "Apurímac"]
+LANGS = ["es", "en"]
+
+PROJECT = Project(ROOT)
+
+
+@pytest.fixture(scope="module")
+def facts():
+    return load_facts(PROJECT.facts)
+
+
+def composed(facts, lang, today=TODAY):
+    return compose(PROJECT, facts, load_audience(PROJECT, "cancilleria"), lang, today)
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def section_text(document, name) -> str:
+    (section,) = document.body.xpath(f"//section[@data-section='{name}']")
+    return flat(section.text_content())
+
+
+def pdf_pages(built, lang) -> list[str]:
+    reader = PdfReader(built / f"cancilleria/peru-mnna-cancilleria-{lang}.pdf")
+    return [flat(page.extract_text()) for page in reader.pages]
+
+
+def unhyphenated(text: str) -> str:
+    """PDF text with words rejoined where the layout hyphenated them at a line end."""
+    return re.sub(r"(\w)- (\w)", r"\1\2", text)
+
+
+def page_of(pages, needle, start=0) -> int:
+    return next(i for i in range(start, len(pages)) if needle in pages[i])
+
+
+def period(facts):
+    values = facts.get("congress.period").values
+    return values["start"], values["end"]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_nine_sections_in_order_with_their_headings(facts, lang):
+    document = composed(facts, lang)
+    sections = document.body.findall("section")
+    assert [s.get("data-section") for s in sections] == SECTIONS
+    assert [s.findtext("h1") for s in sections] == HEADINGS[lang]
+    for section in sections:   # exactly one level-1 heading, and it comes first
+        assert len(section.findall("h1")) == 1 and section[0].tag == "h1"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_pdf_has_every_heading_in_order_after_the_cover(built, lang):
+    pages = pdf_pages(built, lang)
+    body = " ".join(pages[1:])        # page 1 is the cover, whose contents list repeats them
+    position = 0
+    for heading in HEADINGS[lang]:    # each one after the one before
+        found = body.find(heading, position)
+        assert found >= 0, f"{heading!r} missing, or out of order"
+        position = found + len(heading)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_pdf_is_at_least_five_pages(built, lang):
+    assert len(pdf_pages(built, lang)) >= 5
+
+
+@pytest.mark.parametrize("lang, last_row", [("es", "Rotación del personal"),
+                                            ("en", "Personnel rotation")])
+def test_summary_fits_on_one_page(built, lang, last_row):
+    pages = pdf_pages(built, lang)
+    summary, status = HEADINGS[lang][0], HEADINGS[lang][1]
+    first = page_of(pages, summary, start=1)
+    # the key-figures box ends the summary: its last row is on the summary's own page
+    assert page_of(pages, last_row, start=first) == first
+    assert page_of(pages, status, start=first) in (first, first + 1)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_key_values_reach_the_pdf(built, facts, lang):
+    text = unhyphenated(" ".join(pdf_pages(built, lang)[1:]))
+    vote = facts.get("congress.vote").values
+    assert {vote["in_favour"], vote["against"]} == {73, 25}
+    assert ("73 a favor, 25 en contra" if lang == "es" else "73 in favour, 25 against") in text
+    start, end = period(facts)
+    assert (start, end) == (dt.date(2026, 1, 1), dt.date(2026, 12, 31))
+    assert flat(i18n.date_range(start, end, lang)) in text
+    assert i18n.date(start, lang) in text and i18n.date(end, lang) in text
+    assert facts.get("congress.places").values["places"] == PLACES
+    for place in PLACES:
+        assert place in text
+    notice = facts.get("designation.notice").values["notice_days"]
+    assert (f"{notice} días como mínimo" if lang == "es" else f"at least {notice} days") in text
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_benefit_is_named_with_its_citation(facts, lang):
+    document = composed(facts, lang)
+    (section,) = document.body.xpath("//section[@data-section='benefits']")
+    text = flat(section.text_content())
+    assert set(BENEFIT_WORDS[lang]) == {i for i in facts.facts if i.startswith("benefits.")}
+    for fact_id, word in BENEFIT_WORDS[lang].items():
+        assert word in text, fact_id
+    # each benefit sentence is followed by its "[n]" link to the sources
+    links = section.xpath(".//a[starts-with(@href, '#src-')]")
+    assert len(links) >= len(BENEFIT_WORDS[lang])
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_horizons_show_their_target_years(built, facts, lang):
+    base_year = TODAY.year                      # the year of SOURCE_DATE_EPOCH in the fixture
+    expected = [label.format(n=n, year=base_year + n)
+                for label, n in zip(HORIZON_LABELS[lang], (2, 5, 10))]
+    document = composed(facts, lang)
+    (section,) = document.body.xpath("//section[@data-section='recommendations']")
+    assert [flat(h.text_content()) for h in section.findall("h2")] == expected
+    pdf = " ".join(pdf_pages(built, lang)[1:])
+    positions = [pdf.find(label) for label in expected]
+    assert -1 not in positions and positions == sorted(positions)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_horizons_follow_the_build_year(facts, lang):
+    later = dt.date(TODAY.year + 3, 2, 1)
+    document = composed(facts, lang, later)
+    text = section_text(document, "recommendations")
+    assert HORIZON_LABELS[lang][0].format(n=2, year=later.year + 2) in text
+    assert HORIZON_LABELS[lang][2].format(n=10, year=later.year + 10) in text
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_recommendations_say_who_leads_or_that_no_one_is_named(facts, lang):
+    text = section_text(composed(facts, lang), "recommendations")
+    for fact_id in ("recommendations.thesis_regional_interlocutor",
+                    "recommendations.thesis_integral_study",
+                    "recommendations.thesis_nato_engagement",
+                    "recommendations.arce_legal_framework"):
+        assert facts.get(fact_id).values["lead"][lang] in text
+    assert ("La fuente no designa responsable" if lang == "es"
+            else "None named in the source") in text
+    assert ("criterio de este informe" if lang == "es" else "this brief's judgement") in text
+
+
+def days_sentence(facts, lang, today) -> str:
+    document = composed(facts, lang, today)
+    (section,) = document.body.xpath("//section[@data-section='authorization']")
+    label = "Situación a la fecha de este informe" if lang == "es" else "Status as of this brief"
+    (paragraph,) = [p for p in section.iter("p") if label in p.text_content()]
+    return flat(paragraph.text_content())
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_days_remaining_are_computed_from_the_build_date(facts, lang):
+    start, end = period(facts)
+    before, during, after = start - dt.timedelta(days=12), TODAY, end + dt.timedelta(days=32)
+    assert start < during < end
+    sentences = {when: days_sentence(facts, lang, when) for when in (before, during, after)}
+    assert len(set(sentences.values())) == 3
+    if lang == "es":
+        assert "aún no ha comenzado" in sentences[before]
+        assert f"dentro de {(start - before).days} días" in sentences[before]
+        assert "está en curso" in sentences[during]
+        assert f"faltan {(end - during).days} días" in sentences[during]
+        assert f"concluyó el {i18n.date(end, lang)}" in sentences[after]
+        assert f"hace {(after - end).days} días" in sentences[after]
+    else:
+        assert "has not yet begun" in sentences[before]
+        assert f"in {(start - before).days} days" in sentences[before]
+        assert "under way" in sentences[during]
+        assert f"with {(end - during).days} days to go" in sentences[during]
+        assert f"ended on {i18n.date(end, lang)}" in sentences[after]
+        assert f"{(after - end).days} days ago" in sentences[after]
+    for sentence in sentences.values():
+        assert i18n.date(end, lang) in sentence or i18n.date(start, lang) in sentence
+
+
+def test_last_day_and_single_day_wording(facts):
+    start, end = period(facts)
+    assert "concluye hoy" in days_sentence(facts, "es", end)
+    assert "ends today" in days_sentence(facts, "en", end)
+    assert "dentro de 1 día." in days_sentence(facts, "es", start - dt.timedelta(days=1))
+    assert "in 1 day." in days_sentence(facts, "en", start - dt.timedelta(days=1))
+
+
+def test_spanish_and_english_rest_on_the_same_facts(facts):
+    spanish, english = composed(facts, "es"), composed(facts, "en")
+    assert set(spanish.facts_used) == set(english.facts_used)
+    # and cite the same sources, in the same order
+    def cited(document):
+        entries = document.body.xpath("//section[@data-section='sources']/p")
+        return [p.get("id") for p in entries]
+    assert cited(spanish) == cited(english) and len(cited(spanish)) == len(facts.sources)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_status_section_never_suggests_membership_or_a_defence_guarantee(facts, lang):
+    text = section_text(composed(facts, lang), "status")
+    for fact_id in ("designation.not_membership", "designation.no_us_defence_obligation",
+                    "designation.no_obligation_for_peru"):
+        assert flat(facts.get(fact_id).text[lang]) in text
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_opinion_is_marked_as_opinion(facts, lang):
+    text = section_text(composed(facts, lang), "risks")
+    assert ("opiniones y análisis" if lang == "es" else "opinion and analysis") in text
+    assert ("parlamentario andino" if lang == "es" else "Andean Parliament") in text
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_notice_recipient_discrepancy_is_footnoted_in_the_summary(facts, lang):
+    document = composed(facts, lang)
+    (summary,) = document.body.xpath("//section[@data-section='summary']")
+    notes = flat(" ".join(summary.xpath(".//div[@class='footnote']//text()")))
+    assert flat(facts.get("procedure.notified_body").text[lang]) in notes
