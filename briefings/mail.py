@@ -1,0 +1,553 @@
+"""Email the built briefs to an audience: one message per recipient, in their language.
+
+Without ``send`` the messages are only written as ``.eml`` files to ``build/outbox/<audience>/``.
+With it they go through an SMTP server, and each accepted message is appended to
+``build/outbox/sent.jsonl`` at once, so a re-run never sends the same files to the same
+person twice. Settings come from ``BRIEFINGS_*`` environment variables, or an env file kept
+outside the project (the real environment wins over the file).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import hashlib
+import json
+import os
+import re
+import smtplib
+import ssl
+import traceback
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid, parseaddr
+from pathlib import Path
+
+import jinja2
+from email_validator import EmailNotValidError, validate_email
+from jinja2.sandbox import SandboxedEnvironment
+
+from briefings import i18n
+from briefings.audiences import Audience, load_audience
+from briefings.errors import BriefingError, BriefingErrors
+from briefings.outputs import MANIFEST, read_manifest, write_atomic
+from briefings.project import Project
+
+SETTINGS = ("BRIEFINGS_FROM", "BRIEFINGS_SMTP_HOST", "BRIEFINGS_SMTP_PORT",
+            "BRIEFINGS_SMTP_SECURITY", "BRIEFINGS_SMTP_USER", "BRIEFINGS_SMTP_PASSWORD",
+            "BRIEFINGS_SMTP_CAFILE", "BRIEFINGS_SMTP_TIMEOUT", "BRIEFINGS_MAX_ATTACHMENT_MB")
+DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
+MIME_TYPES = {"pdf": ("application", "pdf"),
+              "docx": ("application",
+                       "vnd.openxmlformats-officedocument.wordprocessingml.document")}
+DEFAULT_MAX_MB = 10
+MB = 1024 * 1024
+RUN_MAKE_BRIEF = "run make brief"
+
+
+@dataclass(frozen=True)
+class Recipient:
+    email: str
+    lang: str
+    name: str | None = None
+
+
+@dataclass(frozen=True)
+class Attachment:
+    name: str
+    format: str
+    data: bytes = field(repr=False)
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    recipient: Recipient
+    attachments: tuple[Attachment, ...]
+    message: EmailMessage = field(repr=False)
+    eml_name: str
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str
+    port: int
+    security: str
+    user: str | None
+    password: str | None = field(repr=False)  # never printed, logged or written
+    cafile: str | None
+    timeout: float
+
+
+# --- settings ---------------------------------------------------------------------------
+
+def read_settings(env_file: Path | None, project_root: Path) -> dict[str, str]:
+    """The ``BRIEFINGS_*`` settings: the env file's, overridden by the real environment (so a
+    one-off ``BRIEFINGS_SMTP_HOST=… briefings email`` works without editing the file)."""
+    settings = read_env_file(env_file, project_root) if env_file else {}
+    settings.update({k: os.environ[k] for k in SETTINGS if os.environ.get(k)})
+    return settings
+
+
+def read_env_file(path: Path, project_root: Path) -> dict[str, str]:
+    path = path.expanduser().resolve()
+    if path.is_relative_to(project_root.resolve()):
+        raise BriefingError("keep the env file outside the project folder, so the password "
+                            "never ends up in git", path)
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise BriefingError(f"cannot read the env file ({exc.strerror})", path) from None
+    except UnicodeDecodeError:
+        raise BriefingError("the env file is not UTF-8 text", path) from None
+    values = {}
+    for number, line in enumerate(lines, 1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        key, sep, value = line.removeprefix("export ").partition("=")
+        key, value = key.strip(), value.strip()
+        # The line itself is never quoted back: it may hold the password.
+        if not sep or not key:
+            raise BriefingError("expected KEY=VALUE", path, number)
+        if key not in SETTINGS:
+            raise BriefingError(f"unknown setting '{key}' (known: {', '.join(SETTINGS)})",
+                                path, number)
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        values[key] = value
+    return values
+
+
+def sender_address(settings: dict[str, str]) -> Address:
+    raw = settings.get("BRIEFINGS_FROM")
+    if not raw:
+        raise BriefingError("set BRIEFINGS_FROM to the sender's address, e.g. "
+                            "'Briefings <briefings@example.org>' (environment or --env-file)")
+    name, addr = parseaddr(raw)
+    try:
+        addr = validate_email(addr, check_deliverability=False).normalized
+    except EmailNotValidError as exc:
+        raise BriefingError(f"BRIEFINGS_FROM: '{raw}' is not a valid address: {exc}") from None
+    return Address(display_name=name, addr_spec=addr)
+
+
+def smtp_settings(settings: dict[str, str]) -> SmtpSettings:
+    security = settings.get("BRIEFINGS_SMTP_SECURITY", "starttls").lower()
+    if security not in DEFAULT_PORTS:
+        raise BriefingError(f"BRIEFINGS_SMTP_SECURITY: '{security}' is not one of "
+                            f"{', '.join(DEFAULT_PORTS)}")
+    host = settings.get("BRIEFINGS_SMTP_HOST")
+    if not host:
+        raise BriefingError("set BRIEFINGS_SMTP_HOST to the mail server's name to send "
+                            "(environment or --env-file)")
+    user, password = settings.get("BRIEFINGS_SMTP_USER"), settings.get("BRIEFINGS_SMTP_PASSWORD")
+    if bool(user) != bool(password):
+        raise BriefingError("set both BRIEFINGS_SMTP_USER and BRIEFINGS_SMTP_PASSWORD, "
+                            "or neither")
+    if user and security == "none":
+        raise BriefingError("BRIEFINGS_SMTP_SECURITY=none would send the password "
+                            "unencrypted: use starttls or ssl")
+    return SmtpSettings(host, _number(settings, "BRIEFINGS_SMTP_PORT", DEFAULT_PORTS[security],
+                                      int), security, user, password,
+                        settings.get("BRIEFINGS_SMTP_CAFILE"),
+                        _number(settings, "BRIEFINGS_SMTP_TIMEOUT", 30.0, float))
+
+
+def _number(settings: dict[str, str], key: str, default, kind):
+    if key not in settings:
+        return default
+    try:
+        value = kind(settings[key])
+    except ValueError:
+        value = 0
+    if value <= 0:
+        raise BriefingError(f"{key}: '{settings[key]}' is not a positive number")
+    return value
+
+
+def size_limit(max_size_mb: float | None, settings: dict[str, str]) -> float:
+    """MB allowed for one message's attachments: --max-size-mb, else the setting, else 10."""
+    if max_size_mb is not None:
+        if max_size_mb <= 0:
+            raise BriefingError(f"--max-size-mb must be positive, not {max_size_mb:g}")
+        return max_size_mb
+    return _number(settings, "BRIEFINGS_MAX_ATTACHMENT_MB", DEFAULT_MAX_MB, float)
+
+
+# --- recipients and attachments ----------------------------------------------------------
+
+def choose_recipients(audience: Audience, lang: str | None, to: list[str] | None
+                      ) -> list[Recipient]:
+    """The distribution list (only ``lang`` if given), or the ``to`` addresses in ``lang`` or
+    the audience's first language. Every address is checked before anything is built."""
+    languages = audience.profile.languages
+    if lang and lang not in languages:
+        raise BriefingError(f"audience '{audience.slug}' has no brief in '{lang}' "
+                            f"(its languages: {', '.join(languages)})")
+    if to:
+        wanted = [Recipient(addr, lang or languages[0]) for addr in to]
+    else:
+        if not audience.profile.distribution:
+            raise BriefingError("no distribution list: add one to the audience, or give "
+                                "--to ADDRESS", audience.folder / "audience.yaml")
+        wanted = [Recipient(r.email, r.lang, r.name) for r in audience.profile.distribution
+                  if lang in (None, r.lang)]
+    errors, chosen, seen = [], [], set()
+    for recipient in wanted:
+        try:
+            addr = validate_email(recipient.email, check_deliverability=False).normalized
+        except EmailNotValidError as exc:
+            errors.append(BriefingError(f"'{recipient.email}' is not a valid address: {exc}"))
+            continue
+        if (addr.lower(), recipient.lang) not in seen:  # listed twice: one message
+            seen.add((addr.lower(), recipient.lang))
+            chosen.append(Recipient(addr, recipient.lang, recipient.name))
+    if errors:
+        raise BriefingErrors(errors)
+    return chosen
+
+
+def load_attachments(build: Path, manifest: dict[str, dict], audience: str, lang: str,
+                     formats: list[str], limit_mb: float) -> tuple[Attachment, ...]:
+    """The built files for ``audience`` in ``lang``, each checked against the manifest's sha256
+    so a brief edited or rebuilt half-way is never sent."""
+    attachments = []
+    for fmt in formats:
+        entry = next((e for e in manifest.values() if (e.get("audience"), e.get("lang"),
+                      e.get("format")) == (audience, lang, fmt)), None)
+        if entry is None:
+            raise BriefingError(f"no {fmt} of '{audience}' in '{lang}' has been built: "
+                                f"{RUN_MAKE_BRIEF}", build / MANIFEST)
+        path = build / entry["path"]
+        try:
+            data = path.read_bytes()
+        except OSError:
+            raise BriefingError(f"file listed in the manifest is missing: {RUN_MAKE_BRIEF}",
+                                path) from None
+        sha = hashlib.sha256(data).hexdigest()
+        if sha != entry["sha256"]:
+            raise BriefingError(f"file changed since the manifest was written: "
+                                f"{RUN_MAKE_BRIEF}", path)
+        attachments.append(Attachment(path.name, fmt, data, sha))
+    total = sum(len(a.data) for a in attachments)
+    if total > limit_mb * MB:
+        raise BriefingError(f"attachments for '{lang}' are {total / MB:.2f} MB, over the "
+                            f"{limit_mb:g} MB limit (raise it with --max-size-mb or "
+                            "BRIEFINGS_MAX_ATTACHMENT_MB)", build / audience)
+    return tuple(attachments)
+
+
+def brief_date(build: Path) -> dt.date:
+    """The day of the last build (UTC, as make's SOURCE_DATE_EPOCH counts days). Not
+    SOURCE_DATE_EPOCH itself: make sets it to the day of sending, maybe not the build's."""
+    mtime = (build / MANIFEST).stat().st_mtime
+    return dt.datetime.fromtimestamp(mtime, dt.timezone.utc).date()
+
+
+# --- messages ------------------------------------------------------------------------------
+
+def email_environment(project: Project, audience: Audience, lang: str) -> SandboxedEnvironment:
+    """``templates/audiences/<a>/email/`` first, then ``templates/email/``; ``base/…`` names
+    the shared template, so an override can extend it."""
+    shared = jinja2.FileSystemLoader(project.templates / "email")
+    env = SandboxedEnvironment(
+        loader=jinja2.ChoiceLoader([jinja2.PrefixLoader({"base": shared}),
+                                    jinja2.FileSystemLoader(audience.folder / "email"), shared]),
+        undefined=jinja2.StrictUndefined,
+        autoescape=jinja2.select_autoescape(["html.j2"], default_for_string=False),
+        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters.update(date=lambda d, form="long": i18n.date(d, lang, form),
+                       join=lambda items, style="standard": i18n.join(items, lang, style))
+    return env
+
+
+def render(env: SandboxedEnvironment, name: str, context: dict, root: Path) -> str:
+    try:
+        return env.get_template(name).render(context)
+    except jinja2.TemplateNotFound as exc:
+        raise BriefingError("email template not found (an audience may override it in "
+                            "templates/audiences/<name>/email/)",
+                            root / "templates" / "email" / exc.name) from None
+    except jinja2.TemplateSyntaxError as exc:
+        raise BriefingError(exc.message or "syntax error", _relative(exc.filename, root),
+                            exc.lineno) from None
+    except Exception as exc:  # undefined names, sandbox refusals: name the template's line
+        frame = next((f for f in reversed(traceback.extract_tb(exc.__traceback__))
+                      if f.filename.endswith(".j2")), None)
+        raise BriefingError(str(exc), _relative(frame.filename, root) if frame else name,
+                            frame.lineno if frame else None) from None
+
+
+def _relative(filename: str | None, root: Path) -> str | None:
+    path = Path(filename) if filename else None
+    return str(path.relative_to(root)) if path and path.is_relative_to(root) else filename
+
+
+def compose_message(project: Project, audience: Audience, recipient: Recipient,
+                    attachments: tuple[Attachment, ...], sender: Address, built: dt.date
+                    ) -> EmailMessage:
+    lang = recipient.lang
+    env = email_environment(project, audience, lang)
+    context = {"name": recipient.name, "audience": audience.profile.name[lang],
+               "title": i18n.load_strings(project.base / "i18n", lang)["title"],
+               "files": [a.name for a in attachments], "built": built}
+    subject = render(env, f"{lang}/subject.txt.j2", context, project.root)
+
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = Address(display_name=recipient.name or "", addr_spec=recipient.email)
+    message["Subject"] = " ".join(subject.split())  # one header line, whatever the template
+    message["Date"] = formatdate(localtime=True)
+    # The sender's domain, not this machine's name: make_msgid would otherwise look it up.
+    message["Message-ID"] = make_msgid(domain=sender.domain)
+    message["Content-Language"] = lang
+    # Quoted-printable: accented text passes even a server without 8BITMIME.
+    message.set_content(render(env, f"{lang}/body.txt.j2", context, project.root),
+                        cte="quoted-printable")
+    message.add_alternative(render(env, f"{lang}/body.html.j2", context, project.root),
+                            subtype="html", cte="quoted-printable")
+    for attachment in attachments:
+        maintype, subtype = MIME_TYPES[attachment.format]
+        message.add_attachment(attachment.data, maintype=maintype, subtype=subtype,
+                               filename=attachment.name)
+    return message
+
+
+def eml_name(recipient: Recipient) -> str:
+    """``es-ana_at_example.org.eml``: readable and stable; an address with other characters
+    gets a short hash so two addresses never share a file."""
+    addr = recipient.email.lower()
+    slug = re.sub(r"[^a-z0-9._-]", "-", addr.replace("@", "_at_"))
+    if slug != addr.replace("@", "_at_"):
+        slug += "-" + hashlib.sha256(addr.encode()).hexdigest()[:8]
+    return f"{recipient.lang}-{slug}.eml"
+
+
+# --- the sent log ----------------------------------------------------------------------------
+
+def _sent_key(audience: str, email: str, shas) -> tuple:
+    return audience, email.lower(), tuple(sorted(shas))
+
+
+def read_sent_log(path: Path) -> dict[tuple, str]:
+    """What was delivered, keyed by audience, address and files' sha256, with its time."""
+    delivered = {}
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        return delivered
+    for number, line in enumerate(lines, 1):
+        try:
+            entry = json.loads(line)
+            shas = [f["sha256"] for f in entry["files"]]
+            delivered[_sent_key(entry["audience"], entry["to"], shas)] = entry["sent_at"]
+        except (ValueError, KeyError, TypeError):
+            # Guessing could send twice: better stop and let a person look.
+            raise BriefingError("unreadable line (it records a delivered message: fix it "
+                                "rather than delete it)", path, number) from None
+    return delivered
+
+
+def record_sent(path: Path, audience: str, outgoing: Outgoing) -> None:
+    """Appended and synced as soon as the server accepts the message: a crash right after
+    still leaves the record, so a re-run skips this recipient."""
+    entry = {"sent_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+             "message_id": outgoing.message["Message-ID"], "audience": audience,
+             "to": outgoing.recipient.email, "lang": outgoing.recipient.lang,
+             "files": [{"name": a.name, "sha256": a.sha256} for a in outgoing.attachments]}
+    with path.open("a", encoding="utf-8") as log:
+        log.write(json.dumps(entry, ensure_ascii=False) + "\n")
+        log.flush()
+        os.fsync(log.fileno())
+
+
+@contextmanager
+def outbox_lock(outbox: Path):
+    """One ``briefings email`` at a time per project: two at once could both send."""
+    outbox.mkdir(parents=True, exist_ok=True)
+    with (outbox / ".lock").open("w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BriefingError("another 'briefings email' is running on this project",
+                                outbox) from None
+        yield
+
+
+# --- dry run and delivery ---------------------------------------------------------------------
+
+def write_outbox(folder: Path, outgoing: list[Outgoing]) -> list[Path]:
+    """The folder ends up holding exactly the messages this run would send."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("*.eml"):
+        old.unlink()
+    paths = []
+    for item in outgoing:
+        write_atomic(folder / item.eml_name, bytes(item.message))
+        paths.append(folder / item.eml_name)
+    return paths
+
+
+def connect(settings: SmtpSettings) -> smtplib.SMTP:
+    """An open, encrypted (unless ``none``) and logged-in connection, or one clear error.
+    The server's certificate is verified (BRIEFINGS_SMTP_CAFILE adds a private CA)."""
+    where = f"{settings.host}:{settings.port}"
+    smtp = None
+    try:
+        context = ssl.create_default_context(cafile=settings.cafile)
+        if settings.security == "ssl":
+            smtp = smtplib.SMTP_SSL(settings.host, settings.port, timeout=settings.timeout,
+                                    context=context)
+        else:
+            smtp = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout)
+            if settings.security == "starttls":
+                smtp.starttls(context=context)
+        if settings.user:
+            smtp.login(settings.user, settings.password)
+        return smtp
+    except smtplib.SMTPAuthenticationError as exc:
+        problem = f"the server refused the login of '{settings.user}': {_answer(exc)}"
+    except smtplib.SMTPNotSupportedError as exc:
+        missing = "STARTTLS" if "STARTTLS" in str(exc) else "login (AUTH)"
+        problem = (f"the server does not offer {missing} here: check "
+                   "BRIEFINGS_SMTP_SECURITY and BRIEFINGS_SMTP_PORT")
+    except ssl.SSLCertVerificationError as exc:
+        problem = (f"cannot verify the server's certificate ({exc.verify_message}); for a "
+                   "private CA set BRIEFINGS_SMTP_CAFILE")
+    except FileNotFoundError:
+        problem = f"BRIEFINGS_SMTP_CAFILE: no such file '{settings.cafile}'"
+    except UnicodeEncodeError:  # smtplib sends credentials as ASCII; say no more than that
+        problem = "smtplib can only send a user name and password in ASCII characters"
+    except (smtplib.SMTPException, OSError) as exc:
+        problem = f"cannot talk to the mail server: {_answer(exc)}"
+    if smtp is not None:
+        smtp.close()
+    raise BriefingError(f"{where}: {problem}")
+
+
+def _answer(exc: Exception) -> str:
+    """The server's own answer when there is one ("550 5.1.1 …"), else the system's reason."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        code, text = next(iter(exc.recipients.values()))
+    elif isinstance(exc, smtplib.SMTPResponseException):
+        code, text = exc.smtp_code, exc.smtp_error
+    elif _timed_out(exc):
+        return "no answer in time"
+    elif isinstance(exc, smtplib.SMTPServerDisconnected):
+        return "the server closed the connection"
+    else:
+        return getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+    return f"{code} {text.decode(errors='replace') if isinstance(text, bytes) else text}"
+
+
+def _timed_out(exc: Exception) -> bool:
+    # smtplib turns a timeout while reading an answer into "server disconnected".
+    return isinstance(exc, TimeoutError) or isinstance(exc.__context__, TimeoutError)
+
+
+def deliver(outgoing: list[Outgoing], settings: SmtpSettings, log: Path, audience: str,
+            report=print) -> list[tuple[Outgoing, str]]:
+    """Send each message on one connection, recording each as it is accepted. A failure is
+    kept with the server's answer and the rest still go (on a fresh connection, since a
+    timeout or an error leaves the old one in an unknown state)."""
+    failures = []
+    if not outgoing:
+        return failures
+    smtp = connect(settings)  # a server that is down stops here, before anything is sent
+    try:
+        for item in outgoing:
+            to = item.recipient.email
+            try:
+                if smtp is None:
+                    smtp = connect(settings)
+                smtp.send_message(item.message, to_addrs=[to])
+            except BriefingError as exc:  # could not reconnect
+                problem = str(exc)
+            except (smtplib.SMTPException, OSError) as exc:
+                maybe = " (it may have been delivered all the same)" if _timed_out(exc) else ""
+                problem = _answer(exc) + maybe
+                if not isinstance(exc, smtplib.SMTPRecipientsRefused):
+                    smtp.close()
+                    smtp = None
+            else:
+                try:
+                    record_sent(log, audience, item)
+                except OSError as exc:  # unrecorded, a re-run would send it twice: stop here
+                    raise BriefingError(f"{to} got the message but it could not be recorded "
+                                        f"({exc.strerror}); add it by hand before a re-run",
+                                        log) from None
+                report(f"  sent     {to} ({item.recipient.lang}): {_names(item.attachments)}")
+                continue
+            failures.append((item, problem))
+            report(f"  FAILED   {to} ({item.recipient.lang}): {problem}")
+    finally:
+        if smtp is not None:
+            try:
+                smtp.quit()
+            except (smtplib.SMTPException, OSError):
+                smtp.close()
+    return failures
+
+
+def _names(attachments) -> str:
+    return ", ".join(a.name for a in attachments)
+
+
+def _shown(path: Path) -> str:
+    return str(path.relative_to(Path.cwd())) if path.is_relative_to(Path.cwd()) else str(path)
+
+
+def email_briefs(project: Project, audience_name: str, lang: str | None = None,
+                 to: list[str] | None = None, formats: list[str] | None = None,
+                 send: bool = False, resend: bool = False, env_file: Path | None = None,
+                 max_size_mb: float | None = None, report=print) -> None:
+    """The ``briefings email`` command. Everything is checked (settings, addresses, files)
+    before a message is built or a connection opened."""
+    formats = list(dict.fromkeys(f.strip() for f in formats or ["pdf"]))
+    for fmt in formats:
+        if fmt not in MIME_TYPES:
+            raise BriefingError(f"cannot attach '{fmt}' (known: {', '.join(MIME_TYPES)})")
+    settings = read_settings(env_file, project.root)
+    sender = sender_address(settings)
+    limit = size_limit(max_size_mb, settings)
+    smtp = smtp_settings(settings) if send else None
+    audience = load_audience(project, audience_name)
+    recipients = choose_recipients(audience, lang, to)
+    manifest = read_manifest(project.build)
+    attachments = {lang: load_attachments(project.build, manifest, audience.slug, lang,
+                                          formats, limit)
+                   for lang in dict.fromkeys(r.lang for r in recipients)}
+    built = brief_date(project.build)
+    outbox = project.build / "outbox"
+    log = outbox / "sent.jsonl"
+
+    with outbox_lock(outbox):
+        delivered = read_sent_log(log)
+        outgoing = []
+        for recipient in recipients:
+            files = attachments[recipient.lang]
+            when = delivered.get(_sent_key(audience.slug, recipient.email,
+                                           [a.sha256 for a in files]))
+            if when and not resend:
+                report(f"  skipped  {recipient.email} ({recipient.lang}): already sent "
+                       f"{_names(files)} on {when} (--resend sends it again)")
+                continue
+            outgoing.append(Outgoing(recipient, files, compose_message(
+                project, audience, recipient, files, sender, built), eml_name(recipient)))
+
+        if not send:
+            paths = write_outbox(outbox / audience.slug, outgoing)
+            for item, path in zip(outgoing, paths):
+                report(f"  {_shown(path)}  {item.recipient.email}: {_names(item.attachments)}")
+            report(f"dry run: {len(paths)} message(s) written to "
+                   f"{_shown(outbox / audience.slug)}, nothing sent (add --send to deliver)")
+            return
+        failures = deliver(outgoing, smtp, log, audience.slug, report)
+    report(f"sent {len(outgoing) - len(failures)} of {len(outgoing)} message(s); "
+           f"delivery log: {_shown(log)}")
+    if failures:
+        missed = ", ".join(item.recipient.email for item, _ in failures)
+        raise BriefingError(f"{len(failures)} recipient(s) did not receive the brief: {missed}")
