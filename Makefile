@@ -15,7 +15,7 @@ STAMP := $(VENV)/.installed
 SOURCES := $(wildcard ../shared/seeds)
 CHECK   := $(VENV)/bin/briefings check $(if $(SOURCES),--sources $(SOURCES))
 
-.PHONY: brief check test email system clean
+.PHONY: brief check test bench email system clean
 
 # The build checks what it builds (facts, templates, numbers, quotes) and stops on errors;
 # when nothing changed it returns at once.
@@ -27,6 +27,11 @@ check: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest
+
+# Speed against the engine's floor and against pandoc; writes build/bench.json.
+bench: $(STAMP)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r benchmarks/requirements.txt
+	$(PY) benchmarks/bench.py
 
 # make email AUDIENCE=cancilleria   writes the messages to build/outbox/ (see README.md);
 # add ARGS=--send to deliver them.

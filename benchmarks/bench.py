@@ -1,0 +1,189 @@
+"""`make bench`: how fast the build is, measured against the rendering engine's floor and
+against pandoc, as ratios taken in one run (absolute seconds vary on a shared machine).
+
+Writes build/bench.json and prints a table. Every figure is the median of RUNS runs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import os
+import platform
+import re
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+RUNS = int(os.environ.get("BENCH_RUNS", "5"))
+ENV = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
+
+
+def median_time(action, runs: int = RUNS) -> float:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def briefings(*args: str) -> str:
+    return subprocess.run([str(BIN / "briefings"), *args], cwd=ROOT, env=ENV, check=True,
+                          capture_output=True, text=True).stdout
+
+
+def documents():
+    """Every audience × language the build makes, composed here once, with the Markdown
+    its templates produced (captured on its way to Python-Markdown, for pandoc)."""
+    from briefings import compose
+    from briefings.audiences import load_audience
+    from briefings.facts import load_facts
+    from briefings.project import Project, build_date
+    project = Project(ROOT)
+    facts = load_facts(project.facts)
+    to_tree, captured = compose.markdown_to_section, []
+
+    def capture(converter, text, *args):
+        captured.append(text)
+        return to_tree(converter, text, *args)
+
+    compose.markdown_to_section = capture
+    try:
+        for name in project.audience_names():
+            audience = load_audience(project, name)
+            for lang in audience.profile.languages:
+                captured.clear()
+                document = compose.compose(project, facts, audience, lang, build_date())
+                yield project, audience, lang, document, "\n\n".join(captured)
+    finally:
+        compose.markdown_to_section = to_tree
+
+
+def engine_floor(docs, workers: int) -> tuple[float, dict]:
+    """The same pages rendered by bare WeasyPrint in this warm process, plus python-docx
+    saving the same DOCX files, divided by the build's worker count."""
+    import docx
+    from weasyprint import HTML
+
+    from briefings.writers import html as html_writer
+    from briefings.writers.pdf import print_tree
+    pages = [(d.meta.stem, html_writer.render(d, p.base, body=print_tree(d.body)), p.base)
+             for p, _, _, d, _ in docs]
+    HTML(string=pages[0][1], base_url=str(pages[0][2]) + "/").write_pdf()  # warm up
+    built = sorted((ROOT / "build").rglob("*.docx"))
+
+    def render_all():
+        for _, page, base in pages:
+            HTML(string=page, base_url=str(base) + "/").write_pdf()
+        for path in built:
+            docx.Document(str(path)).save(io.BytesIO())
+    return median_time(render_all) / workers, {stem: len(page) for stem, page, _ in pages}
+
+
+def peer_ratios(docs) -> dict:
+    """Per document: our fresh-process build ÷ pandoc's, for the same Markdown."""
+    import pypandoc
+    pandoc = pypandoc.get_pandoc_path()
+    css = ROOT / "templates/base/brief.css"
+    ratios = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for _, audience, lang, document, markdown in docs:
+            source = Path(tmp) / f"{document.meta.stem}.md"
+            source.write_text(markdown, encoding="utf-8")
+            for fmt in ("pdf", "docx"):
+                ours = median_time(lambda: briefings(
+                    "build", "--force", "--jobs", "1", "--audience", audience.slug,
+                    "--lang", lang, "--format", fmt, "--out", str(Path(tmp) / "ours")), 3)
+                extra = ["--pdf-engine=weasyprint", f"--css={css}"] if fmt == "pdf" else []
+                theirs = median_time(lambda: subprocess.run(
+                    [pandoc, str(source), "-s", "--metadata", f"title={document.meta.title}",
+                     "-o", str(Path(tmp) / f"peer.{fmt}"), *extra],
+                    check=True, env=ENV, capture_output=True), 3)
+                ratios[f"{document.meta.stem}.{fmt}"] = round(ours / theirs, 2)
+    return ratios
+
+
+def peak_worker_memory_mb() -> float:
+    """Resident peak of a process building the largest document alone."""
+    with tempfile.TemporaryDirectory() as tmp:
+        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        briefings("build", "--force", "--jobs", "1", "--audience", "cancilleria", "--lang",
+                  "es", "--format", "pdf", "--out", tmp)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return round(max(before, after) / 1024, 1)
+
+
+def main() -> None:
+    out = ROOT / "build"
+    workers = os.cpu_count() or 1
+    with tempfile.TemporaryDirectory() as tmp:
+        matrix_cold = median_time(lambda: briefings("build", "--force", "--out",
+                                                     str(Path(tmp) / "cold")))
+    briefings("build")  # bring build/ up to date for the no-op and the DOCX floor
+    docs = list(documents())
+    floor, _ = engine_floor(docs, workers)
+    noop = median_time(lambda: subprocess.run(["make", "-s", "brief"], cwd=ROOT, env=ENV,
+                                              check=True, capture_output=True))
+
+    profile = ROOT / "templates/audiences/cancilleria/audience.yaml"
+    original = profile.read_bytes()
+    profile.write_bytes(original + b"\n# touched by make bench\n")
+    try:
+        started = time.perf_counter()
+        message = briefings("build")
+        one_template = time.perf_counter() - started
+    finally:
+        profile.write_bytes(original)
+        briefings("build")
+    rebuilt = int(re.search(r"built (\d+) files", message)[1])
+
+    manifest = json.loads((out / "manifest.json").read_text())["outputs"]
+    results = {
+        "machine": f"{platform.node()} · {platform.processor() or platform.machine()} · "
+                   f"{workers} cores · Python {platform.python_version()}",
+        "date": dt.date.today().isoformat(),
+        "runs": RUNS,
+        "workers": workers,
+        "documents": len(manifest),
+        "matrix_cold_s": round(matrix_cold, 2),
+        "engine_floor_s": round(floor, 2),
+        "overhead_ratio": round(matrix_cold / floor, 2),
+        "noop_s": round(noop, 3),
+        "one_template_s": round(one_template, 2),
+        "one_template_rebuilt": rebuilt,
+        "peer_pandoc_ratio": peer_ratios(docs),
+        "pdf_bytes": {e["path"]: e["bytes"] for e in manifest if e["format"] == "pdf"},
+        "peak_worker_mb": peak_worker_memory_mb(),
+    }
+    (out / "bench.json").write_text(json.dumps(results, indent=2) + "\n")
+    print(table(results))
+
+
+def table(r: dict) -> str:
+    rows = [("machine", r["machine"]), ("documents (audience × language × format)",
+            r["documents"]), ("matrix_cold_s (fresh process, empty cache)", r["matrix_cold_s"]),
+            ("engine_floor_s (bare WeasyPrint + DOCX saves ÷ workers)", r["engine_floor_s"]),
+            ("overhead_ratio (goal ≤ 1.3)", r["overhead_ratio"]),
+            ("noop_s: make brief, nothing changed (goal ≤ 0.3)", r["noop_s"]),
+            ("one_template_s (documents rebuilt)",
+             f"{r['one_template_s']} ({r['one_template_rebuilt']})"),
+            ("peer_pandoc_ratio PDF, worst (goal < 1)",
+             max(v for k, v in r["peer_pandoc_ratio"].items() if k.endswith(".pdf"))),
+            ("peer_pandoc_ratio DOCX, worst (goal < 2)",
+             max(v for k, v in r["peer_pandoc_ratio"].items() if k.endswith(".docx"))),
+            ("largest PDF, bytes (goal ≤ 150 KB)", max(r["pdf_bytes"].values())),
+            ("peak memory of one worker, MB", r["peak_worker_mb"])]
+    width = max(len(k) for k, _ in rows)
+    return "\n".join(f"| {k:<{width}} | {v} |" for k, v in rows)
+
+
+if __name__ == "__main__":
+    main()
