@@ -105,3 +105,13 @@ def test_cli_prints_one_line_and_fails(project):
     assert result.stderr.splitlines() == [
         "error: templates/base/sections/es/summary.md.j2:39: fact 'congress.vote' has no "
         "value 'contra' (its values: in_favour, against)"]
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_pdf_is_tagged_and_labelled(built, lang):
+    reader = PdfReader(built / f"cancilleria/peru-mnna-cancilleria-{lang}.pdf")
+    root = reader.trailer["/Root"]
+    assert root["/MarkInfo"]["/Marked"] and "/StructTreeRoot" in root
+    info = reader.metadata
+    assert info.author and info.subject and info.get("/Keywords")
+    assert (("Perú" in info["/Keywords"]) if lang == "es" else ("Peru" in info["/Keywords"]))

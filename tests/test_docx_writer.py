@@ -39,7 +39,7 @@ def make_meta(**changes) -> Meta:
     labels = {"kind": "Policy brief", "date": "Prepared on", "as_of": "Information as of",
               "version": "Version", "audience": "Prepared for", "language": "Language",
               "language_name": "English", "page_of": "Page {page} of {pages}",
-              "contents": "Contents"}
+              "contents": "Contents", "author": "Desk", "keywords": "test"}
     values = dict(brief="test", audience="desk", audience_name="Test Desk", lang="en",
                   title="Test brief", subtitle="A subtitle", classification="Official use",
                   version="1.0", created=dt.date(2026, 1, 2), created_text="2 January 2026",
@@ -231,7 +231,8 @@ def test_brief_core_properties(brief):
     assert props.title == meta.title
     assert props.subject == meta.subtitle
     assert props.language == meta.lang
-    assert props.author == writer.AUTHOR
+    assert props.author == meta.labels["author"] and props.author
+    assert props.keywords == meta.labels["keywords"] and props.keywords
     assert props.revision == 1
     midnight = dt.datetime.combine(meta.created, dt.time())
     assert props.created.replace(tzinfo=None) == midnight

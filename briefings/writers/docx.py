@@ -37,7 +37,6 @@ from briefings.errors import BriefingError
 from briefings.writers import ooxml
 
 REFERENCE = "reference.docx"
-AUTHOR = "briefings"
 
 # Every style the writer names; all must exist in reference.docx (checked before writing).
 PARAGRAPH_STYLES = (
@@ -677,9 +676,8 @@ class DocxWriter:
         cp = self.doc.core_properties
         cp.title = one_line(m.title)
         cp.subject = one_line(m.subtitle)
-        cp.author = AUTHOR
-        cp.last_modified_by = AUTHOR
-        cp.keywords = f"{m.brief}, {m.audience}, {m.lang}"
+        cp.author = cp.last_modified_by = self.label("author")
+        cp.keywords = self.label("keywords")
         cp.category = self.label("kind")
         cp.content_status = one_line(m.classification)
         cp.identifier = m.stem
