@@ -28,6 +28,9 @@ from briefings.outputs import (DEFAULT_FORMATS, InputKeys, is_current, output_pa
                                read_manifest, write_atomic, write_manifest)
 from briefings.project import Project, build_date
 
+# Figures drawn from the facts are cached here, under the output folder, by input hash.
+FIGURE_CACHE = Path(".cache") / "figures"
+
 # Writer modules by format, imported only when that format is built.
 WRITERS = {"pdf": "briefings.writers.pdf", "docx": "briefings.writers.docx",
            "html": "briefings.writers.html"}
@@ -61,6 +64,7 @@ class _Inputs:
     project: Project
     facts: FactBase
     audiences: dict[str, Audience]
+    figures: Path          # the figures' cache: <out>/.cache/figures
 
 
 _inputs: _Inputs | None = None  # module state on purpose: forked workers inherit it
@@ -69,7 +73,7 @@ _inputs: _Inputs | None = None  # module state on purpose: forked workers inheri
 @lru_cache(maxsize=None)
 def _document(audience: str, lang: str) -> Document:
     document = compose(_inputs.project, _inputs.facts, _inputs.audiences[audience], lang,
-                       build_date())
+                       build_date(), _inputs.figures)
     problems = untraced_numbers(document, _inputs.project)
     if problems:
         raise BriefingErrors([BriefingError(p.message, p.file, p.line) for p in problems])
@@ -133,7 +137,7 @@ def build(project: Project, audiences: list[str] | None = None,
     entries, keys, report = read_manifest(out), InputKeys(project), Report()
     todo = []
     for name, audience in chosen.items():
-        for lang in (lang for lang in langs if lang in audience.profile.languages):
+        for lang in (lang for lang in audience.profile.languages if lang in langs):
             for fmt in formats:
                 path = output_path(out, brief, name, lang, fmt)
                 if not force and is_current(entries.get(path.relative_to(out).as_posix()),
@@ -146,7 +150,7 @@ def build(project: Project, audiences: list[str] | None = None,
 
     if "pdf" in formats:
         importlib.import_module(WRITERS["pdf"])  # once, before forking: workers share it
-    _inputs = _Inputs(project, facts, chosen)
+    _inputs = _Inputs(project, facts, chosen, out / FIGURE_CACHE)
     _document.cache_clear()
     todo.sort(key=lambda job: job.format != "pdf")  # the slowest first, for balance
     try:

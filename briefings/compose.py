@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import itertools
 import re
 import traceback
 from pathlib import Path
@@ -19,7 +20,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from lxml import html
 from markupsafe import Markup, escape
 
-from briefings import i18n
+from briefings import figures, i18n
 from briefings.audiences import Audience
 from briefings.document import Document, Meta
 from briefings.errors import BriefingError
@@ -117,6 +118,79 @@ class FactAccess:
         by_id = self._base.sources
         return [dict(by_id[sid].model_dump(), number=n, anchor=f"src-{sid}")
                 for sid, n in sorted(self.cited.items(), key=lambda item: item[1])]
+
+
+class FigureMaker:
+    """``{{ figure("vote") }}``: the figure drawn from the facts, which it reads through the
+    template's own fact door (so they count as used and are cited), cached by the hash of
+    its inputs. Returns one line of Markdown, the image then its caption and citation,
+    which ``place_figures`` turns into ``<figure>`` once the section is a tree."""
+
+    def __init__(self, project: Project, access: FactAccess, lang: str, today: dt.date,
+                 cache: Path):
+        self._project, self._access, self._lang, self._today = project, access, lang, today
+        self._cache = cache
+        self._strings: dict[str, str] | None = None
+        self.made: dict[str, figures.Figure] = {}
+
+    @property
+    def strings(self) -> dict[str, str]:
+        if self._strings is None:
+            self._strings = figures.load_strings(self._project.base / "figures", self._lang)
+        return self._strings
+
+    def __call__(self, name: str) -> Markup:
+        builder = figures.BUILDERS.get(name)
+        if builder is None:
+            close = difflib.get_close_matches(name, figures.BUILDERS, n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            raise TemplateValueError(f"unknown figure '{name}'{hint}; figures: "
+                                     + ", ".join(figures.BUILDERS))
+        made = builder(figures.Inputs(self._access, self.strings, self._lang, self._today,
+                                      self._project.base / "figures"))
+        self.made[name] = figures.render(name, made, self._cache, self._project.base / "fonts")
+        sources = [ref.id for view in made.facts for ref in self._access.used[view.id].sources]
+        cite = Citation(self._access, list(dict.fromkeys(sources))).__html__()
+        # The reference names the figure, not its hash: the finalizer traces every digit
+        # printed, and a hash's digits would hide numbers typed into a template.
+        return Markup(f"![](figure:{name}) {markdown_text(made.caption)} {cite}")
+
+
+def place_figures(section: html.HtmlElement, maker: FigureMaker, numbers, traced: set[str],
+                  template: str) -> None:
+    """``<p><img src="figure:NAME"> caption…</p>`` → ``<figure class="figure"><img …>
+    <figcaption>Figure N. caption…</figcaption></figure>``. The number is computed here
+    (and so traced); the image points at the cached SVG, ``data-png`` at the PNG."""
+    for img in list(section.iter("img")):
+        src = img.get("src", "")
+        if not src.startswith("figure:"):
+            continue
+        figure = maker.made.get(src.removeprefix("figure:"))
+        p = img.getparent()
+        if figure is None:
+            raise BriefingError(f"image '{src}': place a figure with {{{{ figure(\"name\") }}}}",
+                                template)
+        if p.tag != "p" or p.index(img) != 0 or (p.text or "").strip():
+            raise BriefingError(f"figure '{figure.name}' must be a paragraph of its own",
+                                template)
+        n = next(numbers)
+        traced.add(str(n))
+        element = html.Element("figure", {"class": "figure", "id": f"figure-{n}",
+                                          "data-figure": figure.name})
+        html.etree.SubElement(element, "img", {
+            "src": figure.svg.as_uri(), "data-png": figure.png.as_uri(), "alt": figure.alt,
+            "width": str(round(figure.width * 4 / 3)),
+            "height": str(round(figure.height * 4 / 3))})
+        caption = html.etree.SubElement(element, "figcaption")
+        label = html.etree.SubElement(caption, "span", {"class": "figure-label"})
+        label.text = maker.strings["label"] + "\u00a0"
+        number = html.etree.SubElement(label, "span", {"class": "figure-number"})
+        number.text, number.tail = str(n), "."
+        label.tail = " " + (img.tail or "").lstrip()
+        for child in list(p)[1:]:
+            caption.append(child)
+        element.tail = p.tail
+        p.getparent().replace(p, element)
 
 
 DIGITS = re.compile(r"\d+")
@@ -243,15 +317,19 @@ def markdown_to_section(converter: markdown.Markdown, text: str, name: str,
 
 
 def compose(project: Project, facts: FactBase, audience: Audience, lang: str,
-            today: dt.date) -> Document:
+            today: dt.date, figures_dir: Path | None = None) -> Document:
+    """``figures_dir`` caches the figures' drawings (default: build/.cache/figures)."""
     strings = i18n.load_strings(project.base / "i18n", lang)
     traced: set[str] = set()
     env = make_environment(project, audience, lang, today, traced)
     settings = project.settings
     base_year = settings.base_year or today.year
     access = FactAccess(facts, lang)
+    figures_dir = (figures_dir or project.build / ".cache" / "figures").resolve()
+    figure = FigureMaker(project, access, lang, today, figures_dir)
     context = {
         "fact": access,
+        "figure": figure,
         "sources": access.sources,
         "lang": lang,
         "audience": {"slug": audience.slug, "name": audience.profile.name[lang]},
@@ -264,9 +342,12 @@ def compose(project: Project, facts: FactBase, audience: Audience, lang: str,
     converter = markdown_converter()
     article = html.Element("article")
     article.set("class", "brief")
+    numbers = itertools.count(1)
     for name in audience.profile.sections:
         text, template = render_section(env, name, lang, context, project.root)
-        article.append(markdown_to_section(converter, text, name, template))
+        section = markdown_to_section(converter, text, name, template)
+        place_figures(section, figure, numbers, traced, template)
+        article.append(section)
 
     as_of = max((f.as_of for f in access.used.values()), default=today)
     meta = Meta(
@@ -283,4 +364,5 @@ def compose(project: Project, facts: FactBase, audience: Audience, lang: str,
         as_of_text=i18n.date(as_of, lang),
         labels=strings,
     )
-    return Document(meta, article, tuple(access.used), frozenset(traced))
+    return Document(meta, article, tuple(access.used), frozenset(traced),
+                    figures_dir if figure.made else None)

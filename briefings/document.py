@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlparse
 
 from lxml import html
+
+from briefings.errors import BriefingError
 
 
 @dataclass(frozen=True)
@@ -39,3 +43,20 @@ class Document:
     body: html.HtmlElement
     facts_used: tuple[str, ...]
     traced_numbers: frozenset[str] = frozenset()
+    # The folder of the figures' cached drawings: ``<figure class="figure">`` elements hold
+    # ``<img src="file://…/<hash>.svg" data-png="file://…/<hash>.png">`` under it. Writers
+    # read figure files from this folder only.
+    figures_dir: Path | None = None
+
+    def figure_file(self, url: str) -> Path:
+        """The cached figure file a ``file:`` URL of the tree names, only if it lies in
+        ``figures_dir``: writers read no other file a tree points at."""
+        parsed = urlparse(url)
+        path = Path(unquote(parsed.path)).resolve()
+        if parsed.scheme != "file" or self.figures_dir is None \
+                or not path.is_relative_to(self.figures_dir.resolve()):
+            raise BriefingError(f"refused to load {url}: a figure must come from the "
+                                "figure cache")
+        if not path.is_file():
+            raise BriefingError(f"figure file missing: {path} (build again)")
+        return path

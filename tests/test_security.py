@@ -25,7 +25,9 @@ def test_an_image_on_the_network_is_never_fetched(project, tmp_path):
             build(project, langs=["en"], formats=["pdf"], out=tmp_path / "out")
         with pytest.raises(BlockingIOError):
             server.accept()  # nobody connected
-    assert not (tmp_path / "out").exists()
+    # no output written (only the figures' cache, which holds drawings of the facts)
+    assert not (tmp_path / "out" / "cancilleria").exists()
+    assert not (tmp_path / "out" / "manifest.json").exists()
 
 
 @pytest.mark.parametrize("where", ["absolute", "relative"])

@@ -13,6 +13,9 @@ Choices worth knowing:
   breaks; no-break spaces are kept), then written as runs.
 - The cover is page 1 and carries no running header or footer; every later page has the
   title and classification on top and "Page N of M" (Word fields) at the bottom.
+- A ``<figure>`` becomes its PNG (300 dpi at its printed size; Word's SVG support is
+  uneven), with the alt text as the picture's description, then a "Caption" paragraph
+  whose number is a ``SEQ Figure`` field, as Word's own Insert Caption writes it.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ import docx
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
+from docx.shared import Emu, Pt
 from docx.text.paragraph import Paragraph
 from lxml import html
 
@@ -52,7 +56,8 @@ STYLES = PARAGRAPH_STYLES + CHARACTER_STYLES + TABLE_STYLES
 
 _HEADINGS = {"h1": "Heading 1", "h2": "Heading 2", "h3": "Heading 3"}
 _BLOCK_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "table", "blockquote",
-               "div", "hr", "pre", "section", "article", "thead", "tbody", "tr", "td", "th"}
+               "div", "hr", "pre", "section", "article", "thead", "tbody", "tr", "td", "th",
+               "figure", "figcaption"}
 _WHITESPACE = re.compile(r"[ \t\n\r\f]+")   # what HTML collapses; U+00A0 is not in it
 # Characters XML 1.0 forbids (python-docx raises on them): dropped, not fatal.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -102,6 +107,12 @@ class Anchor:
     name: str                               # bookmark on an inline element with a linked id
 
 
+@dataclass(frozen=True)
+class Field:
+    instruction: str                        # e.g. "SEQ Figure \\* ARABIC"
+    result: str                             # what it shows until Word updates it
+
+
 def normalize(segments: list) -> list:
     """Collapse white space across segments as a browser does; drop what becomes empty."""
     out: list = []
@@ -118,7 +129,7 @@ def normalize(segments: list) -> list:
         if isinstance(seg, Break):
             _trim_end(out)
             after_space = True
-        elif isinstance(seg, NoteRef):
+        elif isinstance(seg, (NoteRef, Field)):
             after_space = False
         out.append(seg)
     _trim_end(out)
@@ -255,6 +266,10 @@ class DocxWriter:
         self.bookmark_count = 0
         self.pending_bookmarks: list[str] = []
         self.pending_item: tuple[str, int | None] | None = None
+        self.document = document
+        # the text column's width, for figures wider than it
+        section = self.doc.sections[0]
+        self.text_width = section.page_width - section.left_margin - section.right_margin
 
     # errors name the section and the tag
     def error(self, message: str) -> BriefingError:
@@ -393,6 +408,35 @@ class DocxWriter:
         raise self.error("<pre> (a code block; an indented line in a template?) is not "
                          "supported by the DOCX writer")
 
+    def visit_figure(self, el, ctx: Context) -> None:
+        img, caption = el.find("img"), el.find("figcaption")
+        if img is None or caption is None or len(el) != 2 or (el.text or "").strip():
+            raise self.error("a <figure> must hold one <img> and one <figcaption>")
+        if isinstance(ctx.blocks, NoteBlocks):
+            raise self.error("figures inside footnotes are not supported in DOCX")
+        alt = one_line(img.get("alt", ""))
+        if not alt:
+            raise self.error(f"figure '{el.get('data-figure')}' has no alt text")
+        png = self.document.figure_file(img.get("data-png", ""))
+        try:
+            width = Emu(int(Pt(float(img.get("width")) * 0.75)))   # CSS px → points
+        except (TypeError, ValueError):
+            raise self.error("a figure's <img> needs its width in pixels") from None
+        # inside a box the cell's padding leaves less room than the text column
+        room = self.text_width - (Pt(24) if isinstance(ctx.blocks, CellBlocks) else 0)
+        paragraph = self.paragraph(ctx, ctx.text_style)
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        paragraph.paragraph_format.keep_with_next = True    # the caption stays with it
+        shape = paragraph.add_run().add_picture(str(png), width=min(width, Emu(room)))
+        ooxml.describe_picture(shape._inline, alt, self.label_of(caption))
+        self.inline_paragraph(caption, ctx, "Caption")
+
+    @staticmethod
+    def label_of(caption) -> str:
+        """"Figure 3": the caption's label, to name the picture in Word's selection pane."""
+        label = caption.find('span[@class="figure-label"]')
+        return one_line(label.text_content()).rstrip(".") if label is not None else "Figure"
+
     def visit_div(self, el, ctx: Context) -> None:
         if "footnote" in el.classes:
             return                          # its notes became Word footnotes where cited
@@ -529,6 +573,15 @@ class DocxWriter:
 
     inline_b, inline_i = inline_strong, inline_em
 
+    def inline_span(self, el, fmt: Format, out: list) -> None:
+        """Only the figure caption's label: "Figure" in bold, its number a SEQ field."""
+        if "figure-label" in el.classes:
+            self.inline_children(el, dataclasses.replace(fmt, bold=True), out)
+        elif "figure-number" in el.classes and len(el) == 0:
+            out.append(Field("SEQ Figure \\* ARABIC", (el.text or "").strip()))
+        else:
+            raise self.unsupported(el, " (except in a figure's caption label)")
+
     def inline_br(self, el, fmt: Format, out: list) -> None:
         out.append(Break())
 
@@ -569,6 +622,10 @@ class DocxWriter:
             if isinstance(seg, Anchor):
                 self.bookmark_count += 1
                 ooxml.bookmark(paragraph._p, self.bookmark_count, seg.name)
+                link_el = None
+                continue
+            if isinstance(seg, Field):
+                ooxml.field(paragraph._p, seg.instruction, seg.result, bold=True)
                 link_el = None
                 continue
             run = paragraph.add_run()

@@ -1,9 +1,12 @@
 """HTML writer: the document inside the page layout, with the stylesheet inlined.
 
-The PDF writer renders this same page; the HTML file is the on-screen form."""
+The PDF writer renders this same page; the HTML file is the on-screen form. In the HTML
+file each figure's SVG is inlined as a ``data:`` URL, so the file stands alone."""
 
 from __future__ import annotations
 
+import base64
+import copy
 import json
 from pathlib import Path
 
@@ -33,11 +36,22 @@ def contents(body: html.HtmlElement) -> list[tuple[str, str]]:
             for section in body.iterchildren("section")]
 
 
+def inline_figures(document: Document) -> html.HtmlElement:
+    """A copy of the tree whose figures carry their SVG as ``data:`` URLs."""
+    tree = copy.deepcopy(document.body)
+    for img in tree.xpath('//figure[contains(@class, "figure")]/img'):
+        data = document.figure_file(img.get("src", "")).read_bytes()
+        img.set("src", "data:image/svg+xml;base64," + base64.b64encode(data).decode("ascii"))
+        del img.attrib["data-png"]
+    return tree
+
+
 def render(document: Document, base: Path, body: html.HtmlElement | None = None) -> str:
-    """The whole page; ``body`` lets the PDF writer pass a print-adapted copy of the tree."""
+    """The whole page; ``body`` lets the PDF writer pass a print-adapted copy of the tree
+    (whose figures stay files, fetched by WeasyPrint). Without it, the HTML file's page."""
     env = SandboxedEnvironment(loader=jinja2.FileSystemLoader(base), autoescape=True,
                                undefined=jinja2.StrictUndefined)
-    tree = document.body if body is None else body
+    tree = inline_figures(document) if body is None else body
     try:
         return env.get_template("layout.html.j2").render(
             meta=document.meta,

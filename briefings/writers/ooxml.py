@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
+from xml.sax.saxutils import escape
 
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -101,13 +102,21 @@ def footnote_mark(r) -> None:
     r.append(OxmlElement("w:footnoteRef"))
 
 
-def field(p, instruction: str, placeholder: str = "1") -> None:
-    """Append a simple field (``PAGE``, ``NUMPAGES``) to paragraph ``p``; Word and
-    LibreOffice replace the placeholder result when they lay out the page."""
+def field(p, instruction: str, placeholder: str = "1", bold: bool = False) -> None:
+    """Append a simple field (``PAGE``, ``NUMPAGES``, ``SEQ Figure``) to paragraph ``p``;
+    Word and LibreOffice replace the placeholder result when they lay out the page."""
     fld = parse_xml(f'<w:fldSimple {nsdecls("w")} w:instr=" {instruction} \\* MERGEFORMAT ">'
-                    f'<w:r><w:rPr><w:noProof/></w:rPr><w:t>{placeholder}</w:t></w:r>'
-                    '</w:fldSimple>')
+                    f'<w:r><w:rPr>{"<w:b/>" if bold else ""}<w:noProof/></w:rPr>'
+                    f'<w:t>{escape(placeholder)}</w:t></w:r></w:fldSimple>')
     p.append(fld)
+
+
+def describe_picture(inline, description: str, name: str) -> None:
+    """The alt text of an inline picture (``wp:docPr/@descr``), which screen readers read
+    and Word shows as "Alt Text"; ``name`` is what its selection pane lists."""
+    doc_pr = inline.docPr
+    doc_pr.set("descr", description)
+    doc_pr.set("name", name)
 
 
 def style_num_id(style_element) -> int | None:

@@ -34,7 +34,8 @@ class LocalFetcher(URLFetcher):
             for root in self.roots)
         if not allowed:
             self.refused.append(url)
-            raise ValueError(f"refused {url}: briefs only use files inside templates/")
+            raise ValueError(f"refused {url}: briefs only use files inside templates/ "
+                             "and the figure cache")
         return super().fetch(url, headers)
 
 
@@ -79,19 +80,28 @@ def print_tree(body: html.HtmlElement) -> html.HtmlElement:
     return tree
 
 
+def _portable(page: str, document: Document) -> str:
+    """The page without the figure cache's location (figures are named by content hash)."""
+    if document.figures_dir is None:
+        return page
+    return page.replace(document.figures_dir.as_uri(), "figures:")
+
+
 def render(document: Document, base: Path) -> bytes:
     page = html_writer.render(document, base, body=print_tree(document.body))
-    fetcher = LocalFetcher(base)
+    # the templates folder (fonts), and the figures' cache: nothing else
+    fetcher = LocalFetcher(base, *([document.figures_dir] if document.figures_dir else []))
     with _resource_failures() as failures:
         data = HTML(string=page, base_url=str(base) + "/", url_fetcher=fetcher).write_pdf(
             # Tagged PDF/UA-1: headings, lists and tables are readable by screen readers.
             pdf_variant="pdf/ua-1",
-            # Derived from the content, so the same inputs give the same bytes.
-            pdf_identifier=hashlib.md5(page.encode()).hexdigest().encode(),
+            # Derived from the content, so the same inputs give the same bytes (wherever
+            # the output folder, and so the figures' cache, happens to be).
+            pdf_identifier=hashlib.md5(_portable(page, document).encode()).hexdigest().encode(),
         )
     if fetcher.refused:
         raise BriefingError(f"refused to load {fetcher.refused[0]}: a brief may only use "
-                            "files inside the templates folder")
+                            "files inside the templates folder and its own figures")
     if failures:
         raise BriefingError(f"{failures[0]} (check its url() and that the file exists)",
                             base / "brief.css" if "Font-face" in failures[0] else None)
