@@ -39,6 +39,12 @@ email: $(STAMP)
 	@test -n "$(AUDIENCE)" || { echo "usage: make email AUDIENCE=<name> [ARGS=--send]"; exit 2; }
 	$(VENV)/bin/briefings email --audience $(AUDIENCE) $(ARGS)
 
+# make audience NAME=comision-defensa [FROM=cancilleria]   a new audience folder, copied from
+# another (see docs/editing-templates.md).
+audience: $(STAMP)
+	@test -n "$(NAME)" || { echo "usage: make audience NAME=<name> [FROM=<audience>]"; exit 2; }
+	$(VENV)/bin/briefings new-audience $(NAME) --from $(or $(FROM),cancilleria)
+
 $(STAMP): pyproject.toml requirements.txt | system
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt

@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from jinja2 import TemplateNotFound
+from jinja2 import TemplateNotFound, TemplateSyntaxError
 from lxml import html
 
 from briefings.audiences import Audience, load_audience
@@ -93,9 +93,12 @@ def missing_translations(project: Project, audience: Audience) -> list[Finding]:
             try:
                 make_environment(project, audience, lang, today).get_template(
                     section_template(name, lang))
-                found.append(lang)
             except TemplateNotFound:
                 missing.append(lang)
+                continue
+            except TemplateSyntaxError:
+                pass  # reported with its file and line when the section is rendered
+            found.append(lang)
         for lang in missing:
             findings.append(Finding(
                 "error", f"section '{name}' exists in {', '.join(LANG_NAMES[f] for f in found) or 'no language'} "
@@ -163,4 +166,5 @@ def run_checks(project: Project, today: dt.date, sources_dir: Path | None = None
                 findings += _errors(exc, project)
                 continue
             findings += untraced_numbers(document, project)
-    return findings
+    # A mistake in a base template shows in every audience that uses it: report it once.
+    return list(dict.fromkeys(findings))

@@ -20,6 +20,13 @@ def copy_project(dest: Path) -> Project:
     return Project(dest)
 
 
+def only_audiences(project: Project, *names: str) -> None:
+    """Keep only these audiences in a copy, for tests that count outputs or findings."""
+    for folder in (project.templates / "audiences").iterdir():
+        if folder.name not in names:
+            shutil.rmtree(folder)
+
+
 @pytest.fixture
 def project(tmp_path, monkeypatch) -> Project:
     """A private copy of facts/ and templates/ that a test may edit."""

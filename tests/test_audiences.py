@@ -75,8 +75,8 @@ def test_audience_names_are_checked(project, name):
 
 
 def test_unknown_audience_lists_the_known_ones(project):
-    with pytest.raises(BriefingError, match=r"unknown audience 'prensa' \(known: cancilleria"):
-        load_audience(project, "prensa")
+    with pytest.raises(BriefingError, match=r"unknown audience 'boletin' \(known: cancilleria"):
+        load_audience(project, "boletin")
 
 
 def test_scaffold_builds_without_any_other_edit(project, tmp_path):
@@ -98,8 +98,8 @@ def test_an_override_of_one_block_changes_only_that_block(project):
     base_yaml = project.templates / "audiences/cancilleria/audience.yaml"
     base_yaml.write_text(re.sub(r"sections: \[.*\]", "sections: [annex, sources]",
                                 base_yaml.read_text(encoding="utf-8")), encoding="utf-8")
-    new_audience(project, "prensa", "cancilleria")
-    override = project.templates / "audiences/prensa/sections/en/annex.md.j2"
+    new_audience(project, "boletin", "cancilleria")
+    override = project.templates / "audiences/boletin/sections/en/annex.md.j2"
     override.parent.mkdir(parents=True)
     override.write_text('{% extends "base/sections/en/annex.md.j2" %}\n'
                         "{% block second %}Rotation details are left out here.{% endblock %}\n")
@@ -110,10 +110,10 @@ def test_an_override_of_one_block_changes_only_that_block(project):
                            TODAY)
         return [p.text_content() for p in document.body.xpath("//section[@id='annex']/p")]
 
-    base, changed = paragraphs("cancilleria", "en"), paragraphs("prensa", "en")
+    base, changed = paragraphs("cancilleria", "en"), paragraphs("boletin", "en")
     assert changed[0] == base[0]
     assert changed[1] == "Rotation details are left out here." != base[1]
-    assert paragraphs("prensa", "es") == paragraphs("cancilleria", "es")
+    assert paragraphs("boletin", "es") == paragraphs("cancilleria", "es")
 
 
 def test_preview_serves_the_page_and_rebuilds_on_save(project):

@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from briefings.check import run_checks
-from tests.conftest import ROOT, TODAY
+from tests.conftest import ROOT, TODAY, only_audiences
 
 SEEDS = ROOT.parent / "shared" / "seeds"
 
@@ -59,6 +59,7 @@ def test_schema_errors_duplicates_and_unknown_sources_are_reported(project):
 
 
 def test_template_using_a_missing_fact_is_found_by_rendering(project):
+    only_audiences(project, "cancilleria")
     template = project.base / "sections/en/summary.md.j2"
     template.write_text("{{ fact('congress.turnout') }}\n" + template.read_text())
     found = errors(project)
@@ -78,6 +79,7 @@ def test_section_missing_in_one_language(project):
 
 
 def test_number_typed_into_a_template_is_an_error(project):
+    only_audiences(project, "cancilleria")
     template = project.base / "sections/es/authorization.md.j2"
     lines = template.read_text(encoding="utf-8").splitlines()
     heading = next(i for i, line in enumerate(lines) if line.startswith("# "))
@@ -104,6 +106,7 @@ def run_cli(project, *args):
 
 
 def test_cli_exit_status_and_json(project):
+    only_audiences(project, "cancilleria")
     ok = run_cli(project, "--format", "json")
     assert ok.returncode == 0
     assert all(f["level"] == "warning" for f in json.loads(ok.stdout))
@@ -114,3 +117,12 @@ def test_cli_exit_status_and_json(project):
     assert bad.stdout.splitlines()[0].startswith(
         "error: templates/base/sections/en/summary.md.j2:1: undefined: 'nope' is undefined")
     assert bad.stdout.splitlines()[-1].startswith("check: 1 error, ")
+
+
+def test_template_syntax_error_is_one_finding_with_its_line(project):
+    template = project.base / "sections/es/status.md.j2"
+    template.write_text("{% if %}\n" + template.read_text(encoding="utf-8"), encoding="utf-8")
+    found = errors(project)
+    assert len(found) == 1  # once, though several audiences use the template
+    assert found[0].startswith("error: templates/base/sections/es/status.md.j2:1: "
+                               "template syntax error")

@@ -7,10 +7,11 @@ import sys
 
 from briefings.build import build
 from briefings.scaffold import new_audience
-from tests.conftest import ROOT
+from tests.conftest import ROOT, only_audiences
 
 
 def test_a_second_build_rebuilds_nothing(project, tmp_path):
+    only_audiences(project, "cancilleria")
     out = tmp_path / "out"
     first = build(project, formats=["html", "docx"], out=out, jobs=1)
     manifest = (out / "manifest.json").read_text()
@@ -20,17 +21,19 @@ def test_a_second_build_rebuilds_nothing(project, tmp_path):
 
 
 def test_one_audience_template_rebuilds_only_that_audience(project, tmp_path):
-    new_audience(project, "prensa", "cancilleria")
+    only_audiences(project, "cancilleria")
+    new_audience(project, "boletin", "cancilleria")
     out = tmp_path / "out"
     build(project, formats=["html"], out=out, jobs=1)
-    override = project.templates / "audiences/prensa/sections/es/sources.md.j2"
+    override = project.templates / "audiences/boletin/sections/es/sources.md.j2"
     override.parent.mkdir(parents=True)
     override.write_text('{% extends "base/sections/es/sources.md.j2" %}\n')
     report = build(project, formats=["html"], out=out, jobs=1)
-    assert [p.name for p in report.built] == ["peru-mnna-prensa-es.html"]
+    assert [p.name for p in report.built] == ["peru-mnna-boletin-es.html"]
 
 
 def test_a_fact_change_rebuilds_the_documents_that_use_it(project, tmp_path):
+    only_audiences(project, "cancilleria")
     out = tmp_path / "out"
     build(project, formats=["html"], out=out, jobs=1)
     (project.facts / "unused.yaml").write_text("facts: []\n")
