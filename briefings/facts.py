@@ -16,7 +16,7 @@ from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, StrictInt,
                       StringConstraints, ValidationInfo, field_validator)
 
 from briefings.errors import BriefingError, BriefingErrors
-from briefings.yamlfile import YamlFile, read_yaml
+from briefings.yamlfile import read_yaml
 
 LANGS = ("es", "en")
 MAX_QUOTE_WORDS = 30  # "a short verbatim quote": about 25 words, with a little slack

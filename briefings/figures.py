@@ -21,10 +21,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
 import re
 import struct
-import tempfile
 import unicodedata
 import zlib
 from dataclasses import dataclass, field
@@ -39,6 +37,7 @@ from pydantic import Field
 from briefings import i18n
 from briefings.errors import BriefingError
 from briefings.facts import Bilingual, Strict, Text
+from briefings.outputs import write_atomic
 from briefings.yamlfile import read_yaml
 
 WIDTH = 450.0           # pt: fits the PDF's text column (476 pt) and the DOCX's (454 pt)
@@ -726,19 +725,6 @@ class Figure:
     caption: str
 
 
-def _write(path: Path, data: bytes) -> None:
-    """Atomically: build workers may draw the same figure at the same time."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 _SIZE = re.compile(rb'viewBox="0 0 ([\d.]+) ([\d.]+)"')
 
 
@@ -761,12 +747,8 @@ def render(name: str, made: Made, cache: Path, fonts: Path) -> Figure:
         if match:
             return Figure(name, key, svg_path, png_path, float(match[1]), float(match[2]),
                           made.alt, made.caption)
-    try:
-        cache.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise BriefingError(f"cannot write the output folder ({exc.strerror}; figures are "
-                            "cached in it)", cache) from None
     svg, height = draw(spec, fonts)
-    _write(svg_path, svg.encode("utf-8"))
-    _write(png_path, to_png(svg, WIDTH, fonts))
+    # Atomic: build workers may draw the same figure at the same time.
+    write_atomic(svg_path, svg.encode("utf-8"))
+    write_atomic(png_path, to_png(svg, WIDTH, fonts))
     return Figure(name, key, svg_path, png_path, WIDTH, height, made.alt, made.caption)

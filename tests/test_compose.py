@@ -1,5 +1,4 @@
 import pytest
-from lxml import html
 
 from briefings.audiences import load_audience
 from briefings.compose import compose
