@@ -65,7 +65,7 @@ def test_pdf_embeds_the_shipped_font(built):
              for page in reader.pages
              for font in page["/Resources"]["/Font"].values()}
     assert fonts and all(name.startswith("IBM-Plex-Serif") for name in fonts)
-    assert {"IBM-Plex-Serif", "IBM-Plex-Serif-Bold", "IBM-Plex-Serif-Italic"} <= fonts
+    assert {"IBM-Plex-Serif", "IBM-Plex-Serif-Semi-Bold", "IBM-Plex-Serif-Italic"} <= fonts
 
 
 def test_a_missing_font_is_an_error(project, tmp_path):
