@@ -15,7 +15,7 @@ STAMP := $(VENV)/.installed
 SOURCES := $(wildcard ../shared/seeds)
 CHECK   := $(VENV)/bin/briefings check $(if $(SOURCES),--sources $(SOURCES))
 
-.PHONY: brief check test bench email system clean
+.PHONY: brief check test bench email audience system clean
 
 # The build checks what it builds (facts, templates, numbers, quotes) and stops on errors;
 # when nothing changed it returns at once.
