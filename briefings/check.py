@@ -19,6 +19,7 @@ from briefings.document import Document
 from briefings.errors import BriefingError, BriefingErrors
 from briefings.facts import FactBase, load_facts
 from briefings.project import Project
+from briefings.templating import relative
 
 LANG_NAMES = {"es": "Spanish", "en": "English"}
 
@@ -38,14 +39,10 @@ class Finding:
         return asdict(self)
 
 
-def _relative(path: Path, project: Project) -> str:
-    return str(path.relative_to(project.root)) if path.is_relative_to(project.root) else str(path)
-
-
 def _errors(exc: BriefingError, project: Project) -> list[Finding]:
     errors = exc.errors if isinstance(exc, BriefingErrors) else [exc]
     return [Finding("error", f"{e.key}: {e.message}" if e.key else e.message,
-                    _relative(Path(e.file), project) if e.file else None, e.line)
+                    relative(e.file, project.root), e.line)
             for e in errors]
 
 
@@ -54,7 +51,7 @@ def stale_facts(facts: FactBase, project: Project, today: dt.date,
     oldest = today - dt.timedelta(days=max_age_days)
     return [Finding("warning", f"fact '{fact.id}' is current as of {fact.as_of}, more than "
                     f"{max_age_days} days before {today}: check it is still true",
-                    _relative(facts.origin[fact.id][0], project), facts.origin[fact.id][1])
+                    relative(str(facts.origin[fact.id][0]), project.root), facts.origin[fact.id][1])
             for fact in facts.facts.values() if fact.as_of < oldest]
 
 
@@ -79,7 +76,7 @@ def unquoted(facts: FactBase, project: Project, sources_dir: Path) -> list[Findi
                 path, line = facts.origin[fact.id]
                 findings.append(Finding("error", f"fact '{fact.id}': quote not found in "
                                         f"{facts.sources[ref.id].file}: \"{ref.quote}\"",
-                                        _relative(path, project), line))
+                                        relative(str(path), project.root), line))
     return findings
 
 

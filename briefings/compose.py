@@ -11,7 +11,6 @@ import datetime as dt
 import difflib
 import itertools
 import re
-import traceback
 from pathlib import Path
 
 import jinja2
@@ -20,12 +19,13 @@ from jinja2.sandbox import SandboxedEnvironment
 from lxml import html
 from markupsafe import Markup, escape
 
-from briefings import figures, i18n
+from briefings import figures, i18n, templating
 from briefings.audiences import Audience
 from briefings.document import Document, Meta
 from briefings.errors import BriefingError
 from briefings.facts import Bilingual, Fact, FactBase
 from briefings.project import Project
+from briefings.templating import TemplateValueError
 
 MARKDOWN_EXTENSIONS = ["tables", "footnotes", "attr_list", "sane_lists", "admonition"]
 
@@ -38,10 +38,6 @@ def markdown_text(value: str) -> Markup:
     """Plain text made safe to place inside Markdown: one line, no syntax, no HTML."""
     one_line = " ".join(str(value).split())
     return Markup(_MARKDOWN_SPECIAL.sub(r"\\\1", str(escape(one_line))))
-
-
-class TemplateValueError(Exception):
-    """A template asked a fact for something it does not have."""
 
 
 class Citation:
@@ -252,47 +248,15 @@ def make_environment(project: Project, audience: Audience, lang: str, today: dt.
     return env
 
 
-def _template_place(exc: BaseException, root: Path) -> tuple[str | None, int | None]:
-    """The innermost template frame of a rendering error (Jinja rewrites tracebacks so
-    that template frames carry the template's own file and line)."""
-    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
-        if frame.filename.endswith(".j2"):
-            path = Path(frame.filename)
-            return (str(path.relative_to(root)) if path.is_relative_to(root) else str(path),
-                    frame.lineno)
-    return None, None
-
-
 def section_template(name: str, lang: str) -> str:
     return f"sections/{lang}/{name}.md.j2"
 
 
 def render_section(env: SandboxedEnvironment, name: str, lang: str, context: dict,
-                   root: Path) -> tuple[str, str]:
+                   project: Project) -> tuple[str, str]:
     """The section's Markdown, and the file of the template that made it."""
-    template_name = section_template(name, lang)
-    try:
-        template = env.get_template(template_name)
-        return template.render(context), _relative(template.filename, root)
-    except jinja2.TemplateSyntaxError as exc:
-        raise BriefingError(f"template syntax error: {exc.message}",
-                            _relative(exc.filename, root), exc.lineno) from None
-    except jinja2.TemplateNotFound as exc:
-        file, line = _template_place(exc, root)
-        raise BriefingError(f"template not found: {exc.name}", file or template_name,
-                            line) from None
-    except (jinja2.UndefinedError, TemplateValueError, jinja2.exceptions.SecurityError) as exc:
-        file, line = _template_place(exc, root)
-        message = str(exc)
-        if isinstance(exc, jinja2.UndefinedError):
-            message = f"undefined: {message}"
-        raise BriefingError(message, file or template_name, line) from None
-
-
-def _relative(filename: str | None, root: Path) -> str | None:
-    if filename and Path(filename).is_relative_to(root):
-        return str(Path(filename).relative_to(root))
-    return filename
+    return templating.render(env, section_template(name, lang), context, project.root,
+                             project.base)
 
 
 def markdown_converter() -> markdown.Markdown:
@@ -344,7 +308,7 @@ def compose(project: Project, facts: FactBase, audience: Audience, lang: str,
     article.set("class", "brief")
     numbers = itertools.count(1)
     for name in audience.profile.sections:
-        text, template = render_section(env, name, lang, context, project.root)
+        text, template = render_section(env, name, lang, context, project)
         section = markdown_to_section(converter, text, name, template)
         place_figures(section, figure, numbers, traced, template)
         article.append(section)

@@ -23,15 +23,15 @@ class BriefingError(Exception):
     def __str__(self) -> str:
         place = ""
         if self.file:
-            place = _shown(self.file) + (f":{self.line}" if self.line else "") + ": "
+            place = shown(self.file) + (f":{self.line}" if self.line else "") + ": "
         key = f"{self.key}: " if self.key else ""
         return f"{place}{key}{self.message}"
 
 
-def _shown(file: str) -> str:
+def shown(file: str | Path) -> str:
     """Paths inside the current folder are shown relative to it, as a user would type them."""
     path = Path(file)
-    return str(path.relative_to(Path.cwd())) if path.is_relative_to(Path.cwd()) else file
+    return str(path.relative_to(Path.cwd())) if path.is_relative_to(Path.cwd()) else str(file)
 
 
 class BriefingErrors(BriefingError):

@@ -17,7 +17,6 @@ import os
 import re
 import smtplib
 import ssl
-import traceback
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email.headerregistry import Address
@@ -29,9 +28,9 @@ import jinja2
 from email_validator import EmailNotValidError, validate_email
 from jinja2.sandbox import SandboxedEnvironment
 
-from briefings import i18n
+from briefings import i18n, templating
 from briefings.audiences import Audience, load_audience
-from briefings.errors import BriefingError, BriefingErrors
+from briefings.errors import BriefingError, BriefingErrors, shown
 from briefings.outputs import MANIFEST, read_manifest, write_atomic
 from briefings.project import Project
 
@@ -264,28 +263,6 @@ def email_environment(project: Project, audience: Audience, lang: str) -> Sandbo
     return env
 
 
-def render(env: SandboxedEnvironment, name: str, context: dict, root: Path) -> str:
-    try:
-        return env.get_template(name).render(context)
-    except jinja2.TemplateNotFound as exc:
-        raise BriefingError("email template not found (an audience may override it in "
-                            "templates/audiences/<name>/email/)",
-                            root / "templates" / "email" / exc.name) from None
-    except jinja2.TemplateSyntaxError as exc:
-        raise BriefingError(exc.message or "syntax error", _relative(exc.filename, root),
-                            exc.lineno) from None
-    except Exception as exc:  # undefined names, sandbox refusals: name the template's line
-        frame = next((f for f in reversed(traceback.extract_tb(exc.__traceback__))
-                      if f.filename.endswith(".j2")), None)
-        raise BriefingError(str(exc), _relative(frame.filename, root) if frame else name,
-                            frame.lineno if frame else None) from None
-
-
-def _relative(filename: str | None, root: Path) -> str | None:
-    path = Path(filename) if filename else None
-    return str(path.relative_to(root)) if path and path.is_relative_to(root) else filename
-
-
 def compose_message(project: Project, audience: Audience, recipient: Recipient,
                     attachments: tuple[Attachment, ...], sender: Address, built: dt.date
                     ) -> EmailMessage:
@@ -294,7 +271,12 @@ def compose_message(project: Project, audience: Audience, recipient: Recipient,
     context = {"name": recipient.name, "audience": audience.profile.name[lang],
                "title": i18n.load_strings(project.base / "i18n", lang)["title"],
                "files": [a.name for a in attachments], "built": built}
-    subject = render(env, f"{lang}/subject.txt.j2", context, project.root)
+
+    def render(kind: str) -> str:
+        return templating.render(env, f"{lang}/{kind}.j2", context, project.root,
+                                 project.templates / "email")[0]
+
+    subject = render("subject.txt")
 
     message = EmailMessage()
     message["From"] = sender
@@ -305,10 +287,8 @@ def compose_message(project: Project, audience: Audience, recipient: Recipient,
     message["Message-ID"] = make_msgid(domain=sender.domain)
     message["Content-Language"] = lang
     # Quoted-printable: accented text passes even a server without 8BITMIME.
-    message.set_content(render(env, f"{lang}/body.txt.j2", context, project.root),
-                        cte="quoted-printable")
-    message.add_alternative(render(env, f"{lang}/body.html.j2", context, project.root),
-                            subtype="html", cte="quoted-printable")
+    message.set_content(render("body.txt"), cte="quoted-printable")
+    message.add_alternative(render("body.html"), subtype="html", cte="quoted-printable")
     for attachment in attachments:
         maintype, subtype = MIME_TYPES[attachment.format]
         message.add_attachment(attachment.data, maintype=maintype, subtype=subtype,
@@ -496,10 +476,6 @@ def _names(attachments) -> str:
     return ", ".join(a.name for a in attachments)
 
 
-def _shown(path: Path) -> str:
-    return str(path.relative_to(Path.cwd())) if path.is_relative_to(Path.cwd()) else str(path)
-
-
 def email_briefs(project: Project, audience_name: str, lang: str | None = None,
                  to: list[str] | None = None, formats: list[str] | None = None,
                  send: bool = False, resend: bool = False, env_file: Path | None = None,
@@ -541,13 +517,13 @@ def email_briefs(project: Project, audience_name: str, lang: str | None = None,
         if not send:
             paths = write_outbox(outbox / audience.slug, outgoing)
             for item, path in zip(outgoing, paths):
-                report(f"  {_shown(path)}  {item.recipient.email}: {_names(item.attachments)}")
+                report(f"  {shown(path)}  {item.recipient.email}: {_names(item.attachments)}")
             report(f"dry run: {len(paths)} message(s) written to "
-                   f"{_shown(outbox / audience.slug)}, nothing sent (add --send to deliver)")
+                   f"{shown(outbox / audience.slug)}, nothing sent (add --send to deliver)")
             return
         failures = deliver(outgoing, smtp, log, audience.slug, report)
     report(f"sent {len(outgoing) - len(failures)} of {len(outgoing)} message(s); "
-           f"delivery log: {_shown(log)}")
+           f"delivery log: {shown(log)}")
     if failures:
         missed = ", ".join(item.recipient.email for item, _ in failures)
         raise BriefingError(f"{len(failures)} recipient(s) did not receive the brief: {missed}")

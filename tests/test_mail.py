@@ -380,8 +380,8 @@ def test_wrong_choices_are_refused(project, capsys):
         project, "--attach", "pdf,html", capsys=capsys)[2]
     (project.templates / "email/en/body.txt.j2").unlink()
     code, out, err = run(project, "--lang", "en", capsys=capsys)
-    assert code == 1 and err.startswith(f"error: {project.templates}/email/en/body.txt.j2: "
-                                        "email template not found")
+    assert code == 1 and err.startswith("error: templates/email/en/body.txt.j2: "
+                                        "template not found: en/body.txt.j2")
     profile = project.templates / "audiences/cancilleria/audience.yaml"
     profile.write_text(PROFILE.split("distribution:")[0])
     code, out, err = run(project, capsys=capsys)
