@@ -62,15 +62,14 @@ _DIGIT = re.compile(r"\d")
 def load_strings(folder: Path, lang: str) -> dict[str, str]:
     """``figures/<lang>.yaml``: labels, captions and alt-text patterns. They hold no digits:
     every number in a figure comes from a fact, through a ``{placeholder}``."""
-    path = folder / f"{lang}.yaml"
-    doc = read_yaml(path)
-    if not isinstance(doc.data, dict) or not all(isinstance(v, str) for v in doc.data.values()):
-        raise BriefingError("expected 'key: text' lines only", path)
-    for key, text in doc.data.items():
+    strings = i18n.load_strings(folder, lang)
+    for key, text in strings.items():
         if _DIGIT.search(re.sub(r"\{[^}]*\}", "", text)):
+            path = folder / f"{lang}.yaml"
             raise BriefingError("a number is typed into a figure's words; take it from a fact "
-                                "through a {placeholder}", path, doc.line_of([key]), key)
-    return doc.data
+                                "through a {placeholder}", path, read_yaml(path).line_of([key]),
+                                key)
+    return strings
 
 
 Region = Literal["coast", "highlands", "amazon"]
