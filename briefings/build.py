@@ -8,14 +8,12 @@ from __future__ import annotations
 
 import hashlib
 import importlib
-import io
 import multiprocessing
 import os
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 from briefings.audiences import Audience, load_audience
@@ -38,14 +36,17 @@ WRITERS = {"pdf": "briefings.writers.pdf", "docx": "briefings.writers.docx",
 
 @dataclass(frozen=True)
 class Job:
+    """One document (an audience in one language) and the formats to write it in."""
     audience: str
     lang: str
-    format: str
+    formats: tuple[str, ...]
 
 
 @dataclass(frozen=True)
 class Rendered:
-    job: Job
+    audience: str
+    lang: str
+    format: str
     data: bytes
     pages: int | None
     fact_files: list[str]
@@ -70,8 +71,7 @@ class _Inputs:
 _inputs: _Inputs | None = None  # module state on purpose: forked workers inherit it
 
 
-@lru_cache(maxsize=None)
-def _document(audience: str, lang: str) -> Document:
+def _compose(audience: str, lang: str) -> Document:
     document = compose(_inputs.project, _inputs.facts, _inputs.audiences[audience], lang,
                        build_date(), _inputs.figures)
     problems = untraced_numbers(document, _inputs.project)
@@ -80,19 +80,28 @@ def _document(audience: str, lang: str) -> Document:
     return document
 
 
-def _render(job: Job) -> Rendered:
+def _write(document: Document, fmt: str) -> tuple[bytes, int | None]:
+    """The file's bytes, and its page count where the format has pages."""
+    written = importlib.import_module(WRITERS[fmt]).render(document, _inputs.project.base)
+    if fmt == "pdf":
+        return written.data, written.pages
+    return (written.encode("utf-8") if isinstance(written, str) else written), None
+
+
+def _render(job: Job) -> list[Rendered]:
+    """Compose the document once and write it in each format; the first file's time
+    includes the composing."""
     started = time.perf_counter()
-    document = _document(job.audience, job.lang)
-    data = importlib.import_module(WRITERS[job.format]).render(document, _inputs.project.base)
-    if isinstance(data, str):
-        data = data.encode("utf-8")
-    pages = None
-    if job.format == "pdf":
-        from pypdf import PdfReader
-        pages = len(PdfReader(io.BytesIO(data)).pages)
+    document = _compose(job.audience, job.lang)
     origin = _inputs.facts.origin
     fact_files = sorted({origin[fact_id][0].name for fact_id in document.facts_used})
-    return Rendered(job, data, pages, fact_files, time.perf_counter() - started)
+    rendered = []
+    for fmt in job.formats:
+        data, pages = _write(document, fmt)
+        rendered.append(Rendered(job.audience, job.lang, fmt, data, pages, fact_files,
+                                 time.perf_counter() - started))
+        started = time.perf_counter()
+    return rendered
 
 
 def _select(requested: list[str] | None, known, what: str) -> list[str]:
@@ -108,13 +117,14 @@ def _progress(message: str) -> None:
 
 
 def _results(jobs: list[Job], workers: int):
-    """Rendered documents as they finish: in this process, or in a pool of forked workers."""
+    """Rendered files as their documents finish: here, or in a pool of forked workers."""
     if workers <= 1 or len(jobs) <= 1:
-        yield from map(_render, jobs)
+        for job in jobs:
+            yield from _render(job)
         return
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
         for future in as_completed([pool.submit(_render, job) for job in jobs]):
-            yield future.result()
+            yield from future.result()
 
 
 def build(project: Project, audiences: list[str] | None = None,
@@ -135,35 +145,37 @@ def build(project: Project, audiences: list[str] | None = None,
 
     brief = project.settings.id
     entries, keys, report = read_manifest(out), InputKeys(project), Report()
+
+    def stale(name: str, lang: str, fmt: str) -> bool:
+        entry = output_path(out, brief, name, lang, fmt).relative_to(out).as_posix()
+        return force or not is_current(entries.get(entry), out, keys)
+
     todo = []
     for name, audience in chosen.items():
         for lang in (lang for lang in audience.profile.languages if lang in langs):
-            for fmt in formats:
-                path = output_path(out, brief, name, lang, fmt)
-                if not force and is_current(entries.get(path.relative_to(out).as_posix()),
-                                            out, keys):
-                    report.current += 1
-                else:
-                    todo.append(Job(name, lang, fmt))
+            formats_due = tuple(fmt for fmt in formats if stale(name, lang, fmt))
+            report.current += len(formats) - len(formats_due)
+            if formats_due:
+                todo.append(Job(name, lang, formats_due))
     if not todo:
         return report
 
     if "pdf" in formats:
         importlib.import_module(WRITERS["pdf"])  # once, before forking: workers share it
     _inputs = _Inputs(project, facts, chosen, out / FIGURE_CACHE)
-    _document.cache_clear()
-    todo.sort(key=lambda job: job.format != "pdf")  # the slowest first, for balance
+    # The longest documents first, so that no worker is left with one at the end.
+    todo.sort(key=lambda job: (chosen[job.audience].profile.length != "full",
+                               "pdf" not in job.formats))
     try:
         for done in _results(todo, jobs or os.cpu_count() or 1):
-            job = done.job
-            path = output_path(out, brief, job.audience, job.lang, job.format)
+            path = output_path(out, brief, done.audience, done.lang, done.format)
             write_atomic(path, done.data)
             entry = path.relative_to(out).as_posix()
             entries[entry] = {
-                "audience": job.audience, "lang": job.lang, "format": job.format,
+                "audience": done.audience, "lang": done.lang, "format": done.format,
                 "path": entry, "sha256": hashlib.sha256(done.data).hexdigest(), "bytes": len(done.data),
                 "pages": done.pages, "fact_files": done.fact_files,
-                "key": keys.key(job.audience, job.lang, job.format, done.fact_files)}
+                "key": keys.key(done.audience, done.lang, done.format, done.fact_files)}
             write_manifest(out, entries)
             report.built.append(path)
             _progress(f"  {entry}  {done.seconds:.2f} s")

@@ -12,8 +12,10 @@ import difflib
 import itertools
 import re
 from pathlib import Path
+from types import CodeType
 
 import jinja2
+import jinja2.bccache
 import markdown
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import html
@@ -219,6 +221,26 @@ def _needs(value, kind, filter_name: str):
     return value
 
 
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """Compiled templates shared by every document this process composes: each gets its
+    own environment, but most of their templates are the same base ones. A template whose
+    source changed (as in ``preview``) is compiled again."""
+
+    def __init__(self):
+        self._code: dict[str, tuple[str, CodeType]] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        checksum, code = self._code.get(bucket.key, (None, None))
+        if checksum == bucket.checksum:
+            bucket.code = code
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._code[bucket.key] = (bucket.checksum, bucket.code)
+
+
+_COMPILED = _CompiledTemplates()
+
+
 def make_environment(project: Project, audience: Audience, lang: str, today: dt.date,
                      traced: set[str] | None = None) -> SandboxedEnvironment:
     """Audience folder first, then the base templates; ``base/…`` names a base template
@@ -236,6 +258,7 @@ def make_environment(project: Project, audience: Audience, lang: str, today: dt.
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        bytecode_cache=_COMPILED,
     )
     env.filters.update(
         days_until=lambda d: (_needs(d, dt.date, "days_until") - today).days,

@@ -7,6 +7,7 @@ import hashlib
 import logging
 from contextlib import contextmanager
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import unquote, urlparse
 
 from lxml import html
@@ -87,14 +88,22 @@ def _portable(page: str, document: Document) -> str:
     return page.replace(document.figures_dir.as_uri(), "figures:")
 
 
-def render(document: Document, base: Path) -> bytes:
+class Printed(NamedTuple):
+    data: bytes
+    pages: int
+
+
+def render(document: Document, base: Path) -> Printed:
     page = html_writer.render(document, base, body=print_tree(document.body))
     # the templates folder (fonts), and the figures' cache: nothing else
     fetcher = LocalFetcher(base, *([document.figures_dir] if document.figures_dir else []))
+    # Tagged PDF/UA-1: headings, lists and tables are readable by screen readers.
+    variant = "pdf/ua-1"
     with _resource_failures() as failures:
-        data = HTML(string=page, base_url=str(base) + "/", url_fetcher=fetcher).write_pdf(
-            # Tagged PDF/UA-1: headings, lists and tables are readable by screen readers.
-            pdf_variant="pdf/ua-1",
+        laid_out = HTML(string=page, base_url=str(base) + "/",
+                        url_fetcher=fetcher).render(pdf_variant=variant)
+        data = laid_out.write_pdf(
+            pdf_variant=variant,
             # Derived from the content, so the same inputs give the same bytes (wherever
             # the output folder, and so the figures' cache, happens to be).
             pdf_identifier=hashlib.md5(_portable(page, document).encode()).hexdigest().encode(),
@@ -105,4 +114,4 @@ def render(document: Document, base: Path) -> bytes:
     if failures:
         raise BriefingError(f"{failures[0]} (check its url() and that the file exists)",
                             base / "brief.css" if "Font-face" in failures[0] else None)
-    return data
+    return Printed(data, len(laid_out.pages))
