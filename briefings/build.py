@@ -57,6 +57,7 @@ class Rendered:
 class Report:
     built: list[Path] = field(default_factory=list)
     current: int = 0
+    seconds: dict[Path, float] = field(default_factory=dict)  # per file built
 
 
 @dataclass(frozen=True)
@@ -89,18 +90,19 @@ def _write(document: Document, fmt: str) -> tuple[bytes, int | None]:
 
 
 def _render(job: Job) -> list[Rendered]:
-    """Compose the document once and write it in each format; the first file's time
-    includes the composing."""
+    """Compose the document once and write it in each format. Each file's time is what
+    making it alone would take: composing the document plus writing that file."""
     started = time.perf_counter()
     document = _compose(job.audience, job.lang)
+    composing = time.perf_counter() - started
     origin = _inputs.facts.origin
     fact_files = sorted({origin[fact_id][0].name for fact_id in document.facts_used})
     rendered = []
     for fmt in job.formats:
+        started = time.perf_counter()
         data, pages = _write(document, fmt)
         rendered.append(Rendered(job.audience, job.lang, fmt, data, pages, fact_files,
-                                 time.perf_counter() - started))
-        started = time.perf_counter()
+                                 composing + time.perf_counter() - started))
     return rendered
 
 
@@ -178,6 +180,7 @@ def build(project: Project, audiences: list[str] | None = None,
                 "key": keys.key(done.audience, done.lang, done.format, done.fact_files)}
             write_manifest(out, entries)
             report.built.append(path)
+            report.seconds[path] = done.seconds
             _progress(f"  {entry}  {done.seconds:.2f} s")
     finally:
         _inputs = None

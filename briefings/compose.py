@@ -44,7 +44,8 @@ def markdown_text(value: str) -> Markup:
 
 class Citation:
     """``[1, 3]`` linking to the sources section. Numbers are given when the citation is
-    printed, so sources are numbered in reading order."""
+    printed, so sources are numbered in reading order. A no-break space after each comma
+    keeps a citation on one line."""
 
     def __init__(self, access: FactAccess, source_ids: list[str]):
         self._access, self._ids = access, source_ids
@@ -52,7 +53,7 @@ class Citation:
     def __html__(self) -> str:
         numbers = sorted({self._access.number(sid): sid for sid in self._ids}.items())
         links = [f"[{n}](#src-{sid})" for n, sid in numbers]
-        return "\\[" + ", ".join(links) + "\\]"
+        return "\\[" + ",\u00a0".join(links) + "\\]"
 
 
 class FactView:

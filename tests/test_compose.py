@@ -106,6 +106,13 @@ def test_sources_are_numbered_in_reading_order_and_only_cited_ones_listed(projec
     assert doc.body.xpath("//a[@href='#src-designacion-oficial']")[0].text == "1"
 
 
+def test_a_citation_of_several_sources_never_breaks_across_lines(project):
+    doc = composed(project, "es")
+    between = [a.tail[:2] for a in doc.body.xpath("//a[starts-with(@href, '#src-')]")
+               if (a.tail or "").startswith(",")]
+    assert between and set(between) == {",\u00a0"}
+
+
 def test_as_of_is_the_latest_fact_used(project):
     doc = composed(project, "es")
     facts = load_facts(project.facts)

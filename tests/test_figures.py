@@ -89,7 +89,7 @@ def test_html_holds_the_four_figures_self_contained(built, lang):
         alt, caption, svg = found[name]
         assert alt and not re.search(r"\{\w+\}", alt)
         assert caption.startswith(f"{LABEL[lang]} {n}. {words[f'{name}_caption'][:30]}")
-        assert re.search(r"\[\d+(, \d+)*\]$", caption), "the caption cites its sources"
+        assert re.search(r"\[\d+(,\s\d+)*\]$", caption), "the caption cites its sources"
         assert DRAWN[lang][name] in svg
         assert 'font-family="IBM Plex Serif' in svg
     assert "file://" not in (built / f"cancilleria/peru-mnna-cancilleria-{lang}.html").read_text()
