@@ -59,6 +59,15 @@ def test_pdf_has_sections_values_and_furniture_in_its_language(built, lang, word
     assert reader.trailer["/Root"]["/Lang"] == lang
 
 
+def test_pdf_links_its_contents_but_prints_citations_as_plain_numbers(built):
+    path = built / "cancilleria/peru-mnna-cancilleria-es.pdf"
+    targets = {str(annot.get_object().get("/Dest")) for page in PdfReader(path).pages
+               for annot in page.get("/Annots") or ()}
+    assert {"summary", "sources"} <= targets
+    assert not [t for t in targets if t.startswith("src-")]
+    assert "[1]" in pdf_text(path)
+
+
 def test_pdf_embeds_the_shipped_font(built):
     reader = PdfReader(built / "cancilleria/peru-mnna-cancilleria-es.pdf")
     fonts = {str(font["/BaseFont"]).split("+")[-1]
