@@ -1,7 +1,9 @@
 """`make bench`: how fast the build is, measured against the rendering engine's floor and
 against pandoc, as ratios taken in one run (absolute seconds vary on a shared machine).
 
-Writes build/bench.json and prints a table. Every figure is the median of RUNS runs."""
+Writes build/bench.json and prints a table. Every figure is the median of RUNS runs. The
+two sides of a ratio are measured turn about, run by run, so that a machine which slows
+down or speeds up during the benchmark moves both alike."""
 
 from __future__ import annotations
 
@@ -25,13 +27,14 @@ RUNS = int(os.environ.get("BENCH_RUNS", "5"))
 ENV = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
 
 
+def timed(action) -> float:
+    started = time.perf_counter()
+    action()
+    return time.perf_counter() - started
+
+
 def median_time(action, runs: int = RUNS) -> float:
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
+    return statistics.median(timed(action) for _ in range(runs))
 
 
 def briefings(*args: str) -> str:
@@ -66,9 +69,10 @@ def documents():
         compose.markdown_to_section = to_tree
 
 
-def engine_floor(docs, workers: int) -> float:
-    """The same pages rendered by bare WeasyPrint in this warm process, plus python-docx
-    saving the same DOCX files, divided by the build's worker count."""
+def engine_floor(docs, workers: int):
+    """One run of the floor: the same pages rendered by bare WeasyPrint in this warm
+    process, plus python-docx saving the same DOCX files, divided by the build's worker
+    count."""
     import docx
     from weasyprint import HTML
 
@@ -84,22 +88,17 @@ def engine_floor(docs, workers: int) -> float:
             HTML(string=page, base_url=str(base) + "/").write_pdf()
         for path in built:
             docx.Document(str(path)).save(io.BytesIO())
-    return median_time(render_all) / workers
+    return lambda: timed(render_all) / workers
 
 
-def in_build_seconds() -> dict[str, float]:
-    """Per file, the median of its time inside a build of the whole matrix: composing its
-    document plus writing the file. One worker, so that like pandoc each file has a core to
-    itself; figures already drawn, as after any earlier build (they are cached by their
+def in_build_seconds(out: str) -> dict[str, float]:
+    """One run: each file's time inside a build of the whole matrix (composing its document
+    plus writing the file). One worker, so that like pandoc each file has a core to itself;
+    figures already drawn in <out>, as after any earlier build (they are cached by their
     inputs, and pandoc is given none to draw)."""
-    runs = []
-    with tempfile.TemporaryDirectory() as tmp:
-        briefings("build", "--out", tmp)  # draws the figures into <tmp>/.cache
-        for _ in range(RUNS):
-            runs.append(json.loads(subprocess.run(
-                [sys.executable, __file__, "--per-file", tmp], cwd=ROOT, env=ENV,
-                check=True, capture_output=True, text=True).stdout))
-    return {name: statistics.median(run[name] for run in runs) for name in runs[0]}
+    return json.loads(subprocess.run([sys.executable, __file__, "--per-file", out], cwd=ROOT,
+                                     env=ENV, check=True, capture_output=True,
+                                     text=True).stdout)
 
 
 def per_file(out: str) -> None:
@@ -109,31 +108,41 @@ def per_file(out: str) -> None:
     print(json.dumps({path.name: seconds for path, seconds in report.seconds.items()}))
 
 
-def peer_ratios(docs, in_build: dict[str, float]) -> tuple[dict, dict]:
-    """Per document: our time ÷ pandoc's, for the same Markdown. Ours is measured twice:
-    inside the matrix build (what `make brief` spends on the file) and as a fresh process
-    building that one file (which adds the imports: WeasyPrint alone takes about 1 s)."""
+def peer_ratios(docs) -> tuple[dict, dict, dict]:
+    """Per file: our time ÷ pandoc's for the same Markdown (pandoc → WeasyPrint for PDF,
+    plain pandoc for DOCX). Ours is taken inside the matrix build (what `make brief` spends
+    on the file) and as a fresh process building that file alone (which adds the imports:
+    WeasyPrint alone takes about 1 s to import)."""
     import pypandoc
     pandoc = pypandoc.get_pandoc_path()
     css = ROOT / "templates/base/brief.css"
-    ratios, fresh = {}, {}
+    ours, alone, theirs = {}, {}, {}
     with tempfile.TemporaryDirectory() as tmp:
-        for _, audience, lang, document, markdown in docs:
-            source = Path(tmp) / f"{document.meta.stem}.md"
-            source.write_text(markdown, encoding="utf-8")
-            for fmt in ("pdf", "docx"):
-                name = f"{document.meta.stem}.{fmt}"
-                alone = median_time(lambda: briefings(
-                    "build", "--force", "--jobs", "1", "--audience", audience.slug,
-                    "--lang", lang, "--format", fmt, "--out", str(Path(tmp) / "ours")), 3)
-                extra = ["--pdf-engine=weasyprint", f"--css={css}"] if fmt == "pdf" else []
-                theirs = median_time(lambda: subprocess.run(
-                    [pandoc, str(source), "-s", "--metadata", f"title={document.meta.title}",
-                     "-o", str(Path(tmp) / f"peer.{fmt}"), *extra],
-                    check=True, env=ENV, capture_output=True), 3)
-                ratios[name] = round(in_build[name] / theirs, 2)
-                fresh[name] = round(alone / theirs, 2)
-    return ratios, fresh
+        out = str(Path(tmp) / "ours")
+        briefings("build", "--out", out)  # draws the figures into <out>/.cache
+        for _, _, _, document, markdown in docs:
+            (Path(tmp) / f"{document.meta.stem}.md").write_text(markdown, encoding="utf-8")
+        for _ in range(RUNS):
+            for name, seconds in in_build_seconds(out).items():
+                ours.setdefault(name, []).append(seconds)
+            for _, audience, lang, document, _ in docs:
+                for fmt in ("pdf", "docx"):
+                    name = f"{document.meta.stem}.{fmt}"
+                    alone.setdefault(name, []).append(timed(lambda: briefings(
+                        "build", "--force", "--jobs", "1", "--audience", audience.slug,
+                        "--lang", lang, "--format", fmt, "--out", out)))
+                    extra = ["--pdf-engine=weasyprint", f"--css={css}"] if fmt == "pdf" else []
+                    theirs.setdefault(name, []).append(timed(lambda: subprocess.run(
+                        [pandoc, str(Path(tmp) / f"{document.meta.stem}.md"), "-s",
+                         "--metadata", f"title={document.meta.title}",
+                         "-o", str(Path(tmp) / f"peer.{fmt}"), *extra],
+                        check=True, env=ENV, capture_output=True)))
+    median = {name: statistics.median(times) for name, times in ours.items()}
+    pandoc_s = {name: statistics.median(times) for name, times in theirs.items()}
+    return ({name: round(median[name] / pandoc_s[name], 2) for name in pandoc_s},
+            {name: round(statistics.median(alone[name]) / pandoc_s[name], 2)
+             for name in pandoc_s},
+            {name: round(median[name], 2) for name in pandoc_s})
 
 
 def peak_worker_memory_mb() -> float:
@@ -149,13 +158,15 @@ def peak_worker_memory_mb() -> float:
 def main() -> None:
     out = ROOT / "build"
     workers = os.cpu_count() or 1
-    with tempfile.TemporaryDirectory() as tmp:
-        matrix_cold = median_time(lambda: briefings("build", "--force", "--out",
-                                                     str(Path(tmp) / "cold")))
-    in_build = in_build_seconds()
     briefings("build")  # bring build/ up to date for the no-op and the DOCX floor
     docs = list(documents())
-    floor = engine_floor(docs, workers)
+    floor_run = engine_floor(docs, workers)
+    matrix, floor = [], []
+    for _ in range(RUNS):
+        with tempfile.TemporaryDirectory() as tmp:
+            matrix.append(timed(lambda: briefings("build", "--force", "--out", tmp)))
+        floor.append(floor_run())
+    matrix_cold, floor = statistics.median(matrix), statistics.median(floor)
     noop = median_time(lambda: subprocess.run(["make", "-s", "brief"], cwd=ROOT, env=ENV,
                                               check=True, capture_output=True))
 
@@ -172,7 +183,7 @@ def main() -> None:
     rebuilt = int(re.search(r"built (\d+) files", message)[1])
 
     manifest = json.loads((out / "manifest.json").read_text())["outputs"]
-    ratios, fresh = peer_ratios(docs, in_build)
+    ratios, fresh, in_build = peer_ratios(docs)
     results = {
         "machine": f"{platform.node()} · {platform.processor() or platform.machine()} · "
                    f"{workers} cores · Python {platform.python_version()}",
@@ -186,7 +197,7 @@ def main() -> None:
         "noop_s": round(noop, 3),
         "one_template_s": round(one_template, 2),
         "one_template_rebuilt": rebuilt,
-        "seconds_in_build": {name: round(t, 2) for name, t in in_build.items()},
+        "seconds_in_build": in_build,
         "peer_pandoc_ratio": ratios,
         "peer_pandoc_ratio_fresh_process": fresh,
         "pdf_bytes": {e["path"]: e["bytes"] for e in manifest if e["format"] == "pdf"},

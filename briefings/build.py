@@ -162,8 +162,8 @@ def build(project: Project, audiences: list[str] | None = None,
     if not todo:
         return report
 
-    if "pdf" in formats:
-        importlib.import_module(WRITERS["pdf"])  # once, before forking: workers share it
+    for fmt in formats:
+        importlib.import_module(WRITERS[fmt])  # once, before forking: the workers share it
     _inputs = _Inputs(project, facts, chosen, out / FIGURE_CACHE)
     # The longest documents first, so that no worker is left with one at the end.
     todo.sort(key=lambda job: (chosen[job.audience].profile.length != "full",
