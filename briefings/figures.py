@@ -4,7 +4,7 @@ A section template places a figure with ``{{ figure("vote") }}``. The figure's b
 its facts through the template's own fact door (so they count as used and are cited), and
 turns them into a *spec*: plain data with every label already in the brief's language. The
 spec's hash names the cached drawing, ``<cache>/<hash>.svg`` (vector, for the PDF and the
-HTML) and ``<hash>.png`` (300 dpi at its printed size, for the DOCX): a figure whose inputs
+HTML) and ``<hash>.png`` (220 dpi at its printed size, for the DOCX): a figure whose inputs
 did not change is read back, not drawn again.
 
 Drawing is a small SVG writer here (no plotting library): text is laid out with the
@@ -41,7 +41,8 @@ from briefings.outputs import write_atomic
 from briefings.yamlfile import read_yaml
 
 WIDTH = 450.0           # pt: fits the PDF's text column (476 pt) and the DOCX's (454 pt)
-DPI = 300               # the PNG for Word, at its printed size
+DPI = 220               # the PNG for Word, at its printed size: the resolution Word itself
+                        # keeps for pictures by default, so it would not gain from more
 FONT = "IBM Plex Serif"
 FONT_FILES = {(400, False): "IBMPlexSerif-Regular.ttf", (400, True): "IBMPlexSerif-Italic.ttf",
               (600, False): "IBMPlexSerif-SemiBold.ttf", (600, True): "IBMPlexSerif-SemiBoldItalic.ttf",

@@ -1,5 +1,5 @@
 """Figures made from the facts: in every format with caption and alt text, redrawn when a
-fact changes, read back from the cache when nothing did, printed at 300 dpi in Word."""
+fact changes, read back from the cache when nothing did, printed at 220 dpi in Word."""
 
 from __future__ import annotations
 
@@ -290,6 +290,6 @@ def test_png_resolution_is_stamped():
     png = figures.to_png('<svg xmlns="http://www.w3.org/2000/svg" width="96" height="24" '
                          'viewBox="0 0 72 18"><rect width="72" height="18" fill="#1f3a5f"/></svg>',
                          72, ROOT / "templates/base/fonts")
-    with Image.open(io.BytesIO(png)) as image:
-        assert image.size == (300, 75)
-        assert round(image.info["dpi"][0]) == 300
+    with Image.open(io.BytesIO(png)) as image:   # one printed inch (72 pt) wide
+        assert image.size == (figures.DPI, figures.DPI / 4)
+        assert round(image.info["dpi"][0]) == figures.DPI
