@@ -18,16 +18,13 @@ from pathlib import Path
 
 from briefings.audiences import Audience, load_audience
 from briefings.check import unquoted, untraced_numbers
-from briefings.compose import compose
+from briefings.compose import CACHE, compose
 from briefings.document import Document
 from briefings.errors import BriefingError, BriefingErrors
 from briefings.facts import LANGS, FactBase, load_facts
 from briefings.outputs import (DEFAULT_FORMATS, InputKeys, is_current, output_path,
                                read_manifest, write_atomic, write_manifest)
 from briefings.project import Project, build_date
-
-# Figures drawn from the facts are cached here, under the output folder, by input hash.
-FIGURE_CACHE = Path(".cache") / "figures"
 
 # Writer modules by format, imported only when that format is built.
 WRITERS = {"pdf": "briefings.writers.pdf", "docx": "briefings.writers.docx",
@@ -66,7 +63,7 @@ class _Inputs:
     project: Project
     facts: FactBase
     audiences: dict[str, Audience]
-    figures: Path          # the figures' cache: <out>/.cache/figures
+    cache: Path            # <out>/.cache: figures and compiled templates
 
 
 _inputs: _Inputs | None = None  # module state on purpose: forked workers inherit it
@@ -74,7 +71,7 @@ _inputs: _Inputs | None = None  # module state on purpose: forked workers inheri
 
 def _compose(audience: str, lang: str) -> Document:
     document = compose(_inputs.project, _inputs.facts, _inputs.audiences[audience], lang,
-                       build_date(), _inputs.figures)
+                       build_date(), _inputs.cache)
     problems = untraced_numbers(document, _inputs.project)
     if problems:
         raise BriefingErrors([BriefingError(p.message, p.file, p.line) for p in problems])
@@ -164,7 +161,7 @@ def build(project: Project, audiences: list[str] | None = None,
 
     for fmt in formats:
         importlib.import_module(WRITERS[fmt])  # once, before forking: the workers share it
-    _inputs = _Inputs(project, facts, chosen, out / FIGURE_CACHE)
+    _inputs = _Inputs(project, facts, chosen, out / CACHE)
     # The longest documents first, so that no worker is left with one at the end.
     todo.sort(key=lambda job: (chosen[job.audience].profile.length != "full",
                                "pdf" not in job.formats))

@@ -12,10 +12,8 @@ import difflib
 import itertools
 import re
 from pathlib import Path
-from types import CodeType
 
 import jinja2
-import jinja2.bccache
 import markdown
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import html
@@ -26,8 +24,12 @@ from briefings.audiences import Audience
 from briefings.document import Document, Meta
 from briefings.errors import BriefingError
 from briefings.facts import Bilingual, Fact, FactBase
+from briefings.outputs import make_folder
 from briefings.project import Project
 from briefings.templating import TemplateValueError
+
+# Under the output folder: figures/ (drawings) and templates/ (compiled), by content hash.
+CACHE = Path(".cache")
 
 MARKDOWN_EXTENSIONS = ["tables", "footnotes", "attr_list", "sane_lists", "admonition"]
 
@@ -222,30 +224,12 @@ def _needs(value, kind, filter_name: str):
     return value
 
 
-class _CompiledTemplates(jinja2.BytecodeCache):
-    """Compiled templates shared by every document this process composes: each gets its
-    own environment, but most of their templates are the same base ones. A template whose
-    source changed (as in ``preview``) is compiled again."""
-
-    def __init__(self):
-        self._code: dict[str, tuple[str, CodeType]] = {}
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        checksum, code = self._code.get(bucket.key, (None, None))
-        if checksum == bucket.checksum:
-            bucket.code = code
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self._code[bucket.key] = (bucket.checksum, bucket.code)
-
-
-_COMPILED = _CompiledTemplates()
-
-
 def make_environment(project: Project, audience: Audience, lang: str, today: dt.date,
-                     traced: set[str] | None = None) -> SandboxedEnvironment:
+                     traced: set[str] | None = None,
+                     compiled: Path | None = None) -> SandboxedEnvironment:
     """Audience folder first, then the base templates; ``base/…`` names a base template
-    explicitly, so an override can extend what it replaces."""
+    explicitly, so an override can extend what it replaces. ``compiled`` keeps compiled
+    templates between documents and builds, each checked against its source's hash."""
     base = jinja2.FileSystemLoader(project.base)
     env = SandboxedEnvironment(
         loader=jinja2.ChoiceLoader([
@@ -259,7 +243,7 @@ def make_environment(project: Project, audience: Audience, lang: str, today: dt.
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        bytecode_cache=_COMPILED,
+        bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled)) if compiled else None,
     )
     env.filters.update(
         days_until=lambda d: (_needs(d, dt.date, "days_until") - today).days,
@@ -305,15 +289,18 @@ def markdown_to_section(converter: markdown.Markdown, text: str, name: str,
 
 
 def compose(project: Project, facts: FactBase, audience: Audience, lang: str,
-            today: dt.date, figures_dir: Path | None = None) -> Document:
-    """``figures_dir`` caches the figures' drawings (default: build/.cache/figures)."""
+            today: dt.date, cache: Path | None = None) -> Document:
+    """``cache`` keeps the figures' drawings and the compiled templates, both by content
+    hash (default: build/.cache)."""
+    cache = (cache or project.build / CACHE).resolve()
     strings = i18n.load_strings(project.base / "i18n", lang)
     traced: set[str] = set()
-    env = make_environment(project, audience, lang, today, traced)
+    env = make_environment(project, audience, lang, today, traced,
+                           make_folder(cache / "templates"))
     settings = project.settings
     base_year = settings.base_year or today.year
     access = FactAccess(facts, lang)
-    figures_dir = (figures_dir or project.build / ".cache" / "figures").resolve()
+    figures_dir = cache / "figures"
     figure = FigureMaker(project, access, lang, today, figures_dir)
     context = {
         "fact": access,

@@ -25,14 +25,26 @@ _UMASK = os.umask(0)
 os.umask(_UMASK)
 
 
+def make_folder(folder: Path) -> Path:
+    """``folder`` and its parents, or one clear error naming it."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _unwritable(folder, exc) from None
+    return folder
+
+
+def _unwritable(folder: Path, exc: OSError) -> BriefingError:
+    return BriefingError(f"cannot write the output folder ({exc.strerror})", folder)
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Write to a temporary file beside ``path``, then rename: never a half-written file."""
+    make_folder(path.parent)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as exc:
-        raise BriefingError(f"cannot write the output folder ({exc.strerror})",
-                            path.parent) from None
+        raise _unwritable(path.parent, exc) from None
     try:
         os.fchmod(fd, 0o666 & ~_UMASK)  # mkstemp makes files private; outputs are shared
         with os.fdopen(fd, "wb") as out:

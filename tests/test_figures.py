@@ -18,8 +18,8 @@ from pypdf import PdfReader
 
 from briefings import figures
 from briefings.audiences import load_audience
-from briefings.build import FIGURE_CACHE, build
-from briefings.compose import compose
+from briefings.build import build
+from briefings.compose import CACHE, compose
 from briefings.document import Document
 from briefings.errors import BriefingError
 from briefings.facts import load_facts
@@ -146,7 +146,7 @@ def test_docx_pictures_are_print_resolution(built):
 
 
 def test_figure_files_are_cached_beside_the_outputs(built):
-    cache = built / FIGURE_CACHE
+    cache = built / CACHE / "figures"
     svgs, pngs = sorted(cache.glob("*.svg")), sorted(cache.glob("*.png"))
     assert len(svgs) == len(pngs) == 8      # four figures × two languages
     assert {p.stem for p in svgs} == {p.stem for p in pngs}
@@ -186,7 +186,7 @@ def test_a_changed_fact_redraws_its_figure_in_the_next_build(project, tmp_path):
 def test_unchanged_figures_are_read_from_the_cache(project, tmp_path, monkeypatch):
     out = tmp_path / "out"
     first = build_html(project, out)
-    cache = out / FIGURE_CACHE
+    cache = out / CACHE / "figures"
     files = {p: p.stat().st_mtime_ns for p in cache.iterdir()}
     assert len(files) == 8                  # 4 figures, SVG + PNG, for English
 
