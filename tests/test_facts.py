@@ -28,6 +28,14 @@ def errors_of(excinfo) -> list[str]:
     return [str(e) for e in exc.errors] if isinstance(exc, BriefingErrors) else [str(exc)]
 
 
+def load_errors(project, text: str, expected=BriefingErrors) -> list[str]:
+    """The messages of loading the facts with ``text`` as facts/extra.yaml."""
+    (project.facts / "extra.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(expected) as excinfo:
+        load_facts(project.facts)
+    return errors_of(excinfo)
+
+
 def test_real_facts_load_with_typed_values():
     base = load_facts(ROOT / "facts")
     vote = base.get("congress.vote")
@@ -44,11 +52,8 @@ def test_a_valid_new_fact_file_is_picked_up(project):
 
 
 def test_malformed_yaml_names_file_and_line(project):
-    (project.facts / "extra.yaml").write_text(GOOD_FACT.replace("es: Un hecho de prueba.",
-                                                                "es: [Un hecho"))
-    with pytest.raises(BriefingError) as excinfo:
-        load_facts(project.facts)
-    [message] = errors_of(excinfo)
+    [message] = load_errors(project, GOOD_FACT.replace("es: Un hecho de prueba.",
+                                                       "es: [Un hecho"), BriefingError)
     assert message.startswith(f"{project.facts / 'extra.yaml'}:")
     assert "invalid YAML" in message
     line = int(message.split(":")[1])
@@ -56,21 +61,15 @@ def test_malformed_yaml_names_file_and_line(project):
 
 
 def test_wrong_type_names_file_line_and_key(project):
-    (project.facts / "extra.yaml").write_text(GOOD_FACT.replace("as_of: 2025-12-14",
-                                                                "as_of: yesterday"))
-    with pytest.raises(BriefingErrors) as excinfo:
-        load_facts(project.facts)
-    [message] = errors_of(excinfo)
+    [message] = load_errors(project, GOOD_FACT.replace("as_of: 2025-12-14",
+                                                       "as_of: yesterday"))
     assert message.startswith(f"{project.facts / 'extra.yaml'}:8: facts.0.as_of:")
 
 
 def test_every_problem_is_reported_at_once(project):
     bad = GOOD_FACT.replace("id: primicias-militares", "id: no-such-source") \
                    .replace("      en: A test fact.\n", "")
-    (project.facts / "extra.yaml").write_text(bad)
-    with pytest.raises(BriefingErrors) as excinfo:
-        load_facts(project.facts)
-    messages = errors_of(excinfo)
+    messages = load_errors(project, bad)
     assert any(":4: facts.0.text.en: required field is missing" in m for m in messages)
     assert any("source 'no-such-source' is not registered" in m and ":9:" in m
                for m in messages)
@@ -91,36 +90,26 @@ def test_duplicate_fact_id_names_both_places(project):
 
 
 def test_fact_id_must_belong_to_its_file(project):
-    (project.facts / "extra.yaml").write_text(GOOD_FACT.replace("extra.sample", "other.x"))
-    with pytest.raises(BriefingErrors) as excinfo:
-        load_facts(project.facts)
-    assert "must start with 'extra.'" in errors_of(excinfo)[0]
+    [message, *_] = load_errors(project, GOOD_FACT.replace("extra.sample", "other.x"))
+    assert "must start with 'extra.'" in message
 
 
 def test_long_quote_is_refused(project):
     long_quote = " ".join(["palabra"] * 40)
-    (project.facts / "extra.yaml").write_text(
-        GOOD_FACT.replace("Los grupos rotarán cada tres a seis meses", long_quote))
-    with pytest.raises(BriefingErrors) as excinfo:
-        load_facts(project.facts)
-    assert "quote has 40 words" in errors_of(excinfo)[0]
+    [message, *_] = load_errors(
+        project, GOOD_FACT.replace("Los grupos rotarán cada tres a seis meses", long_quote))
+    assert "quote has 40 words" in message
 
 
 def test_duplicate_key_is_refused_with_both_lines(project):
-    (project.facts / "extra.yaml").write_text(GOOD_FACT.replace("      count: 3\n",
-                                                                "      count: 3\n      count: 4\n"))
-    with pytest.raises(BriefingError) as excinfo:
-        load_facts(project.facts)
-    [message] = errors_of(excinfo)
+    [message] = load_errors(project, GOOD_FACT.replace(
+        "      count: 3\n", "      count: 3\n      count: 4\n"), BriefingError)
     assert message == (f"{project.facts / 'extra.yaml'}:8: 'count' appears twice in the same "
                        "block (first on line 7)")
 
 
 def test_control_character_in_a_fact_is_refused(project):
-    (project.facts / "extra.yaml").write_text(GOOD_FACT.replace(
+    [message] = load_errors(project, GOOD_FACT.replace(
         "es: Un hecho de prueba.", 'es: "Un hecho\\x01 de prueba."'))
-    with pytest.raises(BriefingErrors) as excinfo:
-        load_facts(project.facts)
-    [message] = errors_of(excinfo)
     assert message == (f"{project.facts / 'extra.yaml'}:4: facts.0.text.es: contains an "
                        "invisible control character (U+0001); retype the text around it")
