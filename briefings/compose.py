@@ -15,7 +15,6 @@ from pathlib import Path
 
 import jinja2
 import markdown
-from jinja2.sandbox import SandboxedEnvironment
 from lxml import html
 from markupsafe import Markup, escape
 
@@ -24,9 +23,8 @@ from briefings.audiences import Audience
 from briefings.document import Document, Meta
 from briefings.errors import BriefingError
 from briefings.facts import Bilingual, Fact, FactBase
-from briefings.outputs import make_folder
 from briefings.project import Project
-from briefings.templating import TemplateValueError
+from briefings.templating import Sandbox, TemplateValueError
 
 # Under the output folder: figures/ (drawings) and templates/ (compiled), by content hash.
 CACHE = Path(".cache")
@@ -58,39 +56,34 @@ class Citation:
         return "\\[" + ",\u00a0".join(links) + "\\]"
 
 
-class FactView:
-    """What a template sees of a fact, in the document's language."""
+class FactView(dict):
+    """What a template sees of a fact, in the document's language: plain data (its id,
+    text, note, status, as_of, cite, its values, and each value by name). ``{{ fact("x") }}`` alone
+    prints the sentence with its citation."""
 
     def __init__(self, fact: Fact, lang: str, cite: Citation):
-        self._fact, self._lang = fact, lang
-        self.id = fact.id
-        self.text = markdown_text(fact.text[lang])
-        self.note = markdown_text(fact.note[lang]) if fact.note else None
-        self.status = fact.status
-        self.as_of = fact.as_of
-        self.cite = cite
-        self.values = {k: self._localize(v) for k, v in fact.values.items()}
+        values = {k: _localize(v, lang) for k, v in fact.values.items()}
+        super().__init__(values, id=fact.id, text=markdown_text(fact.text[lang]),
+                         note=markdown_text(fact.note[lang]) if fact.note else None,
+                         status=fact.status, as_of=fact.as_of, cite=cite,
+                         values=values)
+        self._values = list(values)
 
-    def _localize(self, value):
-        if isinstance(value, Bilingual):
-            return value[self._lang]
-        if isinstance(value, list):
-            return [self._localize(v) for v in value]
-        return value
-
-    def __getattr__(self, name: str):
-        if name.startswith("_"):
-            raise AttributeError(name)
-        try:
-            return self.values[name]
-        except KeyError:
-            known = ", ".join(self.values) or "none"
-            raise TemplateValueError(
-                f"fact '{self.id}' has no value '{name}' (its values: {known})") from None
+    def __missing__(self, name: str):
+        known = ", ".join(self._values) or "none"
+        raise TemplateValueError(
+            f"fact '{self['id']}' has no value '{name}' (its values: {known})")
 
     def __html__(self) -> str:
-        """``{{ fact("x") }}`` alone: the sentence with its citation."""
-        return f"{self.text} {self.cite.__html__()}"
+        return f"{self['text']} {self['cite'].__html__()}"
+
+
+def _localize(value, lang: str):
+    if isinstance(value, Bilingual):
+        return value[lang]
+    if isinstance(value, list):
+        return [_localize(v, lang) for v in value]
+    return value
 
 
 class FactAccess:
@@ -101,7 +94,10 @@ class FactAccess:
         self.used: dict[str, Fact] = {}
         self.cited: dict[str, int] = {}
 
-    def __call__(self, fact_id: str) -> FactView:
+    def __call__(self, fact_id: str | None = None) -> FactView:
+        if not isinstance(fact_id, str):
+            raise TemplateValueError('fact() needs a fact id in quotes, e.g. '
+                                     'fact("congress.vote")')
         try:
             fact = self._base.get(fact_id)
         except KeyError:
@@ -119,6 +115,17 @@ class FactAccess:
         by_id = self._base.sources
         return [dict(by_id[sid].model_dump(), number=n, anchor=f"src-{sid}")
                 for sid, n in sorted(self.cited.items(), key=lambda item: item[1])]
+
+
+class _Attributes:
+    """A fact view read from Python (the figure code) by attribute, as ``view.in_favour``;
+    ``"date" in view.values`` asks whether it has a value."""
+
+    def __init__(self, view: FactView):
+        self.view, self.values = view, view["values"]
+
+    def __getattr__(self, name: str):
+        return self.view[name]
 
 
 class FigureMaker:
@@ -140,14 +147,18 @@ class FigureMaker:
             self._strings = figures.load_strings(self._project.base / "figures", self._lang)
         return self._strings
 
-    def __call__(self, name: str) -> Markup:
+    def __call__(self, name: str | None = None) -> Markup:
+        if not isinstance(name, str):
+            raise TemplateValueError('figure() needs a figure name in quotes, e.g. '
+                                     'figure("vote")')
         builder = figures.BUILDERS.get(name)
         if builder is None:
             close = difflib.get_close_matches(name, figures.BUILDERS, n=1)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
             raise TemplateValueError(f"unknown figure '{name}'{hint}; figures: "
                                      + ", ".join(figures.BUILDERS))
-        made = builder(figures.Inputs(self._access, self.strings, self._lang, self._today,
+        made = builder(figures.Inputs(lambda fact_id: _Attributes(self._access(fact_id)),
+                                      self.strings, self._lang, self._today,
                                       self._project.base / "figures"))
         self.made[name] = figures.render(name, made, self._cache, self._project.base / "fonts")
         sources = [ref.id for view in made.facts for ref in self._access.used[view.id].sources]
@@ -224,30 +235,38 @@ def _needs(value, kind, filter_name: str):
     return value
 
 
+DATE_FORMS = ("long", "day", "month", "year", "short", "medium", "full")
+
+
+def _date_form(form) -> str:
+    if form not in DATE_FORMS:
+        raise TemplateValueError(f"the date filter does not know the form {form!r} "
+                                 f"(known: {', '.join(DATE_FORMS)})")
+    return form
+
+
 def make_environment(project: Project, audience: Audience, lang: str, today: dt.date,
-                     traced: set[str] | None = None,
-                     compiled: Path | None = None) -> SandboxedEnvironment:
+                     traced: set[str] | None = None) -> Sandbox:
     """Audience folder first, then the base templates; ``base/…`` names a base template
-    explicitly, so an override can extend what it replaces. ``compiled`` keeps compiled
-    templates between documents and builds, each checked against its source's hash."""
+    explicitly, so an override can extend what it replaces. Templates are compiled in
+    memory only: a compiled cache on disk is code that whoever can write it would run."""
     base = jinja2.FileSystemLoader(project.base)
-    env = SandboxedEnvironment(
-        loader=jinja2.ChoiceLoader([
+    env = templating.environment(
+        jinja2.ChoiceLoader([
             jinja2.PrefixLoader({"base": base}),
             jinja2.FileSystemLoader(audience.folder),
             base,
         ]),
-        undefined=jinja2.StrictUndefined,
         autoescape=True,
         finalize=_finalizer(set() if traced is None else traced),
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled)) if compiled else None,
     )
     env.filters.update(
         days_until=lambda d: (_needs(d, dt.date, "days_until") - today).days,
-        date=lambda d, form="long": i18n.date(_needs(d, dt.date, "date"), lang, form),
+        date=lambda d, form="long": i18n.date(_needs(d, dt.date, "date"), lang,
+                                              _date_form(form)),
         date_range=lambda start, end: i18n.date_range(_needs(start, dt.date, "date_range"),
                                                       _needs(end, dt.date, "date_range"), lang),
         number=lambda n: i18n.number(_needs(n, (int, float), "number"), lang),
@@ -260,7 +279,7 @@ def section_template(name: str, lang: str) -> str:
     return f"sections/{lang}/{name}.md.j2"
 
 
-def render_section(env: SandboxedEnvironment, name: str, lang: str, context: dict,
+def render_section(env: Sandbox, name: str, lang: str, context: dict,
                    project: Project) -> tuple[str, str]:
     """The section's Markdown, and the file of the template that made it."""
     return templating.render(env, section_template(name, lang), context, project.root,
@@ -290,30 +309,15 @@ def markdown_to_section(converter: markdown.Markdown, text: str, name: str,
 
 def compose(project: Project, facts: FactBase, audience: Audience, lang: str,
             today: dt.date, cache: Path | None = None) -> Document:
-    """``cache`` keeps the figures' drawings and the compiled templates, both by content
-    hash (default: build/.cache)."""
+    """``cache`` keeps the figures' drawings by content hash (default: build/.cache)."""
     cache = (cache or project.build / CACHE).resolve()
     strings = i18n.load_strings(project.base / "i18n", lang)
     traced: set[str] = set()
-    env = make_environment(project, audience, lang, today, traced,
-                           make_folder(cache / "templates"))
-    settings = project.settings
-    base_year = settings.base_year or today.year
+    env = make_environment(project, audience, lang, today, traced)
     access = FactAccess(facts, lang)
     figures_dir = cache / "figures"
     figure = FigureMaker(project, access, lang, today, figures_dir)
-    context = {
-        "fact": access,
-        "figure": figure,
-        "sources": access.sources,
-        "lang": lang,
-        "audience": {"slug": audience.slug, "name": audience.profile.name[lang]},
-        "length": audience.profile.length,
-        "today": today,
-        "base_year": base_year,
-        "horizons": [{"years": n, "year": base_year + n} for n in settings.horizons],
-        "t": strings,
-    }
+    context = template_context(project, audience, lang, today, strings, access, figure)
     converter = markdown_converter()
     article = html.Element("article")
     article.set("class", "brief")
@@ -324,6 +328,7 @@ def compose(project: Project, facts: FactBase, audience: Audience, lang: str,
         place_figures(section, figure, numbers, traced, template)
         article.append(section)
 
+    settings = project.settings
     as_of = max((f.as_of for f in access.used.values()), default=today)
     meta = Meta(
         brief=settings.id,
@@ -341,3 +346,30 @@ def compose(project: Project, facts: FactBase, audience: Audience, lang: str,
     )
     return Document(meta, article, tuple(access.used), frozenset(traced),
                     figures_dir if figure.made else None)
+
+
+def _helper(call):
+    """A plain function around a helper object: a template can call it, and reach nothing
+    else of the object (its records of facts used, its drawings' files)."""
+    def helper(*args, **kwargs):
+        return call(*args, **kwargs)
+    return helper
+
+
+def template_context(project: Project, audience: Audience, lang: str, today: dt.date,
+                     strings: dict[str, str], access: FactAccess, figure: FigureMaker) -> dict:
+    """Everything a section template sees: plain data and three helper functions."""
+    settings = project.settings
+    base_year = settings.base_year or today.year
+    return {
+        "fact": _helper(access),
+        "figure": _helper(figure),
+        "sources": _helper(access.sources),
+        "lang": lang,
+        "audience": {"slug": audience.slug, "name": audience.profile.name[lang]},
+        "length": audience.profile.length,
+        "today": today,
+        "base_year": base_year,
+        "horizons": [{"years": n, "year": base_year + n} for n in settings.horizons],
+        "t": dict(strings),
+    }

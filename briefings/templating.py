@@ -1,19 +1,96 @@
-"""Running a user's Jinja template: a mistake in it becomes one ``BriefingError`` naming
-the template's file and line (Jinja rewrites tracebacks so that template frames carry both)."""
+"""Running a user's Jinja template.
+
+Templates are text anyone may send an analyst, so they run in a sandbox stricter than
+Jinja's: attributes are read from an allow-list of plain data types (not "anything
+public"), the context holds plain data and the project's own helper functions, and only
+``*.j2`` files load. Any mistake in a template becomes one ``BriefingError`` naming the
+template's file and line (Jinja rewrites tracebacks so that template frames carry both)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import traceback
 from pathlib import Path
 
 import jinja2
-from jinja2.exceptions import SecurityError
+from jinja2.runtime import LoopContext
+from jinja2.sandbox import SandboxedEnvironment
+from jinja2.utils import Cycler, Namespace
 
 from briefings.errors import BriefingError
+from briefings.syntax import explain_syntax_error
+
+# The only attributes a template may read. Dict keys (``fact.in_favour``, ``t.title``) are
+# items, not attributes, and stay readable.
+SAFE_ATTRIBUTES: tuple[tuple[type, frozenset[str]], ...] = (
+    (str, frozenset({"upper", "lower", "capitalize", "title", "strip", "lstrip", "rstrip",
+                     "startswith", "endswith", "replace", "split"})),
+    (dict, frozenset({"items", "keys", "values", "get"})),
+    (dt.date, frozenset({"year", "month", "day", "isoformat"})),
+    (LoopContext, frozenset({"index", "index0", "revindex", "revindex0", "first", "last",
+                             "length", "previtem", "nextitem", "cycle", "depth", "depth0",
+                             "changed"})),
+    (Cycler, frozenset({"next", "current", "reset"})),
+)
 
 
 class TemplateValueError(Exception):
     """A template asked the facts or a filter for something they do not have."""
+
+
+class Sandbox(SandboxedEnvironment):
+    """Jinja's sandbox with an allow-list of attributes instead of "everything public":
+    a live object that slips into the context (a path, a model) offers nothing."""
+
+    def getattr(self, obj, attribute):
+        # A dict's keys come before its methods: ``fact("x").values`` is the fact's values.
+        if isinstance(obj, dict) and attribute in obj:
+            return obj[attribute]
+        refused = self._refused(obj, attribute)
+        return super().getattr(obj, attribute) if refused is None else refused
+
+    def getitem(self, obj, argument):
+        refused = self._refused(obj, argument)
+        return super().getitem(obj, argument) if refused is None else refused
+
+    def _refused(self, obj, name):
+        """Undefined for an attribute off the allow-list, checked before Jinja's own
+        handling (which hands out a wrapped ``str.format`` to anyone)."""
+        if isinstance(name, str) and not (isinstance(obj, dict) and name in obj) \
+                and hasattr(obj, name) and not self.is_safe_attribute(obj, name, None):
+            return self.unsafe_undefined(obj, name)
+        return None
+
+    def is_safe_attribute(self, obj, attr: str, value) -> bool:
+        if isinstance(obj, Namespace):  # {% set ns = namespace(n=0) %}: the template's own
+            return not attr.startswith("_")
+        return any(isinstance(obj, kind) and attr in names for kind, names in SAFE_ATTRIBUTES)
+
+
+class TemplatesOnly(jinja2.BaseLoader):
+    """Loads ``*.j2`` files only: a template cannot include a profile (with its distribution
+    list), a font or a document. A file that is not UTF-8 is named, not a traceback."""
+
+    def __init__(self, loader: jinja2.BaseLoader):
+        self.loader = loader
+
+    def get_source(self, environment, name):
+        if not name.endswith(".j2"):
+            raise jinja2.TemplateNotFound(name, "only templates (files ending in .j2) "
+                                          "can be included or extended")
+        try:
+            return self.loader.get_source(environment, name)
+        except UnicodeDecodeError:
+            raise BriefingError("the file is not UTF-8 text: save it as UTF-8 in your "
+                                "editor", name) from None
+
+    def list_templates(self):
+        return [name for name in self.loader.list_templates() if name.endswith(".j2")]
+
+
+def environment(loader: jinja2.BaseLoader, **options) -> Sandbox:
+    """Every template of the project (sections, page layout, email) runs in one of these."""
+    return Sandbox(loader=TemplatesOnly(loader), undefined=jinja2.StrictUndefined, **options)
 
 
 def relative(filename: str | None, root: Path) -> str | None:
@@ -23,29 +100,57 @@ def relative(filename: str | None, root: Path) -> str | None:
     return filename
 
 
-def _place(exc: BaseException, root: Path) -> tuple[str | None, int | None]:
-    """The innermost template frame of a rendering error."""
-    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
-        if frame.filename.endswith(".j2"):
-            return relative(frame.filename, root), frame.lineno
-    return None, None
+def _place(exc: BaseException, root: Path, innermost: bool = True
+           ) -> tuple[str | None, int | None]:
+    """The innermost (or outermost) template frame of a rendering error."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith(".j2")]
+    if not frames:
+        return None, None
+    frame = frames[-1] if innermost else frames[0]
+    return relative(frame.filename, root), frame.lineno
+
+
+def _runtime_message(exc: Exception) -> str:
+    """A Python error raised by an expression, in an analyst's words."""
+    if isinstance(exc, jinja2.UndefinedError):
+        return f"undefined: {exc}"
+    if isinstance(exc, (TemplateValueError, jinja2.exceptions.SecurityError)):
+        return str(exc)
+    if isinstance(exc, ZeroDivisionError):
+        return "this expression divides by zero"
+    if isinstance(exc, OverflowError):
+        return f"this expression is too large for a brief ({exc})"
+    return f"this expression cannot be worked out: {exc}"
 
 
 def render(env: jinja2.Environment, name: str, context: dict, root: Path,
            folder: Path) -> tuple[str, str]:
     """The rendered text and the file of the template that made it. ``folder`` is where the
     template belongs when no override exists: a missing one is named there."""
+    template_file = relative(str(folder / name), root)
     try:
         template = env.get_template(name)
-        return template.render(context), relative(template.filename, root)
+        template_file = relative(template.filename, root)
+        return template.render(context), template_file
+    except BriefingError as exc:
+        if exc.file == name or exc.file is None:  # raised by the loader: name the file
+            exc.file = template_file
+        raise
     except jinja2.TemplateSyntaxError as exc:
-        raise BriefingError(f"template syntax error: {exc.message}",
-                            relative(exc.filename, root), exc.lineno) from None
+        file = relative(exc.filename, root) or template_file
+        message, line = explain_syntax_error(exc, env)
+        raise BriefingError(message, file, line) from None
     except jinja2.TemplateNotFound as exc:
         file, line = _place(exc, root)
-        raise BriefingError(f"template not found: {exc.name}",
-                            file or relative(str(folder / name), root), line) from None
-    except (jinja2.UndefinedError, TemplateValueError, SecurityError) as exc:
+        raise BriefingError(f"template not found: {exc.name}"
+                            + (f" ({exc.message})" if exc.message != exc.name else ""),
+                            file or template_file, line) from None
+    except RecursionError as exc:
+        file, line = _place(exc, root, innermost=False)
+        raise BriefingError("this template includes or extends itself (to build on the "
+                            "shared template of the same name, name it with base/, e.g. "
+                            "{% extends \"base/sections/es/summary.md.j2\" %})",
+                            file or template_file, line) from None
+    except Exception as exc:  # any other error is the template's: never a traceback
         file, line = _place(exc, root)
-        message = f"undefined: {exc}" if isinstance(exc, jinja2.UndefinedError) else str(exc)
-        raise BriefingError(message, file or name, line) from None
+        raise BriefingError(_runtime_message(exc), file or template_file, line) from None

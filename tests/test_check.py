@@ -124,4 +124,4 @@ def test_template_syntax_error_is_one_finding_with_its_line(project):
     found = errors(project)
     assert len(found) == 1  # once, though several audiences use the template
     assert found[0].startswith("error: templates/base/sections/es/status.md.j2:1: "
-                               "template syntax error")
+                               "syntax error: something is missing")

@@ -1,7 +1,7 @@
 import pytest
 
 from briefings.audiences import load_audience
-from briefings.compose import CACHE, compose
+from briefings.compose import compose
 from briefings.errors import BriefingError
 from briefings.facts import load_facts
 from tests.conftest import TODAY
@@ -20,14 +20,6 @@ def edit(path, old, new):
     content = path.read_text(encoding="utf-8")
     assert old in content
     path.write_text(content.replace(old, new, 1), encoding="utf-8")
-
-
-def test_compiled_templates_are_kept_and_an_edited_one_is_compiled_again(project):
-    composed(project)
-    assert list((project.build / CACHE / "templates").iterdir())
-    edit(project.base / "sections/es/summary.md.j2", "**En síntesis.**", "**En resumen.**")
-    text = text_of(composed(project))
-    assert "En resumen." in text and "En síntesis." not in text
 
 
 def test_sections_in_profile_order_with_fact_values(project):

@@ -7,14 +7,15 @@ from __future__ import annotations
 
 import base64
 import copy
+import dataclasses
 import json
 from pathlib import Path
 
 import jinja2
-from jinja2.sandbox import SandboxedEnvironment
 from lxml import html
 from markupsafe import Markup
 
+from briefings import templating
 from briefings.document import Document
 from briefings.errors import BriefingError
 
@@ -49,13 +50,12 @@ def inline_figures(document: Document) -> html.HtmlElement:
 def render(document: Document, base: Path, body: html.HtmlElement | None = None) -> str:
     """The whole page; ``body`` lets the PDF writer pass a print-adapted copy of the tree
     (whose figures stay files, fetched by WeasyPrint). Without it, the HTML file's page."""
-    env = SandboxedEnvironment(loader=jinja2.FileSystemLoader(base), autoescape=True,
-                               undefined=jinja2.StrictUndefined)
+    env = templating.environment(jinja2.FileSystemLoader(base), autoescape=True)
     tree = inline_figures(document) if body is None else body
     try:
         return env.get_template("layout.html.j2").render(
-            meta=document.meta,
-            labels=document.meta.labels,
+            meta=dataclasses.asdict(document.meta),  # plain data, like every template's
+            labels=dict(document.meta.labels),
             page_counter=Markup(page_counter_css(document.meta.labels["page_of"])),
             contents=contents(tree),
             body=Markup(html.tostring(tree, encoding="unicode")),
