@@ -5,13 +5,17 @@ changes; a build error replaces the page with the error, so nothing stale is eve
 
 from __future__ import annotations
 
+import errno
+import re
+import sys
 import threading
+from collections.abc import Iterator
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from markupsafe import escape
 
-from briefings.audiences import load_audience
+from briefings.audiences import Audience, load_audience
 from briefings.compose import compose
 from briefings.errors import BriefingError, BriefingErrors
 from briefings.facts import load_facts
@@ -37,6 +41,9 @@ margin:.4em 0;white-space:pre-wrap}</style></head>
 <body><h1>The brief could not be built</h1>%s
 <p>Fix the file and save: this page reloads by itself.</p></body></html>"""
 
+# Names a browser on this machine uses for it; any other Host header is refused.
+LOCAL_HOST = re.compile(r"(127\.0\.0\.1|localhost|\[::1\])(:\d+)?", re.IGNORECASE)
+
 FONT_TYPES = {".ttf": "font/ttf", ".otf": "font/otf", ".woff2": "font/woff2"}
 
 
@@ -45,75 +52,135 @@ class Preview:
 
     def __init__(self, project: Project, audience: str, lang: str | None):
         self.project, self.audience, self.lang = project, audience, lang
-        self.page, self.number = "", 0
+        self.page, self.number, self.failed = "", 0, False
         self.lock = threading.Lock()
 
     def rebuild(self) -> None:
         try:
-            audience = load_audience(self.project, self.audience)
-            lang = self.lang or audience.profile.languages[0]
-            document = compose(self.project, load_facts(self.project.facts), audience, lang,
-                               build_date())
-            page = html_writer.render(document, self.project.base)
-        except BriefingError as exc:
-            errors = exc.errors if isinstance(exc, BriefingErrors) else [exc]
-            page = ERROR_PAGE % "".join(f"<code>{escape(str(e))}</code>" for e in errors)
+            # A fresh Project each time: it caches brief.yaml, and edits to it must show too.
+            project = Project(self.project.root)
+            audience = load_audience(project, self.audience)
+            document = compose(project, load_facts(project.facts), audience,
+                               language(audience, self.lang), build_date())
+            page, problems = html_writer.render(document, project.base), []
+        except Exception as exc:  # anything at all, even a bug: the watcher must keep going
+            problems = one_line_each(exc)
+            page = ERROR_PAGE % "".join(f"<code>{escape(p)}</code>" for p in problems)
+        for problem in problems:
+            print(f"error: {problem}", file=sys.stderr, flush=True)
+        if self.failed and not problems:
+            print("fixed: the brief builds again", flush=True)
+        self.failed = bool(problems)
         with self.lock:
             self.number += 1
             self.page = page.replace("</body>", RELOAD % self.number + "</body>", 1)
 
-    def watch(self, ready: threading.Event, stop: threading.Event) -> None:
-        """Rebuild on every change; ``ready`` is set once the file watcher is running (its
-        first empty yield), so no edit made after start-up can be missed."""
-        from watchfiles import watch
-        for changes in watch(self.project.facts, self.project.templates, stop_event=stop,
-                             debounce=200, rust_timeout=200, yield_on_timeout=True):
-            if changes:
+    def follow(self, changes: Iterator[set]) -> None:
+        for changed in changes:
+            if changed:
                 self.rebuild()
-            ready.set()
 
 
-def _handler(preview: Preview):
-    fonts = (preview.project.base / "fonts").resolve()
+def one_line_each(exc: Exception) -> list[str]:
+    """Each problem on one line: a BriefingError says where; anything else is named by its type."""
+    if isinstance(exc, BriefingErrors):
+        lines = [str(e) for e in exc.errors]
+    elif isinstance(exc, BriefingError):
+        lines = [str(exc)]
+    else:
+        lines = [f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__]
+    return [" ".join(line.split()) for line in lines]
 
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):
-            path = self.path.split("?", 1)[0]
-            if path == "/":
-                with preview.lock:
-                    self._send(preview.page.encode(), "text/html; charset=utf-8")
-            elif path == "/__build":
-                self._send(str(preview.number).encode(), "text/plain")
-            elif path.startswith("/fonts/"):
-                font = (fonts / path.removeprefix("/fonts/")).resolve()
-                if font.parent == fonts and font.suffix in FONT_TYPES and font.is_file():
-                    self._send(font.read_bytes(), FONT_TYPES[font.suffix])
-                else:
-                    self.send_error(HTTPStatus.NOT_FOUND)
+
+def language(audience: Audience, lang: str | None) -> str:
+    languages = audience.profile.languages
+    if lang is None:
+        return languages[0]
+    if lang not in languages:
+        raise BriefingError(f"--lang {lang}: the audience '{audience.slug}' is written in "
+                            f"{', '.join(languages)} only")
+    return lang
+
+
+class Handler(BaseHTTPRequestHandler):
+    server: PreviewServer
+
+    def do_GET(self):
+        # A web page elsewhere may point its own name at 127.0.0.1 (DNS rebinding) and read
+        # the brief: only requests addressed to this machine by name are answered.
+        if not LOCAL_HOST.fullmatch(self.headers.get("Host", "")):
+            self.send_error(HTTPStatus.FORBIDDEN)
+            return
+        preview = self.server.preview
+        path = self.path.split("?", 1)[0]
+        if path == "/":
+            with preview.lock:
+                self._send(preview.page.encode(), "text/html; charset=utf-8")
+        elif path == "/__build":
+            self._send(str(preview.number).encode(), "text/plain")
+        elif path.startswith("/fonts/"):
+            fonts = (preview.project.base / "fonts").resolve()
+            font = (fonts / path.removeprefix("/fonts/")).resolve()
+            if font.parent == fonts and font.suffix in FONT_TYPES and font.is_file():
+                self._send(font.read_bytes(), FONT_TYPES[font.suffix])
             else:
                 self.send_error(HTTPStatus.NOT_FOUND)
+        else:
+            self.send_error(HTTPStatus.NOT_FOUND)
 
-        def _send(self, body: bytes, kind: str):
-            self.send_response(HTTPStatus.OK)
-            self.send_header("Content-Type", kind)
-            self.send_header("Content-Length", str(len(body)))
-            self.send_header("Cache-Control", "no-store")
-            self.end_headers()
-            self.wfile.write(body)
+    def _send(self, body: bytes, kind: str):
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(body)
 
-        def log_message(self, *args):  # one line per request would drown the useful output
-            pass
+    def log_message(self, *args):  # one line per request would drown the useful output
+        pass
 
-    return Handler
+
+class PreviewServer(ThreadingHTTPServer):
+    """The HTTP server on 127.0.0.1; closing it also stops the file watcher."""
+
+    def __init__(self, port: int, preview: Preview):
+        self.preview, self.stop_watching = preview, threading.Event()
+        try:
+            super().__init__(("127.0.0.1", port), Handler)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise BriefingError(f"port {port} is already in use (another preview?): pass "
+                                    "another --port, or --port 0 for any free one")
+            raise BriefingError(f"cannot serve on 127.0.0.1:{port}: {exc.strerror}")
+
+    def server_close(self):
+        self.stop_watching.set()
+        super().server_close()
+
+
+def start(project: Project, audience: str, lang: str | None, port: int) -> PreviewServer:
+    """Check the arguments, listen, build the page once and rebuild it on every change
+    from then on (in a thread). The caller serves, then closes the server."""
+    if not 0 <= port <= 65535:
+        raise BriefingError(f"--port {port} is not a port: use 1 to 65535, or 0 for any free one")
+    for folder in (project.facts, project.templates):
+        if not folder.is_dir():
+            raise BriefingError(f"no {folder.name}/ folder in {project.root}: run briefings "
+                                "from the project folder or pass --project PATH")
+    language(load_audience(project, audience), lang)
+    preview = Preview(project, audience, lang)
+    server = PreviewServer(port, preview)
+    from watchfiles import watch
+    changes = watch(project.facts, project.templates, stop_event=server.stop_watching,
+                    debounce=200, rust_timeout=200, yield_on_timeout=True)
+    next(changes)  # its first (empty) yield: the watcher runs, no edit from now on is missed
+    threading.Thread(target=preview.follow, args=(changes,), daemon=True).start()
+    preview.rebuild()
+    return server
 
 
 def serve(project: Project, audience: str, lang: str | None, port: int) -> None:
-    preview = Preview(project, audience, lang)
-    ready, stop = threading.Event(), threading.Event()
-    threading.Thread(target=preview.watch, args=(ready, stop), daemon=True).start()
-    ready.wait()
-    preview.rebuild()
-    server = ThreadingHTTPServer(("127.0.0.1", port), _handler(preview))
+    server = start(project, audience, lang, port)
     print(f"Preview of '{audience}' at http://127.0.0.1:{server.server_port}/ "
           "(rebuilt when facts/ or templates/ change; Ctrl-C stops it)", flush=True)
     try:
@@ -121,5 +188,4 @@ def serve(project: Project, audience: str, lang: str | None, port: int) -> None:
     except KeyboardInterrupt:
         pass
     finally:
-        stop.set()
         server.server_close()

@@ -1,9 +1,4 @@
-import os
 import re
-import subprocess
-import sys
-import time
-import urllib.request
 
 import pytest
 
@@ -13,7 +8,7 @@ from briefings.compose import compose
 from briefings.errors import BriefingError, BriefingErrors
 from briefings.facts import load_facts
 from briefings.scaffold import new_audience
-from tests.conftest import ROOT, TODAY
+from tests.conftest import TODAY
 
 ANNEX = """\
 # {title}
@@ -115,32 +110,3 @@ def test_an_override_of_one_block_changes_only_that_block(project):
     assert changed[1] == "Rotation details are left out here." != base[1]
     assert paragraphs("boletin", "es") == paragraphs("cancilleria", "es")
 
-
-def test_preview_serves_the_page_and_rebuilds_on_save(project):
-    process = subprocess.Popen(
-        [sys.executable, "-m", "briefings", "--project", str(project.root), "preview",
-         "--audience", "cancilleria", "--lang", "en", "--port", "0"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT)})
-    try:
-        url = re.search(r"http://127\.0\.0\.1:\d+/", process.stdout.readline())[0]
-
-        def page():
-            with urllib.request.urlopen(url, timeout=5) as response:
-                return response.read().decode()
-
-        assert "<html lang=\"en\">" in page() and "/__build" in page()
-        template = project.base / "sections/en/sources.md.j2"
-        template.write_text(template.read_text().replace("# Sources", "# Sources consulted"))
-        deadline = time.monotonic() + 10
-        while "Sources consulted" not in page():
-            assert time.monotonic() < deadline, "the edit was not served within 10 s"
-            time.sleep(0.2)
-        template.write_text(template.read_text() + "\n{{ fact('no.such') }}\n")
-        while "could not be built" not in page():
-            assert time.monotonic() < deadline + 10, "the error was not shown"
-            time.sleep(0.2)
-        assert "sources.md.j2" in page() and "unknown fact" in page()
-    finally:
-        process.terminate()
-        process.wait(timeout=5)

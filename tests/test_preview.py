@@ -1,0 +1,192 @@
+"""``briefings preview``: arguments checked before serving, every error shown in the page and
+the terminal while the watcher keeps going, and only requests addressed to this machine."""
+
+import http.client
+import os
+import re
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+
+import pytest
+
+from briefings import preview as preview_module
+from briefings.errors import BriefingError
+from briefings.preview import Preview, start
+from briefings.project import Project
+from tests.conftest import ROOT, only_audiences
+
+SOURCES = "sources.md.j2"  # the one section every audience has
+
+
+@pytest.fixture
+def server(project):
+    """The preview of the press brief in English, served from a thread on a free port."""
+    only_audiences(project, "prensa")
+    server = start(project, "prensa", "en", 0)
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+def get(port: int, path: str = "/", host: str | None = "127.0.0.1") -> tuple[int, str]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.putrequest("GET", path, skip_host=True)
+        if host is not None:
+            connection.putheader("Host", host)
+        connection.endheaders()
+        response = connection.getresponse()
+        return response.status, response.read().decode()
+    finally:
+        connection.close()
+
+
+def edit(path, text: str, scratch) -> None:
+    """Save as editors do, in one step, so the watcher sees one change and not a half file;
+    the draft is written in ``scratch``, a folder it does not watch."""
+    draft = scratch / "draft"
+    draft.write_text(text, encoding="utf-8")
+    os.replace(draft, path)
+
+
+def next_page(port: int, after: int) -> str:
+    """The page of the first build after build number ``after``, as the page's script sees it."""
+    deadline = time.monotonic() + 30
+    while int(get(port, "/__build")[1]) <= after:
+        assert time.monotonic() < deadline, "the preview stopped rebuilding on save"
+        time.sleep(0.1)
+    return get(port)[1]
+
+
+def errors_in(page: str) -> list[str]:
+    return re.findall(r"<code>(.*?)</code>", page, re.DOTALL)
+
+
+def test_only_requests_addressed_to_this_machine_are_answered(server):
+    port = server.server_port
+    for host in ("127.0.0.1", f"127.0.0.1:{port}", f"localhost:{port}", "LocalHost",
+                 f"[::1]:{port}"):
+        status, page = get(port, host=host)
+        assert status == 200 and '<html lang="en">' in page, host
+    # A page on evil.example whose name now points at 127.0.0.1 sends its own name.
+    for host in ("evil.example", f"evil.example:{port}", "127.0.0.1.evil.example",
+                 "localhost.evil.example", f"localhost:{port}@evil.example", "", None):
+        for path in ("/", "/__build", "/fonts/"):
+            status, body = get(port, path, host)
+            assert status == 403 and "__build" not in body, (host, path)
+
+
+def test_a_template_error_shows_in_page_and_terminal_and_the_fix_brings_the_brief_back(
+        server, capsys):
+    port, project = server.server_port, server.preview.project
+    template = project.base / "sections/en" / SOURCES
+    original = template.read_text(encoding="utf-8")
+    built = int(get(port, "/__build")[1])
+    capsys.readouterr()
+
+    edit(template, original + "\n{{ 1/0 }}\n", project.root)
+    page = next_page(port, built)
+    assert "could not be built" in page and '<html lang="en">' not in page
+    [shown] = errors_in(page)
+    assert "zero" in shown.lower()
+    terminal = capsys.readouterr()
+    assert terminal.err.splitlines() == [f"error: {shown}"]
+
+    edit(template, original, project.root)
+    page = next_page(port, built + 1)
+    assert '<html lang="en">' in page and "could not be built" not in page
+    assert "fixed" in capsys.readouterr().out
+
+
+def test_any_exception_is_one_line_in_page_and_terminal(project, capsys, monkeypatch):
+    only_audiences(project, "prensa")
+    preview = Preview(project, "prensa", "en")
+
+    def broken(*args):
+        raise RuntimeError("a bug\nover two lines")
+
+    real = preview_module.compose
+    monkeypatch.setattr(preview_module, "compose", broken)
+    preview.rebuild()
+    assert errors_in(preview.page) == ["RuntimeError: a bug over two lines"]
+    assert capsys.readouterr().err == "error: RuntimeError: a bug over two lines\n"
+    monkeypatch.setattr(preview_module, "compose", real)
+    preview.rebuild()
+    assert '<html lang="en">' in preview.page and not errors_in(preview.page)
+
+
+def preview_command(*args: str, cwd=ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "briefings", "preview", *args],
+                          capture_output=True, text=True, timeout=30, cwd=cwd,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+
+
+@pytest.mark.parametrize("args, problem", [
+    (["--audience", "nadie", "--port", "0"], "unknown audience 'nadie'"),
+    (["--audience", "prensa", "--lang", "fr", "--port", "0"], "--lang fr"),
+    (["--lang", "xx", "--port", "0"], "--lang xx"),
+    (["--port", "99999"], "--port 99999 is not a port"),
+    (["--port", "-1"], "--port -1 is not a port"),
+])
+def test_wrong_arguments_are_one_line_before_serving(args, problem):
+    result = preview_command(*args)
+    assert result.returncode == 1 and result.stdout == ""
+    [line] = result.stderr.splitlines()
+    assert line.startswith("error: ") and problem in line
+
+
+def test_a_folder_that_is_not_a_project_is_named_not_waited_on(tmp_path):
+    result = preview_command("--port", "0", cwd=tmp_path)
+    assert result.returncode == 1 and result.stdout == ""
+    [line] = result.stderr.splitlines()
+    assert line.startswith("error: ") and "--project" in line
+    (tmp_path / "templates").mkdir()
+    with pytest.raises(BriefingError, match=r"^no facts/ folder in .*--project PATH$"):
+        start(Project(tmp_path), "prensa", None, 0)
+
+
+def test_a_busy_port_is_one_line(project):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = preview_command("--port", str(port), cwd=project.root)
+    assert result.returncode == 1 and result.stdout == ""
+    [line] = result.stderr.splitlines()
+    assert line.startswith("error: ") and f"port {port} is already in use" in line
+
+
+def test_the_command_serves_the_page_and_rebuilds_on_save(project):
+    only_audiences(project, "prensa")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "briefings", "--project", str(project.root), "preview",
+         "--audience", "prensa", "--lang", "en", "--port", "0"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)})
+    try:
+        url = re.search(r"http://127\.0\.0\.1:\d+/", process.stdout.readline())[0]
+
+        def page():
+            with urllib.request.urlopen(url, timeout=5) as response:
+                return response.read().decode()
+
+        assert "<html lang=\"en\">" in page() and "/__build" in page()
+        template = project.base / "sections/en" / SOURCES
+        template.write_text(template.read_text().replace("# Sources", "# Sources consulted"))
+        deadline = time.monotonic() + 30
+        while "Sources consulted" not in page():
+            assert time.monotonic() < deadline, "the edit was not served"
+            time.sleep(0.2)
+        template.write_text(template.read_text() + "\n{{ fact('no.such') }}\n")
+        while "could not be built" not in page():
+            assert time.monotonic() < deadline + 30, "the error was not shown"
+            time.sleep(0.2)
+        assert SOURCES in page() and "unknown fact" in page()
+    finally:
+        process.terminate()
+        process.wait(timeout=5)
