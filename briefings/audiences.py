@@ -27,8 +27,14 @@ def _known_language(lang: str) -> str:
 Lang = Annotated[str, AfterValidator(_known_language)]
 
 
+def _one_line(name: str) -> str:
+    if "\n" in name or "\r" in name:  # in a mail header it would start a header of its own
+        raise ValueError("a name must be on one line")
+    return name
+
+
 class Recipient(Strict):
-    name: Text
+    name: Annotated[Text, AfterValidator(_one_line)]
     email: EmailStr
     lang: Lang
 

@@ -1,10 +1,11 @@
 """Email the built briefs to an audience: one message per recipient, in their language.
 
 Without ``send`` the messages are only written as ``.eml`` files to ``build/outbox/<audience>/``.
-With it they go through an SMTP server, and each accepted message is appended to
-``build/outbox/sent.jsonl`` at once, so a re-run never sends the same files to the same
-person twice. Settings come from ``BRIEFINGS_*`` environment variables, or an env file kept
-outside the project (the real environment wins over the file).
+With it they go through an SMTP server, written there first just as they are sent, and
+``build/outbox/sent.jsonl`` records each one before its DATA and its outcome after, so a
+re-run never sends the same files to the same person twice: not even when the server's answer
+was lost and the message may have arrived. Settings come from ``BRIEFINGS_*`` environment
+variables, or an env file kept outside the project (the real environment wins over the file).
 """
 
 from __future__ import annotations
@@ -13,20 +14,22 @@ import datetime as dt
 import fcntl
 import hashlib
 import json
+import math
 import os
 import re
 import smtplib
 import ssl
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from email import policy
 from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid, parseaddr
+from email.utils import formatdate, make_msgid
 from pathlib import Path
 
 import jinja2
-from email_validator import EmailNotValidError, validate_email
 from jinja2.sandbox import SandboxedEnvironment
+from email_validator import EmailNotValidError, validate_email
 
 from briefings import i18n, templating
 from briefings.audiences import Audience, load_audience
@@ -44,6 +47,7 @@ MIME_TYPES = {"pdf": ("application", "pdf"),
 DEFAULT_MAX_MB = 10
 MB = 1024 * 1024
 RUN_MAKE_BRIEF = "run make brief"
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -65,7 +69,8 @@ class Attachment:
 class Outgoing:
     recipient: Recipient
     attachments: tuple[Attachment, ...]
-    message: EmailMessage = field(repr=False)
+    message_id: str
+    data: bytes = field(repr=False)  # the bytes sent, and written to the outbox
     eml_name: str
 
 
@@ -122,15 +127,32 @@ def read_env_file(path: Path, project_root: Path) -> dict[str, str]:
 
 def sender_address(settings: dict[str, str]) -> Address:
     raw = settings.get("BRIEFINGS_FROM")
+    example = "e.g. 'Briefings <briefings@example.org>'"
     if not raw:
-        raise BriefingError("set BRIEFINGS_FROM to the sender's address, e.g. "
-                            "'Briefings <briefings@example.org>' (environment or --env-file)")
-    name, addr = parseaddr(raw)
+        raise BriefingError(f"set BRIEFINGS_FROM to the sender's address, {example} "
+                            "(environment or --env-file)")
+    if _CONTROL.search(raw):  # a line break would start a header of its own ("Bcc: …")
+        raise BriefingError(f"BRIEFINGS_FROM must be one address on one line, {example}")
+    # Parsed strictly: parseaddr reads crafted values as another address (CVE-2023-27043),
+    # and Python 3.11 has no parseaddr(strict=True). The header parser lists what it skipped.
+    header = policy.default.header_factory("From", raw)
+    groups = header.groups
+    if header.defects or len(groups) != 1 or groups[0].display_name is not None \
+            or len(groups[0].addresses) != 1:
+        raise BriefingError(f"BRIEFINGS_FROM: '{raw}' is not a valid address: give one, "
+                            f"{example} (a name with . , : or @ goes in double quotes)")
+    address = groups[0].addresses[0]
     try:
-        addr = validate_email(addr, check_deliverability=False).normalized
+        addr = _valid_address(address.addr_spec)
     except EmailNotValidError as exc:
         raise BriefingError(f"BRIEFINGS_FROM: '{raw}' is not a valid address: {exc}") from None
-    return Address(display_name=name, addr_spec=addr)
+    return Address(display_name=address.display_name, addr_spec=addr)
+
+
+def _valid_address(addr: str) -> str:
+    """The address as it goes on the wire: ASCII only (the domain IDNA-encoded), so every
+    server takes it and no header needs SMTPUTF8."""
+    return validate_email(addr, check_deliverability=False, allow_smtputf8=False).ascii_email
 
 
 def smtp_settings(settings: dict[str, str]) -> SmtpSettings:
@@ -162,16 +184,21 @@ def _number(settings: dict[str, str], key: str, default, kind):
         value = kind(settings[key])
     except ValueError:
         value = 0
-    if value <= 0:
+    if not _positive(value):
         raise BriefingError(f"{key}: '{settings[key]}' is not a positive number")
     return value
+
+
+def _positive(value: float) -> bool:
+    # float() reads "nan" and "inf": either would turn a limit or a timeout off.
+    return math.isfinite(value) and value > 0
 
 
 def size_limit(max_size_mb: float | None, settings: dict[str, str]) -> float:
     """MB allowed for one message's attachments: --max-size-mb, else the setting, else 10."""
     if max_size_mb is not None:
-        if max_size_mb <= 0:
-            raise BriefingError(f"--max-size-mb must be positive, not {max_size_mb:g}")
+        if not _positive(max_size_mb):
+            raise BriefingError(f"--max-size-mb must be a positive number, not {max_size_mb:g}")
         return max_size_mb
     return _number(settings, "BRIEFINGS_MAX_ATTACHMENT_MB", DEFAULT_MAX_MB, float)
 
@@ -194,10 +221,13 @@ def choose_recipients(audience: Audience, lang: str | None, to: list[str] | None
                                 "--to ADDRESS", audience.folder / "audience.yaml")
         wanted = [Recipient(r.email, r.lang, r.name) for r in audience.profile.distribution
                   if lang in (None, r.lang)]
+        if not wanted:
+            raise BriefingError(f"nobody on the distribution list reads '{lang}'",
+                                audience.folder / "audience.yaml")
     errors, chosen, seen = [], [], set()
     for recipient in wanted:
         try:
-            addr = validate_email(recipient.email, check_deliverability=False).normalized
+            addr = _valid_address(recipient.email)
         except EmailNotValidError as exc:
             errors.append(BriefingError(f"'{recipient.email}' is not a valid address: {exc}"))
             continue
@@ -221,6 +251,10 @@ def load_attachments(build: Path, manifest: dict[str, dict], audience: str, lang
             raise BriefingError(f"no {fmt} of '{audience}' in '{lang}' has been built: "
                                 f"{RUN_MAKE_BRIEF}", build / MANIFEST)
         path = build / entry["path"]
+        # Only what the build wrote: an edited manifest (or a link) must not mail other files.
+        if not path.resolve().is_relative_to(build.resolve()):
+            raise BriefingError(f"the {fmt} of '{lang}' listed in the manifest is outside "
+                                f"{build.name}/: {RUN_MAKE_BRIEF}", build / MANIFEST)
         try:
             data = path.read_bytes()
         except OSError:
@@ -285,7 +319,6 @@ def compose_message(project: Project, audience: Audience, recipient: Recipient,
     message["Date"] = formatdate(localtime=True)
     # The sender's domain, not this machine's name: make_msgid would otherwise look it up.
     message["Message-ID"] = make_msgid(domain=sender.domain)
-    message["Content-Language"] = lang
     # Quoted-printable: accented text passes even a server without 8BITMIME.
     message.set_content(render("body.txt"), cte="quoted-printable")
     message.add_alternative(render("body.html"), subtype="html", cte="quoted-printable")
@@ -293,7 +326,15 @@ def compose_message(project: Project, audience: Audience, recipient: Recipient,
         maintype, subtype = MIME_TYPES[attachment.format]
         message.add_attachment(attachment.data, maintype=maintype, subtype=subtype,
                                filename=attachment.name)
+    # Last: add_alternative and add_attachment move (or drop) Content-* headers set before.
+    message["Content-Language"] = lang
     return message
+
+
+def wire_bytes(message: EmailMessage) -> bytes:
+    """The message as SMTP carries it (CRLF lines), flattened once for the server and the
+    outbox alike."""
+    return message.as_bytes(policy=message.policy.clone(linesep="\r\n"))
 
 
 def eml_name(recipient: Recipient) -> str:
@@ -308,40 +349,59 @@ def eml_name(recipient: Recipient) -> str:
 
 # --- the sent log ----------------------------------------------------------------------------
 
+SKIP_REASONS = {"sent": "already sent", "unknown": "may have been delivered"}
+
+
 def _sent_key(audience: str, email: str, shas) -> tuple:
     return audience, email.lower(), tuple(sorted(shas))
 
 
-def read_sent_log(path: Path) -> dict[tuple, str]:
-    """What was delivered, keyed by audience, address and files' sha256, with its time."""
-    delivered = {}
+def read_sent_log(path: Path) -> dict[tuple, tuple[str, str]]:
+    """What each audience, address and set of files (by sha256) already got, with its time:
+    "sent" when a message was delivered, else "unknown" when one may have been (its answer was
+    lost, or the run died after "sending" was logged). A "failed" message counts for nothing."""
+    latest = {}  # message id -> (key, status, time): a message's last line is its outcome
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except FileNotFoundError:
-        return delivered
+        return {}
     for number, line in enumerate(lines, 1):
         try:
             entry = json.loads(line)
-            shas = [f["sha256"] for f in entry["files"]]
-            delivered[_sent_key(entry["audience"], entry["to"], shas)] = entry["sent_at"]
-        except (ValueError, KeyError, TypeError):
+            key = _sent_key(entry["audience"], entry["to"], [f["sha256"] for f in entry["files"]])
+            # A line without a status predates the "sending" lines: each recorded a delivery.
+            latest[entry["message_id"]] = (key, entry.get("status", "sent"),
+                                           entry.get("at") or entry["sent_at"])
+        except (ValueError, KeyError, TypeError, AttributeError):
             # Guessing could send twice: better stop and let a person look.
-            raise BriefingError("unreadable line (it records a delivered message: fix it "
-                                "rather than delete it)", path, number) from None
-    return delivered
+            raise BriefingError("unreadable line (it records a message sent or being sent: "
+                                "fix it rather than delete it)", path, number) from None
+    state = {}
+    for key, status, at in latest.values():
+        if status == "sent" or (status != "failed" and key not in state):
+            state[key] = ("sent" if status == "sent" else "unknown", at)
+    return state
 
 
-def record_sent(path: Path, audience: str, outgoing: Outgoing) -> None:
-    """Appended and synced as soon as the server accepts the message: a crash right after
-    still leaves the record, so a re-run skips this recipient."""
-    entry = {"sent_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-             "message_id": outgoing.message["Message-ID"], "audience": audience,
-             "to": outgoing.recipient.email, "lang": outgoing.recipient.lang,
-             "files": [{"name": a.name, "sha256": a.sha256} for a in outgoing.attachments]}
-    with path.open("a", encoding="utf-8") as log:
-        log.write(json.dumps(entry, ensure_ascii=False) + "\n")
-        log.flush()
-        os.fsync(log.fileno())
+def record(path: Path, status: str, audience: str, item: Outgoing,
+           problem: str | None = None) -> None:
+    """Appended and synced before the next step: "sending" just before DATA, then "sent",
+    "failed" or "unknown". A run killed in between leaves "sending" alone, which the next run
+    takes as "may have been delivered"."""
+    entry = {"at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+             "status": status, "message_id": item.message_id, "audience": audience,
+             "to": item.recipient.email, "lang": item.recipient.lang,
+             "files": [{"name": a.name, "sha256": a.sha256} for a in item.attachments]}
+    if problem:
+        entry["problem"] = problem
+    try:
+        with path.open("a", encoding="utf-8") as log:
+            log.write(json.dumps(entry, ensure_ascii=False) + "\n")
+            log.flush()
+            os.fsync(log.fileno())
+    except OSError as exc:
+        raise BriefingError(f"cannot write the delivery log ({exc.strerror}): stopped before "
+                            "sending anything more", path) from None
 
 
 @contextmanager
@@ -359,14 +419,16 @@ def outbox_lock(outbox: Path):
 
 # --- dry run and delivery ---------------------------------------------------------------------
 
-def write_outbox(folder: Path, outgoing: list[Outgoing]) -> list[Path]:
-    """The folder ends up holding exactly the messages this run would send."""
+def write_outbox(folder: Path, outgoing: list[Outgoing], langs: set[str]) -> list[Path]:
+    """This run's messages, byte for byte as they go to the server, replace the folder's
+    earlier ones in the languages of this run (only those)."""
     folder.mkdir(parents=True, exist_ok=True)
     for old in folder.glob("*.eml"):
-        old.unlink()
+        if old.name.split("-", 1)[0] in langs:  # named <lang>-<address>.eml
+            old.unlink()
     paths = []
     for item in outgoing:
-        write_atomic(folder / item.eml_name, bytes(item.message))
+        write_atomic(folder / item.eml_name, item.data)
         paths.append(folder / item.eml_name)
     return paths
 
@@ -428,52 +490,76 @@ def _timed_out(exc: Exception) -> bool:
     return isinstance(exc, TimeoutError) or isinstance(exc.__context__, TimeoutError)
 
 
-def deliver(outgoing: list[Outgoing], settings: SmtpSettings, log: Path, audience: str,
-            report=print) -> list[tuple[Outgoing, str]]:
-    """Send each message on one connection, recording each as it is accepted. A failure is
-    kept with the server's answer and the rest still go (on a fresh connection, since a
-    timeout or an error leaves the old one in an unknown state)."""
-    failures = []
+def deliver(outgoing: list[Outgoing], settings: SmtpSettings, sender: str, log: Path,
+            audience: str, report=print) -> tuple[list, list]:
+    """Send each message on one connection, logging each (see ``record``). Returns the
+    messages that failed (refused, or lost before DATA: not delivered) and those whose answer
+    to DATA was lost (a drop, a timeout: they may have been delivered), each with the reason.
+    The rest still go, on a fresh connection: an error leaves the old one in an unknown state."""
+    failed, unknown = [], []
     if not outgoing:
-        return failures
+        return failed, unknown
     smtp = connect(settings)  # a server that is down stops here, before anything is sent
     try:
         for item in outgoing:
-            to = item.recipient.email
+            to, lang = item.recipient.email, item.recipient.lang
             try:
-                if smtp is None:
-                    smtp = connect(settings)
-                smtp.send_message(item.message, to_addrs=[to])
-            except BriefingError as exc:  # could not reconnect
-                problem = str(exc)
-            except (smtplib.SMTPException, OSError) as exc:
-                maybe = " (it may have been delivered all the same)" if _timed_out(exc) else ""
-                problem = _answer(exc) + maybe
-                if not isinstance(exc, smtplib.SMTPRecipientsRefused):
-                    smtp.close()
-                    smtp = None
-            else:
-                try:
-                    record_sent(log, audience, item)
-                except OSError as exc:  # unrecorded, a re-run would send it twice: stop here
-                    raise BriefingError(f"{to} got the message but it could not be recorded "
-                                        f"({exc.strerror}); add it by hand before a re-run",
-                                        log) from None
-                report(f"  sent     {to} ({item.recipient.lang}): {_names(item.attachments)}")
+                smtp = smtp or connect(settings)
+            except BriefingError as exc:
+                failed.append((item, str(exc)))
+                report(f"  FAILED   {to} ({lang}): {exc}")
                 continue
-            failures.append((item, problem))
-            report(f"  FAILED   {to} ({item.recipient.lang}): {problem}")
+            began = False
+            try:
+                _envelope(smtp, sender, item)
+                record(log, "sending", audience, item)
+                began = True
+                code, answer = smtp.data(item.data)
+                if code != 250:
+                    raise smtplib.SMTPDataError(code, answer)
+            except (smtplib.SMTPException, OSError) as exc:
+                smtp.close()
+                smtp, problem = None, _answer(exc)
+                # Once DATA began, only a refusal says "not delivered"; without an answer the
+                # server may have taken the message all the same.
+                if began and not isinstance(exc, smtplib.SMTPResponseException):
+                    record(log, "unknown", audience, item, problem)
+                    unknown.append((item, problem))
+                    report(f"  UNKNOWN  {to} ({lang}): {problem}; it may have been delivered")
+                    continue
+                if began:
+                    record(log, "failed", audience, item, problem)
+                failed.append((item, problem))
+                report(f"  FAILED   {to} ({lang}): {problem}")
+            else:
+                record(log, "sent", audience, item)
+                report(f"  sent     {to} ({lang}): {_names(item.attachments)}")
     finally:
         if smtp is not None:
             try:
                 smtp.quit()
             except (smtplib.SMTPException, OSError):
                 smtp.close()
-    return failures
+    return failed, unknown
+
+
+def _envelope(smtp: smtplib.SMTP, sender: str, item: Outgoing) -> None:
+    """``SMTP.sendmail`` up to DATA (MAIL FROM, RCPT TO), so "sending" is logged in between."""
+    smtp.ehlo_or_helo_if_needed()
+    code, answer = smtp.mail(sender, [f"SIZE={len(item.data)}"] if smtp.has_extn("size") else [])
+    if code != 250:
+        raise smtplib.SMTPSenderRefused(code, answer, sender)
+    code, answer = smtp.rcpt(item.recipient.email)
+    if code not in (250, 251):
+        raise smtplib.SMTPRecipientsRefused({item.recipient.email: (code, answer)})
 
 
 def _names(attachments) -> str:
     return ", ".join(a.name for a in attachments)
+
+
+def _emails(items) -> str:
+    return ", ".join(item.recipient.email for item, _ in items)
 
 
 def email_briefs(project: Project, audience_name: str, lang: str | None = None,
@@ -498,32 +584,47 @@ def email_briefs(project: Project, audience_name: str, lang: str | None = None,
                    for lang in dict.fromkeys(r.lang for r in recipients)}
     built = brief_date(project.build)
     outbox = project.build / "outbox"
+    folder = outbox / audience.slug
     log = outbox / "sent.jsonl"
 
+    failed, unknown = [], []
     with outbox_lock(outbox):
-        delivered = read_sent_log(log)
-        outgoing = []
+        logged = read_sent_log(log)
+        outgoing, skipped = [], []
         for recipient in recipients:
             files = attachments[recipient.lang]
-            when = delivered.get(_sent_key(audience.slug, recipient.email,
-                                           [a.sha256 for a in files]))
-            if when and not resend:
-                report(f"  skipped  {recipient.email} ({recipient.lang}): already sent "
-                       f"{_names(files)} on {when} (--resend sends it again)")
+            state, when = logged.get(_sent_key(audience.slug, recipient.email,
+                                               [a.sha256 for a in files]), (None, None))
+            if state and not resend:
+                why = SKIP_REASONS[state]
+                skipped.append(f"{recipient.email} ({why} on {when})")
+                report(f"  skipped  {recipient.email} ({recipient.lang}): {_names(files)} "
+                       f"{why} on {when} (--resend sends it again)")
                 continue
-            outgoing.append(Outgoing(recipient, files, compose_message(
-                project, audience, recipient, files, sender, built), eml_name(recipient)))
-
-        if not send:
-            paths = write_outbox(outbox / audience.slug, outgoing)
+            message = compose_message(project, audience, recipient, files, sender, built)
+            outgoing.append(Outgoing(recipient, files, message["Message-ID"],
+                                     wire_bytes(message), eml_name(recipient)))
+        paths = write_outbox(folder, outgoing, {r.lang for r in recipients})
+        if send:
+            failed, unknown = deliver(outgoing, smtp, sender.addr_spec, log, audience.slug,
+                                      report)
+        else:
             for item, path in zip(outgoing, paths):
                 report(f"  {shown(path)}  {item.recipient.email}: {_names(item.attachments)}")
-            report(f"dry run: {len(paths)} message(s) written to "
-                   f"{shown(outbox / audience.slug)}, nothing sent (add --send to deliver)")
-            return
-        failures = deliver(outgoing, smtp, log, audience.slug, report)
-    report(f"sent {len(outgoing) - len(failures)} of {len(outgoing)} message(s); "
-           f"delivery log: {shown(log)}")
-    if failures:
-        missed = ", ".join(item.recipient.email for item, _ in failures)
-        raise BriefingError(f"{len(failures)} recipient(s) did not receive the brief: {missed}")
+            report(f"dry run: {len(paths)} message(s) written to {shown(folder)}, nothing "
+                   "sent (add --send to deliver)")
+    if send and outgoing:
+        report(f"sent {len(outgoing) - len(failed) - len(unknown)} of {len(outgoing)} "
+               f"message(s), each as sent in {shown(folder)}; delivery log: {shown(log)}")
+    if skipped:
+        report(f"skipped {len(skipped)} (--resend sends to them again): {', '.join(skipped)}")
+    errors = []
+    if failed:
+        errors.append(BriefingError(f"{len(failed)} recipient(s) did not receive the brief: "
+                                    f"{_emails(failed)}"))
+    if unknown:
+        errors.append(BriefingError(f"{len(unknown)} message(s) may have been delivered (the "
+                                    f"server's answer was lost): {_emails(unknown)}; check "
+                                    "with them: a re-run skips them unless --resend"))
+    if errors:
+        raise BriefingErrors(errors)

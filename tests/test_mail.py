@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import os
 import shutil
 import socket
 import ssl
 import subprocess
+import sys
+import threading
 from email import policy
 from email.parser import BytesParser
 from pathlib import Path
@@ -68,10 +71,16 @@ def project(built_project, tmp_path, monkeypatch) -> Project:
 
 
 class Collector:
-    """Accepts every message, except for the addresses it is told to refuse or stall on."""
+    """Accepts every message, except for the addresses it is told to refuse at RCPT or reject
+    after DATA. For those in ``drop`` or ``hold`` it takes the message, then drops the
+    connection instead of answering, or holds the answer (setting ``arrived``) until
+    ``release`` is set."""
 
-    def __init__(self, refuse=(), stall=()):
-        self.refuse, self.stall, self.received = set(refuse), set(stall), []
+    def __init__(self, refuse=(), reject=(), drop=(), hold=()):
+        self.refuse, self.reject = set(refuse), set(reject)
+        self.drop, self.hold = set(drop), set(hold)
+        self.arrived, self.release = threading.Event(), threading.Event()
+        self.received = []
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.refuse:
@@ -80,14 +89,19 @@ class Collector:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
-        if self.stall & set(envelope.rcpt_tos):
-            await asyncio.sleep(3)
-            return "451 4.3.0 too late"
+        if self.reject & set(envelope.rcpt_tos):
+            return "554 5.7.1 message refused"
         self.received.append({
             "to": list(envelope.rcpt_tos), "from": envelope.mail_from,
+            "raw": envelope.original_content,
             "message": BytesParser(policy=policy.default).parsebytes(envelope.content),
             "tls": server.transport.get_extra_info("ssl_object") is not None,
             "authenticated": session.authenticated})
+        if self.drop & set(envelope.rcpt_tos):
+            server.transport.abort()
+        elif self.hold & set(envelope.rcpt_tos):
+            self.arrived.set()
+            await asyncio.get_running_loop().run_in_executor(None, self.release.wait, 60)
         return "250 2.0.0 Message accepted for delivery"
 
 
@@ -113,6 +127,7 @@ def smtp_server(monkeypatch):
 
     yield start
     for controller in controllers:
+        controller.handler.release.set()  # no answer held past the test
         controller.stop()
 
 
@@ -154,6 +169,14 @@ def sent_log(project) -> list[dict]:
     return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
 
 
+def logged(project) -> list[tuple[str, str]]:
+    return [(e["to"], e["status"]) for e in sent_log(project)]
+
+
+def parse(path: Path):
+    return BytesParser(policy=policy.default).parsebytes(path.read_bytes())
+
+
 def check_message(message, lang, project, greeting):
     assert TITLES[lang] in message["Subject"]
     assert message["Subject"].endswith(
@@ -162,6 +185,7 @@ def check_message(message, lang, project, greeting):
     html = message.get_body(("html",)).get_content()
     assert text.startswith(greeting)
     assert f"lang=\"{lang}\"" in html and TITLES[lang] in html
+    assert message["Content-Language"] == lang
     attachments = list(message.iter_attachments())
     assert [a.get_filename() for a in attachments] == [f"peru-mnna-cancilleria-{lang}.pdf"]
     assert attachments[0].get_content_type() == "application/pdf"
@@ -181,18 +205,37 @@ def test_each_recipient_gets_one_message_in_their_language_once(project, smtp_se
     check_message(by_address["john@example.org"]["message"], "en", project, "Dear John Smith,")
     assert by_address["ana@example.org"]["from"] == "briefings@example.org"
     log = sent_log(project)
-    assert [(e["to"], e["lang"], e["files"][0]["name"]) for e in log] == [
-        ("ana@example.org", "es", "peru-mnna-cancilleria-es.pdf"),
-        ("john@example.org", "en", "peru-mnna-cancilleria-en.pdf")]
+    assert [(e["to"], e["lang"], e["status"], e["files"][0]["name"]) for e in log] == [
+        ("ana@example.org", "es", "sending", "peru-mnna-cancilleria-es.pdf"),
+        ("ana@example.org", "es", "sent", "peru-mnna-cancilleria-es.pdf"),
+        ("john@example.org", "en", "sending", "peru-mnna-cancilleria-en.pdf"),
+        ("john@example.org", "en", "sent", "peru-mnna-cancilleria-en.pdf")]
     assert {e["message_id"] for e in log} == {m["message"]["Message-ID"]
                                               for m in server.received}
 
     code, out, err = run(project, "--send", capsys=capsys)  # the same again: nothing sent
     assert code == 0 and len(server.received) == 2
-    assert out.count("already sent") == 2 and "sent 0 of 0" in out
+    assert "sent 0" not in out  # but who was skipped, and why
+    when = {e["to"]: e["at"] for e in log if e["status"] == "sent"}
+    assert out.splitlines()[-1] == (
+        "skipped 2 (--resend sends to them again): "
+        f"ana@example.org (already sent on {when['ana@example.org']}), "
+        f"john@example.org (already sent on {when['john@example.org']})")
 
     code, out, err = run(project, "--send", "--resend", "--lang", "en", capsys=capsys)
     assert code == 0 and [m["to"] for m in server.received[2:]] == [["john@example.org"]]
+
+
+def test_the_outbox_holds_each_message_as_sent(project, smtp_server, capsys):
+    run(project, capsys=capsys)  # a dry run first: its Date and Message-ID differ
+    server = smtp_server(Collector())
+    assert run(project, "--send", capsys=capsys)[0] == 0
+    outbox = project.build / "outbox/cancilleria"
+    assert sorted(p.name for p in outbox.glob("*.eml")) == [
+        "en-john_at_example.org.eml", "es-ana_at_example.org.eml"]
+    by_address = {m["to"][0]: m["raw"] for m in server.received}
+    assert (outbox / "es-ana_at_example.org.eml").read_bytes() == by_address["ana@example.org"]
+    assert (outbox / "en-john_at_example.org.eml").read_bytes() == by_address["john@example.org"]
 
 
 def test_to_sends_only_there_in_the_audience_language_or_the_one_given(project, smtp_server,
@@ -214,20 +257,86 @@ def test_refused_recipient_is_reported_and_the_others_still_get_it(project, smtp
     assert "ana@example.org (es): 550 5.1.1 <ana@example.org>: mailbox unavailable" in out
     assert err == "error: 1 recipient(s) did not receive the brief: ana@example.org\n"
     assert [m["to"] for m in server.received] == [["john@example.org"]]
-    assert [e["to"] for e in sent_log(project)] == ["john@example.org"]
+    assert logged(project) == [("john@example.org", "sending"), ("john@example.org", "sent")]
 
     server.refuse.clear()  # fixed: a re-run sends only to the one who missed it
     assert run(project, "--send", capsys=capsys)[0] == 0
     assert [m["to"] for m in server.received] == [["john@example.org"], ["ana@example.org"]]
 
 
-def test_a_timeout_fails_that_recipient_only(project, smtp_server, capsys, monkeypatch):
-    server = smtp_server(Collector(stall={"ana@example.org"}))
+def test_a_message_refused_after_data_was_not_delivered(project, smtp_server, capsys):
+    server = smtp_server(Collector(reject={"ana@example.org"}))
+    code, out, err = run(project, "--send", capsys=capsys)
+    assert err == "error: 1 recipient(s) did not receive the brief: ana@example.org\n"
+    assert "FAILED   ana@example.org (es): 554 5.7.1 message refused" in out
+    assert logged(project)[:2] == [("ana@example.org", "sending"), ("ana@example.org", "failed")]
+
+    server.reject.clear()  # a refusal is an answer: the re-run sends it
+    assert run(project, "--send", capsys=capsys)[0] == 0
+    assert [m["to"] for m in server.received] == [["john@example.org"], ["ana@example.org"]]
+
+
+# --- never twice: an answer lost after DATA -----------------------------------------------------
+
+UNKNOWN_ANA = ("error: 1 message(s) may have been delivered (the server's answer was lost): "
+               "ana@example.org; check with them: a re-run skips them unless --resend\n")
+
+
+def test_a_connection_dropped_after_data_may_have_delivered(project, smtp_server, capsys):
+    server = smtp_server(Collector(drop={"ana@example.org"}))
+    code, out, err = run(project, "--send", capsys=capsys)
+    assert (code, err) == (1, UNKNOWN_ANA)
+    assert "UNKNOWN  ana@example.org (es): " in out and "it may have been delivered" in out
+    assert "did not receive" not in out + err
+    assert [m["to"] for m in server.received] == [["ana@example.org"], ["john@example.org"]]
+    assert logged(project) == [("ana@example.org", "sending"), ("ana@example.org", "unknown"),
+                               ("john@example.org", "sending"), ("john@example.org", "sent")]
+
+    server.drop.clear()  # the server behaves now: still no second copy
+    code, out, err = run(project, "--send", capsys=capsys)
+    assert (code, err) == (0, "") and len(server.received) == 2
+    assert "ana@example.org (may have been delivered on " in out
+
+    assert run(project, "--send", "--resend", "--lang", "es", capsys=capsys)[0] == 0
+    assert [m["to"] for m in server.received[2:]] == [["ana@example.org"]]
+    code, out, err = run(project, "--send", "--lang", "es", capsys=capsys)
+    assert "ana@example.org (already sent on " in out and len(server.received) == 3
+
+
+def test_an_answer_after_the_timeout_may_have_delivered(project, smtp_server, capsys,
+                                                        monkeypatch):
+    server = smtp_server(Collector(hold={"ana@example.org"}))
     monkeypatch.setenv("BRIEFINGS_SMTP_TIMEOUT", "0.5")
     code, out, err = run(project, "--send", capsys=capsys)
-    assert code == 1 and "ana@example.org (es): no answer in time" in out
-    assert [m["to"] for m in server.received] == [["john@example.org"]]
-    assert [e["to"] for e in sent_log(project)] == ["john@example.org"]
+    server.release.set()  # the server accepts ana's message after all
+    assert (code, err) == (1, UNKNOWN_ANA)
+    assert "UNKNOWN  ana@example.org (es): no answer in time; it may have been delivered" in out
+    assert logged(project)[:2] == [("ana@example.org", "sending"), ("ana@example.org", "unknown")]
+    assert [m["to"] for m in server.received] == [["ana@example.org"], ["john@example.org"]]
+
+    code, out, err = run(project, "--send", capsys=capsys)
+    assert (code, err) == (0, "") and len(server.received) == 2
+    assert "ana@example.org (may have been delivered on " in out
+
+
+def test_killed_while_the_server_answers_may_have_delivered(project, smtp_server, capsys):
+    server = smtp_server(Collector(hold={"ana@example.org"}))
+    command = subprocess.Popen([sys.executable, "-m", "briefings", "--project", str(project.root),
+                                "email", "--audience", "cancilleria", "--send"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        assert server.arrived.wait(60), "the message never reached the server"
+    finally:
+        command.kill()  # SIGKILL: no chance to write anything more
+        command.wait()
+    assert logged(project) == [("ana@example.org", "sending")]
+
+    server.hold.clear()
+    server.release.set()
+    code, out, err = run(project, "--send", capsys=capsys)
+    assert [m["to"] for m in server.received] == [["ana@example.org"], ["john@example.org"]]
+    assert (code, err) == (0, "")
+    assert "ana@example.org (may have been delivered on " in out
 
 
 def test_server_down_is_one_clear_line_and_nothing_is_logged(project, monkeypatch, capsys):
@@ -318,8 +427,22 @@ def test_dry_run_writes_messages_that_parse_back_and_sends_nothing(project, caps
         (outbox / "en-john_at_example.org.eml").read_bytes()), "en", project, "Dear John Smith,")
     assert not (project.build / "outbox/sent.jsonl").exists()
 
-    run(project, "--lang", "en", capsys=capsys)  # the outbox holds this run's messages only
-    assert [p.name for p in outbox.iterdir()] == ["en-john_at_example.org.eml"]
+
+
+def test_a_run_for_one_language_leaves_the_others_messages(project, capsys):
+    run(project, capsys=capsys)
+    outbox = project.build / "outbox/cancilleria"
+    spanish = (outbox / "es-ana_at_example.org.eml").read_bytes()
+    english = parse(outbox / "en-john_at_example.org.eml")["Message-ID"]
+    run(project, "--to", "desk@example.org", "--lang", "en", capsys=capsys)
+    assert sorted(p.name for p in outbox.iterdir()) == [
+        "en-desk_at_example.org.eml", "es-ana_at_example.org.eml"]  # en: this run's only
+    assert (outbox / "es-ana_at_example.org.eml").read_bytes() == spanish
+    run(project, "--lang", "en", capsys=capsys)
+    assert sorted(p.name for p in outbox.iterdir()) == [
+        "en-john_at_example.org.eml", "es-ana_at_example.org.eml"]
+    assert parse(outbox / "en-john_at_example.org.eml")["Message-ID"] != english
+    assert (outbox / "es-ana_at_example.org.eml").read_bytes() == spanish
 
 
 def test_audience_templates_override_the_shared_ones(project, capsys):
@@ -333,7 +456,7 @@ def test_audience_templates_override_the_shared_ones(project, capsys):
     assert message["Subject"] == f"Para Ana Quispe: {TITLES['es']}"
     text = message.get_body(("plain",)).get_content()
     assert text.startswith("Estimado/a Ana Quispe:")
-    assert text.endswith("Atentamente.\nPosdata.\n")
+    assert text.splitlines()[-2:] == ["Atentamente.", "Posdata."]
 
 
 def test_stale_or_missing_builds_are_refused(project, capsys):
@@ -353,6 +476,41 @@ def test_stale_or_missing_builds_are_refused(project, capsys):
     assert code == 1 and "run make brief" in err
 
 
+@pytest.mark.parametrize("outside", ["absolute", "relative", "link"])
+def test_only_files_inside_build_are_attached(project, tmp_path, capsys, outside):
+    secret = tmp_path / "passwd"
+    secret.write_bytes(b"root:x:0:0:root:/root:/bin/bash\n")
+    manifest_path = project.build / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    entry = next(e for e in manifest["outputs"] if (e["lang"], e["format"]) == ("es", "pdf"))
+    if outside == "link":
+        (project.build / entry["path"]).unlink()
+        (project.build / entry["path"]).symlink_to(secret)
+    else:
+        entry["path"] = str(secret) if outside == "absolute" else \
+            os.path.relpath(secret, project.build)
+    entry["sha256"] = hashlib.sha256(secret.read_bytes()).hexdigest()  # a careful tamperer
+    manifest_path.write_text(json.dumps(manifest))
+    code, out, err = run(project, capsys=capsys)
+    assert (code, err) == (1, f"error: {manifest_path}: the pdf of 'es' listed in the manifest "
+                              "is outside build/: run make brief\n")
+    assert not (project.build / "outbox").exists()
+
+
+@pytest.mark.parametrize("value", ["nan", "inf"])
+@pytest.mark.parametrize("where", ["--max-size-mb", "BRIEFINGS_MAX_ATTACHMENT_MB",
+                                   "BRIEFINGS_SMTP_TIMEOUT"])
+def test_nan_or_infinity_is_refused_not_taken_for_no_limit(project, smtp_server, monkeypatch,
+                                                          capsys, where, value):
+    server = smtp_server(Collector())
+    args = [where, value] if where.startswith("--") else []
+    if not args:
+        monkeypatch.setenv(where, value)
+    code, out, err = run(project, "--send", *args, capsys=capsys)
+    assert code == 1 and err.startswith(f"error: {where}") and "positive number" in err
+    assert server.received == [] and not (project.build / "outbox").exists()
+
+
 def test_oversize_attachments_are_refused(project, monkeypatch, capsys):
     code, out, err = run(project, "--max-size-mb", "0.001", capsys=capsys)
     assert code == 1 and "over the 0.001 MB limit" in err
@@ -368,9 +526,43 @@ def test_addresses_are_checked_before_connecting(project, monkeypatch, capsys):
     assert code == 1 and err.startswith("error: 'ana.example.org' is not a valid address")
     assert "Connection refused" not in err
 
+    code, out, err = run(project, "--to", "ñandú@example.org", capsys=capsys)  # no traceback
+    assert code == 1 and err.startswith("error: 'ñandú@example.org' is not a valid address: "
+                                        "Internationalized characters before the @-sign")
+
     monkeypatch.setenv("BRIEFINGS_FROM", "nobody")
     code, out, err = run(project, capsys=capsys)
     assert code == 1 and "BRIEFINGS_FROM: 'nobody' is not a valid address" in err
+
+
+@pytest.mark.parametrize("sender", [
+    "Brief\nBcc: spy@evil.example <b@example.org>",
+    "Brief\r\nBcc: spy@evil.example <b@example.org>",
+    "Brief Bcc: spy@evil.example <b@example.org>", "spy@evil.example <b@example.org>",
+    "spy@evil.example)<b@example.org>", "b@example.org, spy@evil.example"])
+def test_a_crafted_sender_is_refused(project, monkeypatch, capsys, sender):
+    monkeypatch.setenv("BRIEFINGS_FROM", sender)
+    code, out, err = run(project, capsys=capsys)
+    assert code == 1 and err.startswith("error: BRIEFINGS_FROM") and err.count("\n") == 1
+    assert not (project.build / "outbox").exists()
+
+
+def test_a_sender_name_in_quotes_is_kept(project, monkeypatch, capsys):
+    monkeypatch.setenv("BRIEFINGS_FROM", '"Perú, Cancillería" <briefings@example.org>')
+    assert run(project, "--lang", "es", capsys=capsys)[0] == 0
+    sender = parse(project.build / "outbox/cancilleria/es-ana_at_example.org.eml")["From"]
+    assert [(a.display_name, a.addr_spec) for a in sender.addresses] == [
+        ("Perú, Cancillería", "briefings@example.org")]
+
+
+def test_a_recipient_name_on_two_lines_is_a_validation_error(project, capsys):
+    profile = project.templates / "audiences/cancilleria/audience.yaml"
+    profile.write_text(PROFILE.replace("name: Ana Quispe",
+                                       'name: "Ana\\r\\nBcc: spy@evil.example"'))
+    code, out, err = run(project, capsys=capsys)
+    assert (code, err) == (1, f"error: {profile}:6: distribution.0.name: a name must be on one "
+                              "line\n")
+    assert not (project.build / "outbox").exists()
 
 
 def test_wrong_choices_are_refused(project, capsys):
@@ -383,6 +575,9 @@ def test_wrong_choices_are_refused(project, capsys):
     assert code == 1 and err.startswith("error: templates/email/en/body.txt.j2: "
                                         "template not found: en/body.txt.j2")
     profile = project.templates / "audiences/cancilleria/audience.yaml"
+    profile.write_text(PROFILE.split("  - {name: John")[0])  # nobody in English
+    code, out, err = run(project, "--lang", "en", capsys=capsys)
+    assert err == f"error: {profile}: nobody on the distribution list reads 'en'\n"
     profile.write_text(PROFILE.split("distribution:")[0])
     code, out, err = run(project, capsys=capsys)
     assert code == 1 and err == f"error: {profile}: no distribution list: add one to the " \
