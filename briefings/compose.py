@@ -18,7 +18,7 @@ import markdown
 from lxml import html
 from markupsafe import Markup, escape
 
-from briefings import figures, i18n, templating
+from briefings import figures, i18n, templating, urls
 from briefings.audiences import Audience
 from briefings.document import Document, Meta
 from briefings.errors import BriefingError
@@ -289,8 +289,9 @@ def render_section(env: Sandbox, name: str, lang: str, context: dict,
 def markdown_converter() -> markdown.Markdown:
     """One per document: with UNIQUE_IDS, each ``reset()`` gives footnotes new ids, so
     notes in different sections never share one."""
-    converter = markdown.Markdown(extensions=MARKDOWN_EXTENSIONS,
-                                  extension_configs={"footnotes": {"UNIQUE_IDS": True}})
+    # Table cells align with the align attribute, not style: a brief's tree has no style.
+    converter = markdown.Markdown(extensions=MARKDOWN_EXTENSIONS, extension_configs={
+        "footnotes": {"UNIQUE_IDS": True}, "tables": {"use_align_attribute": True}})
     # Section templates write Markdown only: raw HTML in them is shown as text.
     converter.preprocessors.deregister("html_block")
     converter.inlinePatterns.deregister("html")
@@ -322,10 +323,14 @@ def compose(project: Project, facts: FactBase, audience: Audience, lang: str,
     article = html.Element("article")
     article.set("class", "brief")
     numbers = itertools.count(1)
+    resources = urls.Resources(project.base, figures_dir)
     for name in audience.profile.sections:
         text, template = render_section(env, name, lang, context, project)
         section = markdown_to_section(converter, text, name, template)
         place_figures(section, figure, numbers, traced, template)
+        if problem := urls.body_problem(section, resources):
+            raise BriefingError(problem.message, template,
+                                _line_of(project.root / template, problem.culprit))
         article.append(section)
 
     settings = project.settings
@@ -346,6 +351,12 @@ def compose(project: Project, facts: FactBase, audience: Audience, lang: str,
     )
     return Document(meta, article, tuple(access.used), frozenset(traced),
                     figures_dir if figure.made else None)
+
+
+def _line_of(path: Path, text: str) -> int | None:
+    """The first line of a template holding ``text``."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return next((n for n, line in enumerate(lines, 1) if text in line), None)
 
 
 def _helper(call):

@@ -1,6 +1,10 @@
 """Templates and facts cannot make a build reach the network or read outside the project."""
 
+import re
+import shutil
 import socket
+import zipfile
+from io import BytesIO
 from pathlib import Path
 
 import pytest
@@ -39,13 +43,13 @@ def test_a_file_outside_the_project_is_never_read(project, tmp_path, where):
                       '<text x="0" y="20">SECRET-TOKEN</text></svg>')
     url = secret.as_uri() if where == "absolute" else "../../secret.svg"
     add_image(project, url)
-    with pytest.raises(BriefingError, match=f"refused to load file://{secret}"):
+    with pytest.raises(BriefingError, match=f"refused to load {re.escape(url)}"):
         build(project, langs=["en"], formats=["pdf"], out=tmp_path / "out")
 
 
 def test_etc_passwd_is_refused(project, tmp_path):
     add_image(project, "/etc/passwd")
-    with pytest.raises(BriefingError, match="refused to load file:///etc/passwd"):
+    with pytest.raises(BriefingError, match="refused to load /etc/passwd"):
         build(project, langs=["en"], formats=["pdf"], out=tmp_path / "out")
 
 
@@ -182,3 +186,91 @@ def test_nothing_in_the_output_folder_is_loaded_as_code(project):
     finally:
         watching[0] = False
     assert not [path for path in read if not path.endswith((".svg", ".png"))]
+
+
+# --- one URL rule for every writer -----------------------------------------------------------
+
+NETWORK = "http://127.0.0.1:9/x"
+BODY_PAYLOADS = {  # Markdown a section template may hold → what gives it away in a file
+    "remote image": (f"![map]({NETWORK}.png)", NETWORK),
+    "javascript link": ("[read](javascript:alert(1))", "javascript:"),
+    "file link": ("[read](file:///etc/passwd)", "file:///etc"),
+    "data link": ("[read](data:text/html;base64,PHNjcmlwdD4=)", "data:text/html"),
+    "event handler": ('Text.\n{: onclick="alert(1)" }', "onclick"),
+    "style with a remote url": (f'Text.\n{{: style="background:url({NETWORK})" }}', NETWORK),
+    "attribute list href": (f'[read](#sources){{: href="javascript:alert(1)" }}',
+                            "javascript:"),
+}
+
+
+@pytest.mark.parametrize("payload", BODY_PAYLOADS)
+def test_compose_refuses_what_the_rule_forbids_naming_template_and_line(project, payload):
+    markdown, trace = BODY_PAYLOADS[payload]
+    added = ("# Summary\n\n" + markdown.replace("\\n", "\n")).splitlines()
+    line = next(n for n, text in enumerate(added, 1) if trace in text)
+    with pytest.raises(BriefingError) as caught:
+        compose_with(project, "\n".join(added))
+    assert str(caught.value).startswith(f"templates/base/sections/en/summary.md.j2:{line}: ")
+    assert "refused" in str(caught.value)
+
+
+def written(document, fmt: str) -> bytes:
+    """The file a writer makes of ``document``, its zip parts unpacked for the DOCX."""
+    from briefings.writers import docx, html, pdf
+    base = Path(__file__).resolve().parents[1] / "templates/base"
+    if fmt == "docx":
+        with zipfile.ZipFile(BytesIO(docx.render(document, base))) as z:
+            return b"".join(z.read(name) for name in z.namelist())
+    if fmt == "pdf":
+        return pdf.render(document, base).data
+    return html.render(document, base).encode()
+
+
+@pytest.mark.parametrize("fmt", ["html", "pdf", "docx"])
+@pytest.mark.parametrize("payload", BODY_PAYLOADS)
+def test_no_writer_keeps_what_the_rule_forbids(payload, fmt):
+    """Each writer on its own, given a tree that did not come through compose: it refuses
+    the payload, or (DOCX: attributes Word has no use for) leaves no trace of it."""
+    from tests.test_docx_writer import from_markdown
+    markdown, trace = BODY_PAYLOADS[payload]
+    document = from_markdown(("s", "# S\n\n" + markdown.replace("\\n", "\n") + "\n"))
+    try:
+        data = written(document, fmt)
+    except BriefingError as error:
+        assert "refused" in str(error) or "not supported" in str(error)
+    else:
+        assert fmt == "docx" and trace.encode() not in data
+
+
+THEME_PAYLOADS = {  # theme file, text added at its end, the line that gives it away
+    "stylesheet @import": ("brief.css", f'@import url("{NETWORK}.css");', NETWORK),
+    "stylesheet url()": ("brief.css", f"body {{ background: url({NETWORK}.png) }}", NETWORK),
+    "layout image": ("layout.html.j2", f'<img src="{NETWORK}.png" alt="">', NETWORK),
+    "layout script": ("layout.html.j2", "<script>fetch('/')</script>", "<script"),
+    "layout javascript link": ("layout.html.j2", '<a href="javascript:alert(1)">x</a>',
+                               "javascript:"),
+    "layout event handler": ("layout.html.j2", '<p onmouseover="alert(1)">x</p>',
+                             "onmouseover"),
+}
+
+
+@pytest.mark.parametrize("fmt", ["html", "pdf"])
+@pytest.mark.parametrize("payload", THEME_PAYLOADS)
+def test_the_page_obeys_the_rule_in_html_and_pdf(tmp_path, payload, fmt):
+    from briefings.writers import html, pdf
+    from tests.test_docx_writer import from_markdown
+    name, text, _ = THEME_PAYLOADS[payload]
+    base = tmp_path / "base"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "templates/base", base)
+    theme_file = base / name
+    theme_file.write_text(theme_file.read_text(encoding="utf-8").replace(
+        "</body>" if name.endswith(".j2") else "\0", text + "\n</body>")
+        if name.endswith(".j2") else theme_file.read_text(encoding="utf-8") + "\n" + text,
+        encoding="utf-8")
+    document = from_markdown(("s", "# S\n\nText.\n"))
+    with pytest.raises(BriefingError) as caught:
+        (html.render if fmt == "html" else pdf.render)(document, base)
+    line = next(n for n, content in enumerate(
+        theme_file.read_text(encoding="utf-8").splitlines(), 1) if text in content)
+    assert (caught.value.file, caught.value.line) == (str(theme_file), line)
+    assert "refused" in caught.value.message

@@ -26,7 +26,6 @@ import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import docx
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
@@ -36,6 +35,7 @@ from docx.shared import Emu, Pt
 from docx.text.paragraph import Paragraph
 from lxml import html
 
+from briefings import urls
 from briefings.document import Document, Meta
 from briefings.errors import BriefingError
 from briefings.writers import ooxml
@@ -61,10 +61,8 @@ _BLOCK_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "table
 _WHITESPACE = re.compile(r"[ \t\n\r\f]+")   # what HTML collapses; U+00A0 is not in it
 # Characters XML 1.0 forbids (python-docx raises on them): dropped, not fatal.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_ALIGN = re.compile(r"^\s*text-align:\s*(left|right|center)\s*;?\s*$")
 _ALIGNMENTS = {"left": WD_ALIGN_PARAGRAPH.LEFT, "right": WD_ALIGN_PARAGRAPH.RIGHT,
                "center": WD_ALIGN_PARAGRAPH.CENTER}
-_LINK_SCHEMES = {"http", "https", "mailto"}
 
 
 def clean(text: str) -> str:
@@ -530,15 +528,9 @@ class DocxWriter:
                 for paragraph in cell.paragraphs:
                     paragraph.alignment = align
 
-    def alignment(self, cell):
-        style = cell.get("style")
-        if style is None:
-            return None
-        match = _ALIGN.match(style)
-        if match is None:
-            raise self.error(f"cell style '{style}' is not supported by the DOCX writer "
-                             "(only text-align)")
-        return _ALIGNMENTS[match.group(1)]
+    @staticmethod
+    def alignment(cell):
+        return _ALIGNMENTS.get(cell.get("align"))
 
     # -- inline -------------------------------------------------------------------------
 
@@ -599,11 +591,10 @@ class DocxWriter:
             if href[1:] not in self.anchors:    # e.g. a footnote link outside its <sup>
                 raise self.error(f"link '{href}' is not supported by the DOCX writer here")
             link = ("anchor", self.anchors[href[1:]])
-        elif urlsplit(href).scheme in _LINK_SCHEMES:
-            link = ("url", href)
+        elif problem := urls.link_problem(href):
+            raise self.error(problem.message)
         else:
-            raise self.error(f"link '{href}': only http, https, mailto and #id links "
-                             "are supported by the DOCX writer")
+            link = ("url", href)
         self.inline_children(el, dataclasses.replace(fmt, link=link), out)
 
     def inline_sup(self, el, fmt: Format, out: list) -> None:

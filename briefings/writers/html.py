@@ -15,7 +15,7 @@ import jinja2
 from lxml import html
 from markupsafe import Markup
 
-from briefings import templating
+from briefings import templating, urls
 from briefings.document import Document
 from briefings.errors import BriefingError
 
@@ -53,7 +53,7 @@ def render(document: Document, base: Path, body: html.HtmlElement | None = None)
     env = templating.environment(jinja2.FileSystemLoader(base), autoescape=True)
     tree = inline_figures(document) if body is None else body
     try:
-        return env.get_template("layout.html.j2").render(
+        page = env.get_template("layout.html.j2").render(
             meta=dataclasses.asdict(document.meta),  # plain data, like every template's
             labels=dict(document.meta.labels),
             page_counter=Markup(page_counter_css(document.meta.labels["page_of"])),
@@ -64,3 +64,18 @@ def render(document: Document, base: Path, body: html.HtmlElement | None = None)
     except jinja2.TemplateError as exc:
         raise BriefingError(f"page layout: {exc}", base / "layout.html.j2",
                             getattr(exc, "lineno", None)) from None
+    resources = urls.Resources(base, *filter(None, [document.figures_dir]))
+    if problem := urls.page_problem(html.document_fromstring(page), resources):
+        raise BriefingError(problem.message, *_where(problem.culprit, base))
+    return page
+
+
+def _where(culprit: str, base: Path) -> tuple[Path, int | None]:
+    """The theme file and line holding what the page may not keep: the body was checked
+    when it was composed, so it is in the layout or the stylesheet."""
+    for name in ("layout.html.j2", "brief.css"):
+        lines = (base / name).read_text(encoding="utf-8").splitlines()
+        line = next((n for n, text in enumerate(lines, 1) if culprit in text), None)
+        if line:
+            return base / name, line
+    return base / "layout.html.j2", None

@@ -8,7 +8,6 @@ import logging
 from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple
-from urllib.parse import unquote, urlparse
 
 from lxml import html
 from weasyprint import HTML
@@ -16,27 +15,24 @@ from weasyprint.urls import URLFetcher
 
 from briefings.document import Document
 from briefings.errors import BriefingError
+from briefings import urls
 from briefings.writers import html as html_writer
 
 
 class LocalFetcher(URLFetcher):
-    """Serves ``data:`` URLs and files under the allowed folders; refuses everything else,
-    so a template or fact can never make the build read the network or the disk at large."""
+    """WeasyPrint's only way out: it serves what ``urls.Resources`` allows (``data:`` URLs
+    and files under the theme and the figure cache) and refuses everything else, so nothing
+    in a brief can make the build read the network or the disk at large."""
 
-    def __init__(self, *roots: Path):
+    def __init__(self, resources: urls.Resources):
         super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False)
-        self.roots = [root.resolve() for root in roots]
+        self.resources = resources
         self.refused: list[str] = []
 
     def fetch(self, url, headers=None):
-        scheme = url.split(":", 1)[0].lower()
-        allowed = scheme == "data" or scheme == "file" and any(
-            Path(unquote(urlparse(url).path)).resolve().is_relative_to(root)
-            for root in self.roots)
-        if not allowed:
+        if problem := self.resources.problem(url):
             self.refused.append(url)
-            raise ValueError(f"refused {url}: briefs only use files inside templates/ "
-                             "and the figure cache")
+            raise ValueError(problem.message)
         return super().fetch(url, headers)
 
 
@@ -100,8 +96,8 @@ class Printed(NamedTuple):
 
 def render(document: Document, base: Path) -> Printed:
     page = html_writer.render(document, base, body=print_tree(document.body))
-    # the templates folder (fonts), and the figures' cache: nothing else
-    fetcher = LocalFetcher(base, *([document.figures_dir] if document.figures_dir else []))
+    # the theme (fonts), and the figures' cache: nothing else
+    fetcher = LocalFetcher(urls.Resources(base, *filter(None, [document.figures_dir])))
     # Tagged PDF/UA-1: headings, lists and tables are readable by screen readers.
     variant = "pdf/ua-1"
     with _resource_failures() as failures:
