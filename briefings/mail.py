@@ -28,7 +28,6 @@ from email.utils import formatdate, make_msgid
 from pathlib import Path
 
 import jinja2
-from jinja2.sandbox import SandboxedEnvironment
 from email_validator import EmailNotValidError, validate_email
 
 from briefings import i18n, templating
@@ -282,14 +281,13 @@ def brief_date(build: Path) -> dt.date:
 
 # --- messages ------------------------------------------------------------------------------
 
-def email_environment(project: Project, audience: Audience, lang: str) -> SandboxedEnvironment:
+def email_environment(project: Project, audience: Audience, lang: str) -> templating.Sandbox:
     """``templates/audiences/<a>/email/`` first, then ``templates/email/``; ``base/…`` names
     the shared template, so an override can extend it."""
     shared = jinja2.FileSystemLoader(project.templates / "email")
-    env = SandboxedEnvironment(
-        loader=jinja2.ChoiceLoader([jinja2.PrefixLoader({"base": shared}),
-                                    jinja2.FileSystemLoader(audience.folder / "email"), shared]),
-        undefined=jinja2.StrictUndefined,
+    env = templating.environment(
+        jinja2.ChoiceLoader([jinja2.PrefixLoader({"base": shared}),
+                             jinja2.FileSystemLoader(audience.folder / "email"), shared]),
         autoescape=jinja2.select_autoescape(["html.j2"], default_for_string=False),
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters.update(date=lambda d, form="long": i18n.date(d, lang, form),
