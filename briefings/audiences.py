@@ -15,7 +15,8 @@ from briefings.facts import LANGS, Bilingual, Strict, Text
 from briefings.project import Project
 from briefings.yamlfile import read_yaml
 
-NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+NAME = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+MAX_NAME = 40
 
 
 def _known_language(lang: str) -> str:
@@ -80,8 +81,11 @@ def section_names(project: Project) -> set[str]:
 
 
 def check_name(name: str) -> str:
-    if not NAME.match(name):
-        raise BriefingError(f"'{name}' is not a valid audience name: use lowercase letters, "
+    if len(name) > MAX_NAME:  # it names a folder and every output file
+        raise BriefingError(f"an audience name of {len(name)} characters is too long: keep it "
+                            f"to {MAX_NAME}, e.g. 'comision-defensa'")
+    if not NAME.fullmatch(name):  # fullmatch: "$" would let a trailing newline through
+        raise BriefingError(f"{name!r} is not a valid audience name: use lowercase letters, "
                             "digits and hyphens, e.g. 'comision-defensa'")
     return name
 

@@ -48,11 +48,14 @@ def _errors(exc: BriefingError, project: Project) -> list[Finding]:
 
 def stale_facts(facts: FactBase, project: Project, today: dt.date,
                 max_age_days: int) -> list[Finding]:
+    """Facts that describe how things stand (``kind: state``) and were last confirmed long
+    ago; an event (a vote, a statement) stays what it was however old it is."""
     oldest = today - dt.timedelta(days=max_age_days)
     return [Finding("warning", f"fact '{fact.id}' is current as of {fact.as_of}, more than "
-                    f"{max_age_days} days before {today}: check it is still true",
+                    f"{max_age_days} days before {today}: check it is still true (or mark it "
+                    "'kind: event' if it records something that happened)",
                     relative(str(facts.origin[fact.id][0]), project.root), facts.origin[fact.id][1])
-            for fact in facts.facts.values() if fact.as_of < oldest]
+            for fact in facts.facts.values() if fact.kind == "state" and fact.as_of < oldest]
 
 
 def _flat(text: str) -> str:
@@ -70,13 +73,15 @@ def unquoted(facts: FactBase, project: Project, sources_dir: Path) -> list[Findi
             findings.append(Finding("warning", f"source '{source.id}': file {path} not found, "
                                     "its quotes were not checked", "facts/sources.yaml"))
     for fact in facts.facts.values():
-        for ref in fact.sources:
+        for i, ref in enumerate(fact.sources):
             text = texts[ref.id]
             if text is not None and _flat(ref.quote) not in text:
-                path, line = facts.origin[fact.id]
-                findings.append(Finding("error", f"fact '{fact.id}': quote not found in "
-                                        f"{facts.sources[ref.id].file}: \"{ref.quote}\"",
-                                        relative(str(path), project.root), line))
+                # The source as the analyst knows it, not the seed's hashed file name.
+                findings.append(Finding(
+                    "error", f"fact '{fact.id}': quote not found in source '{ref.id}' "
+                    f"(\"{facts.sources[ref.id].title}\"): \"{ref.quote}\"",
+                    relative(str(facts.origin[fact.id][0]), project.root),
+                    facts.line_of(fact.id, "sources", i, "quote")))
     return findings
 
 

@@ -8,26 +8,43 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Literal, Union
+from typing import Annotated, Any, Literal, Union
 
-from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, StrictInt,
-                      StringConstraints, ValidationInfo, field_validator)
+from babel.numbers import NumberFormatError, parse_decimal
+from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Discriminator,
+                      Field, StrictInt, StringConstraints, Tag, ValidationInfo,
+                      field_validator)
 
+from briefings import glyphs
 from briefings.errors import BriefingError, BriefingErrors
-from briefings.yamlfile import read_yaml
+from briefings.i18n import LOCALES
+from briefings.project import Project
+from briefings.yamlfile import YamlFile, dotted, read_yaml
 
 LANGS = ("es", "en")
 MAX_QUOTE_WORDS = 30  # "a short verbatim quote": about 25 words, with a little slack
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Characters that print nothing yet change the text: control characters (invalid in Word's
+# XML), format characters (zero-width spaces and joiners, bidirectional overrides that make
+# a sentence display in another order than it reads) and code points that are no character.
+_INVISIBLE = {"Cc": "an invisible control character", "Cf": "an invisible formatting character",
+              "Cs": "a code point that is not a character",
+              "Cn": "a code point that is not a character"}
 
 
 def _printable(text: str) -> str:
-    """Control characters are invisible in an editor and invalid in Word's XML."""
-    if match := _CONTROL.search(text):
-        raise ValueError(f"contains an invisible control character (U+{ord(match[0]):04X}); "
+    bad = [ch for ch in set(text)
+           if unicodedata.category(ch) in _INVISIBLE and ch not in "\t\n\r"]
+    if bad:
+        ch = min(bad, key=text.index)
+        name = unicodedata.name(ch, "")
+        raise ValueError(f"contains {_INVISIBLE[unicodedata.category(ch)]} "
+                         f"(U+{ord(ch):04X}{' ' + name if name else ''}); "
                          "retype the text around it")
     return text
 
@@ -51,8 +68,43 @@ class Bilingual(Strict):
         return getattr(self, lang)
 
 
-Scalar = Union[StrictInt, float, dt.date, Bilingual, Text]
-Value = Union[Scalar, list[Scalar]]
+def _value_kind(value: Any) -> str | None:
+    """Which of the value types ``value`` is written as; None for any other. (A bool, which
+    Python counts as an int, is refused before: ``in_favour: true`` must not print as 1.)"""
+    if isinstance(value, dt.datetime):  # a date with a time of day
+        return None
+    for kind, types in (("<number>", int), ("<decimal>", float), ("<date>", dt.date),
+                        ("<text>", str), ("<es/en>", (dict, Bilingual)), ("<list>", list)):
+        if isinstance(value, types):
+            return kind
+    return None
+
+
+def _scalar_kind(value: Any) -> str | None:
+    kind = _value_kind(value)
+    return None if kind == "<list>" else kind  # no lists in lists
+
+
+def _not_yes_no(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise ValueError("yes, no, true and false are not values: write the number, or put "
+                         "the word in quotes to keep it as text")
+    return value
+
+
+_ONE_OF = "expected a number, a date, a text or {es, en}"
+_SCALARS = (Annotated[StrictInt, Tag("<number>")],
+            Annotated[float, Field(allow_inf_nan=False), Tag("<decimal>")],
+            Annotated[dt.date, Tag("<date>")],
+            Annotated[Text, Tag("<text>")],
+            Annotated[Bilingual, Tag("<es/en>")])
+Scalar = Annotated[Union[_SCALARS], Discriminator(
+    _scalar_kind, custom_error_type="value_type", custom_error_message=_ONE_OF),
+    BeforeValidator(_not_yes_no)]
+Value = Annotated[Union[(*_SCALARS, Annotated[list[Scalar], Tag("<list>")])], Discriminator(
+    _value_kind, custom_error_type="value_type",
+    custom_error_message=_ONE_OF + ", or a list of these"), BeforeValidator(_not_yes_no)]
+ValueName = Annotated[str, StringConstraints(pattern=r"^[a-z_][a-z0-9_]*$")]
 
 
 class Source(Strict):
@@ -103,8 +155,14 @@ class SourceRef(Strict):
 class Fact(Strict):
     id: FactId
     text: Bilingual
-    values: dict[Annotated[str, StringConstraints(pattern=r"^[a-z_][a-z0-9_]*$")], Value] = {}
+    values: dict[ValueName, Value] = {}
+    derived: dict[ValueName, Text] = Field(
+        {}, description="values the brief works out (a count, a sum) rather than quotes, "
+        "each with how")
     as_of: dt.date
+    kind: Literal["state", "event"] = Field(
+        "state", description="'event' for what happened (a vote, a statement): it stays true "
+        "and never goes stale; 'state' for what holds now and may change")
     status: Literal["intended", "notified", "official", "reported", "opinion",
                     "scheduled"] | None = None
     note: Bilingual | None = Field(None, description="where sources disagree or are vague")
@@ -133,9 +191,31 @@ class FactBase:
     sources: dict[str, Source] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
     origin: dict[str, tuple[Path, int | None]] = field(default_factory=dict)
+    _places: dict[str, tuple[YamlFile, int]] = field(default_factory=dict, repr=False)
 
     def get(self, fact_id: str) -> Fact:
         return self.facts[fact_id]
+
+    def line_of(self, fact_id: str, *loc: str | int) -> int | None:
+        """The line of a part of a fact, e.g. ``line_of("congress.vote", "sources", 0)``."""
+        doc, index = self._places[fact_id]
+        return doc.line_of(["facts", index, *loc])
+
+
+def _namer(data: Any, kind: str):
+    """Schema errors name the fact or source by its id (``fact 'congress.vote': as_of``),
+    not by its place in the list (``facts.0.as_of``)."""
+    def name(loc: Sequence[str | int]) -> str:
+        if len(loc) < 2 or not isinstance(loc[1], int):
+            return dotted(loc)
+        try:
+            item_id = data[loc[0]][loc[1]].get("id")
+        except (AttributeError, KeyError, IndexError, TypeError):
+            item_id = None
+        who = (f"{kind} '{item_id}'" if isinstance(item_id, str)
+               else f"{kind} {loc[1] + 1} (no id)")
+        return f"{who}: {dotted(loc[2:])}" if loc[2:] else who
+    return name
 
 
 def load_facts(folder: Path) -> FactBase:
@@ -143,23 +223,35 @@ def load_facts(folder: Path) -> FactBase:
     sources_path = folder / "sources.yaml"
     if not sources_path.is_file():
         raise BriefingError("the sources registry is missing", sources_path)
+    # The fonts the brief prints with, when the facts sit in a project that ships them.
+    chars = glyphs.font_chars(Project(folder.parent).base / "fonts")
     base = FactBase(files=[sources_path])
     sources_file = read_yaml(sources_path)
-    registry = sources_file.validate(SourcesFile).sources
+    registry = sources_file.validate(SourcesFile, _namer(sources_file.data, "source")).sources
     errors: list[BriefingError] = []
     for i, source in enumerate(registry):
         if source.id in base.sources:
             errors.append(BriefingError(f"duplicate source id '{source.id}'", sources_path,
                                         sources_file.line_of(["sources", i, "id"])))
         base.sources[source.id] = source
+        for loc, problem in _unprintable(source, chars):
+            errors.append(BriefingError(problem, sources_path,
+                                        sources_file.line_of(["sources", i, *loc]),
+                                        f"source '{source.id}': {dotted(loc)}"))
 
-    for path in sorted(folder.glob("*.yaml")):
+    paths = sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
+    for path in paths:
         if path == sources_path:
             continue
         base.files.append(path)
+        if path.name == "sources.yml":
+            errors.append(BriefingError("the sources registry is read from sources.yaml: "
+                                        "rename this file", path))
+            continue
         try:
             doc = read_yaml(path)
-            facts = doc.validate(FactFile, sources=base.sources, topic=path.stem).facts
+            facts = doc.validate(FactFile, _namer(doc.data, "fact"), sources=base.sources,
+                                 topic=path.stem).facts
         except BriefingErrors as exc:
             errors.extend(exc.errors)
             continue
@@ -175,6 +267,133 @@ def load_facts(folder: Path) -> FactBase:
                 continue
             base.facts[fact.id] = fact
             base.origin[fact.id] = (path, line)
+            base._places[fact.id] = (doc, i)
+            for loc, problem in [*_inconsistencies(fact, base.sources),
+                                 *_unprintable(fact, chars)]:
+                errors.append(BriefingError(problem, path, base.line_of(fact.id, *loc),
+                                            f"fact '{fact.id}'"))
     if errors:
         raise BriefingErrors(errors)
     return base
+
+
+# -- what a fact's parts must agree on ----------------------------------------------------
+
+Loc = tuple[str | int, ...]
+
+
+def _strings(value: Any, loc: Loc = ()) -> Iterator[tuple[Loc, str]]:
+    if isinstance(value, str):
+        yield loc, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, (*loc, key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _strings(item, (*loc, i))
+
+
+def _unprintable(model: BaseModel, chars: frozenset[int] | None) -> Iterator[tuple[Loc, str]]:
+    if chars is None:
+        return
+    for loc, text in _strings(model.model_dump()):
+        if problem := glyphs.unprintable(text, chars):
+            yield loc, f"{dotted(loc)}: {problem}"
+
+
+def _leaves(values: dict[str, Value]) -> Iterator[tuple[str, str, Any]]:
+    """(value name, label, item): ``places[2]`` for the third item of a list."""
+    for name, value in values.items():
+        items = enumerate(value) if isinstance(value, list) else [(None, value)]
+        for i, item in items:
+            yield name, name if i is None else f"{name}[{i}]", item
+
+
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")  # 73, 2026, 1,500 or 2.5, as written
+_DIGITS = re.compile(r"\d+")
+
+
+def _number(written: str, lang: str) -> Decimal | None:
+    if written.isdigit():
+        return Decimal(written)
+    try:
+        return parse_decimal(written, LOCALES[lang], strict=True)
+    except NumberFormatError:
+        return None
+
+
+def _inconsistencies(fact: Fact, sources: dict[str, Source]) -> Iterator[tuple[Loc, str]]:
+    """Where a fact's text, values and quotes disagree on a number, as (where, problem)."""
+    for name in fact.derived:
+        if name not in fact.values:
+            yield ("derived", name), f"derived names '{name}', which is not one of its values"
+    numbers = [(label, item) for _, label, item in _leaves(fact.values)
+               if isinstance(item, (int, float))]
+    for lang in LANGS:
+        yield from _text_numbers(fact, lang, numbers)
+    stated = [(name, label, item) for name, label, item in _leaves(fact.values)
+              if isinstance(item, (int, float)) and name not in fact.derived]
+    for name, label, item in stated:
+        if not any(_says(ref.quote, item, sources[ref.id].language) for ref in fact.sources
+                   if ref.id in sources):
+            yield ("values", name), (
+                f"{label} is {item} but none of its quotes gives it: quote the passage of "
+                "the source that does, or, if the brief works it out, say how under derived")
+
+
+def _text_numbers(fact: Fact, lang: str, numbers: list[tuple[str, Any]]):
+    """Every number written in the text (in digits) is one of the fact's values: a number,
+    or else each of its digit groups is a day, month or year of a date value or digits inside
+    a text value ("APEC 2024", "6.e")."""
+    exact = {Decimal(str(item)) for _, item in numbers}
+    digits: set[str] = set()
+    for _, _, item in _leaves(fact.values):
+        if isinstance(item, dt.date):
+            digits |= {str(item.year), str(item.month), str(item.day), f"{item.day:02}",
+                       f"{item.month:02}"}
+        elif isinstance(item, (str, Bilingual)):
+            digits.update(_DIGITS.findall(item[lang] if isinstance(item, Bilingual) else item))
+    text = fact.text[lang]
+    written = _NUMBER.findall(text)
+    said = {_number(w, lang) for w in written}
+    for w in dict.fromkeys(written):
+        if _number(w, lang) in exact or all(d in digits for d in _DIGITS.findall(w)):
+            continue
+        # A value of as many digits that the text does not give is likely the one meant.
+        value = _number(w, lang)
+        meant = [(label, item) for label, item in numbers if Decimal(str(item)) not in said
+                 and len(str(int(item))) == len(_DIGITS.match(w)[0])]
+        if value is not None and meant:
+            label, item = min(meant, key=lambda pair: abs(Decimal(str(pair[1])) - value))
+            yield ("text", lang), f"the text says {w} but {label} is {item}"
+        else:
+            yield ("text", lang), (f"the text says {w}, which is not one of its values: add "
+                                   "it to values, or correct the text")
+
+
+# Numbers a source may spell out instead of writing in digits ("cada tres a seis meses",
+# "el segundo nivel"): cardinals to twenty, ordinals to ten.
+_WORDS = {
+    "es": ["cero", "uno primer primero primera", "dos segundo segunda",
+           "tres tercer tercero tercera", "cuatro cuarto cuarta", "cinco quinto quinta",
+           "seis sexto sexta", "siete séptimo séptima sétimo sétima", "ocho octavo octava",
+           "nueve noveno novena", "diez décimo décima", "once", "doce", "trece", "catorce",
+           "quince", "dieciséis", "diecisiete", "dieciocho", "diecinueve", "veinte"],
+    "en": ["zero", "one first", "two second", "three third", "four fourth", "five fifth",
+           "six sixth", "seven seventh", "eight eighth", "nine ninth", "ten tenth", "eleven",
+           "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+           "nineteen", "twenty"],
+}
+
+
+def _says(quote: str, number: int | float, lang: str) -> bool:
+    """The quote gives ``number``: in digits, or in words."""
+    target = Decimal(str(number))
+    for written in _NUMBER.findall(quote):
+        # "1.500" is fifteen hundred in much of the Spanish-speaking world, 1.5 in Peru
+        if target in (_number(written, lang), Decimal(re.sub(r"[.,]", "", written))):
+            return True
+    if isinstance(number, int) and 0 <= number < len(_WORDS[lang]):
+        words = set(re.findall(r"\w+", quote.lower()))
+        return not words.isdisjoint(_WORDS[lang][number].split())
+    return False

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from pathlib import Path
 
 from babel.dates import format_date, format_interval
 from babel.lists import format_list
 from babel.numbers import format_decimal
 
-from briefings.errors import BriefingError
+from briefings.errors import BriefingError, BriefingErrors
 from briefings.yamlfile import read_yaml
 
 # Babel locales per brief language: Peruvian Spanish; British English, whose day-month
@@ -17,15 +18,41 @@ from briefings.yamlfile import read_yaml
 LOCALES = {"es": "es_PE", "en": "en_GB"}
 
 
-def load_strings(folder: Path, lang: str) -> dict[str, str]:
-    """``templates/base/i18n/<lang>.yaml``: the page furniture (labels, header, cover)."""
+# The page furniture the engine and the base layout read from templates/base/i18n/<lang>.yaml.
+LABELS = ("title", "subtitle", "kind", "date", "as_of", "version", "audience", "language",
+          "language_name", "page_of", "contents", "author", "keywords")
+
+
+def load_strings(folder: Path, lang: str, required: Iterable[str] = ()) -> dict[str, str]:
+    """``<folder>/<lang>.yaml``: ``key: text`` lines, e.g. the page furniture (labels,
+    header, cover) in ``templates/base/i18n/``. Every key of ``required`` and every key the
+    other languages' files have must be there: a label missing in one language would
+    otherwise fail only when that language is built."""
     path = folder / f"{lang}.yaml"
     if not path.is_file():
         known = ", ".join(sorted(p.stem for p in folder.glob("*.yaml")))
         raise BriefingError(f"no strings for language '{lang}' (known: {known})", path)
+    strings = _strings(path)
+    expected = {key: "the brief needs it" for key in required}
+    for other in LOCALES:
+        if other != lang and (folder / f"{other}.yaml").is_file():
+            for key in _strings(folder / f"{other}.yaml"):
+                expected.setdefault(key, f"{other}.yaml has it")
+    missing = [BriefingError(f"'{key}' is missing ({why}): add it in this language", path)
+               for key, why in expected.items() if key not in strings]
+    if missing:
+        raise BriefingErrors(missing)
+    return strings
+
+
+def _strings(path: Path) -> dict[str, str]:
     doc = read_yaml(path)
-    if not isinstance(doc.data, dict) or not all(isinstance(v, str) for v in doc.data.values()):
+    if not isinstance(doc.data, dict):
         raise BriefingError("expected 'key: text' lines only", path)
+    for key, value in doc.data.items():
+        if not isinstance(value, str):
+            raise BriefingError("expected a text (put it in quotes)", path,
+                                doc.line_of([key]), str(key))
     return doc.data
 
 

@@ -1,8 +1,15 @@
-"""Read a YAML file and remember where each value sits, so schema errors can name the line."""
+"""Read a YAML file and remember where each value sits, so schema errors can name the line.
+
+The files are data typed by people, so only plain YAML is read: no anchors or aliases (a
+self-reference loops and a few hundred bytes of nested aliases expand to billions of
+values), no explicit tags, no keys that are lists or mappings, no deeper nesting than
+any of our files needs. Anything else is refused with its line, never a traceback."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import datetime as dt
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -12,7 +19,24 @@ from pydantic import BaseModel, ValidationError
 
 from briefings.errors import BriefingError, BriefingErrors
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+MAX_DEPTH = 20  # a fact file nests six deep; a list this deep is a mistake or an attack
+
+# What YAML accepts in a file (YAML 1.1, "printable characters"); we name the first other.
+_UNREADABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    def construct_date(self, node: yaml.ScalarNode) -> dt.date:
+        """An impossible date (2026-02-30) looks like one to the parser, then fails to build."""
+        try:
+            return self.construct_yaml_timestamp(node)
+        except ValueError as exc:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"'{node.value}' is not a real date ({exc})", node.start_mark
+            ) from None
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_date)
 
 
 @dataclass
@@ -38,16 +62,27 @@ class YamlFile:
             node, line = child, child.start_mark.line + 1
         return line
 
-    def validate(self, model: type[BaseModel], **context: Any) -> Any:
-        """Validate the whole file against ``model``; every schema error becomes one line."""
+    def validate(self, model: type[BaseModel],
+                 name: Callable[[Sequence[str | int]], str] | None = None,
+                 **context: Any) -> Any:
+        """Validate the whole file against ``model``; every schema error becomes one line.
+        ``name`` turns an error's location into the words shown before the message
+        (default: the dotted path, e.g. ``distribution.0.email``)."""
         try:
             return model.model_validate(self.data, context=context)
         except ValidationError as exc:
-            raise BriefingErrors([
-                BriefingError(_explain(err), self.path, self.line_of(err["loc"]),
-                              ".".join(str(p) for p in err["loc"]) or None)
-                for err in exc.errors()
-            ]) from None
+            errors = []
+            for err in exc.errors():
+                # A tagged union puts its tag (written "<like this>") in the location.
+                loc = [p for p in err["loc"] if not (isinstance(p, str) and p.startswith("<"))]
+                errors.append(BriefingError(
+                    _explain(err), self.path, self.line_of(loc),
+                    (name or dotted)(loc) or None))
+            raise BriefingErrors(errors) from None
+
+
+def dotted(loc: Sequence[str | int]) -> str:
+    return ".".join(str(p) for p in loc)
 
 
 def _explain(err: dict) -> str:
@@ -66,29 +101,64 @@ def read_yaml(path: Path) -> YamlFile:
         raise BriefingError(f"cannot read file ({exc.strerror})", path) from None
     except UnicodeDecodeError:
         raise BriefingError("file is not UTF-8 text", path) from None
+    if bad := _UNREADABLE.search(text):
+        what = "a code point that is not a character" if bad[0] in "\ufffe\uffff" \
+            else "an invisible control character"
+        raise BriefingError(f"contains {what} (U+{ord(bad[0]):04X}); retype the text around it",
+                            path, text.count("\n", 0, bad.start()) + 1)
     try:
+        _refuse_unplain(text, path)
         root = yaml.compose(text, Loader=_Loader)
         if root:
-            _refuse_duplicate_keys(root, path)
+            _check_keys(root, path)
         data = _Loader(text).construct_document(root) if root else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        raise BriefingError(f"invalid YAML: {exc.problem or exc.context}", path,
-                            mark.line + 1 if mark else None) from None
+        # Syntax is checked first, so a constructor error here is a value: our dates.
+        problem = exc.problem if isinstance(exc, yaml.constructor.ConstructorError) \
+            else f"invalid YAML: {exc.problem or exc.context}"
+        raise BriefingError(problem, path, mark.line + 1 if mark else None) from None
+    except yaml.YAMLError as exc:  # the parser's other complaints carry no line
+        raise BriefingError(f"invalid YAML: {exc}", path) from None
     return YamlFile(path, data, root)
 
 
-def _refuse_duplicate_keys(node: yaml.Node, path: Path) -> None:
-    """YAML keeps the last of two equal keys without a word; for facts that hides an edit."""
+def _refuse_unplain(text: str, path: Path) -> None:
+    """Anchors, aliases, tags and deep nesting, found in the parser's events before any
+    value is built."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        line = event.start_mark.line + 1
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise BriefingError("anchors and aliases (&name, *name) are not allowed here: "
+                                "write the value out in full", path, line)
+        if getattr(event, "tag", None):
+            tag = event.tag.replace("tag:yaml.org,2002:", "!!")
+            raise BriefingError(f"tags such as '{tag}' are not allowed here: write the "
+                                "value plainly (quote it to keep it as text)", path, line)
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise BriefingError(f"nested more than {MAX_DEPTH} levels deep", path, line)
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
+def _check_keys(node: yaml.Node, path: Path) -> None:
+    """Keys are plain words, each once per block: YAML keeps the last of two equal keys
+    without a word, and for facts that hides an edit."""
     if isinstance(node, yaml.MappingNode):
         seen: dict[str, int] = {}
         for key, value in node.value:
             line = key.start_mark.line + 1
+            if not isinstance(key, yaml.ScalarNode):
+                raise BriefingError("a key must be a plain word, not a list or a block", path,
+                                    line)
             if key.value in seen:
                 raise BriefingError(f"'{key.value}' appears twice in the same block "
                                     f"(first on line {seen[key.value]})", path, line)
             seen[key.value] = line
-            _refuse_duplicate_keys(value, path)
+            _check_keys(value, path)
     elif isinstance(node, yaml.SequenceNode):
         for item in node.value:
-            _refuse_duplicate_keys(item, path)
+            _check_keys(item, path)

@@ -1,4 +1,7 @@
+import os
 import re
+import subprocess
+import sys
 
 import pytest
 
@@ -8,7 +11,7 @@ from briefings.compose import compose
 from briefings.errors import BriefingError, BriefingErrors
 from briefings.facts import load_facts
 from briefings.scaffold import new_audience
-from tests.conftest import TODAY
+from tests.conftest import ROOT, TODAY
 
 ANNEX = """\
 # {title}
@@ -110,3 +113,21 @@ def test_an_override_of_one_block_changes_only_that_block(project):
     assert changed[1] == "Rotation details are left out here." != base[1]
     assert paragraphs("boletin", "es") == paragraphs("cancilleria", "es")
 
+
+def new_audience_cli(project, name):
+    return subprocess.run(
+        [sys.executable, "-m", "briefings", "--project", str(project.root), "new-audience",
+         name], capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+
+
+@pytest.mark.parametrize("name, problem", [
+    ("boletin\n", "'boletin\\n' is not a valid audience name: use lowercase letters"),
+    ("a" * 300, "an audience name of 300 characters is too long: keep it to 40"),
+])
+def test_new_audience_refuses_a_bad_name_in_one_line(project, name, problem):
+    before = sorted(p.name for p in (project.templates / "audiences").iterdir())
+    result = new_audience_cli(project, name)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"error: {problem}")
+    assert sorted(p.name for p in (project.templates / "audiences").iterdir()) == before

@@ -60,17 +60,18 @@ def test_malformed_yaml_names_file_and_line(project):
     assert line in (5, 6)  # the unclosed bracket, or where the parser noticed
 
 
-def test_wrong_type_names_file_line_and_key(project):
+def test_wrong_type_names_file_line_fact_and_field(project):
     [message] = load_errors(project, GOOD_FACT.replace("as_of: 2025-12-14",
                                                        "as_of: yesterday"))
-    assert message.startswith(f"{project.facts / 'extra.yaml'}:8: facts.0.as_of:")
+    assert message.startswith(f"{project.facts / 'extra.yaml'}:8: fact 'extra.sample': as_of:")
 
 
 def test_every_problem_is_reported_at_once(project):
     bad = GOOD_FACT.replace("id: primicias-militares", "id: no-such-source") \
                    .replace("      en: A test fact.\n", "")
     messages = load_errors(project, bad)
-    assert any(":4: facts.0.text.en: required field is missing" in m for m in messages)
+    assert any(":4: fact 'extra.sample': text.en: required field is missing" in m
+               for m in messages)
     assert any("source 'no-such-source' is not registered" in m and ":9:" in m
                for m in messages)
 
@@ -111,5 +112,198 @@ def test_duplicate_key_is_refused_with_both_lines(project):
 def test_control_character_in_a_fact_is_refused(project):
     [message] = load_errors(project, GOOD_FACT.replace(
         "es: Un hecho de prueba.", 'es: "Un hecho\\x01 de prueba."'))
-    assert message == (f"{project.facts / 'extra.yaml'}:4: facts.0.text.es: contains an "
-                       "invisible control character (U+0001); retype the text around it")
+    assert message == (f"{project.facts / 'extra.yaml'}:4: fact 'extra.sample': text.es: "
+                       "contains an invisible control character (U+0001); retype the text "
+                       "around it")
+
+
+# --- numbers: the text, the values and the quotes agree -----------------------------------
+
+VOTE_FACT = """\
+facts:
+  - id: extra.vote
+    text:
+      es: El Congreso aprobó el ingreso con 73 votos a favor y 25 en contra.
+      en: Congress approved the entry by 73 votes to 25.
+    values:
+      in_favour: 73
+      against: 25
+    as_of: 2025-12-14
+    kind: event
+    sources:
+      - id: primicias-militares
+        quote: "según lo aprobado por el Congreso peruano, con 73 votos a favor y 25 en contra"
+        locator: "párrafo 2"
+"""
+
+
+def test_the_vote_fact_loads_as_written(project):
+    (project.facts / "extra.yaml").write_text(VOTE_FACT, encoding="utf-8")
+    assert load_facts(project.facts).get("extra.vote").values["in_favour"] == 73
+
+
+def test_a_value_the_text_and_quote_contradict_is_refused(project):
+    path = project.facts / "extra.yaml"
+    assert load_errors(project, VOTE_FACT.replace("in_favour: 73", "in_favour: 74")) == [
+        f"{path}:4: fact 'extra.vote': the text says 73 but in_favour is 74",
+        f"{path}:5: fact 'extra.vote': the text says 73 but in_favour is 74",
+        f"{path}:7: fact 'extra.vote': in_favour is 74 but none of its quotes gives it: quote "
+        "the passage of the source that does, or, if the brief works it out, say how under "
+        "derived"]
+
+
+def test_a_number_in_the_text_must_be_one_of_the_values(project):
+    [message] = load_errors(project, VOTE_FACT.replace("by 73 votes to 25.",
+                                                       "by 73 votes to 25 in 2025."))
+    assert message == (f"{project.facts / 'extra.yaml'}:5: fact 'extra.vote': the text says "
+                       "2025, which is not one of its values: add it to values, or correct "
+                       "the text")
+
+
+def test_digits_of_dates_and_text_values_count_as_written(project):
+    """"14 de diciembre de 2025" is the date value, "1.º" the number 1, "6.e" and "APEC 2024"
+    digits of text values; a spelled-out number in the quote ("segundo") gives the value."""
+    (project.facts / "extra.yaml").write_text("""\
+facts:
+  - id: extra.dated
+    text:
+      es: El 14 de diciembre de 2025, por 1.ª vez, en el numeral 6.e, tras APEC 2024.
+      en: On 14 December 2025, for the 1st time, in paragraph 6.e, after APEC 2024.
+    values:
+      date: 2025-12-14
+      rank: 1
+      level: 2
+      paragraph: "6.e"
+      after: {es: APEC 2024, en: APEC 2024}
+    as_of: 2025-12-14
+    sources:
+      - id: primicias-militares
+        quote: "la primera vez, en el segundo nivel"
+        locator: "párrafo 2"
+""", encoding="utf-8")
+    assert load_facts(project.facts).get("extra.dated").values["level"] == 2
+
+
+def test_a_value_no_quote_gives_must_say_how_it_is_derived(project):
+    counted = VOTE_FACT.replace("      against: 25\n", "      against: 25\n      total: 98\n")
+    [message] = load_errors(project, counted)
+    assert message.startswith(f"{project.facts / 'extra.yaml'}:9: fact 'extra.vote': total "
+                              "is 98 but none of its quotes gives it")
+    marked = counted.replace("    as_of:", "    derived:\n      total: in favour plus against"
+                                         "\n    as_of:")
+    (project.facts / "extra.yaml").write_text(marked, encoding="utf-8")
+    assert load_facts(project.facts).get("extra.vote").derived == {
+        "total": "in favour plus against"}
+    messages = load_errors(project, marked.replace("      total: in", "      sum: in"))
+    assert f"{project.facts / 'extra.yaml'}:11: fact 'extra.vote': derived names 'sum', which " \
+        "is not one of its values" in messages
+
+
+def test_the_real_facts_say_their_numbers_consistently():
+    """Counts of lists are marked derived, with how, in the real facts."""
+    base = load_facts(ROOT / "facts")
+    assert "count" in base.get("congress.places").derived
+    assert base.get("congress.places").values["count"] == len(
+        base.get("congress.places").values["places"])
+
+
+@pytest.mark.parametrize("written", ["true", "yes", "false"])
+def test_booleans_are_not_numbers(project, written):
+    [message] = load_errors(project, VOTE_FACT.replace("in_favour: 73", f"in_favour: {written}"))
+    assert message == (f"{project.facts / 'extra.yaml'}:7: fact 'extra.vote': values.in_favour: "
+                       "yes, no, true and false are not values: write the number, or put the "
+                       "word in quotes to keep it as text")
+
+
+@pytest.mark.parametrize("written", ["", "[[1, 2]]", "2026-01-01 10:00:00", ".nan"])
+def test_a_value_of_no_known_type_says_what_is_expected(project, written):
+    [message] = load_errors(project, VOTE_FACT.replace("against: 25", f"against: {written}"))
+    assert message.startswith(f"{project.facts / 'extra.yaml'}:8: fact 'extra.vote': "
+                              "values.against")
+    assert "expected a number, a date, a text or {es, en}" in message or "finite" in message
+    assert "<" not in message and "tagged" not in message
+
+
+# --- invisible and unprintable characters --------------------------------------------------
+
+@pytest.mark.parametrize("char", ["\\u202e", "\\u202a", "\\u2066", "\\u2069", "\\u200b",
+                                  "\\u200d", "\\u2060", "\\ufeff", "\\ufffe", "\\uffff"])
+def test_invisible_characters_in_a_fact_are_refused(project, char):
+    [message] = load_errors(project, GOOD_FACT.replace(
+        "en: A test fact.", f'en: "A test{char} fact."'))
+    code = char[2:].upper()
+    assert message.startswith(f"{project.facts / 'extra.yaml'}:5: fact 'extra.sample': "
+                              f"text.en: contains ")
+    assert f"(U+{code}" in message and message.endswith("; retype the text around it")
+
+
+def test_a_character_the_fonts_lack_is_an_error_naming_the_fact(project):
+    [message] = load_errors(project, GOOD_FACT.replace(
+        "en: A test fact.", 'en: "A test fact \\U0001F600."'))
+    assert message == (f"{project.facts / 'extra.yaml'}:5: fact 'extra.sample': text.en: '😀' "
+                       "(U+1F600 grinning face) is not in the brief's fonts and would print "
+                       "as an empty box: leave it out or say it in words")
+
+
+def test_every_real_fact_prints_with_the_shipped_fonts():
+    from briefings.glyphs import font_chars, unprintable
+    chars = font_chars(ROOT / "templates/base/fonts")
+    assert chars and ord("ñ") in chars and ord("😀") not in chars
+    assert unprintable("Perú — «sí» ¿qué? ¡ya! ü", chars) is None
+
+
+# --- file names and schema messages --------------------------------------------------------
+
+def test_a_yml_file_is_read_like_a_yaml_one(project):
+    (project.facts / "extra.yml").write_text(GOOD_FACT, encoding="utf-8")
+    assert load_facts(project.facts).get("extra.sample").values["count"] == 3
+
+
+def test_a_sources_yml_file_is_refused_not_ignored(project):
+    (project.facts / "sources.yml").write_text("sources: []\n", encoding="utf-8")
+    with pytest.raises(BriefingErrors) as excinfo:
+        load_facts(project.facts)
+    assert errors_of(excinfo) == [f"{project.facts / 'sources.yml'}: the sources registry is "
+                                  "read from sources.yaml: rename this file"]
+
+
+def test_a_source_schema_error_names_the_source(project):
+    path = project.facts / "sources.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("language: es", "language: fr", 1), encoding="utf-8")
+    with pytest.raises(BriefingErrors) as excinfo:
+        load_facts(project.facts)
+    [message] = errors_of(excinfo)
+    assert ": source 'designacion-oficial': language: " in message
+
+
+# --- staleness: only what describes a state ------------------------------------------------
+
+def test_only_facts_describing_a_state_go_stale(project):
+    from briefings.check import stale_facts
+    from tests.conftest import TODAY
+    facts = load_facts(ROOT / "facts")
+    stale = {f.message.split("'")[1] for f in stale_facts(facts, project, TODAY, 365)}
+    assert "context.peru_toledo_2005" not in stale  # a 2005 visit is still a 2005 visit
+    assert "context.peru_nato_links" in stale       # "Peru's current links", per 2022
+    assert all(facts.get(fact_id).kind == "state" for fact_id in stale)
+    assert len(stale) < 10
+    assert load_facts(ROOT / "facts").get("congress.vote").kind == "event"
+
+
+def test_a_quote_not_in_its_source_names_the_source_and_its_title(project, tmp_path):
+    from briefings.check import unquoted
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    facts = load_facts(project.facts)
+    for source in facts.sources.values():
+        (seeds / source.file).write_text("nothing quoted here", encoding="utf-8")
+    finding = next(f for f in unquoted(facts, project, seeds)
+                   if "'congress.rotation'" in f.message)
+    assert finding.message == (
+        "fact 'congress.rotation': quote not found in source 'primicias-militares' "
+        "(\"¿Qué harán en Perú los militares de Estados Unidos, tras autorización del "
+        "Congreso?\"): \"Los grupos rotarán cada tres a seis meses\"")
+    assert finding.file == "facts/congress.yaml"
+    lines = (project.facts / "congress.yaml").read_text(encoding="utf-8").splitlines()
+    assert "Los grupos rotarán" in lines[finding.line - 1]

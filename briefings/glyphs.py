@@ -1,0 +1,40 @@
+"""Which characters the shipped fonts can print: a character none of them has would come out
+of WeasyPrint and Word as an empty box (or a glyph from whatever font the reader has)."""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+
+def font_chars(fonts: Path) -> frozenset[int] | None:
+    """The code points every font in ``fonts`` has (any face may set any text), or None
+    when the folder holds no font."""
+    files = sorted(p for p in fonts.glob("*") if p.suffix.lower() in (".ttf", ".otf"))
+    if not files:
+        return None
+    return _chars(tuple((str(p), p.stat().st_mtime_ns) for p in files))
+
+
+@lru_cache(maxsize=4)
+def _chars(files: tuple[tuple[str, int], ...]) -> frozenset[int]:
+    from fontTools.ttLib import TTFont  # only where fonts are checked
+    maps = []
+    for path, _mtime in files:  # the times are part of the cache key only
+        with TTFont(path, lazy=True) as font:
+            maps.append(set(font.getBestCmap()))
+    return frozenset(set.intersection(*maps))
+
+
+def unprintable(text: str, chars: frozenset[int]) -> str | None:
+    """Why ``text`` cannot be printed with these fonts, or None. White space is left out:
+    the brief writes every run of it as a plain space."""
+    missing = [ch for ch in set(text) if ord(ch) not in chars and not ch.isspace()]
+    if missing:
+        ch = min(missing, key=text.index)
+        name = unicodedata.name(ch, "").lower()
+        return (f"'{ch}' (U+{ord(ch):04X}{' ' + name if name else ''}) is not in the "
+                "brief's fonts and would print as an empty box: leave it out or say it "
+                "in words")
+    return None
