@@ -51,8 +51,22 @@ def _printable(text: str) -> str:
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1),
                  AfterValidator(_printable)]
-Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
-FactId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")]
+
+
+def _spelled(pattern: str, rule: str) -> AfterValidator:
+    """A name that must match ``pattern``; the error says the rule in words."""
+    def check(name: str) -> str:
+        if not re.fullmatch(pattern, name):
+            raise ValueError(f"{name!r} is not a valid name here: {rule}")
+        return name
+    return AfterValidator(check)
+
+
+Slug = Annotated[str, _spelled(r"[a-z0-9][a-z0-9-]*",
+                               "use lowercase letters, digits and hyphens, e.g. 'arce-opinion'")]
+FactId = Annotated[str, _spelled(r"[a-z0-9_]+(\.[a-z0-9_]+)+",
+                                 "write topic.name in lowercase letters, digits and "
+                                 "underscores, e.g. 'congress.vote'")]
 
 
 class Strict(BaseModel):
@@ -104,7 +118,8 @@ Scalar = Annotated[Union[_SCALARS], Discriminator(
 Value = Annotated[Union[(*_SCALARS, Annotated[list[Scalar], Tag("<list>")])], Discriminator(
     _value_kind, custom_error_type="value_type",
     custom_error_message=_ONE_OF + ", or a list of these"), BeforeValidator(_not_yes_no)]
-ValueName = Annotated[str, StringConstraints(pattern=r"^[a-z_][a-z0-9_]*$")]
+ValueName = Annotated[str, _spelled(r"[a-z_][a-z0-9_]*", "use lowercase letters, digits "
+                                    "and underscores, e.g. 'in_favour'")]
 
 
 class Source(Strict):

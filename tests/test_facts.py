@@ -1,3 +1,6 @@
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -307,3 +310,91 @@ def test_a_quote_not_in_its_source_names_the_source_and_its_title(project, tmp_p
     assert finding.file == "facts/congress.yaml"
     lines = (project.facts / "congress.yaml").read_text(encoding="utf-8").splitlines()
     assert "Los grupos rotarán" in lines[finding.line - 1]
+
+
+def test_a_badly_spelled_name_says_the_rule_in_words(project):
+    messages = load_errors(project, GOOD_FACT.replace("extra.sample", "Extra Sample")
+                           .replace("count: 3", "Count: 3"))
+    path = project.facts / "extra.yaml"
+    assert messages == [
+        f"{path}:2: fact 'Extra Sample': id: 'Extra Sample' is not a valid name here: write "
+        "topic.name in lowercase letters, digits and underscores, e.g. 'congress.vote'",
+        f"{path}:7: fact 'Extra Sample': values.Count.[key]: 'Count' is not a valid name "
+        "here: use lowercase letters, digits and underscores, e.g. 'in_favour'"]
+
+
+# --- through the command line: one line naming file, line and fact; exit 1 -----------------
+
+CONGRESS_ES = ("es: El Congreso de la República aprobó el ingreso de personal militar de los "
+               "Estados Unidos con 73 votos a favor y 25 en contra.")
+CLI_CASES = {
+    "boolean value": (
+        "against: 25", "against: true", "facts/congress.yaml:10: fact 'congress.vote': "
+        "values.against: yes, no, true and false are not values"),
+    "value of no type": (
+        "against: 25", "against: [[25]]", "facts/congress.yaml:10: fact 'congress.vote': "
+        "values.against.0: expected a number, a date, a text or {es, en}"),
+    "noncharacter": (
+        CONGRESS_ES, 'es: "El Congreso\\uFFFE aprobó."', "facts/congress.yaml:6: fact "
+        "'congress.vote': text.es: contains a code point that is not a character (U+FFFE)"),
+    "bidi override": (
+        CONGRESS_ES, 'es: "El Congreso \\u202Eaprobó."', "facts/congress.yaml:6: fact "
+        "'congress.vote': text.es: contains an invisible formatting character (U+202E "
+        "RIGHT-TO-LEFT OVERRIDE)"),
+    "zero-width space": (
+        CONGRESS_ES, 'es: "El Congreso\\u200B aprobó."', "facts/congress.yaml:6: fact "
+        "'congress.vote': text.es: contains an invisible formatting character (U+200B "
+        "ZERO WIDTH SPACE)"),
+    "emoji": (
+        CONGRESS_ES, 'es: "El Congreso aprobó 🇵🇪."', "facts/congress.yaml:6: fact "
+        "'congress.vote': text.es: '🇵' (U+1F1F5 regional indicator symbol letter p) is not "
+        "in the brief's fonts"),
+}
+
+
+def run(project, *args):
+    return subprocess.run([sys.executable, "-m", "briefings", "--project", str(project.root),
+                           *args], capture_output=True, text=True, cwd=project.root,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+
+
+@pytest.mark.parametrize("case", CLI_CASES)
+def test_check_reports_a_bad_fact_in_one_line(project, case):
+    old, new, expected = CLI_CASES[case]
+    path = project.facts / "congress.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    result = run(project, "check", "--no-warnings")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    [error] = [line for line in result.stdout.splitlines() if line.startswith("error:")]
+    assert error.startswith(f"error: {expected}")
+
+
+def test_check_and_build_refuse_a_fact_its_text_contradicts(project, tmp_path):
+    path = project.facts / "congress.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("in_favour: 73", "in_favour: 74"),
+                    encoding="utf-8")
+    expected = [
+        "error: facts/congress.yaml:6: fact 'congress.vote': the text says 73 but in_favour "
+        "is 74",
+        "error: facts/congress.yaml:7: fact 'congress.vote': the text says 73 but in_favour "
+        "is 74",
+        "error: facts/congress.yaml:9: fact 'congress.vote': in_favour is 74 but none of its "
+        "quotes gives it: quote the passage of the source that does, or, if the brief works "
+        "it out, say how under derived"]
+    checked = run(project, "check", "--no-warnings")
+    assert checked.returncode == 1
+    assert [line for line in checked.stdout.splitlines() if line.startswith("error:")] == expected
+    built = run(project, "build", "--format", "html", "--out", str(tmp_path / "out"))
+    assert built.returncode == 1 and built.stderr.splitlines() == expected
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_yml_fact_file_is_checked_not_ignored(project):
+    (project.facts / "extra.yml").write_text(VOTE_FACT.replace("in_favour: 73", "in_favour: 74"),
+                                             encoding="utf-8")
+    result = run(project, "check", "--no-warnings")
+    assert result.returncode == 1
+    assert "error: facts/extra.yml:4: fact 'extra.vote': the text says 73 but in_favour is 74" \
+        in result.stdout.splitlines()
