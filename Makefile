@@ -3,9 +3,8 @@
 #   make test    set up and run the tests
 
 # Reproducible outputs: the same inputs built on the same day give byte-identical files.
-# (The day, not the last commit: the cover's date and the days left in the authorization
-# must be those of the day the brief is sent.) Set SOURCE_DATE_EPOCH to pin another date.
-export SOURCE_DATE_EPOCH ?= $(shell date -u -d "$$(date -u +%F)" +%s)
+# The day is the brief's own (its time zone is in templates/base/brief.yaml), decided by
+# the briefings command itself; set SOURCE_DATE_EPOCH to pin another date.
 
 VENV  := .venv
 PY    := $(VENV)/bin/python

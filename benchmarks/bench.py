@@ -63,7 +63,8 @@ def documents():
             audience = load_audience(project, name)
             for lang in audience.profile.languages:
                 captured.clear()
-                document = compose.compose(project, facts, audience, lang, build_date())
+                document = compose.compose(project, facts, audience, lang,
+                                           build_date(project.settings.timezone))
                 yield project, audience, lang, document, "\n\n".join(captured)
     finally:
         compose.markdown_to_section = to_tree

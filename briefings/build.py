@@ -2,33 +2,48 @@
 
 Only outputs whose inputs changed are rebuilt (``outputs.InputKeys``). Documents render in
 parallel, one per task, in forked worker processes that inherit the loaded facts and
-profiles; the parent writes each file atomically and keeps the manifest current."""
+profiles, and that die with the build however it ends.
+
+All or nothing: every file is first written into a staging folder inside the output
+folder; only when every document has succeeded are they moved into place, the manifest
+last. A failed or interrupted build leaves the output folder as it was. One build at a
+time writes to a folder (``outputs.build_lock``)."""
 
 from __future__ import annotations
 
+import ctypes
+import datetime as dt
 import hashlib
 import importlib
 import multiprocessing
 import os
+import shutil
+import signal
 import sys
+import tempfile
+import threading
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from briefings.audiences import Audience, load_audience
-from briefings.check import unquoted, untraced_numbers
+from briefings.check import unquoted
 from briefings.compose import CACHE, compose
 from briefings.document import Document
 from briefings.errors import BriefingError, BriefingErrors
 from briefings.facts import LANGS, FactBase, load_facts
-from briefings.outputs import (DEFAULT_FORMATS, InputKeys, is_current, output_path,
-                               read_manifest, write_atomic, write_manifest)
-from briefings.project import Project, build_date
+from briefings.outputs import (DEFAULT_FORMATS, MANIFEST, InputKeys, build_lock, cannot_write,
+                               is_current, make_folder, manifest_bytes, output_path,
+                               read_manifest)
+from briefings.project import Project, build_date, day_start
 
 # Writer modules by format, imported only when that format is built.
 WRITERS = {"pdf": "briefings.writers.pdf", "docx": "briefings.writers.docx",
            "html": "briefings.writers.html"}
+STAGING = ".staging-"
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
 @dataclass(frozen=True)
@@ -63,19 +78,16 @@ class _Inputs:
     project: Project
     facts: FactBase
     audiences: dict[str, Audience]
-    cache: Path            # <out>/.cache: figures and compiled templates
+    day: dt.date
+    cache: Path            # the staged <out>/.cache: figures
 
 
 _inputs: _Inputs | None = None  # module state on purpose: forked workers inherit it
 
 
 def _compose(audience: str, lang: str) -> Document:
-    document = compose(_inputs.project, _inputs.facts, _inputs.audiences[audience], lang,
-                       build_date(), _inputs.cache)
-    problems = untraced_numbers(document, _inputs.project)
-    if problems:
-        raise BriefingErrors([BriefingError(p.message, p.file, p.line) for p in problems])
-    return document
+    return compose(_inputs.project, _inputs.facts, _inputs.audiences[audience], lang,
+                   _inputs.day, _inputs.cache)
 
 
 def _write(document: Document, fmt: str) -> tuple[bytes, int | None]:
@@ -115,15 +127,144 @@ def _progress(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
 
 
+def _worker_start(parent: int) -> None:
+    """The kernel kills each worker when the build goes, however it goes (even SIGKILL).
+    Ctrl-C reaches every process of the terminal: the build alone answers it, by stopping
+    its workers."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the build went before prctl took effect
+        os._exit(1)
+
+
 def _results(jobs: list[Job], workers: int):
     """Rendered files as their documents finish: here, or in a pool of forked workers."""
     if workers <= 1 or len(jobs) <= 1:
         for job in jobs:
             yield from _render(job)
         return
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                               initializer=_worker_start, initargs=(os.getpid(),))
+    try:
         for future in as_completed([pool.submit(_render, job) for job in jobs]):
             yield from future.result()
+    except BaseException:
+        # An error, Ctrl-C or SIGTERM: the documents still rendering are not wanted.
+        pool.shutdown(wait=False, cancel_futures=True)
+        for worker in multiprocessing.active_children():
+            worker.kill()
+            worker.join()
+        raise
+    pool.shutdown()
+
+
+@contextmanager
+def _staging(out: Path):
+    """A fresh folder inside ``out`` (same file system: moving out of it is a rename),
+    removed whatever happens."""
+    try:
+        stage = Path(tempfile.mkdtemp(prefix=STAGING, dir=out)).resolve()
+    except OSError as exc:
+        raise cannot_write(out / STAGING, exc) from None
+    try:
+        yield stage
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+
+
+def _stage(stage: Path, out: Path, name: str, data: bytes) -> None:
+    try:
+        (stage / name).parent.mkdir(exist_ok=True)
+        (stage / name).write_bytes(data)
+    except OSError as exc:
+        raise cannot_write(out / name, exc) from None
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def _seed_cache(cache: Path, staged: Path) -> None:
+    """The staged cache starts as the cache (hard links, not copies): figures already drawn
+    are found, new ones join the cache only with the outputs."""
+    if cache.is_dir():
+        try:
+            shutil.copytree(cache, staged, copy_function=_link_or_copy)
+        except (OSError, shutil.Error) as exc:
+            raise BriefingError(f"cannot copy the cache ({exc})", staged) from None
+
+
+def _unstaged(error: BriefingError, stage: Path, out: Path) -> None:
+    """Errors name the place a file was going to, not the staging folder."""
+    for each in getattr(error, "errors", [error]):
+        if each.file and Path(each.file).is_relative_to(stage):
+            each.file = str(out / Path(each.file).relative_to(stage))
+
+
+def _check_targets(out: Path, names: list[str]) -> None:
+    """Find what would stop the move into place before anything is built or moved."""
+    for name in [*names, MANIFEST]:
+        path = out / name
+        if path.parent.exists() and not path.parent.is_dir():
+            raise BriefingError("is a file where the build puts a folder: move or delete it",
+                                path.parent)
+        if path.is_dir():
+            raise BriefingError("is a folder where the build puts a file: move or delete it",
+                                path)
+
+
+@contextmanager
+def _uninterrupted():
+    """Moving the staged files into place is not stopped half way: a Ctrl-C or SIGTERM
+    arriving meanwhile is dropped, as the build is finished a moment later."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread receives signals
+        return
+    stops = (signal.SIGINT, signal.SIGTERM)
+    previous = [signal.signal(stop, signal.SIG_IGN) for stop in stops]
+    try:
+        yield
+    finally:
+        for stop, handler in zip(stops, previous):
+            signal.signal(stop, handler)
+
+
+def _commit(stage: Path, out: Path, names: list[str]) -> None:
+    """Move everything staged into place, the manifest last."""
+    for drawn in sorted((stage / CACHE).rglob("*")):
+        target = out / drawn.relative_to(stage)
+        if drawn.is_file() and not target.exists():
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(drawn, target)
+            except OSError:
+                pass  # a cache: what did not join it is drawn again next time
+    for name in [*names, MANIFEST]:
+        make_folder((out / name).parent)
+        try:
+            os.replace(stage / name, out / name)
+        except OSError as exc:
+            raise cannot_write(out / name, exc) from None
+
+
+@contextmanager
+def _epoch_pinned(day: dt.date, zone: str):
+    """Tools that stamp the time (fontTools stamps every font it subsets) take it from
+    SOURCE_DATE_EPOCH: unless set, make it the start of the brief's day, so that two
+    builds on one day give the same bytes."""
+    if "SOURCE_DATE_EPOCH" in os.environ:
+        yield
+        return
+    os.environ["SOURCE_DATE_EPOCH"] = str(day_start(day, zone))
+    try:
+        yield
+    finally:
+        del os.environ["SOURCE_DATE_EPOCH"]
 
 
 def build(project: Project, audiences: list[str] | None = None,
@@ -132,6 +273,8 @@ def build(project: Project, audiences: list[str] | None = None,
           force: bool = False) -> Report:
     global _inputs
     out = out or project.build
+    settings = project.settings
+    day = build_date(settings.timezone)
     facts = load_facts(project.facts)
     if sources is not None:
         problems = [f for f in unquoted(facts, project, sources) if f.level == "error"]
@@ -141,45 +284,61 @@ def build(project: Project, audiences: list[str] | None = None,
               for name in _select(audiences, project.audience_names(), "audience")}
     langs = _select(langs, LANGS, "language")
     formats = _select(formats, list(WRITERS), "format") if formats else list(DEFAULT_FORMATS)
+    report = Report()
 
-    brief = project.settings.id
-    entries, keys, report = read_manifest(out), InputKeys(project), Report()
+    with build_lock(out):
+        for left in out.glob(f"{STAGING}*"):  # by a build that was killed
+            shutil.rmtree(left, ignore_errors=True)
+        entries, keys = read_manifest(out), InputKeys(project, day)
 
-    def stale(name: str, lang: str, fmt: str) -> bool:
-        entry = output_path(out, brief, name, lang, fmt).relative_to(out).as_posix()
-        return force or not is_current(entries.get(entry), out, keys)
+        def name(audience: str, lang: str, fmt: str) -> str:
+            return output_path(out, settings.id, audience, lang, fmt).relative_to(out).as_posix()
 
-    todo = []
-    for name, audience in chosen.items():
-        for lang in (lang for lang in audience.profile.languages if lang in langs):
-            formats_due = tuple(fmt for fmt in formats if stale(name, lang, fmt))
-            report.current += len(formats) - len(formats_due)
-            if formats_due:
-                todo.append(Job(name, lang, formats_due))
-    if not todo:
-        return report
+        todo = []
+        for audience, loaded in chosen.items():
+            for lang in (lang for lang in loaded.profile.languages if lang in langs):
+                formats_due = tuple(fmt for fmt in formats if force or not is_current(
+                    entries.get(name(audience, lang, fmt)), out, keys))
+                report.current += len(formats) - len(formats_due)
+                if formats_due:
+                    todo.append(Job(audience, lang, formats_due))
+        if not todo:
+            return report
+        _check_targets(out, [name(job.audience, job.lang, fmt)
+                             for job in todo for fmt in job.formats])
 
-    for fmt in formats:
-        importlib.import_module(WRITERS[fmt])  # once, before forking: the workers share it
-    _inputs = _Inputs(project, facts, chosen, out / CACHE)
-    # The longest documents first, so that no worker is left with one at the end.
-    todo.sort(key=lambda job: (chosen[job.audience].profile.length != "full",
-                               "pdf" not in job.formats))
-    try:
-        for done in _results(todo, jobs or os.cpu_count() or 1):
-            path = output_path(out, brief, done.audience, done.lang, done.format)
-            write_atomic(path, done.data)
-            entry = path.relative_to(out).as_posix()
-            entries[entry] = {
-                "audience": done.audience, "lang": done.lang, "format": done.format,
-                "path": entry, "sha256": hashlib.sha256(done.data).hexdigest(), "bytes": len(done.data),
-                "pages": done.pages, "fact_files": done.fact_files,
-                "key": keys.key(done.audience, done.lang, done.format, done.fact_files)}
-            write_manifest(out, entries)
-            report.built.append(path)
-            report.seconds[path] = done.seconds
-            _progress(f"  {entry}  {done.seconds:.2f} s")
-    finally:
-        _inputs = None
+        for fmt in formats:
+            importlib.import_module(WRITERS[fmt])  # once, before forking: the workers share it
+        # The longest documents first, so that no worker is left with one at the end.
+        todo.sort(key=lambda job: (chosen[job.audience].profile.length != "full",
+                                   "pdf" not in job.formats))
+        with _staging(out) as stage, _epoch_pinned(day, settings.timezone):
+            _seed_cache(out / CACHE, stage / CACHE)
+            _inputs = _Inputs(project, facts, chosen, day, stage / CACHE)
+            built = []
+            try:
+                with closing(_results(todo, jobs or os.cpu_count() or 1)) as results:
+                    for done in results:
+                        entry = name(done.audience, done.lang, done.format)
+                        _stage(stage, out, entry, done.data)
+                        entries[entry] = {
+                            "audience": done.audience, "lang": done.lang,
+                            "format": done.format, "path": entry,
+                            "sha256": hashlib.sha256(done.data).hexdigest(),
+                            "bytes": len(done.data), "pages": done.pages,
+                            "fact_files": done.fact_files,
+                            "key": keys.key(done.audience, done.lang, done.format,
+                                            done.fact_files)}
+                        built.append(entry)
+                        report.seconds[out / entry] = done.seconds
+                        _progress(f"  {entry}  {done.seconds:.2f} s")
+            except BriefingError as exc:
+                _unstaged(exc, stage, out)
+                raise
+            finally:
+                _inputs = None
+            _stage(stage, out, MANIFEST, manifest_bytes(settings.timezone, entries))
+            with _uninterrupted():
+                _commit(stage, out, built)
+    report.built = [out / entry for entry in built]
     return report
-

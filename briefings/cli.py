@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from pathlib import Path
 
 from briefings import __version__
-from briefings.errors import BriefingError, BriefingErrors
+from briefings.errors import BriefingError, BriefingErrors, shown
 from briefings.project import Project
 
 
@@ -72,8 +73,20 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _build(project: Project, args) -> int:
-    from briefings.outputs import DEFAULT_FORMATS, all_current
+    # SIGTERM stops a build as Ctrl-C does: its workers stopped, its staged files removed.
+    previous = signal.signal(signal.SIGTERM, _interrupt)
     out = args.out or project.build
+    try:
+        return _build_or_not(project, args, out)
+    except KeyboardInterrupt:
+        print(f"interrupted: nothing in {shown(out)}/ was changed", file=sys.stderr)
+        return 130
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _build_or_not(project: Project, args, out: Path) -> int:
+    from briefings.outputs import DEFAULT_FORMATS, all_current
     # Decided from file hashes alone, before any heavy import: a no-op build costs nothing.
     if not args.force and all_current(project, out, args.audience or project.audience_names(),
                                       args.lang, args.format or list(DEFAULT_FORMATS)):
@@ -87,12 +100,17 @@ def _build(project: Project, args) -> int:
     return 0
 
 
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
 def _check(project: Project, args) -> int:
     import json
 
     from briefings.check import run_checks
     from briefings.project import build_date
-    findings = run_checks(project, build_date(), args.sources, args.max_age_days)
+    findings = run_checks(project, build_date(project.settings.timezone), args.sources,
+                          args.max_age_days)
     errors = sum(f.level == "error" for f in findings)
     if args.format == "json":
         print(json.dumps([f.as_dict() for f in findings], indent=2, ensure_ascii=False))
@@ -111,6 +129,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     project = Project(args.project.resolve())
     try:
+        project.require()
         if args.command == "build":
             return _build(project, args)
         elif args.command == "check":

@@ -1,25 +1,35 @@
-"""What is in ``build/``: atomic writes, the manifest, and whether an output is up to date.
+"""What is in ``build/``: atomic writes, the lock, the manifest, and whether an output is up
+to date.
 
-An output is up to date when the hash of its inputs — the package's code, the build day,
-its audience folder, the base templates of its language, the sources registry and the fact
-files it used — equals the key stored beside it in the manifest. Standard library only, so
-a build that has nothing to do never imports the heavy libraries."""
+An output is up to date when its file still has the hash the manifest records and the hash
+of its inputs — the package's code, the build day, its audience folder, the base templates
+of its language, the sources registry and the fact files it used — equals the key stored
+beside it. Standard library only, so a build that has nothing to do never imports the heavy
+libraries."""
 
 from __future__ import annotations
 
+import datetime as dt
+import fcntl
 import hashlib
 import json
 import os
+import sys
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 from briefings import __file__ as _package_init
-from briefings.errors import BriefingError
-from briefings.project import Project, build_date
+from briefings.errors import BriefingError, shown
+from briefings.project import Project, build_date, time_zone
 
 MANIFEST = "manifest.json"
+LOCK = ".lock"
 DEFAULT_FORMATS = ("pdf", "docx")
 PACKAGE = Path(_package_init).parent
+# What the build records about each output; an entry without one of these is damaged.
+ENTRY_KEYS = ("audience", "lang", "format", "path", "sha256", "bytes", "pages", "fact_files",
+              "key")
 
 _UMASK = os.umask(0)
 os.umask(_UMASK)
@@ -38,6 +48,10 @@ def _unwritable(folder: Path, exc: OSError) -> BriefingError:
     return BriefingError(f"cannot write the output folder ({exc.strerror})", folder)
 
 
+def cannot_write(path: Path, exc: OSError) -> BriefingError:
+    return BriefingError(f"cannot write this file ({exc.strerror})", path)
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Write to a temporary file beside ``path``, then rename: never a half-written file."""
     make_folder(path.parent)
@@ -50,34 +64,86 @@ def write_atomic(path: Path, data: bytes) -> None:
         with os.fdopen(fd, "wb") as out:
             out.write(data)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise cannot_write(path, exc) from None
         raise
 
 
-def read_manifest(out: Path) -> dict[str, dict]:
-    """Manifest entries by output path; an unreadable manifest just means "rebuild"."""
+@contextmanager
+def build_lock(out: Path):
+    """One build at a time in ``out``: two at once would each drop the other's manifest
+    entries. A second build waits for the first, then sees what it built."""
+    make_folder(out)
     try:
-        return {e["path"]: e for e in json.loads((out / MANIFEST).read_text())["outputs"]}
-    except (OSError, ValueError, KeyError, TypeError):
+        lock = (out / LOCK).open("w")
+    except OSError as exc:
+        raise _unwritable(out, exc) from None
+    with lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(f"waiting: another build is writing to {shown(out)}", file=sys.stderr,
+                  flush=True)
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+def _damaged(out: Path, problem: str, line: int | None = None) -> BriefingError:
+    return BriefingError(f"{problem} (briefings build writes this file: delete it and build "
+                         "again)", out / MANIFEST, line)
+
+
+def load_manifest(out: Path) -> dict:
+    """The manifest as written, checked; ``{}`` when there is none yet."""
+    path = out / MANIFEST
+    try:
+        manifest = json.loads(path.read_bytes())
+    except FileNotFoundError:
         return {}
+    except IsADirectoryError:
+        raise BriefingError("is a folder where the build puts its manifest: move or delete it",
+                            path) from None
+    except OSError as exc:
+        raise BriefingError(f"cannot read the manifest ({exc.strerror})", path) from None
+    except ValueError as exc:
+        raise _damaged(out, "is not valid JSON", getattr(exc, "lineno", None)) from None
+    outputs = manifest.get("outputs") if isinstance(manifest, dict) else None
+    if not isinstance(outputs, list):
+        raise _damaged(out, "has no list of outputs")
+    for number, entry in enumerate(outputs, 1):
+        missing = [key for key in ENTRY_KEYS if key not in entry] if isinstance(entry, dict) \
+            else ["path"]
+        if missing:
+            raise _damaged(out, f"output {number} has no '{missing[0]}'")
+    zone = manifest.get("timezone")
+    if zone is not None:
+        try:
+            time_zone(zone)
+        except (ValueError, TypeError) as exc:
+            raise _damaged(out, str(exc)) from None
+    return manifest
 
 
-def write_manifest(out: Path, entries: dict[str, dict]) -> None:
-    manifest = {"outputs": [entries[key] for key in sorted(entries)]}
-    write_atomic(out / MANIFEST,
-                 (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode())
+def read_manifest(out: Path) -> dict[str, dict]:
+    """The manifest's entries by output path."""
+    return {entry["path"]: entry for entry in load_manifest(out).get("outputs", [])}
+
+
+def manifest_bytes(zone: str, entries: dict[str, dict]) -> bytes:
+    manifest = {"timezone": zone, "outputs": [entries[key] for key in sorted(entries)]}
+    return (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode()
 
 
 class InputKeys:
     """Content hashes of a document's inputs; each file is read once per build."""
 
-    def __init__(self, project: Project):
+    def __init__(self, project: Project, day: dt.date):
         self.project = project
         self._files: dict[Path, str] = {}
         self._common = self._digest(
-            [("day", build_date().isoformat())]
-            + self._tree(PACKAGE, lambda p: p.suffix == ".py"))
+            [("day", day.isoformat())] + self._tree(PACKAGE, lambda p: p.suffix == ".py"))
 
     def _hash(self, path: Path) -> str:
         if path not in self._files:
@@ -113,23 +179,35 @@ def output_path(out: Path, brief: str, audience: str, lang: str, fmt: str) -> Pa
     return out / audience / f"{brief}-{audience}-{lang}.{fmt}"
 
 
+def file_sha256(path: Path) -> str:
+    with path.open("rb") as file:
+        return hashlib.file_digest(file, "sha256").hexdigest()
+
+
 def is_current(entry: dict | None, out: Path, keys: InputKeys) -> bool:
-    """The output exists as the manifest describes it and its inputs have not changed."""
-    if entry is None or "key" not in entry:
+    """The output is the very file the manifest describes (same content, not just the same
+    size) and its inputs have not changed."""
+    if entry is None:
         return False
     path = out / entry["path"]
-    if not path.is_file() or path.stat().st_size != entry["bytes"]:
+    if not path.is_file() or path.stat().st_size != entry["bytes"] \
+            or file_sha256(path) != entry["sha256"]:
         return False
     return entry["key"] == keys.key(entry["audience"], entry["lang"], entry["format"],
-                                    entry.get("fact_files", []))
+                                    entry["fact_files"])
 
 
 def all_current(project: Project, out: Path, audiences: list[str], langs: list[str] | None,
                 formats: list[str]) -> bool:
     """True only when every requested output is listed and current. Anything this cannot
-    tell without reading the profiles (a new audience, a new language) counts as stale."""
-    entries = read_manifest(out)
-    keys = InputKeys(project)
+    tell without reading the profiles (a new audience, a new language) counts as stale.
+    The day is the one in the time zone the manifest was built for: if brief.yaml changed
+    that zone, it changed an input of every output too."""
+    manifest = load_manifest(out)
+    if "timezone" not in manifest:
+        return False
+    entries = {entry["path"]: entry for entry in manifest["outputs"]}
+    keys = InputKeys(project, build_date(manifest["timezone"]))
     for audience in audiences:
         mine = [e for e in entries.values() if e["audience"] == audience
                 and (langs is None or e["lang"] in langs)]

@@ -61,7 +61,8 @@ class Preview:
             project = Project(self.project.root)
             audience = load_audience(project, self.audience)
             document = compose(project, load_facts(project.facts), audience,
-                               language(audience, self.lang), build_date())
+                               language(audience, self.lang),
+                               build_date(project.settings.timezone))
             page, problems = html_writer.render(document, project.base), []
         except Exception as exc:  # anything at all, even a bug: the watcher must keep going
             problems = one_line_each(exc)

@@ -30,7 +30,7 @@ def only_audiences(project: Project, *names: str) -> None:
 @pytest.fixture
 def project(tmp_path, monkeypatch) -> Project:
     """A private copy of facts/ and templates/ that a test may edit."""
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795392000")  # 2026-11-23
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795453200")  # 2026-11-23, noon in Lima
     return copy_project(tmp_path)
 
 
@@ -40,7 +40,7 @@ def built(tmp_path_factory) -> Path:
     from briefings.build import build
     out = tmp_path_factory.mktemp("build")
     mp = pytest.MonkeyPatch()
-    mp.setenv("SOURCE_DATE_EPOCH", "1795392000")
+    mp.setenv("SOURCE_DATE_EPOCH", "1795453200")
     try:
         build(Project(ROOT), formats=["pdf", "docx", "html"], out=out)
     finally:

@@ -1,19 +1,22 @@
 """End to end: build the real project and read the files back."""
 
+import fcntl
 import hashlib
 import io
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
 from briefings.build import build
-from briefings.compose import CACHE
 from briefings.errors import BriefingError
-from tests.conftest import ROOT
+from tests.conftest import ROOT, only_audiences
 
 
 def manifest(out):
@@ -84,19 +87,163 @@ def test_a_missing_font_is_an_error(project, tmp_path):
         build(project, formats=["pdf"], langs=["es"], out=tmp_path / "out")
 
 
+def contents(out):
+    """Every file (its bytes) and folder (None) in ``out``, cache included."""
+    return {p.relative_to(out): p.read_bytes() if p.is_file() else None for p in out.rglob("*")}
+
+
+def cli(project, *args, **kwargs):
+    """The briefings command, run in the project's folder."""
+    return [sys.executable, "-m", "briefings", "--project", str(project.root), *args], dict(
+        cwd=project.root, env={**os.environ, "PYTHONPATH": str(ROOT)}, **kwargs)
+
+
 def test_failed_build_keeps_previous_outputs(project, tmp_path):
     out = tmp_path / "out"
     build(project, formats=["pdf", "html"], langs=["en"], out=out)
-
-    def outputs():  # the cache (figures, compiled templates) is not an output
-        return {p: p.read_bytes() for p in out.rglob("*")
-                if p.is_file() and CACHE not in p.relative_to(out).parents}
-    before = outputs()
+    before = contents(out)
     template = project.base / "sections/en/authorization.md.j2"
     template.write_text(template.read_text() + "\n{{ fact('congress.nothing') }}\n")
     with pytest.raises(BriefingError):
         build(project, formats=["pdf", "html"], langs=["en"], out=out)
-    assert outputs() == before
+    assert contents(out) == before
+
+
+def test_a_build_that_fails_for_one_audience_changes_nothing(project, tmp_path):
+    only_audiences(project, "cancilleria", "prensa")
+    out = tmp_path / "out"
+    build(project, formats=["html"], langs=["es"], out=out, jobs=1)
+    before = contents(out)
+    congress = project.facts / "congress.yaml"  # a new vote count: both documents change
+    congress.write_text(congress.read_text().replace("in_favour: 73", "in_favour: 74"))
+    broken = project.templates / "audiences/prensa/sections/es/status.md.j2"
+    broken.write_text(broken.read_text().replace(
+        "{% block what_it_is %}", "{% block what_it_is %}{{ fact('congress.nothing') }}"))
+    # One worker, the full brief first: cancilleria is done before prensa fails.
+    with pytest.raises(BriefingError, match="congress.nothing"):
+        build(project, formats=["html"], langs=["es"], out=out, jobs=1)
+    assert contents(out) == before
+
+
+def test_a_build_removes_what_a_killed_build_left(project, tmp_path):
+    only_audiences(project, "prensa")
+    out = tmp_path / "out"
+    (out / ".staging-x1y2/prensa").mkdir(parents=True)
+    (out / ".staging-x1y2/prensa/peru-mnna-prensa-es.html").write_text("half")
+    build(project, formats=["html"], langs=["es"], out=out)
+    assert list(out.glob(".staging-*")) == []
+    assert (out / "prensa/peru-mnna-prensa-es.html").read_text().startswith("<!DOCTYPE")
+
+
+def test_a_build_waits_while_another_writes_to_its_folder(project, tmp_path):
+    only_audiences(project, "prensa")
+    out = tmp_path / "out"
+    out.mkdir()
+    with (out / ".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # as a running build holds it
+        command, options = cli(project, "build", "--format", "html", "--lang", "es",
+                               "--out", str(out))
+        waiting = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                   text=True, **options)
+        try:
+            assert waiting.stderr.readline() == "waiting: another build is writing to out\n"
+            assert not (out / "manifest.json").exists()
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+            stdout, stderr = waiting.communicate(timeout=300)
+    assert waiting.returncode == 0 and stderr == ""
+    assert [e["path"] for e in json.loads((out / "manifest.json").read_text())["outputs"]] \
+        == ["prensa/peru-mnna-prensa-es.html"]
+
+
+def test_two_builds_at_once_keep_both_in_the_manifest(project, tmp_path):
+    only_audiences(project, "cancilleria", "prensa")
+    out = tmp_path / "out"
+    builds = []
+    for audience in ("cancilleria", "prensa"):
+        command, options = cli(project, "build", "--audience", audience, "--format", "html",
+                               "--lang", "es", "--out", str(out))
+        builds.append(subprocess.Popen(command, stdout=subprocess.DEVNULL,
+                                       stderr=subprocess.DEVNULL, **options))
+    assert [b.wait(timeout=300) for b in builds] == [0, 0]
+    assert [e["path"] for e in json.loads((out / "manifest.json").read_text())["outputs"]] \
+        == ["cancilleria/peru-mnna-cancilleria-es.html", "prensa/peru-mnna-prensa-es.html"]
+
+
+def _stat(pid) -> list[str]:
+    """/proc/<pid>/stat after the command name: state, parent, …; [] once it is gone."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return []
+
+
+def _alive(pid) -> bool:
+    return _stat(pid)[:1] not in ([], ["Z"])
+
+
+def _workers(pid) -> list[int]:
+    """Live children of ``pid`` forked from it (the same command line): its workers."""
+    command = Path(f"/proc/{pid}/cmdline").read_bytes()
+    found = []
+    for folder in Path("/proc").glob("[0-9]*"):
+        stat = _stat(folder.name)
+        try:
+            if stat[1:2] == [str(pid)] and _alive(folder.name) \
+                    and (folder / "cmdline").read_bytes() == command:
+                found.append(int(folder.name))
+        except OSError:
+            pass
+    return found
+
+
+@pytest.mark.parametrize("how", ["Ctrl-C", "SIGTERM", "SIGKILL"])
+def test_stopping_a_build_stops_its_workers(project, tmp_path, how):
+    only_audiences(project, "cancilleria")
+    out = tmp_path / "out"
+    command, options = cli(project, "build", "--format", "pdf", "--jobs", "2",
+                           "--out", str(out))
+    # Its own process group, as a command typed in a terminal; Ctrl-C signals the group.
+    running = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True, start_new_session=True, **options)
+    workers = []
+    try:
+        for _ in range(2400):  # the workers start once the inputs are loaded
+            workers = _workers(running.pid)
+            if len(workers) == 2 or running.poll() is not None:
+                break
+            time.sleep(0.05)
+        assert len(workers) == 2
+        if how == "Ctrl-C":
+            os.killpg(running.pid, signal.SIGINT)
+        else:
+            running.send_signal(getattr(signal, how))
+        # Returns only once no process holds the pipes: the workers too are gone.
+        stdout, stderr = running.communicate(timeout=60)
+    finally:
+        for pid in [running.pid, *workers]:
+            if _alive(pid):
+                os.kill(pid, signal.SIGKILL)
+    assert [pid for pid in workers if _alive(pid)] == []
+    if how != "SIGKILL":
+        assert running.returncode == 130
+        assert stderr.splitlines() == ["interrupted: nothing in out/ was changed"]
+        assert [p.name for p in out.iterdir()] == [".lock"]
+
+
+@pytest.mark.parametrize("where", ["here", "--project"])
+def test_a_folder_that_is_not_a_project(tmp_path, where):
+    folder = tmp_path / "nowhere"
+    folder.mkdir()
+    args = ["--project", str(folder)] if where == "--project" else []
+    result = subprocess.run([sys.executable, "-m", "briefings", *args, "build"],
+                            capture_output=True, text=True, cwd=folder,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr.splitlines() == [
+        f"error: {folder} is not a briefings project (it has no templates/base/brief.yaml): "
+        "run briefings in the project's folder, or name that folder with --project FOLDER"]
+    assert list(folder.iterdir()) == []
 
 
 def test_unknown_audience_language_or_format(project, tmp_path):

@@ -202,7 +202,7 @@ def test_unchanged_figures_are_read_from_the_cache(project, tmp_path, monkeypatc
 
 def test_the_build_date_moves_the_today_mark(project, tmp_path, monkeypatch):
     first = build_html(project, tmp_path / "a")
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(1795392000 - 30 * 86400))  # 24 Oct 2026
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(1795453200 - 30 * 86400))  # 24 Oct 2026
     second = build_html(project, tmp_path / "b")
     assert ">Today, 23 Nov 2026</text>" in first["timeline"]
     assert ">Today, 24 Oct 2026</text>" in second["timeline"]

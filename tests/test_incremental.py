@@ -65,3 +65,18 @@ def test_a_no_op_build_imports_neither_weasyprint_nor_pydantic(project, tmp_path
                             env={**os.environ, "PYTHONPATH": str(ROOT)}, check=True)
     assert result.stdout.splitlines() == [
         f"up to date: nothing changed since the last build in {out}", "0 False False"]
+
+
+def test_an_output_changed_in_place_is_rebuilt(project, tmp_path):
+    only_audiences(project, "prensa")
+    out = tmp_path / "out"
+    build(project, formats=["html"], langs=["es"], out=out, jobs=1)
+    path = out / "prensa/peru-mnna-prensa-es.html"
+    original = path.read_bytes()
+    path.write_bytes(original.replace(b"Prensa", b"PRENSA", 1))  # same size, other bytes
+    result = subprocess.run(
+        [sys.executable, "-m", "briefings", "--project", str(project.root), "build",
+         "--format", "html", "--lang", "es", "--out", str(out)],
+        capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}, check=True)
+    assert result.stdout == f"built 1 files in {out}\n"
+    assert path.read_bytes() == original
