@@ -1,7 +1,13 @@
 """The fact modules: schema, loader and the validated ``FactBase``.
 
-A fact file is ``facts/<topic>.yaml`` holding ``facts:``, a list of facts whose ids start
-with ``<topic>.``. Sources are registered once in ``facts/sources.yaml``.
+A fact file is ``facts/<topic>.yaml`` (or ``.yml``) holding ``facts:``, a list of facts whose
+ids start with ``<topic>.``. Sources are registered once in ``facts/sources.yaml``.
+
+Beyond its schema, a fact must agree with itself, so a brief cannot print one number in the
+text and another in a table: every number its text writes in digits is one of its values,
+and every number among its values is in one of its quotes unless it is marked ``derived``
+(worked out by us, with how). It must also print: no invisible characters, no character the
+brief's fonts lack.
 """
 
 from __future__ import annotations
@@ -227,7 +233,7 @@ def _namer(data: Any, kind: str):
             item_id = data[loc[0]][loc[1]].get("id")
         except (AttributeError, KeyError, IndexError, TypeError):
             item_id = None
-        who = (f"{kind} '{item_id}'" if isinstance(item_id, str)
+        who = (f"{kind} {item_id!r}" if isinstance(item_id, str)
                else f"{kind} {loc[1] + 1} (no id)")
         return f"{who}: {dotted(loc[2:])}" if loc[2:] else who
     return name
@@ -252,7 +258,7 @@ def load_facts(folder: Path) -> FactBase:
         for loc, problem in _unprintable(source, chars):
             errors.append(BriefingError(problem, sources_path,
                                         sources_file.line_of(["sources", i, *loc]),
-                                        f"source '{source.id}': {dotted(loc)}"))
+                                        f"source '{source.id}'"))
 
     paths = sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
     for path in paths:

@@ -119,7 +119,7 @@ def read_yaml(path: Path) -> YamlFile:
             else f"invalid YAML: {exc.problem or exc.context}"
         raise BriefingError(problem, path, mark.line + 1 if mark else None) from None
     except yaml.YAMLError as exc:  # the parser's other complaints carry no line
-        raise BriefingError(f"invalid YAML: {exc}", path) from None
+        raise BriefingError(f"invalid YAML: {' '.join(str(exc).split())}", path) from None
     return YamlFile(path, data, root)
 
 

@@ -398,3 +398,15 @@ def test_a_yml_fact_file_is_checked_not_ignored(project):
     assert result.returncode == 1
     assert "error: facts/extra.yml:4: fact 'extra.vote': the text says 73 but in_favour is 74" \
         in result.stdout.splitlines()
+
+
+def test_a_source_title_the_fonts_cannot_print_names_the_source(project):
+    path = project.facts / "sources.yaml"
+    text = path.read_text(encoding="utf-8")
+    old = 'title: "Perú designado aliado principal no miembro de la OTAN por EE.UU."'
+    assert old in text
+    path.write_text(text.replace(old, 'title: "Perú designado aliado ✅"'), encoding="utf-8")
+    with pytest.raises(BriefingErrors) as excinfo:
+        load_facts(project.facts)
+    [message] = errors_of(excinfo)
+    assert message.startswith(f"{path}:6: source 'designacion-oficial': title: '✅' (U+2705 ")
