@@ -11,10 +11,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from jinja2 import TemplateNotFound, TemplateSyntaxError
-from lxml import html
 
 from briefings.audiences import Audience, load_audience
-from briefings.compose import DIGITS, compose, make_environment, section_template
+from briefings.compose import compose, make_environment, section_template
 from briefings.document import Document
 from briefings.errors import BriefingError, BriefingErrors
 from briefings.facts import FactBase, load_facts
@@ -109,36 +108,18 @@ def missing_translations(project: Project, audience: Audience) -> list[Finding]:
     return findings
 
 
-def _prose(section: html.HtmlElement) -> str:
-    """The section's text without generated numbers: citation links and note calls."""
-    parts = []
-
-    def walk(element):
-        generated = (element.tag == "a" and (element.get("href", "").startswith("#src-")
-                                             or "footnote" in element.get("class", "")))
-        if not generated and isinstance(element.tag, str):
-            parts.append(element.text or "")
-            for child in element:
-                walk(child)
-        parts.append(element.tail or "")
-
-    for child in section:
-        walk(child)
-    return "".join(parts)
-
-
-def untraced_numbers(document: Document, project: Project) -> list[Finding]:
+def unwritable(document: Document, project: Project) -> list[Finding]:
+    """What a writer would refuse (a heading or list too deep for Word, a page against the
+    URL rule): the HTML and DOCX writers run in memory, so a brief that passes the check
+    does not fail the build. The PDF is the HTML page, laid out."""
+    from briefings.writers import docx as docx_writer
+    from briefings.writers import html as html_writer
     findings = []
-    for section in document.body.iterchildren("section"):
-        template = section.get("data-template")
-        source = (project.root / template).read_text(encoding="utf-8").splitlines()
-        for number in dict.fromkeys(DIGITS.findall(_prose(section))):
-            if number in document.traced_numbers:
-                continue
-            line = next((i for i, text in enumerate(source, 1) if number in text), None)
-            findings.append(Finding(
-                "error", f"the number {number} is typed into the template; take it from a "
-                "fact value so it changes when the fact does", template, line))
+    for writer in (html_writer, docx_writer):
+        try:
+            writer.render(document, project.base)
+        except BriefingError as exc:
+            findings += _errors(exc, project)
     return findings
 
 
@@ -167,6 +148,6 @@ def run_checks(project: Project, today: dt.date, sources_dir: Path | None = None
             except BriefingError as exc:
                 findings += _errors(exc, project)
                 continue
-            findings += untraced_numbers(document, project)
+            findings += unwritable(document, project)
     # A mistake in a base template shows in every audience that uses it: report it once.
     return list(dict.fromkeys(findings))

@@ -18,10 +18,10 @@ import markdown
 from lxml import html
 from markupsafe import Markup, escape
 
-from briefings import figures, i18n, templating, urls
+from briefings import figures, i18n, template_rules, templating, urls
 from briefings.audiences import Audience
 from briefings.document import Document, Meta
-from briefings.errors import BriefingError
+from briefings.errors import BriefingError, BriefingErrors
 from briefings.facts import Bilingual, Fact, FactBase
 from briefings.project import Project
 from briefings.templating import Sandbox, TemplateValueError
@@ -163,16 +163,14 @@ class FigureMaker:
         self.made[name] = figures.render(name, made, self._cache, self._project.base / "fonts")
         sources = [ref.id for view in made.facts for ref in self._access.used[view.id].sources]
         cite = Citation(self._access, list(dict.fromkeys(sources))).__html__()
-        # The reference names the figure, not its hash: the finalizer traces every digit
-        # printed, and a hash's digits would hide numbers typed into a template.
         return Markup(f"![](figure:{name}) {markdown_text(made.caption)} {cite}")
 
 
-def place_figures(section: html.HtmlElement, maker: FigureMaker, numbers, traced: set[str],
+def place_figures(section: html.HtmlElement, maker: FigureMaker, numbers,
                   template: str) -> None:
     """``<p><img src="figure:NAME"> caption…</p>`` → ``<figure class="figure"><img …>
-    <figcaption>Figure N. caption…</figcaption></figure>``. The number is computed here
-    (and so traced); the image points at the cached SVG, ``data-png`` at the PNG."""
+    <figcaption>Figure N. caption…</figcaption></figure>``. The image points at the cached
+    SVG, ``data-png`` at the PNG."""
     for img in list(section.iter("img")):
         src = img.get("src", "")
         if not src.startswith("figure:"):
@@ -186,7 +184,6 @@ def place_figures(section: html.HtmlElement, maker: FigureMaker, numbers, traced
             raise BriefingError(f"figure '{figure.name}' must be a paragraph of its own",
                                 template)
         n = next(numbers)
-        traced.add(str(n))
         element = html.Element("figure", {"class": "figure", "id": f"figure-{n}",
                                           "data-figure": figure.name})
         html.etree.SubElement(element, "img", {
@@ -205,25 +202,17 @@ def place_figures(section: html.HtmlElement, maker: FigureMaker, numbers, traced
         p.getparent().replace(p, element)
 
 
-DIGITS = re.compile(r"\d+")
-
-
-def _finalizer(traced: set[str]):
-    def finalize(value):
-        """Every ``{{ … }}``: dates must go through the ``date`` filter; text is made
-        Markdown-safe unless a helper already made it so; printed numbers are traced."""
-        if isinstance(value, dt.date):
-            raise TemplateValueError(f"format the date {value.isoformat()} with the date "
-                                     "filter, e.g. {{ value | date }}")
-        if value is None:
-            return value
-        if hasattr(value, "__html__"):
-            value = Markup(value.__html__())
-        elif not isinstance(value, Markup):
-            value = markdown_text(value)
-        traced.update(DIGITS.findall(value))
+def _finalize(value):
+    """Every ``{{ … }}``: dates must go through the ``date`` filter; text is made
+    Markdown-safe unless a helper already made it so."""
+    if isinstance(value, dt.date):
+        raise TemplateValueError(f"format the date {value.isoformat()} with the date "
+                                 "filter, e.g. {{ value | date }}")
+    if value is None or isinstance(value, Markup):
         return value
-    return finalize
+    if hasattr(value, "__html__"):
+        return Markup(value.__html__())
+    return markdown_text(value)
 
 
 def _needs(value, kind, filter_name: str):
@@ -246,7 +235,7 @@ def _date_form(form) -> str:
 
 
 def make_environment(project: Project, audience: Audience, lang: str, today: dt.date,
-                     traced: set[str] | None = None) -> Sandbox:
+                     ) -> Sandbox:
     """Audience folder first, then the base templates; ``base/…`` names a base template
     explicitly, so an override can extend what it replaces. Templates are compiled in
     memory only: a compiled cache on disk is code that whoever can write it would run."""
@@ -258,7 +247,7 @@ def make_environment(project: Project, audience: Audience, lang: str, today: dt.
             base,
         ]),
         autoescape=True,
-        finalize=_finalizer(set() if traced is None else traced),
+        finalize=_finalize,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
@@ -313,8 +302,7 @@ def compose(project: Project, facts: FactBase, audience: Audience, lang: str,
     """``cache`` keeps the figures' drawings by content hash (default: build/.cache)."""
     cache = (cache or project.build / CACHE).resolve()
     strings = i18n.load_strings(project.base / "i18n", lang)
-    traced: set[str] = set()
-    env = make_environment(project, audience, lang, today, traced)
+    env = make_environment(project, audience, lang, today)
     access = FactAccess(facts, lang)
     figures_dir = cache / "figures"
     figure = FigureMaker(project, access, lang, today, figures_dir)
@@ -324,14 +312,21 @@ def compose(project: Project, facts: FactBase, audience: Audience, lang: str,
     article.set("class", "brief")
     numbers = itertools.count(1)
     resources = urls.Resources(project.base, figures_dir)
+    problems: list[BriefingError] = []
     for name in audience.profile.sections:
         text, template = render_section(env, name, lang, context, project)
+        problems += template_rules.override_errors(env, section_template(name, lang), template)
         section = markdown_to_section(converter, text, name, template)
-        place_figures(section, figure, numbers, traced, template)
+        place_figures(section, figure, numbers, template)
         if problem := urls.body_problem(section, resources):
             raise BriefingError(problem.message, template,
                                 _line_of(project.root / template, problem.culprit))
         article.append(section)
+    for file in dict.fromkeys(env.loader.files):  # every template used, included ones too
+        problems += template_rules.typed_numbers(Path(file), templating.relative(
+            file, project.root), env)
+    if problems:
+        raise BriefingErrors(problems)
 
     settings = project.settings
     as_of = max((f.as_of for f in access.used.values()), default=today)
@@ -349,8 +344,7 @@ def compose(project: Project, facts: FactBase, audience: Audience, lang: str,
         as_of_text=i18n.date(as_of, lang),
         labels=strings,
     )
-    return Document(meta, article, tuple(access.used), frozenset(traced),
-                    figures_dir if figure.made else None)
+    return Document(meta, article, tuple(access.used), figures_dir if figure.made else None)
 
 
 def _line_of(path: Path, text: str) -> int | None:

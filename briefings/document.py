@@ -37,12 +37,10 @@ class Meta:
 class Document:
     """``body`` is ``<article>`` with one ``<section data-section=NAME data-template=FILE>``
     per section, made by Python-Markdown. Writers visit it; they never read facts, profiles
-    or templates. ``traced_numbers`` holds every digit run that template expressions printed
-    (fact values, computed dates): any other number in the body was typed into a template."""
+    or templates."""
     meta: Meta
     body: html.HtmlElement
     facts_used: tuple[str, ...]
-    traced_numbers: frozenset[str] = frozenset()
     # The folder of the figures' cached drawings: ``<figure class="figure">`` elements hold
     # ``<img src="file://…/<hash>.svg" data-png="file://…/<hash>.png">`` under it. Writers
     # read figure files from this folder only.

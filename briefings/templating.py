@@ -69,20 +69,24 @@ class Sandbox(SandboxedEnvironment):
 
 class TemplatesOnly(jinja2.BaseLoader):
     """Loads ``*.j2`` files only: a template cannot include a profile (with its distribution
-    list), a font or a document. A file that is not UTF-8 is named, not a traceback."""
+    list), a font or a document. A file that is not UTF-8 is named, not a traceback.
+    ``files`` lists every file loaded, extended and included ones too."""
 
     def __init__(self, loader: jinja2.BaseLoader):
         self.loader = loader
+        self.files: list[str] = []
 
     def get_source(self, environment, name):
         if not name.endswith(".j2"):
             raise jinja2.TemplateNotFound(name, "only templates (files ending in .j2) "
                                           "can be included or extended")
         try:
-            return self.loader.get_source(environment, name)
+            source, filename, uptodate = self.loader.get_source(environment, name)
         except UnicodeDecodeError:
             raise BriefingError("the file is not UTF-8 text: save it as UTF-8 in your "
                                 "editor", name) from None
+        self.files.append(filename)
+        return source, filename, uptodate
 
     def list_templates(self):
         return [name for name in self.loader.list_templates() if name.endswith(".j2")]

@@ -21,6 +21,13 @@ def edit(path, old, new):
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
+def add_after_heading(template, text):
+    lines = template.read_text(encoding="utf-8").splitlines()
+    heading = next(i for i, line in enumerate(lines) if line.startswith("# "))
+    lines[heading + 1:heading + 1] = ["", *text.splitlines(), ""]
+    template.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 def test_the_real_project_has_no_errors(project):
     assert errors(project) == []
 
@@ -87,6 +94,69 @@ def test_number_typed_into_a_template_is_an_error(project):
     assert errors(project) == [
         f"error: templates/base/sections/es/authorization.md.j2:{heading + 3}: the number 130 "
         "is typed into the template; take it from a fact value so it changes when the fact does"]
+
+
+@pytest.mark.parametrize("typed, number", [
+    ("Con 73 votos a favor.", "73"),          # equal to a fact value: still typed
+    ("Hace 30 días.", "30"),
+    ("En 2026.", "2026"),
+    ('{{ "Con 73 votos" }}', "73"),           # a quoted string the template prints
+    ("{% if true %}Fueron 73.{% endif %}", "73"),
+])
+def test_any_number_typed_into_prose_is_an_error_whatever_it_equals(project, typed, number):
+    only_audiences(project, "cancilleria")
+    template = project.base / "sections/es/authorization.md.j2"
+    add_after_heading(template, typed)
+    line = template.read_text(encoding="utf-8").splitlines().index(typed) + 1
+    assert errors(project) == [
+        f"error: templates/base/sections/es/authorization.md.j2:{line}: the number {number} "
+        "is typed into the template; take it from a fact value so it changes when the fact does"]
+
+
+def test_list_markers_footnote_labels_and_names_are_not_typed_numbers(project):
+    only_audiences(project, "cancilleria")
+    template = project.base / "sections/es/authorization.md.j2"
+    add_after_heading(template, "1. Primero.\n2. Segundo[^n2].\n\n[^n2]: Nota.\n\n"
+         "{% set v = fact(\"congress.vote\") %}{{ v.in_favour | number }}\n")
+    assert errors(project) == []
+
+
+def override(project, text):
+    only_audiences(project, "prensa")
+    path = project.templates / "audiences/prensa/sections/es/summary.md.j2"
+    path.write_text('{% extends "base/sections/es/summary.md.j2" %}\n' + text,
+                    encoding="utf-8")
+    return "templates/audiences/prensa/sections/es/summary.md.j2"
+
+
+def test_an_override_block_the_base_lacks_is_an_error(project):
+    file = override(project, "{% block bottom_lines %}\nPerdido.\n{% endblock %}\n")
+    assert errors(project) == [
+        f"error: {file}:2: block 'bottom_lines' is not in base/sections/es/summary.md.j2, so "
+        "its text would be lost (did you mean 'bottom_line'? its blocks: bottom_line, "
+        "key_points, key_figures)"]
+
+
+def test_text_outside_any_block_of_an_override_is_an_error(project):
+    file = override(project, "{% block key_figures %}{% endblock %}\nPerdido.\n")
+    assert errors(project) == [
+        f"error: {file}:3: text outside any block is never printed in a template that "
+        "extends another: put it inside one of its blocks (bottom_line, key_points, "
+        "key_figures)"]
+
+
+@pytest.mark.parametrize("markdown, problem", [
+    ("#### Demasiado hondo", "<h4>: headings deeper than three levels"),
+    ("- a\n    - b\n        - c\n            - d", "nested"),
+])
+def test_what_a_writer_refuses_fails_the_check(project, markdown, problem):
+    """Whatever would fail the build fails the check first."""
+    only_audiences(project, "cancilleria")
+    template = project.base / "sections/es/authorization.md.j2"
+    add_after_heading(template, markdown)
+    [found] = errors(project)
+    assert found.startswith("error: templates/base/sections/es/authorization.md.j2") \
+        and problem in found
 
 
 def test_stale_facts_are_warnings_with_a_configurable_age(project):

@@ -132,3 +132,56 @@ def test_a_value_of_the_wrong_type_is_named_where_it_is_formatted(project):
     message = str(excinfo.value)
     assert message.startswith("templates/base/sections/es/")
     assert "the number filter needs a number, got 'seventy-three'" in message
+
+
+def put_first(project, text, lang="es", name="summary"):
+    """``text`` as the first lines of a section template; its file as the user sees it."""
+    template = project.base / f"sections/{lang}/{name}.md.j2"
+    template.write_text(text + "\n" + template.read_text(encoding="utf-8"), encoding="utf-8")
+    return f"templates/base/sections/{lang}/{name}.md.j2"
+
+
+@pytest.mark.parametrize("text, line, message", [
+    ("{{ 1/0 }}", 1, "this expression divides by zero"),
+    ("\n{{ 'a' + 1 }}", 2, "this expression cannot be worked out"),
+    ("{% for i in range(1000000) %}{% endfor %}", 1, "this expression is too large"),
+    ('{{ fact("congress.publication").date | date("weird") }}', 1,
+     "the date filter does not know the form 'weird'"),
+    ('{{ ["a", "b"] | join(style="weird") }}', 1, "this expression cannot be worked out"),
+    ('{{ fact() }}', 1, 'fact() needs a fact id in quotes, e.g. fact("congress.vote")'),
+    ('{{ fact(7) }}', 1, 'fact() needs a fact id in quotes'),
+    ('{{ figure() }}', 1, 'figure() needs a figure name in quotes'),
+    ("a\n{% if true \nb {{ c }}\n", 2, "syntax error: the '{%' that starts here is not "
+     "closed with '%}'"),
+    ("a\n{% for x in [1] %}\n{% if x %}\n{% endfor %}\n", 3,
+     "syntax error: '{% if %}' is never closed before '{% endfor %}' on line 4: add "
+     "'{% endif %}'"),
+    ("{% blok x %}", 1, "syntax error: unknown tag 'blok' (did you mean 'block'?)"),
+])
+def test_a_mistake_in_a_template_is_one_line_at_its_place(project, text, line, message):
+    file = put_first(project, text)
+    with pytest.raises(BriefingError) as caught:
+        composed(project)
+    assert str(caught.value).startswith(f"{file}:{line}: {message}")
+
+
+def test_a_template_that_is_not_utf8_is_named(project):
+    template = project.base / "sections/es/summary.md.j2"
+    template.write_bytes("# Resumen ejecutivo: áéí\n".encode("latin-1"))
+    with pytest.raises(BriefingError) as caught:
+        composed(project)
+    assert str(caught.value) == ("templates/base/sections/es/summary.md.j2: the file is not "
+                                 "UTF-8 text: save it as UTF-8 in your editor")
+
+
+@pytest.mark.parametrize("text", ['{% extends "sections/es/summary.md.j2" %}',
+                                  '{% include "sections/es/summary.md.j2" %}'])
+def test_a_template_that_extends_or_includes_itself_is_one_line(project, text):
+    folder = project.templates / "audiences/cancilleria/sections/es"
+    folder.mkdir(parents=True)
+    (folder / "summary.md.j2").write_text(text + "\n", encoding="utf-8")
+    with pytest.raises(BriefingError) as caught:
+        composed(project)
+    assert str(caught.value).startswith(
+        "templates/audiences/cancilleria/sections/es/summary.md.j2:1: this template "
+        "includes or extends itself")

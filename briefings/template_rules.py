@@ -1,0 +1,81 @@
+"""Rules a section template must follow, read from its source (not from what it printed):
+no number typed into its prose, and an override that only fills blocks its base has."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from pathlib import Path
+
+import jinja2
+from jinja2 import nodes
+
+from briefings.errors import BriefingError
+
+# Markdown syntax that holds digits without being a number of the brief: a list item's
+# number at the start of a line, a footnote label ([^1], [^1]:) and an attribute list.
+_SYNTAX = re.compile(r"^[ \t]*\d+[.)][ \t]|\[\^[^\]]*\]|\{:[^}]*\}", re.MULTILINE)
+_DIGITS = re.compile(r"\d+")
+# In a quoted string, a number standing as a word ("73 votos"), not part of a name
+# ("congress.precedent_2023", "summary.md.j2").
+_WORD_DIGITS = re.compile(r"(?<![\w.])\d+(?!\w)")
+
+
+def typed_numbers(path: Path, shown: str, env: jinja2.Environment) -> list[BriefingError]:
+    """Every number typed into a template's text (or into a quoted string it may print),
+    whatever it equals: a number in a brief comes from a fact, so it changes when the fact
+    does."""
+    source = path.read_text(encoding="utf-8")
+    errors = []
+    for line, kind, value in env.lex(source):
+        if kind == "data":
+            text, digits = _SYNTAX.sub(lambda m: re.sub(r"\d", "_", m[0]), value), _DIGITS
+        elif kind == "string":
+            text, digits = value, _WORD_DIGITS
+        else:
+            continue
+        for match in digits.finditer(text):
+            errors.append(BriefingError(
+                f"the number {match[0]} is typed into the template; take it from a fact "
+                "value so it changes when the fact does", shown,
+                line + text.count("\n", 0, match.start())))
+    return errors
+
+
+def _blocks(template: nodes.Template) -> dict[str, int]:
+    return {block.name: block.lineno for block in template.find_all(nodes.Block)}
+
+
+def override_errors(env: jinja2.Environment, name: str, shown: str) -> list[BriefingError]:
+    """A template that extends another prints only its blocks: a block its base does not
+    have, or text outside any block, would be lost without a word."""
+    source, _, _ = env.loader.get_source(env, name)
+    tree = env.parse(source)
+    extends = next(iter(tree.find_all(nodes.Extends)), None)
+    if extends is None or not isinstance(extends.template, nodes.Const):
+        return []
+    base_blocks: dict[str, int] = {}
+    parent = extends.template.value
+    while parent is not None:  # the blocks of the whole chain of bases
+        parent_tree = env.parse(env.loader.get_source(env, parent)[0])
+        base_blocks.update(_blocks(parent_tree))
+        grand = next(iter(parent_tree.find_all(nodes.Extends)), None)
+        parent = grand.template.value if grand and isinstance(grand.template, nodes.Const) \
+            else None
+    known = ", ".join(base_blocks) or "none"
+    errors = []
+    for block, line in _blocks(tree).items():
+        if block not in base_blocks:
+            close = difflib.get_close_matches(block, base_blocks, n=1)
+            hint = f"did you mean '{close[0]}'? " if close else ""
+            errors.append(BriefingError(
+                f"block '{block}' is not in {extends.template.value}, so its text would be "
+                f"lost ({hint}its blocks: {known})", shown, line))
+    for node in tree.body:
+        if isinstance(node, nodes.Output) and any(
+                isinstance(child, nodes.TemplateData) and child.data.strip()
+                or not isinstance(child, nodes.TemplateData) for child in node.nodes):
+            errors.append(BriefingError(
+                "text outside any block is never printed in a template that extends "
+                f"another: put it inside one of its blocks ({known})", shown, node.lineno))
+    return errors
