@@ -301,7 +301,7 @@ def compose(project: Project, facts: FactBase, audience: Audience, lang: str,
             today: dt.date, cache: Path | None = None) -> Document:
     """``cache`` keeps the figures' drawings by content hash (default: build/.cache)."""
     cache = (cache or project.build / CACHE).resolve()
-    strings = i18n.load_strings(project.base / "i18n", lang)
+    strings = i18n.load_strings(project.base / "i18n", lang, i18n.LABELS)
     env = make_environment(project, audience, lang, today)
     access = FactAccess(facts, lang)
     figures_dir = cache / "figures"

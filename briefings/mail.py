@@ -301,7 +301,7 @@ def compose_message(project: Project, audience: Audience, recipient: Recipient,
     lang = recipient.lang
     env = email_environment(project, audience, lang)
     context = {"name": recipient.name, "audience": audience.profile.name[lang],
-               "title": i18n.load_strings(project.base / "i18n", lang)["title"],
+               "title": i18n.load_strings(project.base / "i18n", lang, i18n.LABELS)["title"],
                "files": [a.name for a in attachments], "built": built}
 
     def render(kind: str) -> str:

@@ -43,11 +43,11 @@ def test_a_quote_missing_from_its_source_is_an_error(project, tmp_path):
     source_file = "003_224a63de66686644.txt"
     (sources / source_file).write_text("Los grupos rotarán cada tres a seis meses y más.")
     found = errors(project, sources_dir=sources)
-    assert found and all(source_file in e for e in found)
+    assert found and all("source 'primicias-militares'" in e for e in found)
     assert not any("congress.rotation" in e for e in found)
     vote = next(e for e in found if "'congress.vote'" in e)
     assert vote.startswith("error: facts/congress.yaml:")
-    assert "quote not found in 003_224a63de66686644.txt" in vote
+    assert "quote not found in source 'primicias-militares' (\"" in vote
 
 
 def test_schema_errors_duplicates_and_unknown_sources_are_reported(project):
@@ -56,7 +56,7 @@ def test_schema_errors_duplicates_and_unknown_sources_are_reported(project):
          "id: designation.official")
     edit(project.facts / "procedure.yaml", "- id: primicias-militares", "- id: primicias")
     found = errors(project)
-    assert any(e.startswith("error: facts/congress.yaml:") and "facts.0.as_of" in e
+    assert any(e.startswith("error: facts/congress.yaml:") and "fact 'congress.vote': as_of" in e
                for e in found)
     assert any(e.startswith("error: facts/designation.yaml:")
                and "duplicate fact id 'designation.official'" in e for e in found)
@@ -162,10 +162,10 @@ def test_what_a_writer_refuses_fails_the_check(project, markdown, problem):
 def test_stale_facts_are_warnings_with_a_configurable_age(project):
     def stale(days):
         return [f for f in run_checks(project, TODAY, max_age_days=days)
-                if f.level == "warning" and "'congress.vote'" in f.message]
+                if f.level == "warning" and "'designation.official'" in f.message]
     assert stale(10_000) == []
     [warning] = stale(30)
-    assert warning.file == "facts/congress.yaml" and warning.line is not None
+    assert warning.file == "facts/designation.yaml" and warning.line is not None
 
 
 def run_cli(project, *args):

@@ -87,11 +87,11 @@ def test_sandbox_blocks_python_internals(project):
 def test_fact_text_is_text_not_markup(project):
     facts = project.facts / "congress.yaml"
     edit(facts, "en: Peru's Congress approved the entry of US military personnel by 73 votes to 25.",
-         "en: 'Peru''s <script>alert(1)</script> *Congress* [x](javascript:alert(1)) "
+         "en: 'Peru''s <script>alert(document.domain)</script> *Congress* [x](javascript:alert(document.domain)) "
          "& < > \" ¿ ¡ ñ á é í ó ú ü — 73 votes to 25.'")
     doc = composed(project, "en")
     assert not doc.body.xpath("//script | //em[.='Congress'] | //a[starts-with(@href,'javascript')]")
-    assert ("Peru's <script>alert(1)</script> *Congress* [x](javascript:alert(1)) "
+    assert ("Peru's <script>alert(document.domain)</script> *Congress* [x](javascript:alert(document.domain)) "
             "& < > \" ¿ ¡ ñ á é í ó ú ü — 73 votes to 25.") in text_of(doc)
 
 
@@ -126,12 +126,11 @@ def test_both_languages_use_the_same_facts(project):
 
 
 def test_a_value_of_the_wrong_type_is_named_where_it_is_formatted(project):
-    edit(project.facts / "congress.yaml", "in_favour: 73", "in_favour: seventy-three")
+    file = put_first(project, '{{ fact("congress.period").start | number }}')
     with pytest.raises(BriefingError) as excinfo:
         composed(project, "es")
-    message = str(excinfo.value)
-    assert message.startswith("templates/base/sections/es/")
-    assert "the number filter needs a number, got 'seventy-three'" in message
+    assert str(excinfo.value).startswith(f"{file}:1: the number filter needs a number, got "
+                                         "datetime.date(2026, 1, 1)")
 
 
 def put_first(project, text, lang="es", name="summary"):
