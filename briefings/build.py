@@ -145,6 +145,7 @@ def _results(jobs: list[Job], workers: int):
         for job in jobs:
             yield from _render(job)
         return
+    others = set(multiprocessing.active_children())
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
                                initializer=_worker_start, initargs=(os.getpid(),))
     try:
@@ -153,7 +154,7 @@ def _results(jobs: list[Job], workers: int):
     except BaseException:
         # An error, Ctrl-C or SIGTERM: the documents still rendering are not wanted.
         pool.shutdown(wait=False, cancel_futures=True)
-        for worker in multiprocessing.active_children():
+        for worker in set(multiprocessing.active_children()) - others:
             worker.kill()
             worker.join()
         raise
@@ -195,8 +196,9 @@ def _seed_cache(cache: Path, staged: Path) -> None:
     if cache.is_dir():
         try:
             shutil.copytree(cache, staged, copy_function=_link_or_copy)
-        except (OSError, shutil.Error) as exc:
-            raise BriefingError(f"cannot copy the cache ({exc})", staged) from None
+        except (OSError, shutil.Error):
+            raise BriefingError("cannot copy the figures drawn before into the build",
+                                cache) from None
 
 
 def _unstaged(error: BriefingError, stage: Path, out: Path) -> None:
@@ -236,7 +238,7 @@ def _uninterrupted():
 
 def _commit(stage: Path, out: Path, names: list[str]) -> None:
     """Move everything staged into place, the manifest last."""
-    for drawn in sorted((stage / CACHE).rglob("*")):
+    for drawn in (stage / CACHE).rglob("*"):
         target = out / drawn.relative_to(stage)
         if drawn.is_file() and not target.exists():
             try:

@@ -204,9 +204,11 @@ def test_stopping_a_build_stops_its_workers(project, tmp_path, how):
     out = tmp_path / "out"
     command, options = cli(project, "build", "--format", "pdf", "--jobs", "2",
                            "--out", str(out))
-    # Its own process group, as a command typed in a terminal; Ctrl-C signals the group.
+    # As a command typed in a terminal: its own process group, which Ctrl-C signals, and
+    # Ctrl-C not ignored (as it is for the tests when they run in the background).
     running = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               text=True, start_new_session=True, **options)
+                               text=True, start_new_session=True, **options,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     workers = []
     try:
         for _ in range(2400):  # the workers start once the inputs are loaded
