@@ -114,9 +114,9 @@ def test_a_build_that_fails_for_one_audience_changes_nothing(project, tmp_path):
     out = tmp_path / "out"
     build(project, formats=["html"], langs=["es"], out=out, jobs=1)
     before = contents(out)
-    congress = project.facts / "congress.yaml"  # the vote reworded: both documents change
-    congress.write_text(congress.read_text().replace("El Congreso de la República aprobó",
-                                                     "El Congreso de la República autorizó"))
+    # A new vote count (text, value and quote): both documents and the vote's figure change.
+    congress = project.facts / "congress.yaml"
+    congress.write_text(congress.read_text().replace("73", "74"))
     broken = project.templates / "audiences/prensa/sections/es/status.md.j2"
     broken.write_text(broken.read_text().replace(
         "{% block what_it_is %}", "{% block what_it_is %}{{ fact('congress.nothing') }}"))
