@@ -33,11 +33,13 @@ def load_strings(folder: Path, lang: str, required: Iterable[str] = ()) -> dict[
         known = ", ".join(sorted(p.stem for p in folder.glob("*.yaml")))
         raise BriefingError(f"no strings for language '{lang}' (known: {known})", path)
     strings = _strings(path)
-    expected = {key: "the brief needs it" for key in required}
+    expected = {}  # key → why: the other language's file is the likelier fix to copy from
     for other in LOCALES:
         if other != lang and (folder / f"{other}.yaml").is_file():
             for key in _strings(folder / f"{other}.yaml"):
                 expected.setdefault(key, f"{other}.yaml has it")
+    for key in required:
+        expected.setdefault(key, "the brief needs it")
     missing = [BriefingError(f"'{key}' is missing ({why}): add it in this language", path)
                for key, why in expected.items() if key not in strings]
     if missing:

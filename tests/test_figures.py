@@ -171,12 +171,18 @@ def test_a_changed_fact_redraws_its_figure_in_the_next_build(project, tmp_path):
     first = build_html(project, out)
     assert ">73</text>" in first["vote"]
 
-    edit(project.facts / "congress.yaml", "in_favour: 73", "in_favour: 74")
+    congress = project.facts / "congress.yaml"  # text, value and quote agree on the count
+    congress.write_text(congress.read_text(encoding="utf-8").replace("73", "74"),
+                        encoding="utf-8")
     second = build_html(project, out)
     assert ">74</text>" in second["vote"] and ">73</text>" not in second["vote"]
     assert second["timeline"] == first["timeline"]          # untouched figures stay
 
-    edit(project.facts / "procedure.yaml", "date: 2025-12-05", "date: 2025-11-20")
+    procedure = project.facts / "procedure.yaml"  # a new meeting date, in text and value
+    procedure.write_text(procedure.read_text(encoding="utf-8").replace(
+        "date: 2025-12-05", "date: 2025-11-20").replace("el 5 de diciembre de 2025",
+        "el 20 de noviembre de 2025").replace("on 5 December 2025", "on 20 November 2025"),
+        encoding="utf-8")
     third = build_html(project, out)
     assert third["timeline"] != second["timeline"]
     assert ">20 Nov</text>" in third["timeline"] and ">5 Dec</text>" not in third["timeline"]
