@@ -34,7 +34,7 @@ from briefings import i18n, templating
 from briefings.audiences import Audience, load_audience
 from briefings.errors import BriefingError, BriefingErrors, shown
 from briefings.outputs import MANIFEST, read_manifest, write_atomic
-from briefings.project import Project
+from briefings.project import Project, time_zone
 
 SETTINGS = ("BRIEFINGS_FROM", "BRIEFINGS_SMTP_HOST", "BRIEFINGS_SMTP_PORT",
             "BRIEFINGS_SMTP_SECURITY", "BRIEFINGS_SMTP_USER", "BRIEFINGS_SMTP_PASSWORD",
@@ -272,11 +272,11 @@ def load_attachments(build: Path, manifest: dict[str, dict], audience: str, lang
     return tuple(attachments)
 
 
-def brief_date(build: Path) -> dt.date:
-    """The day of the last build (UTC, as make's SOURCE_DATE_EPOCH counts days). Not
-    SOURCE_DATE_EPOCH itself: make sets it to the day of sending, maybe not the build's."""
+def brief_date(build: Path, zone: str) -> dt.date:
+    """The day of the last build in the brief's time zone, the rule the build dates the
+    brief by. Not today: the brief may have been built the day before it is sent."""
     mtime = (build / MANIFEST).stat().st_mtime
-    return dt.datetime.fromtimestamp(mtime, dt.timezone.utc).date()
+    return dt.datetime.fromtimestamp(mtime, time_zone(zone)).date()
 
 
 # --- messages ------------------------------------------------------------------------------
@@ -580,7 +580,7 @@ def email_briefs(project: Project, audience_name: str, lang: str | None = None,
     attachments = {lang: load_attachments(project.build, manifest, audience.slug, lang,
                                           formats, limit)
                    for lang in dict.fromkeys(r.lang for r in recipients)}
-    built = brief_date(project.build)
+    built = brief_date(project.build, project.settings.timezone)
     outbox = project.build / "outbox"
     folder = outbox / audience.slug
     log = outbox / "sent.jsonl"

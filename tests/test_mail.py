@@ -582,3 +582,14 @@ def test_wrong_choices_are_refused(project, capsys):
     code, out, err = run(project, capsys=capsys)
     assert code == 1 and err == f"error: {profile}: no distribution list: add one to the " \
         "audience, or give --to ADDRESS\n"
+
+
+def test_the_message_dates_the_brief_by_the_day_in_its_time_zone(project, capsys):
+    """Built at 03:00 UTC on 23 November, which is still 22 November in Lima: the brief's
+    time zone decides, as it does for the build."""
+    manifest = project.build / "manifest.json"
+    os.utime(manifest, (1795402800, 1795402800))  # 2026-11-23 03:00 UTC
+    code, _, err = run(project, "--lang", "es", capsys=capsys)
+    assert (code, err) == (0, "")
+    message = parse(project.build / "outbox/cancilleria/es-ana_at_example.org.eml")
+    assert message["Subject"].endswith("22 de noviembre de 2026")
