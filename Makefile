@@ -3,7 +3,7 @@
 #   make test    set up and run the tests
 
 # Reproducible outputs: the same inputs built on the same day give byte-identical files.
-# The day is the brief's own (its time zone is in templates/base/brief.yaml), decided by
+# The day is the briefs' own (their time zone is in templates/project.yaml), decided by
 # the briefings command itself; set SOURCE_DATE_EPOCH to pin another date.
 
 VENV  := .venv
@@ -14,15 +14,19 @@ STAMP := $(VENV)/.installed
 SOURCES := $(wildcard ../shared/seeds)
 CHECK   := $(VENV)/bin/briefings check $(if $(SOURCES),--sources $(SOURCES))
 
-.PHONY: brief check test bench email audience system clean
+.PHONY: brief check list test bench email new-brief reader system clean
 
-# The build checks what it builds (facts, templates, numbers, quotes) and stops on errors;
-# when nothing changed it returns at once.
+# make brief [BRIEF=<id>]   every brief, or one. The build checks what it builds (facts,
+# templates, numbers, quotes) and stops on errors; when nothing changed it returns at once.
 brief: $(STAMP)
-	$(VENV)/bin/briefings build $(if $(SOURCES),--sources $(SOURCES))
+	$(VENV)/bin/briefings build $(if $(BRIEF),--brief $(BRIEF)) $(if $(SOURCES),--sources $(SOURCES))
 
 check: $(STAMP)
-	$(CHECK)
+	$(CHECK) $(if $(BRIEF),--brief $(BRIEF))
+
+# Briefs × readers × languages, and what is built and current.
+list: $(STAMP)
+	$(VENV)/bin/briefings list
 
 test: $(STAMP)
 	$(PY) -m pytest
@@ -32,17 +36,22 @@ bench: $(STAMP)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r benchmarks/requirements.txt
 	$(PY) benchmarks/bench.py
 
-# make email AUDIENCE=cancilleria   writes the messages to build/outbox/ (see README.md);
-# add ARGS=--send to deliver them.
+# make email BRIEF=peru-mnna READER=cancilleria   writes the messages to build/outbox/ (see
+# README.md); add ARGS=--send to deliver them.
 email: $(STAMP)
-	@test -n "$(AUDIENCE)" || { echo "usage: make email AUDIENCE=<name> [ARGS=--send]"; exit 2; }
-	$(VENV)/bin/briefings email --audience $(AUDIENCE) $(ARGS)
+	@test -n "$(READER)" || { echo "usage: make email [BRIEF=<id>] READER=<name> [ARGS=--send]"; exit 2; }
+	$(VENV)/bin/briefings email $(if $(BRIEF),--brief $(BRIEF)) --reader $(READER) $(ARGS)
 
-# make audience NAME=comision-defensa [FROM=cancilleria]   a new audience folder, copied from
-# another (see docs/editing-templates.md).
-audience: $(STAMP)
-	@test -n "$(NAME)" || { echo "usage: make audience NAME=<name> [FROM=<audience>]"; exit 2; }
-	$(VENV)/bin/briefings new-audience $(NAME) --from $(or $(FROM),cancilleria)
+# make new-brief NAME=peru-otan-2027 [READER=cancilleria]   a new brief that builds at once
+# (see docs/editing-templates.md).
+new-brief: $(STAMP)
+	@test -n "$(NAME)" || { echo "usage: make new-brief NAME=<id> [READER=<name>]"; exit 2; }
+	$(VENV)/bin/briefings new-brief $(NAME) $(if $(READER),--reader $(READER))
+
+# make reader NAME=comision-defensa [FROM=cancilleria]   a new reader, copied from another.
+reader: $(STAMP)
+	@test -n "$(NAME)" || { echo "usage: make reader NAME=<name> [FROM=<reader>]"; exit 2; }
+	$(VENV)/bin/briefings new-reader $(NAME) --from $(or $(FROM),cancilleria)
 
 $(STAMP): pyproject.toml requirements.txt | system
 	test -x $(PY) || python3 -m venv $(VENV)

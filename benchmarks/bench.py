@@ -43,10 +43,11 @@ def briefings(*args: str) -> str:
 
 
 def documents():
-    """Every audience × language the build makes, composed here once, with the Markdown
-    its templates produced (captured on its way to Python-Markdown, for pandoc)."""
+    """Every brief × reader × language the build makes, composed here once, with the
+    Markdown its templates produced (captured on its way to Python-Markdown, for pandoc)."""
     from briefings import compose
-    from briefings.audiences import load_audience
+    from briefings.briefs import editions, load_brief
+    from briefings.document import Theme
     from briefings.facts import load_facts
     from briefings.project import Project, build_date
     project = Project(ROOT)
@@ -59,13 +60,13 @@ def documents():
 
     compose.markdown_to_section = capture
     try:
-        for name in project.audience_names():
-            audience = load_audience(project, name)
-            for lang in audience.profile.languages:
-                captured.clear()
-                document = compose.compose(project, facts, audience, lang,
-                                           build_date(project.settings.timezone))
-                yield project, audience, lang, document, "\n\n".join(captured)
+        for brief_id in project.brief_ids():
+            for edition in editions(project, load_brief(project, brief_id)):
+                for lang in edition.languages:
+                    captured.clear()
+                    document = compose.compose(project, facts, edition, lang,
+                                               build_date(project.settings.timezone))
+                    yield Theme(edition.chain), edition, lang, document, "\n\n".join(captured)
     finally:
         compose.markdown_to_section = to_tree
 
@@ -79,8 +80,8 @@ def engine_floor(docs, workers: int):
 
     from briefings.writers import html as html_writer
     from briefings.writers.pdf import print_tree
-    pages = [(html_writer.render(d, p.base, body=print_tree(d.body)), p.base)
-             for p, _, _, d, _ in docs]
+    pages = [(html_writer.render(d, theme, body=print_tree(d.body)), theme.base)
+             for theme, _, _, d, _ in docs]
     HTML(string=pages[0][0], base_url=str(pages[0][1]) + "/").write_pdf()  # warm up
     built = sorted((ROOT / "build").rglob("*.docx"))
 
@@ -116,7 +117,7 @@ def peer_ratios(docs) -> tuple[dict, dict, dict]:
     WeasyPrint alone takes about 1 s to import)."""
     import pypandoc
     pandoc = pypandoc.get_pandoc_path()
-    css = ROOT / "templates/base/brief.css"
+    css = ROOT / "templates/theme/brief.css"
     ours, alone, theirs = {}, {}, {}
     with tempfile.TemporaryDirectory() as tmp:
         out = str(Path(tmp) / "ours")
@@ -126,12 +127,13 @@ def peer_ratios(docs) -> tuple[dict, dict, dict]:
         for _ in range(RUNS):
             for name, seconds in in_build_seconds(out).items():
                 ours.setdefault(name, []).append(seconds)
-            for _, audience, lang, document, _ in docs:
+            for _, edition, lang, document, _ in docs:
                 for fmt in ("pdf", "docx"):
                     name = f"{document.meta.stem}.{fmt}"
                     alone.setdefault(name, []).append(timed(lambda: briefings(
-                        "build", "--force", "--jobs", "1", "--audience", audience.slug,
-                        "--lang", lang, "--format", fmt, "--out", out)))
+                        "build", "--force", "--jobs", "1", "--brief", edition.brief.id,
+                        "--reader", edition.reader, "--lang", lang, "--format", fmt,
+                        "--out", out)))
                     extra = ["--pdf-engine=weasyprint", f"--css={css}"] if fmt == "pdf" else []
                     theirs.setdefault(name, []).append(timed(lambda: subprocess.run(
                         [pandoc, str(Path(tmp) / f"{document.meta.stem}.md"), "-s",
@@ -150,8 +152,8 @@ def peak_worker_memory_mb() -> float:
     """Resident peak of a process building the largest document alone."""
     with tempfile.TemporaryDirectory() as tmp:
         before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        briefings("build", "--force", "--jobs", "1", "--audience", "cancilleria", "--lang",
-                  "es", "--format", "pdf", "--out", tmp)
+        briefings("build", "--force", "--jobs", "1", "--brief", "peru-mnna", "--reader",
+                  "cancilleria", "--lang", "es", "--format", "pdf", "--out", tmp)
         after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return round(max(before, after) / 1024, 1)
 
@@ -171,7 +173,7 @@ def main() -> None:
     noop = median_time(lambda: subprocess.run(["make", "-s", "brief"], cwd=ROOT, env=ENV,
                                               check=True, capture_output=True))
 
-    profile = ROOT / "templates/audiences/cancilleria/audience.yaml"
+    profile = ROOT / "templates/readers/cancilleria.yaml"
     original = profile.read_bytes()
     profile.write_bytes(original + b"\n# touched by make bench\n")
     try:
@@ -214,7 +216,7 @@ def spread(ratios: dict[str, float], fmt: str) -> str:
 
 
 def table(r: dict) -> str:
-    rows = [("machine", r["machine"]), ("documents (audience × language × format)",
+    rows = [("machine", r["machine"]), ("documents (brief × reader × language × format)",
             r["documents"]), ("matrix_cold_s (fresh process, empty cache)", r["matrix_cold_s"]),
             ("engine_floor_s (bare WeasyPrint + DOCX saves ÷ workers)", r["engine_floor_s"]),
             ("overhead_ratio (goal ≤ 1.3)", r["overhead_ratio"]),

@@ -1,4 +1,4 @@
-"""Build the requested audience × language × format documents into ``build/``.
+"""Build the requested brief × reader × language × format documents into ``build/``.
 
 Only outputs whose inputs changed are rebuilt (``outputs.InputKeys``). Documents render in
 parallel, one per task, in forked worker processes that inherit the loaded facts and
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ctypes
 import datetime as dt
+import difflib
 import hashlib
 import importlib
 import multiprocessing
@@ -28,10 +29,10 @@ from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from briefings.audiences import Audience, load_audience
+from briefings.briefs import Edition, editions, load_brief
 from briefings.check import unquoted
 from briefings.compose import CACHE, compose
-from briefings.document import Document
+from briefings.document import Document, Theme
 from briefings.errors import BriefingError, BriefingErrors
 from briefings.facts import LANGS, FactBase, load_facts
 from briefings.outputs import (DEFAULT_FORMATS, MANIFEST, InputKeys, build_lock, cannot_write,
@@ -48,15 +49,17 @@ PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 @dataclass(frozen=True)
 class Job:
-    """One document (an audience in one language) and the formats to write it in."""
-    audience: str
+    """One document (a brief for a reader, in one language) and the formats to write it in."""
+    brief: str
+    reader: str
     lang: str
     formats: tuple[str, ...]
 
 
 @dataclass(frozen=True)
 class Rendered:
-    audience: str
+    brief: str
+    reader: str
     lang: str
     format: str
     data: bytes
@@ -77,7 +80,7 @@ class _Inputs:
     """What every job reads; set before the workers fork, so they inherit it."""
     project: Project
     facts: FactBase
-    audiences: dict[str, Audience]
+    editions: dict[tuple[str, str], Edition]    # by (brief, reader)
     day: dt.date
     cache: Path            # the staged <out>/.cache: figures
 
@@ -85,14 +88,9 @@ class _Inputs:
 _inputs: _Inputs | None = None  # module state on purpose: forked workers inherit it
 
 
-def _compose(audience: str, lang: str) -> Document:
-    return compose(_inputs.project, _inputs.facts, _inputs.audiences[audience], lang,
-                   _inputs.day, _inputs.cache)
-
-
-def _write(document: Document, fmt: str) -> tuple[bytes, int | None]:
+def _write(document: Document, theme: Theme, fmt: str) -> tuple[bytes, int | None]:
     """The file's bytes, and its page count where the format has pages."""
-    written = importlib.import_module(WRITERS[fmt]).render(document, _inputs.project.base)
+    written = importlib.import_module(WRITERS[fmt]).render(document, theme)
     if fmt == "pdf":
         return written.data, written.pages
     return (written.encode("utf-8") if isinstance(written, str) else written), None
@@ -102,23 +100,27 @@ def _render(job: Job) -> list[Rendered]:
     """Compose the document once and write it in each format. Each file's time is what
     making it alone would take: composing the document plus writing that file."""
     started = time.perf_counter()
-    document = _compose(job.audience, job.lang)
+    edition = _inputs.editions[job.brief, job.reader]
+    document = compose(_inputs.project, _inputs.facts, edition, job.lang, _inputs.day,
+                       _inputs.cache)
     composing = time.perf_counter() - started
     origin = _inputs.facts.origin
     fact_files = sorted({origin[fact_id][0].name for fact_id in document.facts_used})
     rendered = []
     for fmt in job.formats:
         started = time.perf_counter()
-        data, pages = _write(document, fmt)
-        rendered.append(Rendered(job.audience, job.lang, fmt, data, pages, fact_files,
-                                 composing + time.perf_counter() - started))
+        data, pages = _write(document, Theme(edition.chain), fmt)
+        rendered.append(Rendered(job.brief, job.reader, job.lang, fmt, data, pages,
+                                 fact_files, composing + time.perf_counter() - started))
     return rendered
 
 
 def _select(requested: list[str] | None, known, what: str) -> list[str]:
     for item in requested or ():
         if item not in known:
-            raise BriefingError(f"unknown {what} '{item}' (known: {', '.join(known)})")
+            close = difflib.get_close_matches(item, known, n=1)
+            hint = f"did you mean '{close[0]}'? " if close else ""
+            raise BriefingError(f"unknown {what} '{item}' ({hint}known: {', '.join(known)})")
     return list(requested) if requested else list(known)
 
 
@@ -177,7 +179,7 @@ def _staging(out: Path):
 
 def _stage(stage: Path, out: Path, name: str, data: bytes) -> None:
     try:
-        (stage / name).parent.mkdir(exist_ok=True)
+        (stage / name).parent.mkdir(parents=True, exist_ok=True)
         (stage / name).write_bytes(data)
     except OSError as exc:
         raise cannot_write(out / name, exc) from None
@@ -212,9 +214,10 @@ def _check_targets(out: Path, names: list[str]) -> None:
     """Find what would stop the move into place before anything is built or moved."""
     for name in [*names, MANIFEST]:
         path = out / name
-        if path.parent.exists() and not path.parent.is_dir():
-            raise BriefingError("is a file where the build puts a folder: move or delete it",
-                                path.parent)
+        for folder in path.relative_to(out).parents:
+            if (out / folder).exists() and not (out / folder).is_dir():
+                raise BriefingError("is a file where the build puts a folder: move or "
+                                    "delete it", out / folder)
         if path.is_dir():
             raise BriefingError("is a folder where the build puts a file: move or delete it",
                                 path)
@@ -269,21 +272,34 @@ def _epoch_pinned(day: dt.date, zone: str):
         del os.environ["SOURCE_DATE_EPOCH"]
 
 
-def build(project: Project, audiences: list[str] | None = None,
-          langs: list[str] | None = None, formats: list[str] | None = None,
-          out: Path | None = None, sources: Path | None = None, jobs: int | None = None,
-          force: bool = False) -> Report:
+def choose(project: Project, briefs: list[str] | None, readers: list[str] | None
+           ) -> list[Edition]:
+    """The editions of the chosen briefs (default: all) for the chosen readers (default:
+    each brief's own)."""
+    chosen = _select(briefs, project.brief_ids(), "brief")
+    wanted = _select(readers, project.reader_names(), "reader") if readers else None
+    found = [edition for brief_id in chosen
+             for edition in editions(project, load_brief(project, brief_id), wanted)]
+    if not found:
+        raise BriefingError(f"no brief among {', '.join(chosen)} goes to "
+                            f"{', '.join(wanted or [])}: see the readers in each brief.yaml")
+    return found
+
+
+def build(project: Project, briefs: list[str] | None = None,
+          readers: list[str] | None = None, langs: list[str] | None = None,
+          formats: list[str] | None = None, out: Path | None = None,
+          sources: Path | None = None, jobs: int | None = None, force: bool = False) -> Report:
     global _inputs
     out = out or project.build
-    settings = project.settings
-    day = build_date(settings.timezone)
+    zone = project.settings.timezone
+    day = build_date(zone)
     facts = load_facts(project.facts)
     if sources is not None:
         problems = [f for f in unquoted(facts, project, sources) if f.level == "error"]
         if problems:
             raise BriefingErrors([BriefingError(p.message, p.file, p.line) for p in problems])
-    chosen = {name: load_audience(project, name)
-              for name in _select(audiences, project.audience_names(), "audience")}
+    chosen = {(e.brief.id, e.reader): e for e in choose(project, briefs, readers)}
     langs = _select(langs, LANGS, "language")
     formats = _select(formats, list(WRITERS), "format") if formats else list(DEFAULT_FORMATS)
     report = Report()
@@ -293,43 +309,43 @@ def build(project: Project, audiences: list[str] | None = None,
             shutil.rmtree(left, ignore_errors=True)
         entries, keys = read_manifest(out), InputKeys(project, day)
 
-        def name(audience: str, lang: str, fmt: str) -> str:
-            return output_path(out, settings.id, audience, lang, fmt).relative_to(out).as_posix()
+        def name(brief: str, reader: str, lang: str, fmt: str) -> str:
+            return output_path(out, brief, reader, lang, fmt).relative_to(out).as_posix()
 
         todo = []
-        for audience, loaded in chosen.items():
-            for lang in (lang for lang in loaded.profile.languages if lang in langs):
+        for (brief, reader), edition in chosen.items():
+            for lang in (lang for lang in edition.languages if lang in langs):
                 formats_due = tuple(fmt for fmt in formats if force or not is_current(
-                    entries.get(name(audience, lang, fmt)), out, keys))
+                    entries.get(name(brief, reader, lang, fmt)), out, keys))
                 report.current += len(formats) - len(formats_due)
                 if formats_due:
-                    todo.append(Job(audience, lang, formats_due))
+                    todo.append(Job(brief, reader, lang, formats_due))
         if not todo:
             return report
-        _check_targets(out, [name(job.audience, job.lang, fmt)
+        _check_targets(out, [name(job.brief, job.reader, job.lang, fmt)
                              for job in todo for fmt in job.formats])
 
         for fmt in formats:
             importlib.import_module(WRITERS[fmt])  # once, before forking: the workers share it
         # The longest documents first, so that no worker is left with one at the end.
-        todo.sort(key=lambda job: (chosen[job.audience].profile.length != "full",
+        todo.sort(key=lambda job: (chosen[job.brief, job.reader].length != "full",
                                    "pdf" not in job.formats))
-        with _staging(out) as stage, _epoch_pinned(day, settings.timezone):
+        with _staging(out) as stage, _epoch_pinned(day, zone):
             _seed_cache(out / CACHE, stage / CACHE)
             _inputs = _Inputs(project, facts, chosen, day, stage / CACHE)
             built = []
             try:
                 with closing(_results(todo, jobs or os.cpu_count() or 1)) as results:
                     for done in results:
-                        entry = name(done.audience, done.lang, done.format)
+                        entry = name(done.brief, done.reader, done.lang, done.format)
                         _stage(stage, out, entry, done.data)
                         entries[entry] = {
-                            "audience": done.audience, "lang": done.lang,
+                            "brief": done.brief, "reader": done.reader, "lang": done.lang,
                             "format": done.format, "path": entry,
                             "sha256": hashlib.sha256(done.data).hexdigest(),
                             "bytes": len(done.data), "pages": done.pages,
                             "fact_files": done.fact_files,
-                            "key": keys.key(done.audience, done.lang, done.format,
+                            "key": keys.key(done.brief, done.reader, done.lang, done.format,
                                             done.fact_files)}
                         built.append(entry)
                         report.seconds[out / entry] = done.seconds
@@ -339,7 +355,7 @@ def build(project: Project, audiences: list[str] | None = None,
                 raise
             finally:
                 _inputs = None
-            _stage(stage, out, MANIFEST, manifest_bytes(settings.timezone, entries))
+            _stage(stage, out, MANIFEST, manifest_bytes(zone, entries))
             with _uninterrupted():
                 _commit(stage, out, built)
     report.built = [out / entry for entry in built]

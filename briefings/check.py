@@ -1,8 +1,9 @@
-"""``briefings check``: is the brief sound before it is sent?
+"""``briefings check``: is every brief sound before it is sent?
 
-Renders every audience × language (no PDF or DOCX) and reports, with file and line: facts
-that do not load, templates that fail, sections missing in one language, numbers typed into
-templates instead of taken from facts, quotes not found in their source, and stale facts."""
+Composes every brief × reader × language and runs the HTML and DOCX writers in memory (no
+file is written), reporting with file and line: facts that do not load, templates that fail,
+sections missing in one language, numbers typed into templates instead of taken from facts,
+what a writer would refuse, quotes not found in their source, and stale facts."""
 
 from __future__ import annotations
 
@@ -12,9 +13,9 @@ from pathlib import Path
 
 from jinja2 import TemplateNotFound, TemplateSyntaxError
 
-from briefings.audiences import Audience, load_audience
+from briefings.briefs import Edition, editions, load_brief
 from briefings.compose import compose, make_environment, section_template
-from briefings.document import Document
+from briefings.document import Document, Theme
 from briefings.errors import BriefingError, BriefingErrors
 from briefings.facts import FactBase, load_facts
 from briefings.project import Project
@@ -84,15 +85,14 @@ def unquoted(facts: FactBase, project: Project, sources_dir: Path) -> list[Findi
     return findings
 
 
-def missing_translations(project: Project, audience: Audience) -> list[Finding]:
-    """A section the audience lists must exist in each of its languages."""
-    today = dt.date.today()
+def missing_translations(edition: Edition) -> list[Finding]:
+    """A section the edition lists must exist in each of the reader's languages."""
     findings = []
-    for name in audience.profile.sections:
+    for name in edition.sections:
         found, missing = [], []
-        for lang in audience.profile.languages:
+        for lang in edition.languages:
             try:
-                make_environment(project, audience, lang, today).get_template(
+                make_environment(edition, lang, dt.date.today()).get_template(
                     section_template(name, lang))
             except TemplateNotFound:
                 missing.append(lang)
@@ -102,13 +102,14 @@ def missing_translations(project: Project, audience: Audience) -> list[Finding]:
             found.append(lang)
         for lang in missing:
             findings.append(Finding(
-                "error", f"section '{name}' exists in {', '.join(LANG_NAMES[f] for f in found) or 'no language'} "
-                f"but not in {LANG_NAMES[lang]} for audience '{audience.slug}'",
-                f"templates/base/{section_template(name, lang)}"))
+                "error", f"section '{name}' exists in "
+                f"{', '.join(LANG_NAMES[f] for f in found) or 'no language'} but not in "
+                f"{LANG_NAMES[lang]} for reader '{edition.reader}'",
+                f"templates/briefs/{edition.brief.id}/{section_template(name, lang)}"))
     return findings
 
 
-def unwritable(document: Document, project: Project) -> list[Finding]:
+def unwritable(document: Document, theme: Theme, project: Project) -> list[Finding]:
     """What a writer would refuse (a heading or list too deep for Word, a page against the
     URL rule): the HTML and DOCX writers run in memory, so a brief that passes the check
     does not fail the build. The PDF is the HTML page, laid out."""
@@ -117,14 +118,14 @@ def unwritable(document: Document, project: Project) -> list[Finding]:
     findings = []
     for writer in (html_writer, docx_writer):
         try:
-            writer.render(document, project.base)
+            writer.render(document, theme)
         except BriefingError as exc:
             findings += _errors(exc, project)
     return findings
 
 
 def run_checks(project: Project, today: dt.date, sources_dir: Path | None = None,
-               max_age_days: int = 365) -> list[Finding]:
+               max_age_days: int = 365, briefs: list[str] | None = None) -> list[Finding]:
     try:
         facts = load_facts(project.facts)
     except BriefingError as exc:
@@ -132,22 +133,23 @@ def run_checks(project: Project, today: dt.date, sources_dir: Path | None = None
     findings = stale_facts(facts, project, today, max_age_days)
     if sources_dir is not None:
         findings += unquoted(facts, project, sources_dir)
-    for name in project.audience_names():
+    for brief_id in briefs or project.brief_ids():
         try:
-            audience = load_audience(project, name)
+            chosen = editions(project, load_brief(project, brief_id))
         except BriefingError as exc:
             findings += _errors(exc, project)
             continue
-        translations = missing_translations(project, audience)
-        findings += translations
-        if translations:
-            continue
-        for lang in audience.profile.languages:
-            try:
-                document = compose(project, facts, audience, lang, today)
-            except BriefingError as exc:
-                findings += _errors(exc, project)
+        for edition in chosen:
+            translations = missing_translations(edition)
+            findings += translations
+            if translations:
                 continue
-            findings += unwritable(document, project)
-    # A mistake in a base template shows in every audience that uses it: report it once.
+            for lang in edition.languages:
+                try:
+                    document = compose(project, facts, edition, lang, today)
+                except BriefingError as exc:
+                    findings += _errors(exc, project)
+                    continue
+                findings += unwritable(document, Theme(edition.chain), project)
+    # A mistake in a shared template shows in every edition that uses it: report it once.
     return list(dict.fromkeys(findings))

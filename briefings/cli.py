@@ -1,4 +1,4 @@
-"""The ``briefings`` command: argument parsing only; the work is in the other modules."""
+"""The ``briefings`` command: its arguments and help; the work is in the other modules."""
 
 from __future__ import annotations
 
@@ -12,64 +12,130 @@ from briefings.errors import BriefingError, BriefingErrors, shown
 from briefings.project import Project
 
 
+DESCRIPTION = """\
+Turns the sourced facts in facts/ and the templates in templates/ into policy briefs:
+PDF, DOCX and HTML, in Spanish and English, one for each reader each brief goes to.
+
+examples:
+  briefings build                                 every brief, for every reader
+  briefings build --brief ID --reader NAME --lang es
+  briefings check                                 is every brief sound?
+  briefings list                                  briefs, readers, languages, what is built
+  briefings preview --brief ID --reader NAME
+  briefings new-brief ID                          start a brief
+  briefings email --brief ID --reader NAME --send
+"""
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="briefings", description=__doc__)
-    parser.add_argument("--version", action="version", version=__version__)
-    parser.add_argument("--project", type=Path, default=Path.cwd(),
-                        help="project folder (holding facts/ and templates/); default: here")
-    commands = parser.add_subparsers(dest="command", required=True)
-    build = commands.add_parser("build", help="build the briefs into build/")
-    build.add_argument("--audience", action="append", metavar="NAME",
-                       help="only this audience (repeatable); default: all")
+    parser = argparse.ArgumentParser(prog="briefings", description=DESCRIPTION,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"briefings {__version__}")
+    parser.add_argument("--project", type=Path, default=Path.cwd(), metavar="FOLDER",
+                        help="the project folder (holding facts/ and templates/); "
+                        "default: the current folder")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, summary: str, example: str) -> argparse.ArgumentParser:
+        return commands.add_parser(name, help=summary, description=f"{summary}.",
+                                   epilog=f"example: {example}")
+
+    def brief_option(sub, required_text: str):
+        sub.add_argument("--brief", action="append", metavar="ID",
+                         help=f"only this brief (repeatable); {required_text}")
+
+    build = command("build", "build the briefs into build/, only what changed",
+                    "briefings build --brief ID --reader NAME --format pdf")
+    brief_option(build, "default: every brief")
+    build.add_argument("--reader", action="append", metavar="NAME",
+                       help="only this reader (repeatable); default: each brief's readers")
     build.add_argument("--lang", action="append", metavar="LANG",
-                       help="only this language (repeatable); default: all the audience's")
+                       help="only this language, es or en (repeatable); default: each "
+                       "reader's")
     build.add_argument("--format", action="append", metavar="FORMAT",
                        help="pdf, docx or html (repeatable); default: pdf and docx")
-    build.add_argument("--out", type=Path, help="output folder; default: build/")
-    build.add_argument("--sources", type=Path, metavar="DIR",
-                       help="folder with the source documents: stop if a quote is not in it")
+    build.add_argument("--out", type=Path, metavar="FOLDER", help="default: build/")
+    build.add_argument("--sources", type=Path, metavar="FOLDER",
+                       help="the source documents: stop if a quote is not in them")
     build.add_argument("--jobs", type=int, metavar="N",
-                       help="documents rendered at once (default: one per core)")
+                       help="documents made at once (default: one per processor core)")
     build.add_argument("--force", action="store_true",
-                       help="rebuild everything, even outputs whose inputs did not change")
+                       help="rebuild everything, even what did not change")
 
-    check = commands.add_parser("check", help="check facts and templates before a build")
-    check.add_argument("--sources", type=Path, metavar="DIR",
-                       help="folder with the source documents, to check every quote")
+    check = command("check", "check facts and templates before a build",
+                    "briefings check --sources ../shared/seeds")
+    brief_option(check, "default: every brief")
+    check.add_argument("--sources", type=Path, metavar="FOLDER",
+                       help="the source documents, to check every quote word for word")
     check.add_argument("--max-age-days", type=int, default=365, metavar="DAYS",
-                       help="warn about facts older than this (default: 365)")
-    check.add_argument("--format", choices=["text", "json"], default="text")
+                       help="warn about facts on a current state older than this "
+                       "(default: 365)")
+    check.add_argument("--format", choices=["text", "json"], default="text",
+                       help="json: the same findings, for a script")
     check.add_argument("--no-warnings", action="store_true",
                        help="list errors only; warnings are just counted")
 
-    scaffold = commands.add_parser("new-audience", help="start a new audience from another")
-    scaffold.add_argument("name", help="lowercase letters, digits and hyphens")
-    scaffold.add_argument("--from", dest="base", default="cancilleria", metavar="AUDIENCE",
-                          help="audience to copy (default: cancilleria)")
+    command("list", "list briefs × readers × languages, and what is built and current",
+            "briefings list")
 
-    preview = commands.add_parser("preview", help="serve one brief as HTML, rebuilt on save")
-    preview.add_argument("--audience", default="cancilleria", metavar="NAME")
-    preview.add_argument("--lang", metavar="LANG", help="default: the audience's first")
-    preview.add_argument("--port", type=int, default=8000, help="0 picks a free port")
+    new_brief = command("new-brief", "start a new brief that builds and passes the check "
+                        "at once", "briefings new-brief ID --reader NAME")
+    new_brief.add_argument("name", metavar="ID",
+                           help="lowercase letters, digits and hyphens: the folder's name "
+                           "and the start of every output file name")
+    new_brief.add_argument("--reader", metavar="NAME",
+                           help="the reader it goes to first (default: the first reader "
+                           "in templates/readers/)")
 
-    email = commands.add_parser("email", help="email the built briefs to an audience "
-                                "(writes build/outbox/ only, unless --send)")
-    email.add_argument("--audience", required=True, metavar="NAME")
+    new_reader = command("new-reader", "define a new reader, copied from another",
+                         "briefings new-reader comision-defensa --from comision-congreso")
+    new_reader.add_argument("name", help="lowercase letters, digits and hyphens")
+    new_reader.add_argument("--from", dest="base", required=True, metavar="NAME",
+                            help="the reader to copy")
+
+    preview = command("preview", "show one brief in the browser, rebuilt on every save",
+                      "briefings preview --brief ID --reader NAME --lang en")
+    preview.add_argument("--brief", metavar="ID",
+                         help="needed when the project has more than one brief")
+    preview.add_argument("--reader", metavar="NAME",
+                         help="default: the brief's first reader")
+    preview.add_argument("--lang", metavar="LANG", help="default: the reader's first")
+    preview.add_argument("--port", type=int, default=8000,
+                         help="default: 8000; 0 picks a free one")
+
+    email = command("email", "email a built brief to a reader's distribution list (writes "
+                    "build/outbox/ only, unless --send)",
+                    "briefings email --brief ID --reader NAME --send")
+    email.add_argument("--brief", metavar="ID",
+                       help="needed when the project has more than one brief")
+    email.add_argument("--reader", required=True, metavar="NAME")
     email.add_argument("--lang", metavar="LANG", help="only recipients in this language; "
-                       "with --to, their language (default: the audience's first)")
+                       "with --to, their language (default: the reader's first)")
     email.add_argument("--to", action="append", metavar="ADDRESS",
                        help="send to this address instead of the distribution list (repeatable)")
     email.add_argument("--attach", default="pdf", metavar="FORMATS",
                        help="formats to attach, comma-separated: pdf, docx (default: pdf)")
     email.add_argument("--send", action="store_true",
-                       help="deliver through the SMTP server set by BRIEFINGS_SMTP_*")
+                       help="deliver through the mail server set by BRIEFINGS_SMTP_*")
     email.add_argument("--resend", action="store_true",
-                       help="send again to recipients who already received the same files")
+                       help="send again to recipients who already received the same files, "
+                       "or may have")
     email.add_argument("--env-file", type=Path, metavar="PATH",
                        help="KEY=VALUE file with the BRIEFINGS_* settings, outside the project")
     email.add_argument("--max-size-mb", type=float, metavar="MB", help="largest attachments "
                        "per message (default: BRIEFINGS_MAX_ATTACHMENT_MB, else 10)")
     return parser
+
+
+def one_brief(project: Project, brief: str | None) -> str:
+    """The brief a command about one brief means: the one named, or the only one."""
+    if brief:
+        return brief
+    ids = project.brief_ids()
+    if len(ids) != 1:
+        raise BriefingError(f"this project has {len(ids)} briefs: name one with --brief "
+                            f"({', '.join(ids) or 'none yet: briefings new-brief ID'})")
+    return ids[0]
 
 
 def _build(project: Project, args) -> int:
@@ -88,13 +154,14 @@ def _build(project: Project, args) -> int:
 def _build_or_not(project: Project, args, out: Path) -> int:
     from briefings.outputs import DEFAULT_FORMATS, all_current
     # Decided from file hashes alone, before any heavy import: a no-op build costs nothing.
-    if not args.force and all_current(project, out, args.audience or project.audience_names(),
-                                      args.lang, args.format or list(DEFAULT_FORMATS)):
+    if not args.force and all_current(project, out, args.brief or project.brief_ids(),
+                                      args.reader, args.lang,
+                                      args.format or list(DEFAULT_FORMATS)):
         print(f"up to date: nothing changed since the last build in {out}")
         return 0
     from briefings.build import build
-    report = build(project, args.audience, args.lang, args.format, out, args.sources,
-                   args.jobs, args.force)
+    report = build(project, args.brief, args.reader, args.lang, args.format, out,
+                   args.sources, args.jobs, args.force)
     print(f"built {len(report.built)} files in {out}"
           + (f" ({report.current} already up to date)" if report.current else ""))
     return 0
@@ -110,7 +177,7 @@ def _check(project: Project, args) -> int:
     from briefings.check import run_checks
     from briefings.project import build_date
     findings = run_checks(project, build_date(project.settings.timezone), args.sources,
-                          args.max_age_days)
+                          args.max_age_days, args.brief)
     errors = sum(f.level == "error" for f in findings)
     if args.format == "json":
         print(json.dumps([f.as_dict() for f in findings], indent=2, ensure_ascii=False))
@@ -134,17 +201,27 @@ def main(argv: list[str] | None = None) -> int:
             return _build(project, args)
         elif args.command == "check":
             return _check(project, args)
+        elif args.command == "list":
+            from briefings.listing import listing
+            print(listing(project))
         elif args.command == "preview":
             from briefings.preview import serve
-            serve(project, args.audience, args.lang, args.port)
-        elif args.command == "new-audience":
-            from briefings.scaffold import new_audience
-            folder = new_audience(project, args.name, args.base)
-            print(f"created {folder}: edit its audience.yaml, then run make brief")
+            serve(project, one_brief(project, args.brief), args.reader, args.lang, args.port)
+        elif args.command == "new-brief":
+            from briefings.scaffold import new_brief
+            folder = new_brief(project, args.name, args.reader)
+            print(f"created {shown(folder)}: edit its brief.yaml and sections, then run "
+                  f"make brief BRIEF={args.name}")
+        elif args.command == "new-reader":
+            from briefings.scaffold import new_reader
+            path = new_reader(project, args.name, args.base)
+            print(f"created {shown(path)}: edit it, then add '{args.name}' to the readers of "
+                  "each brief that goes to them")
         elif args.command == "email":
             from briefings.mail import email_briefs
-            email_briefs(project, args.audience, args.lang, args.to, args.attach.split(","),
-                         args.send, args.resend, args.env_file, args.max_size_mb)
+            email_briefs(project, one_brief(project, args.brief), args.reader, args.lang,
+                         args.to, args.attach.split(","), args.send, args.resend,
+                         args.env_file, args.max_size_mb)
     except BriefingErrors as exc:
         for error in exc.errors:
             print(f"error: {error}", file=sys.stderr)

@@ -13,16 +13,15 @@ import itertools
 import re
 from pathlib import Path
 
-import jinja2
 import markdown
 from lxml import html
 from markupsafe import Markup, escape
 
 from briefings import figures, i18n, template_rules, templating, urls
-from briefings.audiences import Audience
+from briefings.briefs import Edition
 from briefings.document import Document, Meta
 from briefings.errors import BriefingError, BriefingErrors
-from briefings.facts import Bilingual, Fact, FactBase
+from briefings.facts import SOURCE_REF, Bilingual, Fact, FactBase
 from briefings.project import Project
 from briefings.templating import Sandbox, TemplateValueError
 
@@ -38,8 +37,11 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]{}|])")
 
 def markdown_text(value: str) -> Markup:
     """Plain text made safe to place inside Markdown: one line, no syntax, no HTML."""
-    one_line = " ".join(str(value).split())
-    return Markup(_MARKDOWN_SPECIAL.sub(r"\\\1", str(escape(one_line))))
+    return _escaped(" ".join(str(value).split()))
+
+
+def _escaped(text: str) -> Markup:
+    return Markup(_MARKDOWN_SPECIAL.sub(r"\\\1", str(escape(text))))
 
 
 class Citation:
@@ -56,15 +58,30 @@ class Citation:
         return "\\[" + ",\u00a0".join(links) + "\\]"
 
 
+class CitedText:
+    """A fact's note: its text made safe for Markdown, each ``{source:<id>}`` in it printed
+    as that source's citation, numbered (like every citation) when it is printed."""
+
+    def __init__(self, access: FactAccess, text: str):
+        self._access, self._text = access, " ".join(text.split())
+
+    def __html__(self) -> str:
+        parts = SOURCE_REF.split(self._text)  # text, id, text, id, …, text
+        out = [_escaped(parts[0])]
+        for source_id, text in zip(parts[1::2], parts[2::2]):
+            out += [Citation(self._access, [source_id]).__html__(), _escaped(text)]
+        return "".join(out)
+
+
 class FactView(dict):
     """What a template sees of a fact, in the document's language: plain data (its id,
     text, note, status, as_of, cite, its values, and each value by name). ``{{ fact("x") }}`` alone
     prints the sentence with its citation."""
 
-    def __init__(self, fact: Fact, lang: str, cite: Citation):
+    def __init__(self, fact: Fact, lang: str, cite: Citation, note: CitedText | None):
         values = {k: _localize(v, lang) for k, v in fact.values.items()}
         super().__init__(values, id=fact.id, text=markdown_text(fact.text[lang]),
-                         note=markdown_text(fact.note[lang]) if fact.note else None,
+                         note=note,
                          status=fact.status, as_of=fact.as_of, cite=cite,
                          values=values)
         self._values = list(values)
@@ -105,7 +122,8 @@ class FactAccess:
             hint = f" (did you mean '{close[0]}'?)" if close else ""
             raise TemplateValueError(f"unknown fact '{fact_id}'{hint}") from None
         self.used[fact_id] = fact
-        return FactView(fact, self._lang, Citation(self, [ref.id for ref in fact.sources]))
+        return FactView(fact, self._lang, Citation(self, [ref.id for ref in fact.sources]),
+                        CitedText(self, fact.note[self._lang]) if fact.note else None)
 
     def number(self, source_id: str) -> int:
         return self.cited.setdefault(source_id, len(self.cited) + 1)
@@ -134,9 +152,11 @@ class FigureMaker:
     its inputs. Returns one line of Markdown, the image then its caption and citation,
     which ``place_figures`` turns into ``<figure>`` once the section is a tree."""
 
-    def __init__(self, project: Project, access: FactAccess, lang: str, today: dt.date,
+    def __init__(self, edition: Edition, access: FactAccess, lang: str, today: dt.date,
                  cache: Path):
-        self._project, self._access, self._lang, self._today = project, access, lang, today
+        self._folder = edition.brief.folder / "figures"   # the brief's figure words
+        self._fonts = edition.theme / "fonts"   # the stylesheet's, so text and figures match
+        self._access, self._lang, self._today = access, lang, today
         self._cache = cache
         self._strings: dict[str, str] | None = None
         self.made: dict[str, figures.Figure] = {}
@@ -144,7 +164,7 @@ class FigureMaker:
     @property
     def strings(self) -> dict[str, str]:
         if self._strings is None:
-            self._strings = figures.load_strings(self._project.base / "figures", self._lang)
+            self._strings = figures.load_strings(self._folder, self._lang)
         return self._strings
 
     def __call__(self, name: str | None = None) -> Markup:
@@ -159,8 +179,8 @@ class FigureMaker:
                                      + ", ".join(figures.BUILDERS))
         made = builder(figures.Inputs(lambda fact_id: _Attributes(self._access(fact_id)),
                                       self.strings, self._lang, self._today,
-                                      self._project.base / "figures"))
-        self.made[name] = figures.render(name, made, self._cache, self._project.base / "fonts")
+                                      self._folder))
+        self.made[name] = figures.render(name, made, self._cache, self._fonts)
         sources = [ref.id for view in made.facts for ref in self._access.used[view.id].sources]
         cite = Citation(self._access, list(dict.fromkeys(sources))).__html__()
         return Markup(f"![](figure:{name}) {markdown_text(made.caption)} {cite}")
@@ -234,18 +254,12 @@ def _date_form(form) -> str:
     return form
 
 
-def make_environment(project: Project, audience: Audience, lang: str, today: dt.date,
-                     ) -> Sandbox:
-    """Audience folder first, then the base templates; ``base/…`` names a base template
-    explicitly, so an override can extend what it replaces. Templates are compiled in
-    memory only: a compiled cache on disk is code that whoever can write it would run."""
-    base = jinja2.FileSystemLoader(project.base)
+def make_environment(edition: Edition, lang: str, today: dt.date) -> Sandbox:
+    """Templates looked up along the edition's chain (``templating.chain_loader``).
+    Compiled in memory only: a compiled cache on disk is code that whoever can write it
+    would run."""
     env = templating.environment(
-        jinja2.ChoiceLoader([
-            jinja2.PrefixLoader({"base": base}),
-            jinja2.FileSystemLoader(audience.folder),
-            base,
-        ]),
+        templating.chain_loader(edition.chain),
         autoescape=True,
         finalize=_finalize,
         trim_blocks=True,
@@ -269,10 +283,10 @@ def section_template(name: str, lang: str) -> str:
 
 
 def render_section(env: Sandbox, name: str, lang: str, context: dict,
-                   project: Project) -> tuple[str, str]:
+                   project: Project, edition: Edition) -> tuple[str, str]:
     """The section's Markdown, and the file of the template that made it."""
     return templating.render(env, section_template(name, lang), context, project.root,
-                             project.base)
+                             edition.brief.folder)
 
 
 def markdown_converter() -> markdown.Markdown:
@@ -297,24 +311,24 @@ def markdown_to_section(converter: markdown.Markdown, text: str, name: str,
     return section
 
 
-def compose(project: Project, facts: FactBase, audience: Audience, lang: str,
+def compose(project: Project, facts: FactBase, edition: Edition, lang: str,
             today: dt.date, cache: Path | None = None) -> Document:
     """``cache`` keeps the figures' drawings by content hash (default: build/.cache)."""
     cache = (cache or project.build / CACHE).resolve()
-    strings = i18n.load_strings(project.base / "i18n", lang, i18n.LABELS)
-    env = make_environment(project, audience, lang, today)
+    strings = i18n.labels(edition.chain, lang)
+    env = make_environment(edition, lang, today)
     access = FactAccess(facts, lang)
     figures_dir = cache / "figures"
-    figure = FigureMaker(project, access, lang, today, figures_dir)
-    context = template_context(project, audience, lang, today, strings, access, figure)
+    figure = FigureMaker(edition, access, lang, today, figures_dir)
+    context = template_context(edition, lang, today, strings, access, figure)
     converter = markdown_converter()
     article = html.Element("article")
     article.set("class", "brief")
     numbers = itertools.count(1)
-    resources = urls.Resources(project.base, figures_dir)
+    resources = urls.Resources(edition.theme, *edition.chain, figures_dir)
     problems: list[BriefingError] = []
-    for name in audience.profile.sections:
-        text, template = render_section(env, name, lang, context, project)
+    for name in edition.sections:
+        text, template = render_section(env, name, lang, context, project, edition)
         problems += template_rules.override_errors(env, section_template(name, lang), template)
         section = markdown_to_section(converter, text, name, template)
         place_figures(section, figure, numbers, template)
@@ -328,17 +342,18 @@ def compose(project: Project, facts: FactBase, audience: Audience, lang: str,
     if problems:
         raise BriefingErrors(problems)
 
-    settings = project.settings
+    spec = edition.brief.spec
     as_of = max((f.as_of for f in access.used.values()), default=today)
     meta = Meta(
-        brief=settings.id,
-        audience=audience.slug,
-        audience_name=audience.profile.name[lang],
+        brief=edition.brief.id,
+        reader=edition.reader,
+        reader_name=edition.profile.name[lang],
         lang=lang,
-        title=strings["title"],
-        subtitle=strings["subtitle"],
-        classification=audience.profile.classification[lang],
-        version=settings.version,
+        title=spec.title[lang],
+        subtitle=spec.subtitle[lang],
+        keywords=spec.keywords[lang],
+        classification=edition.profile.classification[lang],
+        version=spec.version,
         created=today,
         created_text=i18n.date(today, lang),
         as_of_text=i18n.date(as_of, lang),
@@ -361,20 +376,20 @@ def _helper(call):
     return helper
 
 
-def template_context(project: Project, audience: Audience, lang: str, today: dt.date,
-                     strings: dict[str, str], access: FactAccess, figure: FigureMaker) -> dict:
+def template_context(edition: Edition, lang: str, today: dt.date, strings: dict[str, str],
+                     access: FactAccess, figure: FigureMaker) -> dict:
     """Everything a section template sees: plain data and three helper functions."""
-    settings = project.settings
-    base_year = settings.base_year or today.year
+    spec = edition.brief.spec
+    base_year = spec.base_year or today.year
     return {
         "fact": _helper(access),
         "figure": _helper(figure),
         "sources": _helper(access.sources),
         "lang": lang,
-        "audience": {"slug": audience.slug, "name": audience.profile.name[lang]},
-        "length": audience.profile.length,
+        "reader": {"slug": edition.reader, "name": edition.profile.name[lang]},
+        "length": edition.length,
         "today": today,
         "base_year": base_year,
-        "horizons": [{"years": n, "year": base_year + n} for n in settings.horizons],
+        "horizons": [{"years": n, "year": base_year + n} for n in spec.horizons],
         "t": dict(strings),
     }

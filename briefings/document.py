@@ -15,12 +15,13 @@ from briefings.errors import BriefingError
 @dataclass(frozen=True)
 class Meta:
     """Everything a writer needs besides the body, already in the document's language."""
-    brief: str               # slug of the brief, e.g. "peru-mnna"
-    audience: str            # slug of the audience, e.g. "cancilleria"
-    audience_name: str
+    brief: str               # id of the brief: its folder's name
+    reader: str              # name of the reader: its file's name
+    reader_name: str
     lang: str
     title: str
     subtitle: str
+    keywords: str
     classification: str
     version: str
     created: dt.date         # the build date
@@ -30,7 +31,24 @@ class Meta:
 
     @property
     def stem(self) -> str:
-        return f"{self.brief}-{self.audience}-{self.lang}"
+        return f"{self.brief}-{self.reader}-{self.lang}"
+
+
+@dataclass(frozen=True)
+class Theme:
+    """The files a document is laid out with (layout.html.j2, brief.css, reference.docx,
+    fonts/), each the first found along an edition's chain, so a brief or a reader can
+    replace any of them. Relative URLs in the page are read against the last folder, the
+    shared theme."""
+    folders: tuple[Path, ...]
+
+    def file(self, name: str) -> Path:
+        return next((folder / name for folder in self.folders if (folder / name).exists()),
+                    self.folders[-1] / name)
+
+    @property
+    def base(self) -> Path:
+        return self.folders[-1]
 
 
 @dataclass(frozen=True)

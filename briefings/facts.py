@@ -13,6 +13,7 @@ brief's fonts lack.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 import unicodedata
 from collections.abc import Iterator, Sequence
@@ -33,6 +34,8 @@ from briefings.project import Project
 from briefings.yamlfile import YamlFile, dotted, read_yaml
 
 LANGS = ("es", "en")
+# In a fact's note, a source cited as the reader sees it: "{source:arce-opinion}" → "[4]".
+SOURCE_REF = re.compile(r"\{source:([^}\s]*)\}")
 MAX_QUOTE_WORDS = 30  # "a short verbatim quote": about 25 words, with a little slack
 
 # Characters that print nothing yet change the text: control characters (invalid in Word's
@@ -189,6 +192,21 @@ class Fact(Strict):
     note: Bilingual | None = Field(None, description="where sources disagree or are vague")
     sources: list[SourceRef] = Field(min_length=1)
 
+    @field_validator("note")
+    @classmethod
+    def _known_source_refs(cls, note, info: ValidationInfo):
+        """``{source:<id>}`` in a note prints as the reader's citation number: the id must
+        be a registered source."""
+        known = (info.context or {}).get("sources")
+        for text in (note.es, note.en) if note and known is not None else ():
+            for source_id in SOURCE_REF.findall(text):
+                if source_id not in known:
+                    close = difflib.get_close_matches(source_id, known, n=1)
+                    hint = f" (did you mean '{close[0]}'?)" if close else ""
+                    raise ValueError(f"{{source:{source_id}}}: no such source in "
+                                     f"facts/sources.yaml{hint}")
+        return note
+
     @field_validator("id")
     @classmethod
     def _in_its_topic(cls, fact_id, info: ValidationInfo):
@@ -245,7 +263,7 @@ def load_facts(folder: Path) -> FactBase:
     if not sources_path.is_file():
         raise BriefingError("the sources registry is missing", sources_path)
     # The fonts the brief prints with, when the facts sit in a project that ships them.
-    chars = glyphs.font_chars(Project(folder.parent).base / "fonts")
+    chars = glyphs.font_chars(Project(folder.parent).theme / "fonts")
     base = FactBase(files=[sources_path])
     sources_file = read_yaml(sources_path)
     registry = sources_file.validate(SourcesFile, _namer(sources_file.data, "source")).sources

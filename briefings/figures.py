@@ -12,8 +12,8 @@ metrics of the shipped IBM Plex Serif (measured with Pillow, already installed f
 WeasyPrint) and the PNG is the same SVG rasterized by resvg (``resvg-py``, a self-contained
 wheel), so the two forms look alike. Coordinates are points at the printed size.
 
-Words in figures come from ``templates/base/figures/<lang>.yaml``; the regions of the
-places from ``templates/base/figures/places.yaml`` (the brief's own grouping, not a fact).
+Words in figures come from the brief's ``figures/<lang>.yaml``; the regions of the
+places from its ``figures/places.yaml`` (the brief's own grouping, not a fact).
 """
 
 from __future__ import annotations
@@ -329,7 +329,7 @@ class Inputs:
     strings: dict[str, str]
     lang: str
     today: dt.date
-    templates: Path                # templates/base/figures
+    templates: Path                # the brief's figures/ folder
 
     def s(self, key: str, **values) -> str:
         try:

@@ -18,14 +18,14 @@ from briefings.yamlfile import read_yaml
 LOCALES = {"es": "es_PE", "en": "en_GB"}
 
 
-# The page furniture the engine and the base layout read from templates/base/i18n/<lang>.yaml.
-LABELS = ("title", "subtitle", "kind", "date", "as_of", "version", "audience", "language",
-          "language_name", "page_of", "contents", "author", "keywords")
+# The page furniture the engine and the layout read from templates/theme/i18n/<lang>.yaml.
+LABELS = ("kind", "date", "as_of", "version", "reader", "language", "language_name", "page_of",
+          "contents", "author")
 
 
 def load_strings(folder: Path, lang: str, required: Iterable[str] = ()) -> dict[str, str]:
     """``<folder>/<lang>.yaml``: ``key: text`` lines, e.g. the page furniture (labels,
-    header, cover) in ``templates/base/i18n/``. Every key of ``required`` and every key the
+    header, cover) in ``templates/theme/i18n/``. Every key of ``required`` and every key the
     other languages' files have must be there: a label missing in one language would
     otherwise fail only when that language is built."""
     path = folder / f"{lang}.yaml"
@@ -45,6 +45,18 @@ def load_strings(folder: Path, lang: str, required: Iterable[str] = ()) -> dict[
     if missing:
         raise BriefingErrors(missing)
     return strings
+
+
+def labels(chain, lang: str) -> dict[str, str]:
+    """The page furniture of one edition: the theme's labels (all of them, in every language),
+    with any label the brief or the reader's overrides give in ``i18n/<lang>.yaml``."""
+    *overrides, theme = chain
+    merged = load_strings(theme / "i18n", lang, LABELS)
+    for folder in reversed(overrides):
+        path = folder / "i18n" / f"{lang}.yaml"
+        if path.is_file():
+            merged.update(_strings(path))
+    return merged
 
 
 def _strings(path: Path) -> dict[str, str]:

@@ -1,6 +1,7 @@
-"""Email the built briefs to an audience: one message per recipient, in their language.
+"""Email a built brief to a reader: one message per recipient, in their language.
 
-Without ``send`` the messages are only written as ``.eml`` files to ``build/outbox/<audience>/``.
+Without ``send`` the messages are only written as ``.eml`` files to
+``build/outbox/<brief>/<reader>/``.
 With it they go through an SMTP server, written there first just as they are sent, and
 ``build/outbox/sent.jsonl`` records each one before its DATA and its outcome after, so a
 re-run never sends the same files to the same person twice: not even when the server's answer
@@ -31,7 +32,7 @@ import jinja2
 from email_validator import EmailNotValidError, validate_email
 
 from briefings import i18n, templating
-from briefings.audiences import Audience, load_audience
+from briefings.briefs import Edition, edition, load_brief
 from briefings.errors import BriefingError, BriefingErrors, shown
 from briefings.outputs import MANIFEST, read_manifest, write_atomic
 from briefings.project import Project, time_zone
@@ -204,25 +205,26 @@ def size_limit(max_size_mb: float | None, settings: dict[str, str]) -> float:
 
 # --- recipients and attachments ----------------------------------------------------------
 
-def choose_recipients(audience: Audience, lang: str | None, to: list[str] | None
-                      ) -> list[Recipient]:
-    """The distribution list (only ``lang`` if given), or the ``to`` addresses in ``lang`` or
-    the audience's first language. Every address is checked before anything is built."""
-    languages = audience.profile.languages
+def choose_recipients(edition: Edition, profile_path: Path, lang: str | None,
+                      to: list[str] | None) -> list[Recipient]:
+    """The reader's distribution list (only ``lang`` if given), or the ``to`` addresses in
+    ``lang`` or the reader's first language. Every address is checked before anything is
+    built."""
+    languages = edition.languages
     if lang and lang not in languages:
-        raise BriefingError(f"audience '{audience.slug}' has no brief in '{lang}' "
-                            f"(its languages: {', '.join(languages)})")
+        raise BriefingError(f"reader '{edition.reader}' has no brief in '{lang}' "
+                            f"(their languages: {', '.join(languages)})")
     if to:
         wanted = [Recipient(addr, lang or languages[0]) for addr in to]
     else:
-        if not audience.profile.distribution:
-            raise BriefingError("no distribution list: add one to the audience, or give "
-                                "--to ADDRESS", audience.folder / "audience.yaml")
-        wanted = [Recipient(r.email, r.lang, r.name) for r in audience.profile.distribution
+        if not edition.profile.distribution:
+            raise BriefingError("no distribution list: add one to the reader, or give "
+                                "--to ADDRESS", profile_path)
+        wanted = [Recipient(r.email, r.lang, r.name) for r in edition.profile.distribution
                   if lang in (None, r.lang)]
         if not wanted:
             raise BriefingError(f"nobody on the distribution list reads '{lang}'",
-                                audience.folder / "audience.yaml")
+                                profile_path)
     errors, chosen, seen = [], [], set()
     for recipient in wanted:
         try:
@@ -238,16 +240,18 @@ def choose_recipients(audience: Audience, lang: str | None, to: list[str] | None
     return chosen
 
 
-def load_attachments(build: Path, manifest: dict[str, dict], audience: str, lang: str,
+def load_attachments(build: Path, manifest: dict[str, dict], edition: Edition, lang: str,
                      formats: list[str], limit_mb: float) -> tuple[Attachment, ...]:
-    """The built files for ``audience`` in ``lang``, each checked against the manifest's sha256
-    so a brief edited or rebuilt half-way is never sent."""
+    """The built files of ``edition`` in ``lang``, each checked against the manifest's
+    sha256 so a brief edited or rebuilt half-way is never sent."""
     attachments = []
+    wanted = (edition.brief.id, edition.reader, lang)
     for fmt in formats:
-        entry = next((e for e in manifest.values() if (e.get("audience"), e.get("lang"),
-                      e.get("format")) == (audience, lang, fmt)), None)
+        entry = next((e for e in manifest.values() if (e.get("brief"), e.get("reader"),
+                      e.get("lang"), e.get("format")) == (*wanted, fmt)), None)
         if entry is None:
-            raise BriefingError(f"no {fmt} of '{audience}' in '{lang}' has been built: "
+            raise BriefingError(f"no {fmt} of '{edition.brief.id}' for '{edition.reader}' in "
+                                f"'{lang}' has been built: "
                                 f"{RUN_MAKE_BRIEF}", build / MANIFEST)
         path = build / entry["path"]
         # Only what the build wrote: an edited manifest (or a link) must not mail other files.
@@ -268,7 +272,7 @@ def load_attachments(build: Path, manifest: dict[str, dict], audience: str, lang
     if total > limit_mb * MB:
         raise BriefingError(f"attachments for '{lang}' are {total / MB:.2f} MB, over the "
                             f"{limit_mb:g} MB limit (raise it with --max-size-mb or "
-                            "BRIEFINGS_MAX_ATTACHMENT_MB)", build / audience)
+                            "BRIEFINGS_MAX_ATTACHMENT_MB)", build / edition.brief.id)
     return tuple(attachments)
 
 
@@ -281,13 +285,12 @@ def brief_date(build: Path, zone: str) -> dt.date:
 
 # --- messages ------------------------------------------------------------------------------
 
-def email_environment(project: Project, audience: Audience, lang: str) -> templating.Sandbox:
-    """``templates/audiences/<a>/email/`` first, then ``templates/email/``; ``base/…`` names
-    the shared template, so an override can extend it."""
-    shared = jinja2.FileSystemLoader(project.templates / "email")
+def email_environment(edition: Edition, lang: str) -> templating.Sandbox:
+    """The email templates along the edition's chain (``email/`` in the reader's overrides,
+    the brief, the theme); ``brief/…`` and ``theme/…`` name the shared ones, so an override
+    can extend them."""
     env = templating.environment(
-        jinja2.ChoiceLoader([jinja2.PrefixLoader({"base": shared}),
-                             jinja2.FileSystemLoader(audience.folder / "email"), shared]),
+        templating.chain_loader([folder / "email" for folder in edition.chain]),
         autoescape=jinja2.select_autoescape(["html.j2"], default_for_string=False),
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters.update(date=lambda d, form="long": i18n.date(d, lang, form),
@@ -295,18 +298,18 @@ def email_environment(project: Project, audience: Audience, lang: str) -> templa
     return env
 
 
-def compose_message(project: Project, audience: Audience, recipient: Recipient,
+def compose_message(project: Project, edition: Edition, recipient: Recipient,
                     attachments: tuple[Attachment, ...], sender: Address, built: dt.date
                     ) -> EmailMessage:
     lang = recipient.lang
-    env = email_environment(project, audience, lang)
-    context = {"name": recipient.name, "audience": audience.profile.name[lang],
-               "title": i18n.load_strings(project.base / "i18n", lang, i18n.LABELS)["title"],
+    env = email_environment(edition, lang)
+    context = {"name": recipient.name, "reader": edition.profile.name[lang],
+               "title": edition.brief.spec.title[lang],
                "files": [a.name for a in attachments], "built": built}
 
     def render(kind: str) -> str:
         return templating.render(env, f"{lang}/{kind}.j2", context, project.root,
-                                 project.templates / "email")[0]
+                                 edition.theme / "email")[0]
 
     subject = render("subject.txt")
 
@@ -350,12 +353,12 @@ def eml_name(recipient: Recipient) -> str:
 SKIP_REASONS = {"sent": "already sent", "unknown": "may have been delivered"}
 
 
-def _sent_key(audience: str, email: str, shas) -> tuple:
-    return audience, email.lower(), tuple(sorted(shas))
+def _sent_key(edition: str, email: str, shas) -> tuple:
+    return edition, email.lower(), tuple(sorted(shas))
 
 
 def read_sent_log(path: Path) -> dict[tuple, tuple[str, str]]:
-    """What each audience, address and set of files (by sha256) already got, with its time:
+    """What each edition (brief/reader), address and set of files (by sha256) already got, with its time:
     "sent" when a message was delivered, else "unknown" when one may have been (its answer was
     lost, or the run died after "sending" was logged). A "failed" message counts for nothing."""
     latest = {}  # message id -> (key, status, time): a message's last line is its outcome
@@ -366,7 +369,7 @@ def read_sent_log(path: Path) -> dict[tuple, tuple[str, str]]:
     for number, line in enumerate(lines, 1):
         try:
             entry = json.loads(line)
-            key = _sent_key(entry["audience"], entry["to"], [f["sha256"] for f in entry["files"]])
+            key = _sent_key(entry["edition"], entry["to"], [f["sha256"] for f in entry["files"]])
             # A line without a status predates the "sending" lines: each recorded a delivery.
             latest[entry["message_id"]] = (key, entry.get("status", "sent"),
                                            entry.get("at") or entry["sent_at"])
@@ -381,13 +384,13 @@ def read_sent_log(path: Path) -> dict[tuple, tuple[str, str]]:
     return state
 
 
-def record(path: Path, status: str, audience: str, item: Outgoing,
+def record(path: Path, status: str, edition: str, item: Outgoing,
            problem: str | None = None) -> None:
     """Appended and synced before the next step: "sending" just before DATA, then "sent",
     "failed" or "unknown". A run killed in between leaves "sending" alone, which the next run
     takes as "may have been delivered"."""
     entry = {"at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-             "status": status, "message_id": item.message_id, "audience": audience,
+             "status": status, "message_id": item.message_id, "edition": edition,
              "to": item.recipient.email, "lang": item.recipient.lang,
              "files": [{"name": a.name, "sha256": a.sha256} for a in item.attachments]}
     if problem:
@@ -489,7 +492,7 @@ def _timed_out(exc: Exception) -> bool:
 
 
 def deliver(outgoing: list[Outgoing], settings: SmtpSettings, sender: str, log: Path,
-            audience: str, report=print) -> tuple[list, list]:
+            edition: str, report=print) -> tuple[list, list]:
     """Send each message on one connection, logging each (see ``record``). Returns the
     messages that failed (refused, or lost before DATA: not delivered) and those whose answer
     to DATA was lost (a drop, a timeout: they may have been delivered), each with the reason.
@@ -510,7 +513,7 @@ def deliver(outgoing: list[Outgoing], settings: SmtpSettings, sender: str, log: 
             began = False
             try:
                 _envelope(smtp, sender, item)
-                record(log, "sending", audience, item)
+                record(log, "sending", edition, item)
                 began = True
                 code, answer = smtp.data(item.data)
                 if code != 250:
@@ -521,16 +524,16 @@ def deliver(outgoing: list[Outgoing], settings: SmtpSettings, sender: str, log: 
                 # Once DATA began, only a refusal says "not delivered"; without an answer the
                 # server may have taken the message all the same.
                 if began and not isinstance(exc, smtplib.SMTPResponseException):
-                    record(log, "unknown", audience, item, problem)
+                    record(log, "unknown", edition, item, problem)
                     unknown.append((item, problem))
                     report(f"  UNKNOWN  {to} ({lang}): {problem}; it may have been delivered")
                     continue
                 if began:
-                    record(log, "failed", audience, item, problem)
+                    record(log, "failed", edition, item, problem)
                 failed.append((item, problem))
                 report(f"  FAILED   {to} ({lang}): {problem}")
             else:
-                record(log, "sent", audience, item)
+                record(log, "sent", edition, item)
                 report(f"  sent     {to} ({lang}): {_names(item.attachments)}")
     finally:
         if smtp is not None:
@@ -560,7 +563,7 @@ def _emails(items) -> str:
     return ", ".join(item.recipient.email for item, _ in items)
 
 
-def email_briefs(project: Project, audience_name: str, lang: str | None = None,
+def email_briefs(project: Project, brief: str, reader: str, lang: str | None = None,
                  to: list[str] | None = None, formats: list[str] | None = None,
                  send: bool = False, resend: bool = False, env_file: Path | None = None,
                  max_size_mb: float | None = None, report=print) -> None:
@@ -574,15 +577,16 @@ def email_briefs(project: Project, audience_name: str, lang: str | None = None,
     sender = sender_address(settings)
     limit = size_limit(max_size_mb, settings)
     smtp = smtp_settings(settings) if send else None
-    audience = load_audience(project, audience_name)
-    recipients = choose_recipients(audience, lang, to)
+    chosen = edition(project, load_brief(project, brief), reader)
+    recipients = choose_recipients(chosen, project.readers / f"{reader}.yaml", lang, to)
     manifest = read_manifest(project.build)
-    attachments = {lang: load_attachments(project.build, manifest, audience.slug, lang,
-                                          formats, limit)
+    attachments = {lang: load_attachments(project.build, manifest, chosen, lang, formats,
+                                          limit)
                    for lang in dict.fromkeys(r.lang for r in recipients)}
     built = brief_date(project.build, project.settings.timezone)
     outbox = project.build / "outbox"
-    folder = outbox / audience.slug
+    folder = outbox / brief / reader
+    sent_as = f"{brief}/{reader}"   # what the delivery log records each message under
     log = outbox / "sent.jsonl"
 
     failed, unknown = [], []
@@ -591,7 +595,7 @@ def email_briefs(project: Project, audience_name: str, lang: str | None = None,
         outgoing, skipped = [], []
         for recipient in recipients:
             files = attachments[recipient.lang]
-            state, when = logged.get(_sent_key(audience.slug, recipient.email,
+            state, when = logged.get(_sent_key(sent_as, recipient.email,
                                                [a.sha256 for a in files]), (None, None))
             if state and not resend:
                 why = SKIP_REASONS[state]
@@ -599,13 +603,12 @@ def email_briefs(project: Project, audience_name: str, lang: str | None = None,
                 report(f"  skipped  {recipient.email} ({recipient.lang}): {_names(files)} "
                        f"{why} on {when} (--resend sends it again)")
                 continue
-            message = compose_message(project, audience, recipient, files, sender, built)
+            message = compose_message(project, chosen, recipient, files, sender, built)
             outgoing.append(Outgoing(recipient, files, message["Message-ID"],
                                      wire_bytes(message), eml_name(recipient)))
         paths = write_outbox(folder, outgoing, {r.lang for r in recipients})
         if send:
-            failed, unknown = deliver(outgoing, smtp, sender.addr_spec, log, audience.slug,
-                                      report)
+            failed, unknown = deliver(outgoing, smtp, sender.addr_spec, log, sent_as, report)
         else:
             for item, path in zip(outgoing, paths):
                 report(f"  {shown(path)}  {item.recipient.email}: {_names(item.attachments)}")

@@ -2,9 +2,10 @@
 to date.
 
 An output is up to date when its file still has the hash the manifest records and the hash
-of its inputs — the package's code, the build day, its audience folder, the base templates
-of its language, the sources registry and the fact files it used — equals the key stored
-beside it. Standard library only, so a build that has nothing to do never imports the heavy
+of its inputs — the package's code, the build day, the files along its own chain (the
+reader's overrides, the brief's folder and the theme, leaving out other languages' sections
+and other readers' overrides), the reader's profile, the sources registry and the fact files
+it used — equals the key stored beside it. Standard library only, so a build that has nothing to do never imports the heavy
 libraries."""
 
 from __future__ import annotations
@@ -21,14 +22,14 @@ from pathlib import Path
 
 from briefings import __file__ as _package_init
 from briefings.errors import BriefingError, shown
-from briefings.project import Project, build_date, time_zone
+from briefings.project import SETTINGS, Project, build_date, time_zone
 
 MANIFEST = "manifest.json"
 LOCK = ".lock"
 DEFAULT_FORMATS = ("pdf", "docx")
 PACKAGE = Path(_package_init).parent
 # What the build records about each output; an entry without one of these is damaged.
-ENTRY_KEYS = ("audience", "lang", "format", "path", "sha256", "bytes", "pages", "fact_files",
+ENTRY_KEYS = ("brief", "reader", "lang", "format", "path", "sha256", "bytes", "pages", "fact_files",
               "key")
 
 _UMASK = os.umask(0)
@@ -159,24 +160,30 @@ class InputKeys:
     def _digest(items: list[tuple[str, str]]) -> str:
         return hashlib.sha256(json.dumps(items).encode()).hexdigest()
 
-    def _templates(self, folder: Path, lang: str) -> list[tuple[str, str]]:
-        """A template folder's files, leaving out the sections of the other languages."""
+    def _templates(self, folder: Path, lang: str, skip: Path | None = None
+                   ) -> list[tuple[str, str]]:
+        """A template folder's files, leaving out the sections of the other languages (and
+        ``skip``, another part of the chain)."""
         sections = folder / "sections"
-        return self._tree(folder, lambda p: not p.is_relative_to(sections)
-                          or p.is_relative_to(sections / lang))
+        return self._tree(folder, lambda p: (not p.is_relative_to(sections)
+                                             or p.is_relative_to(sections / lang))
+                          and not (skip and p.is_relative_to(skip))) if folder.is_dir() else []
 
-    def key(self, audience: str, lang: str, fmt: str, fact_files: list[str]) -> str:
-        facts = [self.project.facts / "sources.yaml",
-                 *(self.project.facts / name for name in fact_files)]
+    def key(self, brief: str, reader: str, lang: str, fmt: str, fact_files: list[str]) -> str:
+        root = self.project
+        brief_folder = root.briefs / brief
+        inputs = [root.root / SETTINGS, root.readers / f"{reader}.yaml",
+                  root.facts / "sources.yaml", *(root.facts / name for name in fact_files)]
         return self._digest([
             ("common", self._common), ("lang", lang), ("format", fmt),
-            *self._templates(self.project.templates / "audiences" / audience, lang),
-            *self._templates(self.project.base, lang),
-            *((str(p.name), self._hash(p) if p.is_file() else "missing") for p in facts)])
+            *self._templates(brief_folder / "readers" / reader, lang),
+            *self._templates(brief_folder, lang, skip=brief_folder / "readers"),
+            *self._templates(root.theme, lang),
+            *((str(p.name), self._hash(p) if p.is_file() else "missing") for p in inputs)])
 
 
-def output_path(out: Path, brief: str, audience: str, lang: str, fmt: str) -> Path:
-    return out / audience / f"{brief}-{audience}-{lang}.{fmt}"
+def output_path(out: Path, brief: str, reader: str, lang: str, fmt: str) -> Path:
+    return out / brief / reader / f"{brief}-{reader}-{lang}.{fmt}"
 
 
 def file_sha256(path: Path) -> str:
@@ -193,30 +200,32 @@ def is_current(entry: dict | None, out: Path, keys: InputKeys) -> bool:
     if not path.is_file() or path.stat().st_size != entry["bytes"] \
             or file_sha256(path) != entry["sha256"]:
         return False
-    return entry["key"] == keys.key(entry["audience"], entry["lang"], entry["format"],
-                                    entry["fact_files"])
+    return entry["key"] == keys.key(entry["brief"], entry["reader"], entry["lang"],
+                                    entry["format"], entry["fact_files"])
 
 
-def all_current(project: Project, out: Path, audiences: list[str], langs: list[str] | None,
-                formats: list[str]) -> bool:
+def all_current(project: Project, out: Path, briefs: list[str], readers: list[str] | None,
+                langs: list[str] | None, formats: list[str]) -> bool:
     """True only when every requested output is listed and current. Anything this cannot
-    tell without reading the profiles (a new audience, a new language) counts as stale.
-    The day is the one in the time zone the manifest was built for: if brief.yaml changed
-    that zone, it changed an input of every output too."""
+    tell without reading the briefs (a new brief, reader or language) counts as stale: a
+    changed brief.yaml changes the key of every output of that brief.
+    The day is the one in the time zone the manifest was built for: if the project's zone
+    changed, it changed an input of every output too."""
     manifest = load_manifest(out)
     if "timezone" not in manifest:
         return False
-    entries = {entry["path"]: entry for entry in manifest["outputs"]}
     keys = InputKeys(project, build_date(manifest["timezone"]))
-    for audience in audiences:
-        mine = [e for e in entries.values() if e["audience"] == audience
+    for brief in briefs:
+        mine = [e for e in manifest["outputs"] if e["brief"] == brief
+                and (readers is None or e["reader"] in readers)
                 and (langs is None or e["lang"] in langs)]
-        built_langs = {e["lang"] for e in mine}
-        if not built_langs or (langs is not None and built_langs != set(langs)):
+        built = {(e["reader"], e["lang"]) for e in mine}
+        if not built or (readers is not None and {r for r, _ in built} != set(readers)) \
+                or (langs is not None and {lang for _, lang in built} != set(langs)):
             return False
-        wanted = {(lang, fmt) for lang in built_langs for fmt in formats}
-        current = {(e["lang"], e["format"]) for e in mine if e["format"] in formats
-                   and is_current(e, out, keys)}
+        wanted = {(reader, lang, fmt) for reader, lang in built for fmt in formats}
+        current = {(e["reader"], e["lang"], e["format"]) for e in mine
+                   if e["format"] in formats and is_current(e, out, keys)}
         if current != wanted:
             return False
     return True

@@ -15,8 +15,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from markupsafe import escape
 
-from briefings.audiences import Audience, load_audience
+from briefings.briefs import Edition, edition, load_brief
 from briefings.compose import compose
+from briefings.document import Theme
 from briefings.errors import BriefingError, BriefingErrors
 from briefings.facts import load_facts
 from briefings.project import Project, build_date
@@ -50,20 +51,20 @@ FONT_TYPES = {".ttf": "font/ttf", ".otf": "font/otf", ".woff2": "font/woff2"}
 class Preview:
     """The latest page, rebuilt from the project's files on demand."""
 
-    def __init__(self, project: Project, audience: str, lang: str | None):
-        self.project, self.audience, self.lang = project, audience, lang
+    def __init__(self, project: Project, brief: str, reader: str, lang: str | None):
+        self.project, self.brief, self.reader, self.lang = project, brief, reader, lang
         self.page, self.number, self.failed = "", 0, False
         self.lock = threading.Lock()
 
     def rebuild(self) -> None:
         try:
-            # A fresh Project each time: it caches brief.yaml, and edits to it must show too.
+            # A fresh Project each time: it caches its settings, and edits must show too.
             project = Project(self.project.root)
-            audience = load_audience(project, self.audience)
-            document = compose(project, load_facts(project.facts), audience,
-                               language(audience, self.lang),
+            chosen = edition(project, load_brief(project, self.brief), self.reader)
+            document = compose(project, load_facts(project.facts), chosen,
+                               language(chosen, self.lang),
                                build_date(project.settings.timezone))
-            page, problems = html_writer.render(document, project.base), []
+            page, problems = html_writer.render(document, Theme(chosen.chain)), []
         except Exception as exc:  # anything at all, even a bug: the watcher must keep going
             problems = one_line_each(exc)
             page = ERROR_PAGE % "".join(f"<code>{escape(p)}</code>" for p in problems)
@@ -93,13 +94,12 @@ def one_line_each(exc: Exception) -> list[str]:
     return [" ".join(line.split()) for line in lines]
 
 
-def language(audience: Audience, lang: str | None) -> str:
-    languages = audience.profile.languages
+def language(chosen: Edition, lang: str | None) -> str:
     if lang is None:
-        return languages[0]
-    if lang not in languages:
-        raise BriefingError(f"--lang {lang}: the audience '{audience.slug}' is written in "
-                            f"{', '.join(languages)} only")
+        return chosen.languages[0]
+    if lang not in chosen.languages:
+        raise BriefingError(f"--lang {lang}: the reader '{chosen.reader}' reads "
+                            f"{', '.join(chosen.languages)} only")
     return lang
 
 
@@ -120,7 +120,7 @@ class Handler(BaseHTTPRequestHandler):
         elif path == "/__build":
             self._send(str(preview.number).encode(), "text/plain")
         elif path.startswith("/fonts/"):
-            fonts = (preview.project.base / "fonts").resolve()
+            fonts = (preview.project.theme / "fonts").resolve()
             font = (fonts / path.removeprefix("/fonts/")).resolve()
             if font.parent == fonts and font.suffix in FONT_TYPES and font.is_file():
                 self._send(font.read_bytes(), FONT_TYPES[font.suffix])
@@ -159,7 +159,8 @@ class PreviewServer(ThreadingHTTPServer):
         super().server_close()
 
 
-def start(project: Project, audience: str, lang: str | None, port: int) -> PreviewServer:
+def start(project: Project, brief: str, reader: str | None, lang: str | None,
+          port: int) -> PreviewServer:
     """Check the arguments, listen, build the page once and rebuild it on every change
     from then on (in a thread). The caller serves, then closes the server."""
     if not 0 <= port <= 65535:
@@ -168,8 +169,10 @@ def start(project: Project, audience: str, lang: str | None, port: int) -> Previ
         if not folder.is_dir():
             raise BriefingError(f"no {folder.name}/ folder in {project.root}: run briefings "
                                 "from the project folder or pass --project PATH")
-    language(load_audience(project, audience), lang)
-    preview = Preview(project, audience, lang)
+    loaded = load_brief(project, brief)
+    chosen = edition(project, loaded, reader or next(iter(loaded.spec.readers)))
+    language(chosen, lang)
+    preview = Preview(project, brief, chosen.reader, lang)
     server = PreviewServer(port, preview)
     from watchfiles import watch
     changes = watch(project.facts, project.templates, stop_event=server.stop_watching,
@@ -180,9 +183,11 @@ def start(project: Project, audience: str, lang: str | None, port: int) -> Previ
     return server
 
 
-def serve(project: Project, audience: str, lang: str | None, port: int) -> None:
-    server = start(project, audience, lang, port)
-    print(f"Preview of '{audience}' at http://127.0.0.1:{server.server_port}/ "
+def serve(project: Project, brief: str, reader: str | None, lang: str | None,
+          port: int) -> None:
+    server = start(project, brief, reader, lang, port)
+    print(f"Preview of '{brief}' for '{server.preview.reader}' at "
+          f"http://127.0.0.1:{server.server_port}/ "
           "(rebuilt when facts/ or templates/ change; Ctrl-C stops it)", flush=True)
     try:
         server.serve_forever()

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from briefings.errors import BriefingError
 
-SETTINGS = Path("templates/base/brief.yaml")
+SETTINGS = Path("templates/project.yaml")
 
 
 def time_zone(name: str) -> ZoneInfo:
@@ -64,16 +64,26 @@ class Project:
         return self.root / "templates"
 
     @property
-    def base(self) -> Path:
-        return self.templates / "base"
+    def theme(self) -> Path:
+        return self.templates / "theme"
+
+    @property
+    def briefs(self) -> Path:
+        return self.templates / "briefs"
+
+    @property
+    def readers(self) -> Path:
+        return self.templates / "readers"
 
     @property
     def build(self) -> Path:
         return self.root / "build"
 
-    def audience_names(self) -> list[str]:
-        return sorted(p.parent.name
-                      for p in (self.templates / "audiences").glob("*/audience.yaml"))
+    def brief_ids(self) -> list[str]:
+        return sorted(p.parent.name for p in self.briefs.glob("*/brief.yaml"))
+
+    def reader_names(self) -> list[str]:
+        return sorted(p.stem for p in self.readers.glob("*.yaml"))
 
     def require(self) -> Project:
         """This project, or one error saying the folder is not one and how to name one."""
@@ -85,6 +95,6 @@ class Project:
 
     @cached_property
     def settings(self):
-        from briefings.settings import BriefSettings
+        from briefings.settings import ProjectSettings
         from briefings.yamlfile import read_yaml
-        return read_yaml(self.base / "brief.yaml").validate(BriefSettings)
+        return read_yaml(self.root / SETTINGS).validate(ProjectSettings)

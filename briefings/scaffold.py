@@ -1,44 +1,85 @@
-"""``briefings new-audience``: a new audience folder, copied from an existing one."""
+"""``briefings new-brief`` and ``new-reader``: a start that builds and passes the check."""
 
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
-from briefings.audiences import check_name, load_audience
+from briefings.briefs import check_name, load_reader
 from briefings.errors import BriefingError
+from briefings.facts import LANGS
 from briefings.project import Project
 
-PROFILE = """\
-# Audience '{name}', copied from '{base}'. Edit what differs, then run: make brief
-# (docs/editing-templates.md explains every field and how to override a template).
+BRIEF = """\
+# Brief '{name}'. The folder's name is the brief's id: it starts every output file name.
+# docs/editing-templates.md explains every field below and how to write the sections.
 
-# How the audience is named on the cover, in each language.
+# Printed on the cover, in the running header, in the files' properties and in the email.
+title:
+  es: "Nuevo informe ({name})"
+  en: "New brief ({name})"
+subtitle:
+  es: "Subtítulo del informe"
+  en: "The brief's subtitle"
+# The files' search keywords.
+keywords:
+  es: "Perú"
+  en: "Peru"
+
+# Printed on the cover.
+version: "0.1"
+
+# Sections, in order: each is sections/<lang>/<section>.md.j2 in this folder, or in
+# templates/theme/sections/ (the shared `sources`, which must come last).
+sections: [summary, sources]
+
+# Recommendation horizons in years, if the brief has any: [2, 5, 10]
+horizons: []
+
+# Who the brief goes to (each is templates/readers/<reader>.yaml), with their own
+# `sections` list or `length: short` where they differ from the above.
+readers:
+  {reader}: {{}}
+"""
+
+SUMMARY = {
+    "es": """\
+{{# Resumen: reemplace este texto. Cada afirmación sale de un hecho de facts/. #}}
+# Resumen
+
+{{{{ fact("{fact}") }}}}
+""",
+    "en": """\
+{{# Summary: replace this text. Every statement comes from a fact in facts/. #}}
+# Summary
+
+{{{{ fact("{fact}") }}}}
+""",
+}
+
+READER = """\
+# Reader '{name}', copied from '{base}'. Edit what differs, then add '{name}' to the readers
+# of each brief that goes to them (its brief.yaml). docs/editing-templates.md explains every
+# field.
+
+# How the reader is named on the cover, in each language.
 name:
   es: {name_es}
   en: {name_en}
 
-# Languages to build, the audience's own first: es, en.
+# Languages the reader reads, their own first: es, en.
 languages: {languages}
-
-# Sections, in order. Each is templates/base/sections/<lang>/<section>.md.j2; a file of the
-# same name under this folder's sections/<lang>/ overrides it (or one block of it).
-sections: {sections}
-
-# full, or short for a brief of about two pages (the templates print less).
-length: {length}
 
 # Printed in the running header and on the cover.
 classification:
   es: {classification_es}
   en: {classification_en}
 
-# Notes for whoever writes for this audience; never printed.
+# Notes for whoever writes for this reader; never printed.
 tone: {tone}
 
-# Who receives the brief by email: name, email and lang (the attachment's language).
-# Left empty on purpose, so a copy never mails the original audience's people.
+# Who receives the briefs by email: name, email and lang (the attachment's language).
+# Left empty on purpose, so a copy never mails the original reader's people.
 distribution: []
 """
 
@@ -48,23 +89,53 @@ def _yaml(value) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def new_audience(project: Project, name: str, base: str) -> Path:
-    check_name(name)
-    source = load_audience(project, base)
-    folder = project.templates / "audiences" / name
+def _first_fact(project: Project) -> str:
+    """A fact the new brief's summary can print at once, so that it builds: the first one
+    of the first fact file."""
+    from briefings.facts import load_facts
+    facts = load_facts(project.facts).facts
+    if not facts:
+        raise BriefingError("there is no fact yet: add one to a facts/<topic>.yaml first",
+                            project.facts)
+    return next(iter(facts))
+
+
+def new_brief(project: Project, name: str, reader: str | None = None) -> Path:
+    check_name(name, "brief")
+    readers = project.reader_names()
+    if reader is None and not readers:
+        raise BriefingError("there is no reader yet: define one in templates/readers/ first",
+                            project.readers)
+    reader = reader or readers[0]
+    load_reader(project, reader)
+    folder = project.briefs / name
     if folder.exists():
-        raise BriefingError(f"audience '{name}' already exists", folder)
-    profile = source.profile
-    shutil.copytree(source.folder, folder, ignore=shutil.ignore_patterns("audience.yaml"))
-    (folder / "audience.yaml").write_text(PROFILE.format(
-        name=name, base=base,
-        name_es=_yaml(f"{profile.name.es} ({name})"),
-        name_en=_yaml(f"{profile.name.en} ({name})"),
-        languages=_yaml(profile.languages),
-        sections=_yaml(profile.sections),
-        length=profile.length,
-        classification_es=_yaml(profile.classification.es),
-        classification_en=_yaml(profile.classification.en),
-        tone=_yaml(profile.tone),
-    ), encoding="utf-8")
+        raise BriefingError(f"brief '{name}' already exists", folder)
+    fact = _first_fact(project)
+    for lang in LANGS:
+        sections = folder / "sections" / lang
+        sections.mkdir(parents=True)
+        (sections / "summary.md.j2").write_text(SUMMARY[lang].format(fact=fact),
+                                                encoding="utf-8")
+    (folder / "brief.yaml").write_text(BRIEF.format(name=name, reader=reader),
+                                       encoding="utf-8")
     return folder
+
+
+def new_reader(project: Project, name: str, base: str) -> Path:
+    check_name(name)
+    source = load_reader(project, base)
+    path = project.readers / f"{name}.yaml"
+    if path.exists():
+        raise BriefingError(f"reader '{name}' already exists", path)
+    path.write_text(READER.format(
+        name=name, base=base,
+        name_es=_yaml(f"{source.name.es} ({name})"),
+        name_en=_yaml(f"{source.name.en} ({name})"),
+        languages=_yaml(source.languages),
+        classification_es=_yaml(source.classification.es),
+        classification_en=_yaml(source.classification.en),
+        tone=_yaml(source.tone),
+    ), encoding="utf-8")
+    return path
+

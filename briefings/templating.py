@@ -92,13 +92,25 @@ class TemplatesOnly(jinja2.BaseLoader):
         return [name for name in self.loader.list_templates() if name.endswith(".j2")]
 
 
+def chain_loader(chain) -> jinja2.BaseLoader:
+    """Templates looked up along an edition's chain: the reader's overrides, the brief, the
+    theme. ``brief/…`` names the brief's own template (or the theme's) and ``theme/…`` the
+    theme's, so an override can extend the very template it replaces."""
+    _, brief, theme = chain
+    return jinja2.ChoiceLoader([
+        jinja2.PrefixLoader({"brief": jinja2.FileSystemLoader([brief, theme]),
+                             "theme": jinja2.FileSystemLoader(theme)}),
+        jinja2.FileSystemLoader(list(chain)),
+    ])
+
+
 def environment(loader: jinja2.BaseLoader, **options) -> Sandbox:
     """Every template of the project (sections, page layout, email) runs in one of these."""
     return Sandbox(loader=TemplatesOnly(loader), undefined=jinja2.StrictUndefined, **options)
 
 
 def relative(filename: str | None, root: Path) -> str | None:
-    """A path under the project as the user sees it, e.g. ``templates/base/…``."""
+    """A path under the project as the user sees it, e.g. ``templates/briefs/…``."""
     if filename and Path(filename).is_relative_to(root):
         return str(Path(filename).relative_to(root))
     return filename
@@ -152,8 +164,8 @@ def render(env: jinja2.Environment, name: str, context: dict, root: Path,
     except RecursionError as exc:
         file, line = _place(exc, root, innermost=False)
         raise BriefingError("this template includes or extends itself (to build on the "
-                            "shared template of the same name, name it with base/, e.g. "
-                            "{% extends \"base/sections/es/summary.md.j2\" %})",
+                            "brief's template of the same name, name it with brief/, e.g. "
+                            "{% extends \"brief/sections/es/summary.md.j2\" %})",
                             file or template_file, line) from None
     except Exception as exc:  # any other error is the template's: never a traceback
         file, line = _place(exc, root)

@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 
 from briefings.project import Project
 
@@ -20,11 +21,32 @@ def copy_project(dest: Path) -> Project:
     return Project(dest)
 
 
-def only_audiences(project: Project, *names: str) -> None:
-    """Keep only these audiences in a copy, for tests that count outputs or findings."""
-    for folder in (project.templates / "audiences").iterdir():
-        if folder.name not in names:
+PERU = "peru-mnna"
+
+
+def only_readers(project: Project, *names: str, brief: str = PERU) -> None:
+    """Keep only these readers of a brief in a copy, and only that brief, for tests that
+    count outputs or findings."""
+    for folder in project.briefs.iterdir():
+        if folder.name != brief:
             shutil.rmtree(folder)
+    path = project.briefs / brief / "brief.yaml"
+    spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+    spec["readers"] = {name: spec["readers"][name] for name in names}
+    path.write_text(yaml.safe_dump(spec, allow_unicode=True, sort_keys=False),
+                    encoding="utf-8")
+
+
+def peru(project: Project, reader: str = "cancilleria"):
+    """The Peru brief for one reader."""
+    from briefings.briefs import edition, load_brief
+    return edition(project, load_brief(project, PERU), reader)
+
+
+def section(project: Project, lang: str, name: str, reader: str | None = None) -> Path:
+    """A section template of the Peru brief (or a reader's override of it)."""
+    folder = project.briefs / PERU / ("readers/" + reader if reader else "")
+    return folder / "sections" / lang / f"{name}.md.j2"
 
 
 @pytest.fixture

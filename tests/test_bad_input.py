@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from briefings.build import build
-from tests.conftest import ROOT, only_audiences
+from tests.conftest import ROOT, only_readers, section
 
 
 def edit(path, old, new):
@@ -30,22 +30,24 @@ CASES = {
                        "ingreso de personal militar de los Estados Unidos con 73 votos a favor "
                        "y 25 en contra.", 'es: "El Congreso\\x07 aprobó."'),
         [], "facts/congress.yaml:", "control character (U+0007)"),
-    "unknown audience": (lambda p: None, ["--audience", "prensa-x"], "",
-                         "unknown audience 'prensa-x'"),
+    "unknown brief": (lambda p: None, ["--brief", "peru"], "",
+                      "unknown brief 'peru' (did you mean 'peru-mnna'? known: peru-mnna)"),
+    "unknown reader": (lambda p: None, ["--reader", "prensa-x"], "",
+                       "unknown reader 'prensa-x' (did you mean 'prensa'? known: "),
     "unknown language": (lambda p: None, ["--lang", "fr"], "", "unknown language 'fr'"),
     "template syntax error": (
-        lambda p: edit(p.base / "sections/es/summary.md.j2", "{% block", "{% blok"),
-        [], "templates/base/sections/es/summary.md.j2:", "syntax error"),
+        lambda p: edit(section(p, "es", "summary"), "{% block", "{% blok"),
+        [], "templates/briefs/peru-mnna/sections/es/summary.md.j2:", "syntax error"),
     "unknown time zone": (
-        lambda p: edit(p.base / "brief.yaml", "America/Lima", "America/Atlantis"),
-        [], "templates/base/brief.yaml:5:", "timezone: unknown time zone 'America/Atlantis'"),
+        lambda p: edit(p.templates / "project.yaml", "America/Lima", "America/Atlantis"),
+        [], "templates/project.yaml:4:", "timezone: unknown time zone 'America/Atlantis'"),
 }
 
 
 @pytest.mark.parametrize("case", CASES)
 def test_bad_input_fails_in_one_line_and_loses_nothing(project, tmp_path, case):
     spoil, args, place, problem = CASES[case]
-    only_audiences(project, "cancilleria")
+    only_readers(project, "cancilleria")
     out = tmp_path / "out"
     build(project, formats=["html"], out=out, jobs=1)
     before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
@@ -77,8 +79,8 @@ def drop_key(out, key):
 
 OUTPUT_CASES = {
     "output path is a folder": (
-        lambda out: folder_at(out / "cancilleria/peru-mnna-cancilleria-es.html"),
-        "out/cancilleria/peru-mnna-cancilleria-es.html:",
+        lambda out: folder_at(out / "peru-mnna/cancilleria/peru-mnna-cancilleria-es.html"),
+        "out/peru-mnna/cancilleria/peru-mnna-cancilleria-es.html:",
         "is a folder where the build puts a file: move or delete it"),
     "manifest is a folder": (
         lambda out: folder_at(out / "manifest.json"), "out/manifest.json:",
@@ -102,7 +104,7 @@ def contents(out):
 def test_bad_output_folder_fails_in_one_line_and_changes_nothing(project, tmp_path, case,
                                                                  forced):
     spoil, place, problem = OUTPUT_CASES[case]
-    only_audiences(project, "cancilleria")
+    only_readers(project, "cancilleria")
     out = tmp_path / "out"
     build(project, formats=["html"], out=out, jobs=1)
     env = spoil(out) or {}
@@ -123,7 +125,7 @@ def test_a_full_disk_fails_in_one_line_and_changes_nothing(project, tmp_path):
     namespace) with too little room left for the new files."""
     if subprocess.run(["unshare", "-rm", "true"], capture_output=True).returncode != 0:
         pytest.skip("cannot mount a file system here (unshare -rm)")
-    only_audiences(project, "cancilleria")
+    only_readers(project, "cancilleria")
     previous = tmp_path / "previous"
     build(project, formats=["html"], out=previous, jobs=1)
     pages = sum(-(-p.stat().st_size // 4096) for p in previous.rglob("*") if p.is_file())

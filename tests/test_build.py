@@ -16,7 +16,13 @@ from pypdf import PdfReader
 
 from briefings.build import build
 from briefings.errors import BriefingError
-from tests.conftest import ROOT, only_audiences
+from briefings.scaffold import new_brief
+from tests.conftest import PERU, ROOT, only_readers, section
+
+
+def path(reader, lang, fmt, brief=PERU) -> str:
+    """Where the build puts a document, relative to its output folder."""
+    return f"{brief}/{reader}/{brief}-{reader}-{lang}.{fmt}"
 
 
 def manifest(out):
@@ -29,13 +35,13 @@ def pdf_text(path) -> str:
 
 def test_manifest_lists_every_output_with_its_hash(built):
     entries = manifest(built)
-    combos = {(e["audience"], e["lang"], e["format"]) for e in entries}
-    assert {("cancilleria", lang, fmt) for lang in ("es", "en")
+    combos = {(e["brief"], e["reader"], e["lang"], e["format"]) for e in entries}
+    assert {(PERU, "cancilleria", lang, fmt) for lang in ("es", "en")
             for fmt in ("pdf", "docx", "html")} <= combos
     for entry in entries:
         data = (built / entry["path"]).read_bytes()
-        assert entry["path"] == (f"{entry['audience']}/peru-mnna-{entry['audience']}-"
-                                 f"{entry['lang']}.{entry['format']}")
+        assert entry["path"] == path(entry["reader"], entry["lang"], entry["format"],
+                                     entry["brief"])
         assert entry["sha256"] == hashlib.sha256(data).hexdigest()
         assert entry["bytes"] == len(data)
         if entry["format"] == "pdf":
@@ -53,27 +59,27 @@ def test_manifest_lists_every_output_with_its_hash(built):
             "Information current as of", "Lima, Callao"]),
 ])
 def test_pdf_has_sections_values_and_furniture_in_its_language(built, lang, words):
-    path = built / f"cancilleria/peru-mnna-cancilleria-{lang}.pdf"
-    text = pdf_text(path)
+    pdf = built / path("cancilleria", lang, "pdf")
+    text = pdf_text(pdf)
     for word in words:
         assert word in text
-    reader = PdfReader(path)
+    reader = PdfReader(pdf)
     assert reader.metadata.title == ("El Perú, aliado principal no miembro de la OTAN"
                                      if lang == "es" else "Peru as a Major Non-NATO Ally")
     assert reader.trailer["/Root"]["/Lang"] == lang
 
 
 def test_pdf_links_its_contents_but_prints_citations_as_plain_numbers(built):
-    path = built / "cancilleria/peru-mnna-cancilleria-es.pdf"
-    targets = {str(annot.get_object().get("/Dest")) for page in PdfReader(path).pages
+    pdf = built / path("cancilleria", "es", "pdf")
+    targets = {str(annot.get_object().get("/Dest")) for page in PdfReader(pdf).pages
                for annot in page.get("/Annots") or ()}
     assert {"summary", "sources"} <= targets
     assert not [t for t in targets if t.startswith("src-")]
-    assert "[1]" in pdf_text(path)
+    assert "[1]" in pdf_text(pdf)
 
 
 def test_pdf_embeds_the_shipped_font(built):
-    reader = PdfReader(built / "cancilleria/peru-mnna-cancilleria-es.pdf")
+    reader = PdfReader(built / path("cancilleria", "es", "pdf"))
     fonts = {str(font["/BaseFont"]).split("+")[-1]
              for page in reader.pages
              for font in page["/Resources"]["/Font"].values()}
@@ -82,7 +88,7 @@ def test_pdf_embeds_the_shipped_font(built):
 
 
 def test_a_missing_font_is_an_error(project, tmp_path):
-    (project.base / "fonts/IBMPlexSerif-Bold.ttf").unlink()
+    (project.theme / "fonts/IBMPlexSerif-Bold.ttf").unlink()
     with pytest.raises(BriefingError, match="brief.css: Font-face 'IBM Plex Serif' cannot"):
         build(project, formats=["pdf"], langs=["es"], out=tmp_path / "out")
 
@@ -102,22 +108,22 @@ def test_failed_build_keeps_previous_outputs(project, tmp_path):
     out = tmp_path / "out"
     build(project, formats=["pdf", "html"], langs=["en"], out=out)
     before = contents(out)
-    template = project.base / "sections/en/authorization.md.j2"
+    template = section(project, "en", "authorization")
     template.write_text(template.read_text() + "\n{{ fact('congress.nothing') }}\n")
     with pytest.raises(BriefingError):
         build(project, formats=["pdf", "html"], langs=["en"], out=out)
     assert contents(out) == before
 
 
-def test_a_build_that_fails_for_one_audience_changes_nothing(project, tmp_path):
-    only_audiences(project, "cancilleria", "prensa")
+def test_a_build_that_fails_for_one_reader_changes_nothing(project, tmp_path):
+    only_readers(project, "cancilleria", "prensa")
     out = tmp_path / "out"
     build(project, formats=["html"], langs=["es"], out=out, jobs=1)
     before = contents(out)
     # A new vote count (text, value and quote): both documents and the vote's figure change.
     congress = project.facts / "congress.yaml"
     congress.write_text(congress.read_text().replace("73", "74"))
-    broken = project.templates / "audiences/prensa/sections/es/status.md.j2"
+    broken = section(project, "es", "status", reader="prensa")
     broken.write_text(broken.read_text().replace(
         "{% block what_it_is %}", "{% block what_it_is %}{{ fact('congress.nothing') }}"))
     # One worker, the full brief first: cancilleria is done before prensa fails.
@@ -127,17 +133,18 @@ def test_a_build_that_fails_for_one_audience_changes_nothing(project, tmp_path):
 
 
 def test_a_build_removes_what_a_killed_build_left(project, tmp_path):
-    only_audiences(project, "prensa")
+    only_readers(project, "prensa")
     out = tmp_path / "out"
-    (out / ".staging-x1y2/prensa").mkdir(parents=True)
-    (out / ".staging-x1y2/prensa/peru-mnna-prensa-es.html").write_text("half")
+    half = out / ".staging-x1y2" / path("prensa", "es", "html")
+    half.parent.mkdir(parents=True)
+    half.write_text("half")
     build(project, formats=["html"], langs=["es"], out=out)
     assert list(out.glob(".staging-*")) == []
-    assert (out / "prensa/peru-mnna-prensa-es.html").read_text().startswith("<!DOCTYPE")
+    assert (out / path("prensa", "es", "html")).read_text().startswith("<!DOCTYPE")
 
 
 def test_a_build_waits_while_another_writes_to_its_folder(project, tmp_path):
-    only_audiences(project, "prensa")
+    only_readers(project, "prensa")
     out = tmp_path / "out"
     out.mkdir()
     with (out / ".lock").open("w") as lock:
@@ -154,21 +161,21 @@ def test_a_build_waits_while_another_writes_to_its_folder(project, tmp_path):
             stdout, stderr = waiting.communicate(timeout=300)
     assert waiting.returncode == 0 and stderr == ""
     assert [e["path"] for e in json.loads((out / "manifest.json").read_text())["outputs"]] \
-        == ["prensa/peru-mnna-prensa-es.html"]
+        == [path("prensa", "es", "html")]
 
 
 def test_two_builds_at_once_keep_both_in_the_manifest(project, tmp_path):
-    only_audiences(project, "cancilleria", "prensa")
+    only_readers(project, "cancilleria", "prensa")
     out = tmp_path / "out"
     builds = []
-    for audience in ("cancilleria", "prensa"):
-        command, options = cli(project, "build", "--audience", audience, "--format", "html",
+    for reader in ("cancilleria", "prensa"):
+        command, options = cli(project, "build", "--reader", reader, "--format", "html",
                                "--lang", "es", "--out", str(out))
         builds.append(subprocess.Popen(command, stdout=subprocess.DEVNULL,
                                        stderr=subprocess.DEVNULL, **options))
     assert [b.wait(timeout=300) for b in builds] == [0, 0]
     assert [e["path"] for e in json.loads((out / "manifest.json").read_text())["outputs"]] \
-        == ["cancilleria/peru-mnna-cancilleria-es.html", "prensa/peru-mnna-prensa-es.html"]
+        == [path("cancilleria", "es", "html"), path("prensa", "es", "html")]
 
 
 def _stat(pid) -> list[str]:
@@ -200,7 +207,7 @@ def _workers(pid) -> list[int]:
 
 @pytest.mark.parametrize("how", ["Ctrl-C", "SIGTERM", "SIGKILL"])
 def test_stopping_a_build_stops_its_workers(project, tmp_path, how):
-    only_audiences(project, "cancilleria")
+    only_readers(project, "cancilleria")
     out = tmp_path / "out"
     command, options = cli(project, "build", "--format", "pdf", "--jobs", "2",
                            "--out", str(out))
@@ -244,13 +251,14 @@ def test_a_folder_that_is_not_a_project(tmp_path, where):
                             env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert result.returncode == 1 and result.stdout == ""
     assert result.stderr.splitlines() == [
-        f"error: {folder} is not a briefings project (it has no templates/base/brief.yaml): "
+        f"error: {folder} is not a briefings project (it has no templates/project.yaml): "
         "run briefings in the project's folder, or name that folder with --project FOLDER"]
     assert list(folder.iterdir()) == []
 
 
-def test_unknown_audience_language_or_format(project, tmp_path):
-    for kwargs, message in (({"audiences": ["prensa-x"]}, "unknown audience 'prensa-x'"),
+def test_unknown_brief_reader_language_or_format(project, tmp_path):
+    for kwargs, message in (({"briefs": ["peru"]}, "unknown brief 'peru'"),
+                            ({"readers": ["prensa-x"]}, "unknown reader 'prensa-x'"),
                             ({"langs": ["fr"]}, "unknown language 'fr'"),
                             ({"formats": ["odt"]}, "unknown format 'odt'")):
         with pytest.raises(BriefingError, match=message):
@@ -258,7 +266,7 @@ def test_unknown_audience_language_or_format(project, tmp_path):
 
 
 def test_cli_prints_one_line_and_fails(project):
-    template = project.base / "sections/es/summary.md.j2"
+    template = section(project, "es", "summary")
     template.write_text(template.read_text().replace("vote.against", "vote.contra"))
     result = subprocess.run(
         [sys.executable, "-m", "briefings", "--project", str(project.root), "build",
@@ -266,13 +274,84 @@ def test_cli_prints_one_line_and_fails(project):
         capture_output=True, text=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert result.returncode == 1
     assert result.stderr.splitlines() == [
-        "error: templates/base/sections/es/summary.md.j2:39: fact 'congress.vote' has no "
-        "value 'contra' (its values: in_favour, against)"]
+        "error: templates/briefs/peru-mnna/sections/es/summary.md.j2:39: fact 'congress.vote' "
+        "has no value 'contra' (its values: in_favour, against)"]
+
+
+
+def two_briefs(project):
+    """The Peru brief for cancilleria and prensa, and a second brief, demo, for cancilleria."""
+    only_readers(project, "cancilleria", "prensa")
+    new_brief(project, "demo", "cancilleria")
+
+
+def built_paths(report, out) -> list[str]:
+    return sorted(p.relative_to(out).as_posix() for p in report.built)
+
+
+def test_each_brief_and_reader_has_its_own_folder_and_manifest_entries(project, tmp_path):
+    two_briefs(project)
+    out = tmp_path / "out"
+    build(project, formats=["html"], langs=["es"], out=out, jobs=1)
+    editions = [("demo", "cancilleria"), (PERU, "cancilleria"), (PERU, "prensa")]
+    paths = [path(reader, "es", "html", brief) for brief, reader in editions]
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*.html")) == paths
+    assert [(e["brief"], e["reader"], e["path"]) for e in manifest(out)] == [
+        (brief, reader, each) for (brief, reader), each in zip(editions, paths)]
+    # Each file holds its own brief, though demo and Peru go to the same reader.
+    demo, peru = (out / path("cancilleria", "es", "html", brief) for brief in ("demo", PERU))
+    assert "<title>Nuevo informe (demo)</title>" in demo.read_text()
+    assert "<title>El Perú, aliado principal no miembro de la OTAN</title>" in peru.read_text()
+
+
+def test_a_template_change_rebuilds_only_the_documents_of_its_brief_or_reader(project,
+                                                                             tmp_path):
+    two_briefs(project)
+    out = tmp_path / "out"
+    build(project, formats=["html"], out=out, jobs=1)
+
+    def rebuilt_after_adding(template, words: str, after: str | None = None) -> list[str]:
+        """Build again once ``words`` are added to ``template`` (at its end, or after the
+        line ``after``): the paths rebuilt."""
+        text = template.read_text(encoding="utf-8")
+        text = text.replace(after, f"{after}\n{words}\n", 1) if after else f"{text}\n{words}\n"
+        template.write_text(text, encoding="utf-8")
+        return built_paths(build(project, formats=["html"], out=out, jobs=1), out)
+
+    # The Peru brief's Spanish summary: Peru's Spanish documents, not demo's (which has a
+    # summary of the same name, for the same reader).
+    assert rebuilt_after_adding(section(project, "es", "summary"), "Resumen revisado.") == [
+        path("cancilleria", "es", "html"), path("prensa", "es", "html")]
+    assert "Resumen revisado." in (out / path("cancilleria", "es", "html")).read_text()
+    demo_summary = project.briefs / "demo/sections/es/summary.md.j2"
+    assert rebuilt_after_adding(demo_summary, "Demo revisado.") == [
+        path("cancilleria", "es", "html", "demo")]
+    # Prensa's override in the Peru brief: prensa's document only.
+    assert rebuilt_after_adding(section(project, "es", "status", reader="prensa"),
+                                "Estatus revisado.", after="## Qué es\n") == [
+        path("prensa", "es", "html")]
+    assert "Estatus revisado." in (out / path("prensa", "es", "html")).read_text()
+
+
+def test_the_brief_option_builds_only_that_brief(project, tmp_path):
+    two_briefs(project)
+    out = tmp_path / "out"
+    command, options = cli(project, "build", "--brief", "demo", "--format", "html",
+                           "--out", str(out))
+    first = subprocess.run(command, capture_output=True, text=True, **options)
+    assert (first.returncode, first.stderr) == (0, "")
+    assert first.stdout == f"built 2 files in {out}\n"
+    assert [(e["brief"], e["path"]) for e in manifest(out)] == [
+        ("demo", path("cancilleria", lang, "html", "demo")) for lang in ("en", "es")]
+    assert not (out / PERU).exists()
+    # The Peru brief, never built, does not make demo's outputs out of date.
+    again = subprocess.run(command, capture_output=True, text=True, **options)
+    assert again.stdout == f"up to date: nothing changed since the last build in {out}\n"
 
 
 @pytest.mark.parametrize("lang", ["es", "en"])
 def test_pdf_is_tagged_and_labelled(built, lang):
-    reader = PdfReader(built / f"cancilleria/peru-mnna-cancilleria-{lang}.pdf")
+    reader = PdfReader(built / path("cancilleria", lang, "pdf"))
     root = reader.trailer["/Root"]
     assert root["/MarkInfo"]["/Marked"] and "/StructTreeRoot" in root
     info = reader.metadata

@@ -6,7 +6,7 @@ import sys
 import pytest
 
 from briefings.check import run_checks
-from tests.conftest import ROOT, TODAY, only_audiences
+from tests.conftest import ROOT, TODAY, only_readers
 
 SEEDS = ROOT.parent / "shared" / "seeds"
 
@@ -65,35 +65,36 @@ def test_schema_errors_duplicates_and_unknown_sources_are_reported(project):
 
 
 def test_template_using_a_missing_fact_is_found_by_rendering(project):
-    only_audiences(project, "cancilleria")
-    template = project.base / "sections/en/summary.md.j2"
+    only_readers(project, "cancilleria")
+    template = project.briefs / "peru-mnna/sections/en/summary.md.j2"
     template.write_text("{{ fact('congress.turnout') }}\n" + template.read_text())
     found = errors(project)
     assert len(found) == 1
-    assert found[0].startswith("error: templates/base/sections/en/summary.md.j2:1: ")
+    assert found[0].startswith("error: templates/briefs/peru-mnna/sections/en/summary.md.j2:1: ")
     assert "unknown fact 'congress.turnout'" in found[0]
 
 
 def test_section_missing_in_one_language(project):
-    spanish = project.base / "sections/es/annex.md.j2"
+    spanish = project.briefs / "peru-mnna/sections/es/annex.md.j2"
     spanish.write_text("# Anexo\n\n{{ fact('congress.vote') }}\n")
-    edit(project.templates / "audiences/cancilleria/audience.yaml", "sections: [",
-         "sections: [annex, ")
+    edit(project.briefs / "peru-mnna/brief.yaml", "cancilleria: {}",
+         "cancilleria: {sections: [annex, summary, sources]}")
     assert errors(project) == [
-        "error: templates/base/sections/en/annex.md.j2: section 'annex' exists in Spanish "
-        "but not in English for audience 'cancilleria'"]
+        "error: templates/briefs/peru-mnna/sections/en/annex.md.j2: section 'annex' exists in "
+        "Spanish but not in English for reader 'cancilleria'"]
 
 
 def test_number_typed_into_a_template_is_an_error(project):
-    only_audiences(project, "cancilleria")
-    template = project.base / "sections/es/authorization.md.j2"
+    only_readers(project, "cancilleria")
+    template = project.briefs / "peru-mnna/sections/es/authorization.md.j2"
     lines = template.read_text(encoding="utf-8").splitlines()
     heading = next(i for i, line in enumerate(lines) if line.startswith("# "))
     lines.insert(heading + 1, "\nEl Congreso tiene 130 escaños.")
     template.write_text("\n".join(lines) + "\n", encoding="utf-8")
     assert errors(project) == [
-        f"error: templates/base/sections/es/authorization.md.j2:{heading + 3}: the number 130 "
-        "is typed into the template; take it from a fact value so it changes when the fact does"]
+        f"error: templates/briefs/peru-mnna/sections/es/authorization.md.j2:{heading + 3}: the "
+        "number 130 is typed into the template; take it from a fact value so it changes when the "
+        "fact does"]
 
 
 @pytest.mark.parametrize("typed, number", [
@@ -104,35 +105,36 @@ def test_number_typed_into_a_template_is_an_error(project):
     ("{% if true %}Fueron 73.{% endif %}", "73"),
 ])
 def test_any_number_typed_into_prose_is_an_error_whatever_it_equals(project, typed, number):
-    only_audiences(project, "cancilleria")
-    template = project.base / "sections/es/authorization.md.j2"
+    only_readers(project, "cancilleria")
+    template = project.briefs / "peru-mnna/sections/es/authorization.md.j2"
     add_after_heading(template, typed)
     line = template.read_text(encoding="utf-8").splitlines().index(typed) + 1
     assert errors(project) == [
-        f"error: templates/base/sections/es/authorization.md.j2:{line}: the number {number} "
-        "is typed into the template; take it from a fact value so it changes when the fact does"]
+        f"error: templates/briefs/peru-mnna/sections/es/authorization.md.j2:{line}: the number "
+        f"{number} is typed into the template; take it from a fact value so it changes when the "
+        "fact does"]
 
 
 def test_list_markers_footnote_labels_and_names_are_not_typed_numbers(project):
-    only_audiences(project, "cancilleria")
-    template = project.base / "sections/es/authorization.md.j2"
+    only_readers(project, "cancilleria")
+    template = project.briefs / "peru-mnna/sections/es/authorization.md.j2"
     add_after_heading(template, "1. Primero.\n2. Segundo[^n2].\n\n[^n2]: Nota.\n\n"
          "{% set v = fact(\"congress.vote\") %}{{ v.in_favour | number }}\n")
     assert errors(project) == []
 
 
 def override(project, text):
-    only_audiences(project, "prensa")
-    path = project.templates / "audiences/prensa/sections/es/summary.md.j2"
-    path.write_text('{% extends "base/sections/es/summary.md.j2" %}\n' + text,
+    only_readers(project, "prensa")
+    path = project.briefs / "peru-mnna/readers/prensa/sections/es/summary.md.j2"
+    path.write_text('{% extends "brief/sections/es/summary.md.j2" %}\n' + text,
                     encoding="utf-8")
-    return "templates/audiences/prensa/sections/es/summary.md.j2"
+    return "templates/briefs/peru-mnna/readers/prensa/sections/es/summary.md.j2"
 
 
 def test_an_override_block_the_base_lacks_is_an_error(project):
     file = override(project, "{% block bottom_lines %}\nPerdido.\n{% endblock %}\n")
     assert errors(project) == [
-        f"error: {file}:2: block 'bottom_lines' is not in base/sections/es/summary.md.j2, so "
+        f"error: {file}:2: block 'bottom_lines' is not in brief/sections/es/summary.md.j2, so "
         "its text would be lost (did you mean 'bottom_line'? its blocks: bottom_line, "
         "key_points, key_figures)"]
 
@@ -151,12 +153,12 @@ def test_text_outside_any_block_of_an_override_is_an_error(project):
 ])
 def test_what_a_writer_refuses_fails_the_check(project, markdown, problem):
     """Whatever would fail the build fails the check first."""
-    only_audiences(project, "cancilleria")
-    template = project.base / "sections/es/authorization.md.j2"
+    only_readers(project, "cancilleria")
+    template = project.briefs / "peru-mnna/sections/es/authorization.md.j2"
     add_after_heading(template, markdown)
     [found] = errors(project)
-    assert found.startswith("error: templates/base/sections/es/authorization.md.j2") \
-        and problem in found
+    assert found.startswith(
+        "error: templates/briefs/peru-mnna/sections/es/authorization.md.j2") and problem in found
 
 
 def test_stale_facts_are_warnings_with_a_configurable_age(project):
@@ -175,23 +177,24 @@ def run_cli(project, *args):
 
 
 def test_cli_exit_status_and_json(project):
-    only_audiences(project, "cancilleria")
+    only_readers(project, "cancilleria")
     ok = run_cli(project, "--format", "json")
     assert ok.returncode == 0
     assert all(f["level"] == "warning" for f in json.loads(ok.stdout))
-    summary = project.base / "sections/en/summary.md.j2"
+    summary = project.briefs / "peru-mnna/sections/en/summary.md.j2"
     summary.write_text("{{ nope }}\n" + summary.read_text())
     bad = run_cli(project, "--no-warnings")
     assert bad.returncode == 1
     assert bad.stdout.splitlines()[0].startswith(
-        "error: templates/base/sections/en/summary.md.j2:1: undefined: 'nope' is undefined")
+        "error: templates/briefs/peru-mnna/sections/en/summary.md.j2:1: undefined: 'nope' is "
+        "undefined")
     assert bad.stdout.splitlines()[-1].startswith("check: 1 error, ")
 
 
 def test_template_syntax_error_is_one_finding_with_its_line(project):
-    template = project.base / "sections/es/status.md.j2"
+    template = project.briefs / "peru-mnna/sections/es/status.md.j2"
     template.write_text("{% if %}\n" + template.read_text(encoding="utf-8"), encoding="utf-8")
     found = errors(project)
-    assert len(found) == 1  # once, though several audiences use the template
-    assert found[0].startswith("error: templates/base/sections/es/status.md.j2:1: "
+    assert len(found) == 1  # once, though several readers use the template
+    assert found[0].startswith("error: templates/briefs/peru-mnna/sections/es/status.md.j2:1: "
                                "syntax error: something is missing")

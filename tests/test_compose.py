@@ -1,15 +1,14 @@
 import pytest
 
-from briefings.audiences import load_audience
 from briefings.compose import compose
 from briefings.errors import BriefingError
 from briefings.facts import load_facts
-from tests.conftest import TODAY
+from tests.conftest import TODAY, peru
 
 
 def composed(project, lang="es"):
     return compose(project, load_facts(project.facts),
-                   load_audience(project, "cancilleria"), lang, TODAY)
+                   peru(project, "cancilleria"), lang, TODAY)
 
 
 def text_of(document) -> str:
@@ -22,63 +21,65 @@ def edit(path, old, new):
     path.write_text(content.replace(old, new, 1), encoding="utf-8")
 
 
-def test_sections_in_profile_order_with_fact_values(project):
+def test_sections_in_the_editions_order_with_fact_values(project):
     for lang, heading in (("es", "Resumen ejecutivo"), ("en", "Executive summary")):
         doc = composed(project, lang)
         sections = doc.body.findall("section")
         assert [s.get("data-section") for s in sections] == \
-            load_audience(project, "cancilleria").profile.sections
+            list(peru(project, "cancilleria").sections)
         assert sections[0].findtext("h1") == heading
         assert "73" in text_of(doc) and "25" in text_of(doc)
 
 
 def test_unknown_fact_names_template_line_and_key(project):
-    template = project.base / "sections/es/summary.md.j2"
+    template = project.briefs / "peru-mnna/sections/es/summary.md.j2"
     edit(template, 'fact("congress.period")', 'fact("congress.perod")')
     with pytest.raises(BriefingError) as excinfo:
         composed(project)
     assert str(excinfo.value) == (
-        "templates/base/sections/es/summary.md.j2:7: "
+        "templates/briefs/peru-mnna/sections/es/summary.md.j2:7: "
         "unknown fact 'congress.perod' (did you mean 'congress.period'?)")
 
 
 def test_unknown_value_names_the_key_and_the_known_ones(project):
-    template = project.base / "sections/en/summary.md.j2"
+    template = project.briefs / "peru-mnna/sections/en/summary.md.j2"
     edit(template, "vote.in_favour", "vote.for")
     with pytest.raises(BriefingError) as excinfo:
         composed(project, "en")
     message = str(excinfo.value)
-    assert message.startswith("templates/base/sections/en/summary.md.j2:")
+    assert message.startswith("templates/briefs/peru-mnna/sections/en/summary.md.j2:")
     assert "fact 'congress.vote' has no value 'for' (its values: in_favour, against)" in message
 
 
 def test_undefined_variable_is_an_error_not_a_blank(project):
-    template = project.base / "sections/es/authorization.md.j2"
+    template = project.briefs / "peru-mnna/sections/es/authorization.md.j2"
     edit(template, "# La autorización del Congreso", "# La autorización {{ periodo }}")
     with pytest.raises(BriefingError) as excinfo:
         composed(project)
-    assert str(excinfo.value) == ("templates/base/sections/es/authorization.md.j2:3: "
-                                  "undefined: 'periodo' is undefined")
+    assert str(excinfo.value) == (
+        "templates/briefs/peru-mnna/sections/es/authorization.md.j2:3: "
+        "undefined: 'periodo' is undefined")
 
 
 def test_template_syntax_error_names_file_and_line(project):
-    template = project.base / "sections/en/authorization.md.j2"
+    template = project.briefs / "peru-mnna/sections/en/authorization.md.j2"
     edit(template, "{% endfor %}", "{% endfo %}")
     with pytest.raises(BriefingError) as excinfo:
         composed(project, "en")
-    assert str(excinfo.value).startswith("templates/base/sections/en/authorization.md.j2:")
+    assert str(excinfo.value).startswith(
+        "templates/briefs/peru-mnna/sections/en/authorization.md.j2:")
     assert "syntax error" in str(excinfo.value)
 
 
 def test_raw_date_must_be_formatted(project):
-    template = project.base / "sections/es/authorization.md.j2"
+    template = project.briefs / "peru-mnna/sections/es/authorization.md.j2"
     edit(template, "## Firmantes", "{{ publication.date }}\n\n## Firmantes")
     with pytest.raises(BriefingError, match="format the date 2025-12-14 with the date filter"):
         composed(project)
 
 
 def test_sandbox_blocks_python_internals(project):
-    template = project.base / "sections/es/authorization.md.j2"
+    template = project.briefs / "peru-mnna/sections/es/authorization.md.j2"
     edit(template, "## Firmantes", "{{ fact.__init__.__globals__ }}\n\n## Firmantes")
     with pytest.raises(BriefingError):
         composed(project)
@@ -135,9 +136,9 @@ def test_a_value_of_the_wrong_type_is_named_where_it_is_formatted(project):
 
 def put_first(project, text, lang="es", name="summary"):
     """``text`` as the first lines of a section template; its file as the user sees it."""
-    template = project.base / f"sections/{lang}/{name}.md.j2"
+    template = project.briefs / f"peru-mnna/sections/{lang}/{name}.md.j2"
     template.write_text(text + "\n" + template.read_text(encoding="utf-8"), encoding="utf-8")
-    return f"templates/base/sections/{lang}/{name}.md.j2"
+    return f"templates/briefs/peru-mnna/sections/{lang}/{name}.md.j2"
 
 
 @pytest.mark.parametrize("text, line, message", [
@@ -165,22 +166,48 @@ def test_a_mistake_in_a_template_is_one_line_at_its_place(project, text, line, m
 
 
 def test_a_template_that_is_not_utf8_is_named(project):
-    template = project.base / "sections/es/summary.md.j2"
+    template = project.briefs / "peru-mnna/sections/es/summary.md.j2"
     template.write_bytes("# Resumen ejecutivo: áéí\n".encode("latin-1"))
     with pytest.raises(BriefingError) as caught:
         composed(project)
-    assert str(caught.value) == ("templates/base/sections/es/summary.md.j2: the file is not "
-                                 "UTF-8 text: save it as UTF-8 in your editor")
+    assert str(caught.value) == ("templates/briefs/peru-mnna/sections/es/summary.md.j2: the file "
+                                 "is not UTF-8 text: save it as UTF-8 in your editor")
 
 
 @pytest.mark.parametrize("text", ['{% extends "sections/es/summary.md.j2" %}',
                                   '{% include "sections/es/summary.md.j2" %}'])
 def test_a_template_that_extends_or_includes_itself_is_one_line(project, text):
-    folder = project.templates / "audiences/cancilleria/sections/es"
+    folder = project.briefs / "peru-mnna/readers/cancilleria/sections/es"
     folder.mkdir(parents=True)
     (folder / "summary.md.j2").write_text(text + "\n", encoding="utf-8")
     with pytest.raises(BriefingError) as caught:
         composed(project)
     assert str(caught.value).startswith(
-        "templates/audiences/cancilleria/sections/es/summary.md.j2:1: this template "
-        "includes or extends itself")
+        "templates/briefs/peru-mnna/readers/cancilleria/sections/es/summary.md.j2:1: this "
+        "template includes or extends itself")
+
+
+def test_a_source_cited_in_a_note_prints_as_the_readers_citation_number(project):
+    """{source:<id>} in a note becomes [n], linked to the sources list like any citation,
+    numbered in reading order; no internal key reaches the reader."""
+    (project.facts / "extra.yaml").write_text("""\
+facts:
+  - id: extra.noted
+    text: {es: Un hecho., en: A fact.}
+    as_of: 2025-12-14
+    note:
+      es: Ver {source:tesis-peru-otan} y {source:arce-opinion}.
+      en: See {source:tesis-peru-otan} and {source:arce-opinion}.
+    sources:
+      - {id: primicias-militares, quote: "Los grupos rotarán cada tres a seis meses", locator: x}
+""", encoding="utf-8")
+    template = project.briefs / "peru-mnna/sections/en/summary.md.j2"
+    template.write_text(template.read_text(encoding="utf-8").replace(
+        "# Executive summary\n", "# Executive summary\n\n"
+        "{% set f = fact(\"extra.noted\") %}Note: {{ f.note }}\n", 1), encoding="utf-8")
+    document = composed(project, "en")
+    paragraph = document.body.find("section").find("p")
+    assert "{source:" not in paragraph.text_content()
+    cited = {a.get("href"): a.text for a in paragraph.iter("a")}
+    assert cited == {"#src-tesis-peru-otan": "1", "#src-arce-opinion": "2"}
+    assert " ".join(paragraph.text_content().split()).startswith("Note: See [1] and [2].")

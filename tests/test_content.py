@@ -10,11 +10,10 @@ import pytest
 from pypdf import PdfReader
 
 from briefings import i18n
-from briefings.audiences import load_audience
 from briefings.compose import compose
 from briefings.facts import load_facts
 from briefings.project import Project
-from tests.conftest import ROOT, TODAY
+from tests.conftest import ROOT, TODAY, peru
 
 SECTIONS = ["summary", "status", "designation", "benefits", "authorization", "context",
             "risks", "recommendations", "sources"]
@@ -75,7 +74,7 @@ def facts():
 
 
 def composed(facts, lang, today=TODAY):
-    return compose(PROJECT, facts, load_audience(PROJECT, "cancilleria"), lang, today)
+    return compose(PROJECT, facts, peru(PROJECT, "cancilleria"), lang, today)
 
 
 def flat(text: str) -> str:
@@ -88,7 +87,7 @@ def section_text(document, name) -> str:
 
 
 def pdf_pages(built, lang) -> list[str]:
-    reader = PdfReader(built / f"cancilleria/peru-mnna-cancilleria-{lang}.pdf")
+    reader = PdfReader(built / f"peru-mnna/cancilleria/peru-mnna-cancilleria-{lang}.pdf")
     return [flat(page.extract_text()) for page in reader.pages]
 
 

@@ -1,7 +1,7 @@
-"""The editing guide's worked example runs as written, and the four audiences differ as their
-profiles say.
+"""The editing guide's worked examples run as written, and the Peru brief's four readers get
+the brief their entries in its brief.yaml promise.
 
-The worked example in docs/editing-templates.md is applied literally. A marker line right
+The worked examples in docs/editing-templates.md are applied literally. A marker line right
 before a fenced code block says what to do with the block, in the order of the document:
 
     <!-- run -->            each line is a ``briefings …`` command (blank lines and ``#``
@@ -24,12 +24,12 @@ import sys
 
 import pytest
 
-from briefings.audiences import Profile, load_audience
+from briefings.briefs import BriefFile, Reader
 from briefings.compose import compose
 from briefings.facts import load_facts
 from briefings.preview import Preview
 from briefings.project import Project
-from tests.conftest import ROOT, TODAY
+from tests.conftest import PERU, ROOT, TODAY, peru
 
 GUIDE = ROOT / "docs" / "editing-templates.md"
 README = ROOT / "README.md"
@@ -40,7 +40,7 @@ STEP = re.compile(r"^<!-- (?:(?P<run>run)|file: (?P<file>\S+)|append: (?P<append
                   r"```[^\n]*\n(?P<body>.*?)^```$", re.M | re.S)
 CITATION = re.compile(r"\s*\[\d+(?:, \d+)*\]")
 
-# What each profile promises: the sections, in order.
+# What the Peru brief gives each reader: the sections, in order.
 SECTIONS = {
     "cancilleria": ["summary", "status", "designation", "benefits", "authorization", "context",
                     "risks", "recommendations", "sources"],
@@ -111,24 +111,36 @@ def test_the_guide_marks_a_complete_worked_example():
     assert {"file", "append"} <= set(kinds)
 
 
-def test_the_worked_example_runs_as_written(project):
-    commands = apply_guide(project)
-    assert any(c.startswith("briefings new-audience parlamento-andino") for c in commands)
-    assert any(c.startswith("briefings build") for c in commands)
-    out = project.build / "parlamento-andino"
+@pytest.fixture(scope="module")
+def guided(tmp_path_factory):
+    """A copy of the project after the guide's worked examples, and the commands run."""
+    from tests.conftest import copy_project
+    mp = pytest.MonkeyPatch()
+    mp.setenv("SOURCE_DATE_EPOCH", "1795453200")
+    try:
+        project = copy_project(tmp_path_factory.mktemp("guided"))
+        yield project, apply_guide(project)
+    finally:
+        mp.undo()
+
+
+def test_the_new_reader_example_runs_as_written(guided):
+    project, commands = guided
+    assert any(c.startswith("briefings new-reader parlamento-andino") for c in commands)
+    out = project.build / PERU / "parlamento-andino"
     for lang in LANGS:
         pdf = out / f"peru-mnna-parlamento-andino-{lang}.pdf"
         assert pdf.is_file() and pdf.read_bytes().startswith(b"%PDF")
 
     facts = load_facts(project.facts)
     new_fact = facts.get("risks.not_choosing_sides")
-    demo = load_audience(project, "parlamento-andino")
-    base = load_audience(project, "cancilleria")
-    assert demo.profile.sections == ["summary", "status", "risks", "recommendations", "sources"]
+    demo = peru(project, "parlamento-andino")
+    base = peru(project, "cancilleria")
+    assert list(demo.sections) == ["summary", "status", "risks", "recommendations", "sources"]
     for lang in LANGS:
         mine = sections_of(compose(project, facts, demo, lang, TODAY))
         theirs = sections_of(compose(project, facts, base, lang, TODAY))
-        assert list(mine) == demo.profile.sections
+        assert list(mine) == list(demo.sections)
 
         # The overridden block shows the new fact, with its source, right after the op-ed's
         # points and before the thesis's part of the section.
@@ -136,10 +148,10 @@ def test_the_worked_example_runs_as_written(project):
         assert added.xpath(".//a[starts-with(@href, '#src-')]")
         assert added.getprevious().tag == "ul" and added.getnext().tag == "h2"
         assert mine["risks"].get("data-template") == \
-            f"templates/audiences/parlamento-andino/sections/{lang}/risks.md.j2"
+            f"templates/briefs/peru-mnna/readers/parlamento-andino/sections/{lang}/risks.md.j2"
 
         # Nothing else changed: the rest of the risks section, and every other section the
-        # two audiences share, read as in the base audience (source numbers aside).
+        # two readers share, read as in the Foreign Ministry's brief (source numbers aside).
         added.getparent().remove(added)
         assert flat(mine["risks"]) == flat(theirs["risks"])
         for name in ("summary", "status", "recommendations"):
@@ -147,26 +159,50 @@ def test_the_worked_example_runs_as_written(project):
         assert new_fact.text[lang] not in theirs["risks"].text_content()
 
 
-def test_the_guide_documents_every_profile_field_and_every_block():
-    guide = GUIDE.read_text(encoding="utf-8")
-    for field in Profile.model_fields:
-        assert re.search(rf"^`{field}`$", guide, re.M), f"profile field '{field}' undocumented"
-    table = dict(re.findall(r"^\| `(\w+)` \| (`\w+`(?:, `\w+`)*) \|$", guide, re.M))
-    for lang in LANGS:
-        for template in sorted((PROJECT.base / "sections" / lang).glob("*.md.j2")):
-            name = template.name.removesuffix(".md.j2")
-            blocks = re.findall(r"\{% block (\w+) %\}", template.read_text(encoding="utf-8"))
-            assert table.get(name) == ", ".join(f"`{b}`" for b in blocks), (lang, name)
+def test_the_new_brief_example_runs_as_written(guided):
+    """A brief of its own: its files, cover and properties carry its title, and building it
+    touched no other brief."""
+    from pypdf import PdfReader
+    project, commands = guided
+    assert any(c.startswith("briefings new-brief visita-rubio") for c in commands)
+    for lang, title in (("es", "La visita anunciada del secretario de Estado"),
+                        ("en", "The announced visit of the US Secretary of State")):
+        pdf = project.build / f"visita-rubio/cancilleria/visita-rubio-cancilleria-{lang}.pdf"
+        reader = PdfReader(pdf)
+        assert reader.metadata.title == title
+        assert title in " ".join(reader.pages[0].extract_text().split())
+    built = {e["brief"] for e in json.loads(
+        (project.build / "manifest.json").read_text())["outputs"]}
+    assert built == {PERU, "visita-rubio"}
 
 
-def test_the_readme_lists_every_audience_and_links_the_guide():
-    readme = README.read_text(encoding="utf-8")
-    assert "docs/editing-templates.md" in readme
-    for name in PROJECT.audience_names():
-        assert f"`{name}`" in readme, name
+def test_the_guide_documents_every_field():
+    """Each field of a brief.yaml and of a reader is a term of the guide's field lists."""
+    terms = {term for line in GUIDE.read_text(encoding="utf-8").splitlines()
+             if re.fullmatch(r"`\w+`(, `\w+`)*", line) for term in re.findall(r"\w+", line)}
+    for model in (Reader, BriefFile):
+        assert set(model.model_fields) <= terms, set(model.model_fields) - terms
 
 
-# --- the four audiences -----------------------------------------------------------------
+@pytest.mark.parametrize("template", sorted(ROOT.glob("templates/**/sections/*/*.md.j2")),
+                         ids=lambda p: str(p.relative_to(ROOT / "templates")))
+def test_every_section_template_lists_its_blocks_in_its_first_comment(template):
+    """The comment at the top of a section says which blocks a reader's override may
+    replace: the guide sends analysts there."""
+    text = template.read_text(encoding="utf-8")
+    blocks = re.findall(r"\{% block (\w+) %\}", text)
+    if "{% extends" in text or not blocks:
+        return
+    comment = text[:text.index("#}")]
+    for block in blocks:
+        assert block in comment, (template.name, block)
+
+
+def test_the_readme_links_the_guide():
+    assert "docs/editing-templates.md" in README.read_text(encoding="utf-8")
+
+
+# --- the Peru brief's four readers ------------------------------------------------------
 
 @pytest.fixture(scope="module")
 def facts():
@@ -175,18 +211,18 @@ def facts():
 
 @pytest.fixture(scope="module")
 def documents(facts):
-    return {(name, lang): compose(PROJECT, facts, load_audience(PROJECT, name), lang, TODAY)
+    return {(name, lang): compose(PROJECT, facts, peru(PROJECT, name), lang, TODAY)
             for name in SECTIONS for lang in LANGS}
 
 
-def test_there_are_exactly_the_four_audiences():
-    assert PROJECT.audience_names() == sorted(SECTIONS)
+def test_the_peru_brief_goes_to_its_four_readers():
+    from briefings.briefs import load_brief
+    assert sorted(load_brief(PROJECT, PERU).spec.readers) == sorted(SECTIONS)
 
 
 @pytest.mark.parametrize("name", sorted(SECTIONS))
-def test_sections_follow_the_profile_in_both_languages(documents, name):
-    profile = load_audience(PROJECT, name).profile
-    assert profile.sections == SECTIONS[name]
+def test_sections_follow_the_brief_in_both_languages(documents, name):
+    assert list(peru(PROJECT, name).sections) == SECTIONS[name]
     for lang in LANGS:
         assert [s.get("data-section") for s in documents[name, lang].body.iterchildren(
             "section")] == SECTIONS[name]
@@ -194,7 +230,7 @@ def test_sections_follow_the_profile_in_both_languages(documents, name):
     assert set(documents[name, "es"].facts_used) == set(documents[name, "en"].facts_used)
 
 
-def test_no_two_audiences_give_the_same_brief(documents):
+def test_no_two_readers_get_the_same_brief(documents):
     for lang in LANGS:
         summaries = {name: flat(sections_of(documents[name, lang])["summary"])
                      for name in SECTIONS}
@@ -226,17 +262,17 @@ def test_comision_congreso_leads_with_the_authorization_and_oversight(documents,
                 "procedure.officialization", "procedure.notified_body"} <= set(
             document.facts_used)
         # Committees are named generically.
-        assert document.meta.audience_name == {
+        assert document.meta.reader_name == {
             "es": "Comisiones de Defensa Nacional y de Relaciones Exteriores del Congreso de "
                   "la República",
             "en": "National Defence and Foreign Relations Committees of Peru's Congress"}[lang]
 
 
 def test_prensa_is_a_short_public_brief(documents, built):
-    audience = load_audience(PROJECT, "prensa")
-    assert audience.profile.length == "short"
-    assert audience.profile.languages[0] == "es"
-    pages = {(e["audience"], e["lang"]): e["pages"] for e in json.loads(
+    edition = peru(PROJECT, "prensa")
+    assert edition.length == "short"
+    assert edition.languages[0] == "es"
+    pages = {(e["reader"], e["lang"]): e["pages"] for e in json.loads(
         (built / "manifest.json").read_text())["outputs"] if e["format"] == "pdf"}
     for lang in LANGS:
         assert pages["prensa", lang] <= 3, f"the {lang} press brief has {pages['prensa', lang]} pages"
@@ -251,13 +287,12 @@ def test_prensa_is_a_short_public_brief(documents, built):
 
 
 def test_contrapartes_eeuu_is_english_first_with_its_own_summary(documents, facts, built):
-    audience = load_audience(PROJECT, "contrapartes-eeuu")
-    assert audience.profile.languages == ["en", "es"]
-    preview = Preview(PROJECT, "contrapartes-eeuu", None)
+    assert peru(PROJECT, "contrapartes-eeuu").languages == ["en", "es"]
+    preview = Preview(PROJECT, PERU, "contrapartes-eeuu", None)
     preview.rebuild()
     assert '<html lang="en">' in preview.page
     built_langs = {e["lang"] for e in json.loads((built / "manifest.json").read_text())[
-        "outputs"] if e["audience"] == "contrapartes-eeuu"}
+        "outputs"] if e["reader"] == "contrapartes-eeuu"}
     assert built_langs == {"en", "es"}
 
     for lang in LANGS:

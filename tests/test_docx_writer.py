@@ -17,17 +17,18 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from lxml import etree, html
 
-from briefings.audiences import load_audience
 from briefings.compose import compose, markdown_converter, markdown_to_section
-from briefings.document import Document, Meta
+from briefings.document import Document, Meta, Theme
 from briefings.errors import BriefingError
 from briefings.facts import load_facts
 from briefings.project import Project
 from briefings.writers import ooxml
 from briefings.writers import docx as writer
+from tests.conftest import peru
 
 ROOT = Path(__file__).resolve().parents[1]
-BASE = ROOT / "templates" / "base"
+THEME = Theme((ROOT / "templates/theme",))
+REFERENCE = str(THEME.file("reference.docx"))
 TODAY = dt.date(2026, 11, 23)
 SPECIAL = "& < > \" ¿ ¡ ñ á é í ó ú ü —"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -37,11 +38,12 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 def make_meta(**changes) -> Meta:
     labels = {"kind": "Policy brief", "date": "Prepared on", "as_of": "Information as of",
-              "version": "Version", "audience": "Prepared for", "language": "Language",
+              "version": "Version", "reader": "Prepared for", "language": "Language",
               "language_name": "English", "page_of": "Page {page} of {pages}",
-              "contents": "Contents", "author": "Desk", "keywords": "test"}
-    values = dict(brief="test", audience="desk", audience_name="Test Desk", lang="en",
-                  title="Test brief", subtitle="A subtitle", classification="Official use",
+              "contents": "Contents", "author": "Desk"}
+    values = dict(brief="test", reader="desk", reader_name="Test Desk", lang="en",
+                  title="Test brief", subtitle="A subtitle", keywords="test",
+                  classification="Official use",
                   version="1.0", created=dt.date(2026, 1, 2), created_text="2 January 2026",
                   as_of_text="1 January 2026", labels=labels)
     values.update(changes)
@@ -61,7 +63,7 @@ def from_html(body: str, **meta) -> Document:
 
 
 def render(document: Document) -> docx.document.Document:
-    return docx.Document(io.BytesIO(writer.render(document, BASE)))
+    return docx.Document(io.BytesIO(writer.render(document, THEME)))
 
 
 def part_xml(data: bytes, name: str) -> str:
@@ -86,7 +88,7 @@ def html_texts(body, xpath: str) -> list[str]:
 # -- reference.docx --------------------------------------------------------------------------
 
 def test_reference_docx_has_every_style_the_writer_uses():
-    d = docx.Document(str(BASE / "reference.docx"))
+    d = docx.Document(REFERENCE)
     assert writer.missing_styles(d) == []
     kinds = {s.name: s.type for s in d.styles}
     for name in writer.PARAGRAPH_STYLES:
@@ -98,7 +100,7 @@ def test_reference_docx_has_every_style_the_writer_uses():
 
 
 def test_reference_docx_is_a_styled_empty_a4_template():
-    d = docx.Document(str(BASE / "reference.docx"))
+    d = docx.Document(REFERENCE)
     assert d.paragraphs == [] and d.tables == []
     section = d.sections[0]
     assert (round(section.page_width.cm, 1), round(section.page_height.cm, 1)) == (21.0, 29.7)
@@ -116,7 +118,7 @@ def test_missing_reference_styles_are_reported(tmp_path):
     bare = docx.Document()                  # python-docx's template lacks our custom styles
     (tmp_path / writer.REFERENCE).write_bytes(_save(bare))
     with pytest.raises(BriefingError) as err:
-        writer.render(from_markdown(("x", "text")), tmp_path)
+        writer.render(from_markdown(("x", "text")), Theme((tmp_path,)))
     assert "Cover Meta" in str(err.value) and "reference.docx" in str(err.value)
 
 
@@ -131,9 +133,9 @@ def _save(d) -> bytes:
 @pytest.fixture(scope="module", params=["es", "en"])
 def brief(request):
     project = Project(ROOT)
-    document = compose(project, load_facts(project.facts),
-                       load_audience(project, "cancilleria"), request.param, TODAY)
-    data = writer.render(document, project.base)
+    edition = peru(project, "cancilleria")
+    document = compose(project, load_facts(project.facts), edition, request.param, TODAY)
+    data = writer.render(document, Theme(edition.chain))
     return document, data, docx.Document(io.BytesIO(data))
 
 
@@ -153,7 +155,7 @@ def test_brief_cover(brief):
     assert texts(d, "Subtitle") == [meta.subtitle]
     cover_meta = texts(d, "Cover Meta")
     assert cover_meta[0] == f"{meta.labels['date']}:\t{meta.created_text}"
-    assert f"{meta.labels['audience']}:\t{meta.audience_name}" in cover_meta
+    assert f"{meta.labels['reader']}:\t{meta.reader_name}" in cover_meta
     classification = [p for p in d.paragraphs if p.style.name == "Classification"]
     assert [p.text for p in classification] == [meta.classification]
     assert 'w:type="page"' in classification[0]._p.xml    # the body starts on page 2
@@ -232,7 +234,7 @@ def test_brief_core_properties(brief):
     assert props.subject == meta.subtitle
     assert props.language == meta.lang
     assert props.author == meta.labels["author"] and props.author
-    assert props.keywords == meta.labels["keywords"] and props.keywords
+    assert props.keywords == meta.keywords and props.keywords
     assert props.revision == 1
     midnight = dt.datetime.combine(meta.created, dt.time())
     assert props.created.replace(tzinfo=None) == midnight
@@ -243,7 +245,7 @@ def test_brief_core_properties(brief):
 
 def test_brief_rendering_is_reproducible(brief):
     document, data, _ = brief
-    assert writer.render(document, BASE) == data
+    assert writer.render(document, Theme(peru(Project(ROOT), "cancilleria").chain)) == data
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         names = z.namelist()
         assert names == sorted(names)
@@ -258,7 +260,7 @@ def test_unknown_tag_is_an_error_naming_tag_and_section():
     document = from_html('<article><section data-section="x"><h1>T</h1><video/></section>'
                          '</article>')
     with pytest.raises(BriefingError) as err:
-        writer.render(document, BASE)
+        writer.render(document, THEME)
     assert "<video>" in str(err.value) and "'x'" in str(err.value)
 
 
@@ -276,7 +278,7 @@ def test_unknown_tag_is_an_error_naming_tag_and_section():
 def test_constructs_the_writer_cannot_render_are_errors(body):
     document = from_html(f'<article><section data-section="s">{body}</section></article>')
     with pytest.raises(BriefingError) as err:
-        writer.render(document, BASE)
+        writer.render(document, THEME)
     assert "section 's'" in str(err.value)
 
 
@@ -311,7 +313,7 @@ def test_xml_invalid_control_characters_are_dropped():
 def test_inline_formatting_and_external_links():
     document = from_markdown(("s", "Some **bold**, *italic*, `code` and "
                                    "[a link](https://example.org/?a=1&b=2).\n"))
-    data = writer.render(document, BASE)
+    data = writer.render(document, THEME)
     d = docx.Document(io.BytesIO(data))
     (p,) = [p for p in body_paragraphs(d) if p.style.name == "Body Text"]
     assert p.text == "Some bold, italic, code and a link."
@@ -346,7 +348,7 @@ def test_nested_and_loose_lists_and_numbering_restarts():
 def test_blockquote_rule_and_internal_targets():
     document = from_markdown(("s", "> quoted *words*\n\n---\n\nSee [below](#t).\n\n"
                                    "Target.\n{: #t }\n"))
-    data = writer.render(document, BASE)
+    data = writer.render(document, THEME)
     d = docx.Document(io.BytesIO(data))
     assert texts(d, "Quote") == ["quoted words"]
     assert texts(d, "Horizontal Rule") == [""]
@@ -361,7 +363,7 @@ def test_bookmark_names_are_valid_and_distinct():
         f'<p><a href="#a-b">1</a> <a href="#a_b">2</a> <a href="#{long_id}">3</a></p>'
         f'<p id="a-b">one</p><p id="a_b">two</p><p id="{long_id}">three</p>'
         '</section></article>')
-    xml = part_xml(writer.render(document, BASE), "word/document.xml")
+    xml = part_xml(writer.render(document, THEME), "word/document.xml")
     names = re.findall(r'<w:bookmarkStart w:id="\d+" w:name="([^"]+)"', xml)
     anchors = re.findall(r'w:anchor="([^"]+)"', xml)
     assert len(set(names)) == 3 and anchors == names
@@ -371,7 +373,7 @@ def test_bookmark_names_are_valid_and_distinct():
 def test_error_names_the_section_template():
     document = from_markdown(("s", "#### Too deep\n"))
     with pytest.raises(BriefingError) as err:
-        writer.render(document, BASE)
+        writer.render(document, THEME)
     assert err.value.file == "sections/en/s.md.j2" and "<h4>" in str(err.value)
 
 
@@ -379,7 +381,7 @@ def test_footnotes_resolve_within_their_section():
     # Python-Markdown gives the same footnote ids in every section it converts
     document = from_markdown(("a", "A[^n]\n\n[^n]: note of a\n"),
                              ("b", "B[^n]\n\n[^n]: note of b with [link](https://e.org)\n"))
-    data = writer.render(document, BASE)
+    data = writer.render(document, THEME)
     notes = etree.fromstring(part_xml(data, "word/footnotes.xml").encode())
     real = [n for n in notes.iter(f"{W}footnote") if n.get(f"{W}type") is None]
     assert [n.get(f"{W}id") for n in real] == ["1", "2"]
@@ -427,7 +429,7 @@ def test_ooxml_fields():
 
 
 def test_ooxml_restart_numbering():
-    d = docx.Document(str(BASE / "reference.docx"))
+    d = docx.Document(REFERENCE)
     numbering = d.part.numbering_part.element
     base = ooxml.style_num_id(d.styles["List Number"].element)
     new = ooxml.restart_numbering(numbering, base, start=4)
@@ -441,7 +443,7 @@ def test_ooxml_restart_numbering():
 
 
 def test_ooxml_footnotes_part_keeps_only_separators():
-    d = docx.Document(str(BASE / "reference.docx"))
+    d = docx.Document(REFERENCE)
     part = ooxml.footnotes_part(d.part)
     note = ooxml.add_footnote(part.element, 1)
     assert note.get(qn("w:id")) == "1"
@@ -463,7 +465,7 @@ def test_ooxml_footnote_reference_and_mark():
 
 
 def test_ooxml_repeat_header_row_and_table_look():
-    d = docx.Document(str(BASE / "reference.docx"))
+    d = docx.Document(REFERENCE)
     table = d.add_table(2, 2)
     ooxml.repeat_header_row(table.rows[0]._tr)
     ooxml.set_table_look(table._tbl, first_row=True)
@@ -476,7 +478,7 @@ def test_ooxml_repeat_header_row_and_table_look():
 
 
 def test_ooxml_clear_body_keeps_page_setup():
-    d = docx.Document(str(BASE / "reference.docx"))
+    d = docx.Document(REFERENCE)
     d.add_paragraph("x")
     d.add_table(1, 1)
     ooxml.clear_body(d.element.body)

@@ -250,7 +250,7 @@ def test_a_character_the_fonts_lack_is_an_error_naming_the_fact(project):
 
 def test_every_real_fact_prints_with_the_shipped_fonts():
     from briefings.glyphs import font_chars, unprintable
-    chars = font_chars(ROOT / "templates/base/fonts")
+    chars = font_chars(ROOT / "templates/theme/fonts")
     assert chars and ord("ñ") in chars and ord("😀") not in chars
     assert unprintable("Perú — «sí» ¿qué? ¡ya! ü", chars) is None
 
@@ -410,3 +410,11 @@ def test_a_source_title_the_fonts_cannot_print_names_the_source(project):
         load_facts(project.facts)
     [message] = errors_of(excinfo)
     assert message.startswith(f"{path}:6: source 'designacion-oficial': title: '✅' (U+2705 ")
+
+
+def test_a_note_citing_an_unregistered_source_is_refused_with_a_suggestion(project):
+    note = ("    note:\n      es: Lo dice {source:primicias-militar}.\n"
+            "      en: So says {source:primicias-militares}.\n")
+    [message] = load_errors(project, GOOD_FACT.replace("    sources:\n", note + "    sources:\n"))
+    assert "fact 'extra.sample'" in message and "{source:primicias-militar}: no such source " \
+        "in facts/sources.yaml (did you mean 'primicias-militares'?)" in message

@@ -17,13 +17,13 @@ from PIL import Image
 from pypdf import PdfReader
 
 from briefings import figures
-from briefings.audiences import load_audience
 from briefings.build import build
 from briefings.compose import CACHE, compose
-from briefings.document import Document
+from briefings.document import Document, Theme
 from briefings.errors import BriefingError
 from briefings.facts import load_facts
 from briefings.project import Project
+from tests.conftest import peru
 
 ROOT = Path(__file__).resolve().parents[1]
 TODAY = dt.date(2026, 11, 23)
@@ -37,7 +37,12 @@ LABEL = {"es": "Figura", "en": "Figure"}
 
 
 def strings(lang: str) -> dict[str, str]:
-    return figures.load_strings(ROOT / "templates/base/figures", lang)
+    return figures.load_strings(ROOT / "templates/briefs/peru-mnna/figures", lang)
+
+
+def output(out: Path, lang: str, fmt: str) -> Path:
+    """The Peru brief for the Foreign Ministry, as built in ``out``."""
+    return out / f"peru-mnna/cancilleria/peru-mnna-cancilleria-{lang}.{fmt}"
 
 
 def flat(text: str) -> str:
@@ -53,7 +58,8 @@ def html_figures(path: Path) -> dict[str, tuple[str, str, str]]:
         src = img.get("src")
         assert src.startswith("data:image/svg+xml;base64,")
         svg = base64.b64decode(src.split(",", 1)[1]).decode("utf-8")
-        out[el.get("data-figure")] = (img.get("alt"), flat(el.find("figcaption").text_content()), svg)
+        out[el.get("data-figure")] = (img.get("alt"), flat(el.find("figcaption").text_content()),
+                                      svg)
     return out
 
 
@@ -82,7 +88,7 @@ def pdf_figure_alts(reader: PdfReader) -> list[str]:
 
 @pytest.mark.parametrize("lang", ["es", "en"])
 def test_html_holds_the_four_figures_self_contained(built, lang):
-    found = html_figures(built / f"cancilleria/peru-mnna-cancilleria-{lang}.html")
+    found = html_figures(output(built, lang, "html"))
     assert list(found) == NAMES
     words = strings(lang)
     for n, name in enumerate(NAMES, 1):
@@ -92,14 +98,14 @@ def test_html_holds_the_four_figures_self_contained(built, lang):
         assert re.search(r"\[\d+(,\s\d+)*\]$", caption), "the caption cites its sources"
         assert DRAWN[lang][name] in svg
         assert 'font-family="IBM Plex Serif' in svg
-    assert "file://" not in (built / f"cancilleria/peru-mnna-cancilleria-{lang}.html").read_text()
+    assert "file://" not in output(built, lang, "html").read_text()
 
 
 @pytest.mark.parametrize("lang", ["es", "en"])
 def test_pdf_has_the_four_figures_with_captions_and_alt_text(built, lang):
-    reader = PdfReader(built / f"cancilleria/peru-mnna-cancilleria-{lang}.pdf")
+    reader = PdfReader(output(built, lang, "pdf"))
     text = flat(" ".join(page.extract_text() for page in reader.pages))
-    found = html_figures(built / f"cancilleria/peru-mnna-cancilleria-{lang}.html")
+    found = html_figures(output(built, lang, "html"))
     for n, name in enumerate(NAMES, 1):
         alt, caption, _ = found[name]
         assert f"{LABEL[lang]} {n}." in text
@@ -111,9 +117,9 @@ def test_pdf_has_the_four_figures_with_captions_and_alt_text(built, lang):
 
 @pytest.mark.parametrize("lang", ["es", "en"])
 def test_docx_has_the_four_figures_described_and_captioned(built, lang):
-    path = built / f"cancilleria/peru-mnna-cancilleria-{lang}.docx"
+    path = output(built, lang, "docx")
     d = docx.Document(str(path))
-    found = html_figures(built / f"cancilleria/peru-mnna-cancilleria-{lang}.html")
+    found = html_figures(output(built, lang, "html"))
     assert len(d.inline_shapes) == 4
     descriptions = [shape._inline.docPr.get("descr") for shape in d.inline_shapes]
     assert descriptions == [found[name][0] for name in NAMES]
@@ -133,7 +139,7 @@ def test_docx_has_the_four_figures_described_and_captioned(built, lang):
 
 
 def test_docx_pictures_are_print_resolution(built):
-    d = docx.Document(str(built / "cancilleria/peru-mnna-cancilleria-en.docx"))
+    d = docx.Document(str(output(built, "en", "docx")))
     for shape in d.inline_shapes:
         blip = shape._inline.graphic.graphicData.pic.blipFill.blip
         image = d.part.related_parts[blip.embed]
@@ -157,7 +163,7 @@ def test_figure_files_are_cached_beside_the_outputs(built):
 def build_html(project: Project, out: Path, **options) -> dict[str, str]:
     build(project, langs=["en"], formats=["html"], out=out, jobs=1, **options)
     return {name: svg for name, (_, _, svg)
-            in html_figures(out / "cancilleria/peru-mnna-cancilleria-en.html").items()}
+            in html_figures(output(out, "en", "html")).items()}
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -217,7 +223,7 @@ def test_the_build_date_moves_the_today_mark(project, tmp_path, monkeypatch):
 # -- what the figures are made of ----------------------------------------------------------
 
 def composed(project: Project, lang: str = "en", tmp: Path | None = None) -> Document:
-    return compose(project, load_facts(project.facts), load_audience(project, "cancilleria"),
+    return compose(project, load_facts(project.facts), peru(project, "cancilleria"),
                    lang, TODAY, tmp)
 
 
@@ -231,14 +237,15 @@ def test_figure_facts_count_as_used_and_cited(project, tmp_path):
 
 
 def test_a_number_typed_into_the_figure_words_is_an_error(project, tmp_path):
-    edit(project.base / "figures/en.yaml", 'vote_against: "Against"', 'vote_against: "25 against"')
+    edit(project.briefs / "peru-mnna/figures/en.yaml", 'vote_against: "Against"',
+         'vote_against: "25 against"')
     with pytest.raises(BriefingError) as err:
         composed(project, tmp=tmp_path)
     assert err.value.file.endswith("figures/en.yaml") and err.value.key == "vote_against"
 
 
 def test_a_place_without_a_natural_region_stops_the_build(project, tmp_path):
-    edit(project.base / "figures/places.yaml",
+    edit(project.briefs / "peru-mnna/figures/places.yaml",
          "  Apurímac:         {region: highlands, kind: region}\n", "")
     with pytest.raises(BriefingError, match="no natural region for Apurímac") as err:
         composed(project, tmp=tmp_path)
@@ -246,15 +253,17 @@ def test_a_place_without_a_natural_region_stops_the_build(project, tmp_path):
 
 
 def test_an_unknown_figure_names_the_template_line(project, tmp_path):
-    template = project.base / "sections/en/authorization.md.j2"
+    template = project.briefs / "peru-mnna/sections/en/authorization.md.j2"
     edit(template, '{{ figure("vote") }}', '{{ figure("votes") }}')
-    with pytest.raises(BriefingError, match="unknown figure 'votes' \\(did you mean 'vote'\\?\\)") as err:
+    with pytest.raises(BriefingError,
+                       match="unknown figure 'votes' \\(did you mean 'vote'\\?\\)") as err:
         composed(project, tmp=tmp_path)
-    assert err.value.file == "templates/base/sections/en/authorization.md.j2" and err.value.line
+    assert err.value.file == "templates/briefs/peru-mnna/sections/en/authorization.md.j2" \
+        and err.value.line
 
 
 def test_a_figure_inside_a_sentence_is_an_error(project, tmp_path):
-    template = project.base / "sections/en/authorization.md.j2"
+    template = project.briefs / "peru-mnna/sections/en/authorization.md.j2"
     edit(template, '{{ figure("vote") }}', 'As shown: {{ figure("vote") }}')
     with pytest.raises(BriefingError, match="must be a paragraph of its own"):
         composed(project, tmp=tmp_path)
@@ -264,19 +273,20 @@ def test_writers_read_figure_files_from_the_cache_only(project, tmp_path):
     from briefings.writers import docx as docx_writer
     from briefings.writers import html as html_writer
     document = composed(project, tmp=tmp_path / "cache")
+    theme = Theme(peru(project, "cancilleria").chain)
     secret = tmp_path / "secret.svg"
     secret.write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
     img = document.body.xpath("//figure/img")[0]
     img.set("src", secret.as_uri())
     img.set("data-png", secret.as_uri())
     with pytest.raises(BriefingError, match=f"refused to load {secret.as_uri()}"):
-        html_writer.render(document, project.base)
+        html_writer.render(document, theme)
     with pytest.raises(BriefingError, match=f"refused to load {secret.as_uri()}"):
-        docx_writer.render(document, project.base)
+        docx_writer.render(document, theme)
 
 
 def test_labels_never_overlap_nor_cross_a_leader():
-    canvas = figures.Canvas(ROOT / "templates/base/fonts")
+    canvas = figures.Canvas(ROOT / "templates/theme/fonts")
     style = figures.Style()
     xs = [5, 9, 12, 13, 60, 200, 430, 440, 445]
     callouts = [figures.Callout(x, [[(f"label number {k} for x", style)]])
@@ -295,7 +305,7 @@ def test_labels_never_overlap_nor_cross_a_leader():
 def test_png_resolution_is_stamped():
     png = figures.to_png('<svg xmlns="http://www.w3.org/2000/svg" width="96" height="24" '
                          'viewBox="0 0 72 18"><rect width="72" height="18" fill="#1f3a5f"/></svg>',
-                         72, ROOT / "templates/base/fonts")
+                         72, ROOT / "templates/theme/fonts")
     with Image.open(io.BytesIO(png)) as image:   # one printed inch (72 pt) wide
         assert image.size == (figures.DPI, figures.DPI / 4)
         assert round(image.info["dpi"][0]) == figures.DPI

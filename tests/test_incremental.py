@@ -6,12 +6,12 @@ import subprocess
 import sys
 
 from briefings.build import build
-from briefings.scaffold import new_audience
-from tests.conftest import ROOT, only_audiences
+from briefings.scaffold import new_reader
+from tests.conftest import PERU, ROOT, only_readers
 
 
 def test_a_second_build_rebuilds_nothing(project, tmp_path):
-    only_audiences(project, "cancilleria")
+    only_readers(project, "cancilleria")
     out = tmp_path / "out"
     first = build(project, formats=["html", "docx"], out=out, jobs=1)
     manifest = (out / "manifest.json").read_text()
@@ -20,20 +20,22 @@ def test_a_second_build_rebuilds_nothing(project, tmp_path):
     assert (out / "manifest.json").read_text() == manifest
 
 
-def test_one_audience_template_rebuilds_only_that_audience(project, tmp_path):
-    only_audiences(project, "cancilleria")
-    new_audience(project, "boletin", "cancilleria")
+def test_one_reader_template_rebuilds_only_that_reader(project, tmp_path):
+    only_readers(project, "cancilleria")
+    new_reader(project, "boletin", "cancilleria")
+    brief = project.briefs / PERU / "brief.yaml"
+    brief.write_text(brief.read_text() + "  boletin: {}\n")
     out = tmp_path / "out"
     build(project, formats=["html"], out=out, jobs=1)
-    override = project.templates / "audiences/boletin/sections/es/sources.md.j2"
+    override = project.briefs / PERU / "readers/boletin/sections/es/sources.md.j2"
     override.parent.mkdir(parents=True)
-    override.write_text('{% extends "base/sections/es/sources.md.j2" %}\n')
+    override.write_text('{% extends "brief/sections/es/sources.md.j2" %}\n')
     report = build(project, formats=["html"], out=out, jobs=1)
     assert [p.name for p in report.built] == ["peru-mnna-boletin-es.html"]
 
 
 def test_a_fact_change_rebuilds_the_documents_that_use_it(project, tmp_path):
-    only_audiences(project, "cancilleria")
+    only_readers(project, "cancilleria")
     out = tmp_path / "out"
     build(project, formats=["html"], out=out, jobs=1)
     (project.facts / "unused.yaml").write_text("facts: []\n")
@@ -42,7 +44,7 @@ def test_a_fact_change_rebuilds_the_documents_that_use_it(project, tmp_path):
     congress.write_text(congress.read_text().replace("73", "74"))  # text, value and quote
     report = build(project, formats=["html"], out=out, jobs=1)
     assert len(report.built) == 2
-    assert "74" in (out / "cancilleria/peru-mnna-cancilleria-en.html").read_text()
+    assert "74" in (out / PERU / "cancilleria/peru-mnna-cancilleria-en.html").read_text()
 
 
 def test_parallel_and_serial_builds_give_the_same_files(project, tmp_path):
@@ -68,10 +70,10 @@ def test_a_no_op_build_imports_neither_weasyprint_nor_pydantic(project, tmp_path
 
 
 def test_an_output_changed_in_place_is_rebuilt(project, tmp_path):
-    only_audiences(project, "prensa")
+    only_readers(project, "prensa")
     out = tmp_path / "out"
     build(project, formats=["html"], langs=["es"], out=out, jobs=1)
-    path = out / "prensa/peru-mnna-prensa-es.html"
+    path = out / PERU / "prensa/peru-mnna-prensa-es.html"
     original = path.read_bytes()
     path.write_bytes(original.replace(b"Prensa", b"PRENSA", 1))  # same size, other bytes
     result = subprocess.run(

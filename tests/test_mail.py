@@ -17,12 +17,14 @@ from email.parser import BytesParser
 from pathlib import Path
 
 import pytest
+import yaml
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 
 from briefings.cli import main
 from briefings.project import Project
-from tests.conftest import copy_project
+from briefings.scaffold import new_brief
+from tests.conftest import PERU, copy_project, only_readers
 
 PASSWORD = "s3cret-Pa55word-42!"
 USER = "mailer"
@@ -31,7 +33,6 @@ TITLES = {"es": "El Perú, aliado principal no miembro de la OTAN",
 PROFILE = """\
 name: {es: Ministerio de Relaciones Exteriores del Perú, en: Ministry of Foreign Affairs of Peru}
 languages: [es, en]
-sections: [summary, sources]
 classification: {es: Público, en: Public}
 distribution:
   - {name: Ana Quispe, email: ana@example.org, lang: es}
@@ -43,15 +44,21 @@ distribution:
 
 @pytest.fixture(scope="module")
 def built_project(tmp_path_factory) -> Path:
-    """Built once (PDF only, two short sections); each test works on its own copy."""
+    """The Peru brief for cancilleria built once (PDF only, two short sections); each test
+    works on its own copy."""
     from briefings.build import build
     root = tmp_path_factory.mktemp("mail") / "project"
     mp = pytest.MonkeyPatch()
     mp.setenv("SOURCE_DATE_EPOCH", "1795392000")  # 2026-11-23
     try:
         project = copy_project(root)
-        (project.templates / "audiences/cancilleria/audience.yaml").write_text(PROFILE)
-        build(project, audiences=["cancilleria"], formats=["pdf"], out=project.build)
+        (project.readers / "cancilleria.yaml").write_text(PROFILE)
+        only_readers(project, "cancilleria")
+        brief = project.briefs / PERU / "brief.yaml"
+        spec = yaml.safe_load(brief.read_text(encoding="utf-8"))
+        spec["readers"]["cancilleria"] = {"sections": ["summary", "sources"]}
+        brief.write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")
+        build(project, formats=["pdf"], out=project.build)
         os.utime(project.build / "manifest.json", (1795420800, 1795420800))  # built 2026-11-23
     finally:
         mp.undo()
@@ -155,13 +162,18 @@ def authenticator(server, session, envelope, mechanism, auth_data):
 
 
 def run(project, *args, capsys) -> tuple[int, str, str]:
-    code = main(["--project", str(project.root), "email", "--audience", "cancilleria", *args])
+    code = main(["--project", str(project.root), "email", "--reader", "cancilleria", *args])
     out, err = capsys.readouterr()
     return code, out, err
 
 
 def built_pdf(project, lang) -> bytes:
-    return (project.build / f"cancilleria/peru-mnna-cancilleria-{lang}.pdf").read_bytes()
+    return (project.build / PERU / f"cancilleria/peru-mnna-cancilleria-{lang}.pdf").read_bytes()
+
+
+def outbox(project) -> Path:
+    """Where the messages of the Peru brief for cancilleria are written."""
+    return project.build / "outbox" / PERU / "cancilleria"
 
 
 def sent_log(project) -> list[dict]:
@@ -205,6 +217,7 @@ def test_each_recipient_gets_one_message_in_their_language_once(project, smtp_se
     check_message(by_address["john@example.org"]["message"], "en", project, "Dear John Smith,")
     assert by_address["ana@example.org"]["from"] == "briefings@example.org"
     log = sent_log(project)
+    assert {e["edition"] for e in log} == {"peru-mnna/cancilleria"}
     assert [(e["to"], e["lang"], e["status"], e["files"][0]["name"]) for e in log] == [
         ("ana@example.org", "es", "sending", "peru-mnna-cancilleria-es.pdf"),
         ("ana@example.org", "es", "sent", "peru-mnna-cancilleria-es.pdf"),
@@ -230,16 +243,16 @@ def test_the_outbox_holds_each_message_as_sent(project, smtp_server, capsys):
     run(project, capsys=capsys)  # a dry run first: its Date and Message-ID differ
     server = smtp_server(Collector())
     assert run(project, "--send", capsys=capsys)[0] == 0
-    outbox = project.build / "outbox/cancilleria"
-    assert sorted(p.name for p in outbox.glob("*.eml")) == [
+    folder = outbox(project)
+    assert sorted(p.name for p in folder.glob("*.eml")) == [
         "en-john_at_example.org.eml", "es-ana_at_example.org.eml"]
     by_address = {m["to"][0]: m["raw"] for m in server.received}
-    assert (outbox / "es-ana_at_example.org.eml").read_bytes() == by_address["ana@example.org"]
-    assert (outbox / "en-john_at_example.org.eml").read_bytes() == by_address["john@example.org"]
+    assert (folder / "es-ana_at_example.org.eml").read_bytes() == by_address["ana@example.org"]
+    assert (folder / "en-john_at_example.org.eml").read_bytes() == by_address["john@example.org"]
 
 
-def test_to_sends_only_there_in_the_audience_language_or_the_one_given(project, smtp_server,
-                                                                        capsys):
+def test_to_sends_only_there_in_the_reader_s_language_or_the_one_given(project, smtp_server,
+                                                                         capsys):
     server = smtp_server(Collector())
     assert run(project, "--send", "--to", "desk@example.org", capsys=capsys)[0] == 0
     assert run(project, "--send", "--to", "desk@example.org", "--lang", "en",
@@ -322,7 +335,7 @@ def test_an_answer_after_the_timeout_may_have_delivered(project, smtp_server, ca
 def test_killed_while_the_server_answers_may_have_delivered(project, smtp_server, capsys):
     server = smtp_server(Collector(hold={"ana@example.org"}))
     command = subprocess.Popen([sys.executable, "-m", "briefings", "--project", str(project.root),
-                                "email", "--audience", "cancilleria", "--send"],
+                                "email", "--reader", "cancilleria", "--send"],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         assert server.arrived.wait(60), "the message never reached the server"
@@ -416,43 +429,45 @@ def test_env_file_errors_name_the_line_not_its_content(project, tmp_path, capsys
 def test_dry_run_writes_messages_that_parse_back_and_sends_nothing(project, capsys):
     code, out, err = run(project, capsys=capsys)
     assert code == 0 and "nothing sent" in out
-    outbox = project.build / "outbox/cancilleria"
-    assert sorted(p.name for p in outbox.iterdir()) == [
+    folder = outbox(project)
+    assert sorted(p.name for p in folder.iterdir()) == [
         "en-john_at_example.org.eml", "es-ana_at_example.org.eml"]
     ana = BytesParser(policy=policy.default).parsebytes(
-        (outbox / "es-ana_at_example.org.eml").read_bytes())
+        (folder / "es-ana_at_example.org.eml").read_bytes())
     assert ana["To"] == "Ana Quispe <ana@example.org>"
     check_message(ana, "es", project, "Estimado/a Ana Quispe:")
     check_message(BytesParser(policy=policy.default).parsebytes(
-        (outbox / "en-john_at_example.org.eml").read_bytes()), "en", project, "Dear John Smith,")
+        (folder / "en-john_at_example.org.eml").read_bytes()), "en", project, "Dear John Smith,")
     assert not (project.build / "outbox/sent.jsonl").exists()
 
 
 
 def test_a_run_for_one_language_leaves_the_others_messages(project, capsys):
     run(project, capsys=capsys)
-    outbox = project.build / "outbox/cancilleria"
-    spanish = (outbox / "es-ana_at_example.org.eml").read_bytes()
-    english = parse(outbox / "en-john_at_example.org.eml")["Message-ID"]
+    folder = outbox(project)
+    spanish = (folder / "es-ana_at_example.org.eml").read_bytes()
+    english = parse(folder / "en-john_at_example.org.eml")["Message-ID"]
     run(project, "--to", "desk@example.org", "--lang", "en", capsys=capsys)
-    assert sorted(p.name for p in outbox.iterdir()) == [
+    assert sorted(p.name for p in folder.iterdir()) == [
         "en-desk_at_example.org.eml", "es-ana_at_example.org.eml"]  # en: this run's only
-    assert (outbox / "es-ana_at_example.org.eml").read_bytes() == spanish
+    assert (folder / "es-ana_at_example.org.eml").read_bytes() == spanish
     run(project, "--lang", "en", capsys=capsys)
-    assert sorted(p.name for p in outbox.iterdir()) == [
+    assert sorted(p.name for p in folder.iterdir()) == [
         "en-john_at_example.org.eml", "es-ana_at_example.org.eml"]
-    assert parse(outbox / "en-john_at_example.org.eml")["Message-ID"] != english
-    assert (outbox / "es-ana_at_example.org.eml").read_bytes() == spanish
+    assert parse(folder / "en-john_at_example.org.eml")["Message-ID"] != english
+    assert (folder / "es-ana_at_example.org.eml").read_bytes() == spanish
 
 
-def test_audience_templates_override_the_shared_ones(project, capsys):
-    folder = project.templates / "audiences/cancilleria/email/es"
-    folder.mkdir(parents=True)
-    (folder / "subject.txt.j2").write_text("Para {{ name }}: {{ title }}\n")
-    (folder / "body.txt.j2").write_text('{% include "base/es/body.txt.j2" %}\nPosdata.\n')
-    run(project, "--lang", "es", capsys=capsys)
+def test_brief_and_reader_templates_override_the_shared_ones(project, capsys):
+    brief = project.briefs / PERU / "email/es"
+    reader = project.briefs / PERU / "readers/cancilleria/email/es"
+    brief.mkdir(parents=True), reader.mkdir(parents=True)
+    (brief / "subject.txt.j2").write_text("Para {{ name }}: {{ title }}\n")
+    (brief / "body.txt.j2").write_text("Not this one: the reader's comes first.\n")
+    (reader / "body.txt.j2").write_text('{% include "theme/es/body.txt.j2" %}\nPosdata.\n')
+    assert run(project, "--lang", "es", capsys=capsys)[0] == 0
     message = BytesParser(policy=policy.default).parsebytes(
-        (project.build / "outbox/cancilleria/es-ana_at_example.org.eml").read_bytes())
+        (outbox(project) / "es-ana_at_example.org.eml").read_bytes())
     assert message["Subject"] == f"Para Ana Quispe: {TITLES['es']}"
     text = message.get_body(("plain",)).get_content()
     assert text.startswith("Estimado/a Ana Quispe:")
@@ -461,15 +476,16 @@ def test_audience_templates_override_the_shared_ones(project, capsys):
 
 def test_stale_or_missing_builds_are_refused(project, capsys):
     code, out, err = run(project, "--attach", "pdf,docx", capsys=capsys)
-    assert code == 1 and "no docx of 'cancilleria' in 'es' has been built: run make brief" in err
+    assert code == 1 and ("no docx of 'peru-mnna' for 'cancilleria' in 'es' has been built: "
+                          "run make brief") in err
 
-    pdf = project.build / "cancilleria/peru-mnna-cancilleria-en.pdf"
+    pdf = project.build / PERU / "cancilleria/peru-mnna-cancilleria-en.pdf"
     pdf.write_bytes(pdf.read_bytes() + b"\n% edited")
     code, out, err = run(project, capsys=capsys)
     assert code == 1
     assert err == (f"error: {pdf}: file changed since the manifest was written: "
                    "run make brief\n")
-    assert not (project.build / "outbox/cancilleria").exists()
+    assert not outbox(project).exists()
 
     (project.build / "manifest.json").unlink()
     code, out, err = run(project, capsys=capsys)
@@ -550,38 +566,49 @@ def test_a_crafted_sender_is_refused(project, monkeypatch, capsys, sender):
 def test_a_sender_name_in_quotes_is_kept(project, monkeypatch, capsys):
     monkeypatch.setenv("BRIEFINGS_FROM", '"Perú, Cancillería" <briefings@example.org>')
     assert run(project, "--lang", "es", capsys=capsys)[0] == 0
-    sender = parse(project.build / "outbox/cancilleria/es-ana_at_example.org.eml")["From"]
+    sender = parse(outbox(project) / "es-ana_at_example.org.eml")["From"]
     assert [(a.display_name, a.addr_spec) for a in sender.addresses] == [
         ("Perú, Cancillería", "briefings@example.org")]
 
 
 def test_a_recipient_name_on_two_lines_is_a_validation_error(project, capsys):
-    profile = project.templates / "audiences/cancilleria/audience.yaml"
+    profile = project.readers / "cancilleria.yaml"
     profile.write_text(PROFILE.replace("name: Ana Quispe",
                                        'name: "Ana\\r\\nBcc: spy@evil.example"'))
     code, out, err = run(project, capsys=capsys)
-    assert (code, err) == (1, f"error: {profile}:6: distribution.0.name: a name must be on one "
+    assert (code, err) == (1, f"error: {profile}:5: distribution.0.name: a name must be on one "
                               "line\n")
     assert not (project.build / "outbox").exists()
 
 
 def test_wrong_choices_are_refused(project, capsys):
-    assert "audience 'cancilleria' has no brief in 'fr' (its languages: es, en)" in run(
+    assert "reader 'cancilleria' has no brief in 'fr' (their languages: es, en)" in run(
         project, "--lang", "fr", capsys=capsys)[2]
     assert "cannot attach 'html' (known: pdf, docx)" in run(
         project, "--attach", "pdf,html", capsys=capsys)[2]
-    (project.templates / "email/en/body.txt.j2").unlink()
+    (project.theme / "email/en/body.txt.j2").unlink()
     code, out, err = run(project, "--lang", "en", capsys=capsys)
-    assert code == 1 and err.startswith("error: templates/email/en/body.txt.j2: "
+    assert code == 1 and err.startswith("error: templates/theme/email/en/body.txt.j2: "
                                         "template not found: en/body.txt.j2")
-    profile = project.templates / "audiences/cancilleria/audience.yaml"
+    profile = project.readers / "cancilleria.yaml"
     profile.write_text(PROFILE.split("  - {name: John")[0])  # nobody in English
     code, out, err = run(project, "--lang", "en", capsys=capsys)
     assert err == f"error: {profile}: nobody on the distribution list reads 'en'\n"
     profile.write_text(PROFILE.split("distribution:")[0])
     code, out, err = run(project, capsys=capsys)
     assert code == 1 and err == f"error: {profile}: no distribution list: add one to the " \
-        "audience, or give --to ADDRESS\n"
+        "reader, or give --to ADDRESS\n"
+
+
+def test_with_two_briefs_the_one_to_email_is_named(project, capsys):
+    new_brief(project, "demo", "cancilleria")
+    code, out, err = run(project, capsys=capsys)
+    assert (code, err) == (1, "error: this project has 2 briefs: name one with --brief "
+                              "(demo, peru-mnna)\n")
+    # demo goes to cancilleria too, but only the Peru brief is built: its files are not demo's.
+    code, out, err = run(project, "--brief", "demo", capsys=capsys)
+    assert code == 1 and "no pdf of 'demo' for 'cancilleria' in 'es' has been built" in err
+    assert not (project.build / "outbox").exists()
 
 
 def test_the_message_dates_the_brief_by_the_day_in_its_time_zone(project, capsys):
@@ -591,5 +618,5 @@ def test_the_message_dates_the_brief_by_the_day_in_its_time_zone(project, capsys
     os.utime(manifest, (1795402800, 1795402800))  # 2026-11-23 03:00 UTC
     code, _, err = run(project, "--lang", "es", capsys=capsys)
     assert (code, err) == (0, "")
-    message = parse(project.build / "outbox/cancilleria/es-ana_at_example.org.eml")
+    message = parse(outbox(project) / "es-ana_at_example.org.eml")
     assert message["Subject"].endswith("22 de noviembre de 2026")

@@ -17,16 +17,17 @@ from briefings import preview as preview_module
 from briefings.errors import BriefingError
 from briefings.preview import Preview, start
 from briefings.project import Project
-from tests.conftest import ROOT, only_audiences
+from briefings.scaffold import new_brief
+from tests.conftest import PERU, ROOT, only_readers
 
-SOURCES = "sources.md.j2"  # the one section every audience has
+SOURCES = "sources.md.j2"  # the theme's section every brief ends with
 
 
 @pytest.fixture
 def server(project):
     """The preview of the press brief in English, served from a thread on a free port."""
-    only_audiences(project, "prensa")
-    server = start(project, "prensa", "en", 0)
+    only_readers(project, "prensa")
+    server = start(project, PERU, "prensa", "en", 0)
     threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
     yield server
     server.shutdown()
@@ -84,7 +85,7 @@ def test_only_requests_addressed_to_this_machine_are_answered(server):
 def test_a_template_error_shows_in_page_and_terminal_and_the_fix_brings_the_brief_back(
         server, capsys):
     port, project = server.server_port, server.preview.project
-    template = project.base / "sections/en" / SOURCES
+    template = project.theme / "sections/en" / SOURCES
     original = template.read_text(encoding="utf-8")
     built = int(get(port, "/__build")[1])
     capsys.readouterr()
@@ -104,8 +105,8 @@ def test_a_template_error_shows_in_page_and_terminal_and_the_fix_brings_the_brie
 
 
 def test_any_exception_is_one_line_in_page_and_terminal(project, capsys, monkeypatch):
-    only_audiences(project, "prensa")
-    preview = Preview(project, "prensa", "en")
+    only_readers(project, "prensa")
+    preview = Preview(project, PERU, "prensa", "en")
 
     def broken(*args):
         raise RuntimeError("a bug\nover two lines")
@@ -127,11 +128,13 @@ def preview_command(*args: str, cwd=ROOT) -> subprocess.CompletedProcess:
 
 
 @pytest.mark.parametrize("args, problem", [
-    (["--audience", "nadie", "--port", "0"], "unknown audience 'nadie'"),
-    (["--audience", "prensa", "--lang", "fr", "--port", "0"], "--lang fr"),
-    (["--lang", "xx", "--port", "0"], "--lang xx"),
-    (["--port", "99999"], "--port 99999 is not a port"),
-    (["--port", "-1"], "--port -1 is not a port"),
+    (["--brief", "peru-mna", "--port", "0"], "unknown brief 'peru-mna' (did you mean 'peru-mnna'?"),
+    (["--brief", PERU, "--reader", "prensaa", "--port", "0"],
+     "templates/briefs/peru-mnna/brief.yaml: unknown reader 'prensaa' (did you mean 'prensa'?"),
+    (["--brief", PERU, "--reader", "prensa", "--lang", "fr", "--port", "0"], "--lang fr"),
+    (["--brief", PERU, "--lang", "xx", "--port", "0"], "--lang xx"),
+    (["--brief", PERU, "--port", "99999"], "--port 99999 is not a port"),
+    (["--brief", PERU, "--port", "-1"], "--port -1 is not a port"),
 ])
 def test_wrong_arguments_are_one_line_before_serving(args, problem):
     result = preview_command(*args)
@@ -147,25 +150,43 @@ def test_a_folder_that_is_not_a_project_is_named_not_waited_on(tmp_path):
     assert line.startswith("error: ") and "--project" in line
     (tmp_path / "templates").mkdir()
     with pytest.raises(BriefingError, match=r"^no facts/ folder in .*--project PATH$"):
-        start(Project(tmp_path), "prensa", None, 0)
+        start(Project(tmp_path), PERU, "prensa", None, 0)
 
+
+def test_with_two_briefs_the_one_to_show_is_named(project):
+    only_readers(project, "prensa")  # the Peru brief only: then two, with demo
+    new_brief(project, "demo", "prensa")
+    brief = project.briefs / "demo/brief.yaml"
+    brief.write_text(brief.read_text() + "  cancilleria: {}\n")  # a second reader, not first
+    result = preview_command("--port", "0", cwd=project.root)
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr == ("error: this project has 2 briefs: name one with --brief "
+                             "(demo, peru-mnna)\n")
+    # Named, it is shown to its first reader in their first language.
+    server = start(project, "demo", None, None, 0)
+    try:
+        assert (server.preview.brief, server.preview.reader) == ("demo", "prensa")
+        page = server.preview.page
+        assert '<html lang="es">' in page and "<title>Nuevo informe (demo)</title>" in page
+    finally:
+        server.server_close()
 
 def test_a_busy_port_is_one_line(project):
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        result = preview_command("--port", str(port), cwd=project.root)
+        result = preview_command("--brief", PERU, "--port", str(port), cwd=project.root)
     assert result.returncode == 1 and result.stdout == ""
     [line] = result.stderr.splitlines()
     assert line.startswith("error: ") and f"port {port} is already in use" in line
 
 
 def test_the_command_serves_the_page_and_rebuilds_on_save(project):
-    only_audiences(project, "prensa")
+    only_readers(project, "prensa")
     process = subprocess.Popen(
         [sys.executable, "-m", "briefings", "--project", str(project.root), "preview",
-         "--audience", "prensa", "--lang", "en", "--port", "0"],
+         "--reader", "prensa", "--lang", "en", "--port", "0"],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         env={**os.environ, "PYTHONPATH": str(ROOT)})
     try:
@@ -176,7 +197,7 @@ def test_the_command_serves_the_page_and_rebuilds_on_save(project):
                 return response.read().decode()
 
         assert "<html lang=\"en\">" in page() and "/__build" in page()
-        template = project.base / "sections/en" / SOURCES
+        template = project.theme / "sections/en" / SOURCES
         template.write_text(template.read_text().replace("# Sources", "# Sources consulted"))
         deadline = time.monotonic() + 30
         while "Sources consulted" not in page():

@@ -14,7 +14,7 @@ from briefings import i18n
 from briefings.build import build
 from briefings.errors import BriefingError
 from briefings.project import build_date
-from tests.conftest import ROOT, only_audiences
+from tests.conftest import PERU, ROOT, only_readers
 
 UNPINNED = {key: value for key, value in os.environ.items() if key != "SOURCE_DATE_EPOCH"}
 
@@ -27,7 +27,8 @@ def build_in_a_new_process(out, seed):
     """As ``make brief`` runs it: no SOURCE_DATE_EPOCH."""
     env = {**UNPINNED, "PYTHONPATH": str(ROOT), "PYTHONHASHSEED": seed}
     subprocess.run([sys.executable, "-m", "briefings", "--project", str(ROOT), "build",
-                    "--audience", "cancilleria", "--out", str(out)], check=True, env=env,
+                    "--brief", PERU, "--reader", "cancilleria", "--out", str(out)], check=True,
+                   env=env,
                    capture_output=True)
     return {e["path"]: e["sha256"]
             for e in json.loads((out / "manifest.json").read_text())["outputs"]}
@@ -48,13 +49,13 @@ def test_fonts_subset_by_fonttools_are_stamped_with_the_day(project, tmp_path, m
     import weasyprint.pdf.fonts
     monkeypatch.setattr(weasyprint.pdf.fonts, "harfbuzz_subset", None)
     monkeypatch.delenv("SOURCE_DATE_EPOCH")
-    only_audiences(project, "prensa")
+    only_readers(project, "prensa")
     day = today_in("America/Lima")
     for out in ("a", "b"):
         build(project, formats=["pdf"], langs=["es"], out=tmp_path / out, jobs=1)
     if today_in("America/Lima") != day:
         pytest.skip("the day changed in Lima between the two builds")
-    pdf = "prensa/peru-mnna-prensa-es.pdf"
+    pdf = f"{PERU}/prensa/{PERU}-prensa-es.pdf"
     assert (tmp_path / "a" / pdf).read_bytes() == (tmp_path / "b" / pdf).read_bytes()
     assert "SOURCE_DATE_EPOCH" not in os.environ
 
@@ -67,8 +68,8 @@ def test_a_pinned_date_is_the_day_in_the_brief_s_time_zone(monkeypatch):
 
 def test_the_build_dates_the_brief_by_the_day_in_its_time_zone(project, tmp_path):
     """Whatever the machine's zone: here 26 hours ahead of the brief's, another day."""
-    only_audiences(project, "prensa")
-    settings = project.base / "brief.yaml"
+    only_readers(project, "prensa")
+    settings = project.templates / "project.yaml"
     settings.write_text(settings.read_text().replace("America/Lima", "Etc/GMT+12"))
     day = today_in("Etc/GMT+12")
     subprocess.run([sys.executable, "-m", "briefings", "--project", str(project.root),
@@ -77,7 +78,7 @@ def test_the_build_dates_the_brief_by_the_day_in_its_time_zone(project, tmp_path
                    env={**UNPINNED, "PYTHONPATH": str(ROOT), "TZ": "Etc/GMT-14"})
     if today_in("Etc/GMT+12") != day:
         pytest.skip("the day changed during the build")
-    page = (tmp_path / "out/prensa/peru-mnna-prensa-es.html").read_text()
+    page = (tmp_path / f"out/{PERU}/prensa/{PERU}-prensa-es.html").read_text()
     assert i18n.date(day, "es") in page
     for ahead in (1, 2):  # the machine's day
         assert i18n.date(day + dt.timedelta(days=ahead), "es") not in page

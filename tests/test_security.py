@@ -10,12 +10,15 @@ from pathlib import Path
 import pytest
 
 from briefings.build import build
+from briefings.document import Theme
 from briefings.errors import BriefingError
-from tests.conftest import TODAY
+from tests.conftest import PERU, ROOT, TODAY, peru
+
+THEME = Theme((ROOT / "templates/theme",))
 
 
 def add_image(project, url):
-    template = project.base / "sections/en/summary.md.j2"
+    template = project.briefs / "peru-mnna/sections/en/summary.md.j2"
     template.write_text(template.read_text(encoding="utf-8") + f"\n\n![map]({url})\n",
                         encoding="utf-8")
 
@@ -32,7 +35,7 @@ def test_an_image_on_the_network_is_never_fetched(project, tmp_path):
         with pytest.raises(BlockingIOError):
             server.accept()  # nobody connected
     # no output written (only the figures' cache, which holds drawings of the facts)
-    assert not (tmp_path / "out" / "cancilleria").exists()
+    assert not (tmp_path / "out" / PERU).exists()
     assert not (tmp_path / "out" / "manifest.json").exists()
 
 
@@ -54,10 +57,11 @@ def test_etc_passwd_is_refused(project, tmp_path):
 
 
 def test_templates_cannot_include_files_outside_the_templates(project, tmp_path):
-    template = project.base / "sections/en/summary.md.j2"
+    template = project.briefs / "peru-mnna/sections/en/summary.md.j2"
     template.write_text('{% include "../../../facts/sources.yaml" %}\n'
                         + template.read_text(encoding="utf-8"))
-    with pytest.raises(BriefingError, match="summary.md.j2:1: template not found: ../../../facts/sources.yaml"):
+    with pytest.raises(BriefingError,
+                       match="summary.md.j2:1: template not found: ../../../facts/sources.yaml"):
         build(project, langs=["en"], formats=["html"], out=tmp_path / "out")
 
 
@@ -65,12 +69,11 @@ def test_templates_cannot_include_files_outside_the_templates(project, tmp_path)
 
 def compose_with(project, line: str, lang: str = "en"):
     """Compose the English brief with ``line`` added at the top of its summary."""
-    from briefings.audiences import load_audience
     from briefings.compose import compose
     from briefings.facts import load_facts
-    template = project.base / f"sections/{lang}/summary.md.j2"
+    template = project.briefs / f"peru-mnna/sections/{lang}/summary.md.j2"
     template.write_text(line + "\n" + template.read_text(encoding="utf-8"), encoding="utf-8")
-    return compose(project, load_facts(project.facts), load_audience(project, "cancilleria"),
+    return compose(project, load_facts(project.facts), peru(project, "cancilleria"),
                    lang, TODAY, project.build / ".cache")
 
 
@@ -94,17 +97,18 @@ PAYLOADS = {
 def test_templates_reach_no_live_object(project, payload):
     with pytest.raises(BriefingError) as caught:
         compose_with(project, PAYLOADS[payload])
-    assert str(caught.value).startswith("templates/base/sections/en/summary.md.j2:1: ")
+    assert str(caught.value).startswith(
+        "templates/briefs/peru-mnna/sections/en/summary.md.j2:1: ")
     assert not Path("/tmp/owned").exists()
 
 
-@pytest.mark.parametrize("name", ["../../audiences/cancilleria/audience.yaml",
-                                  "audience.yaml", "reference.docx", "fonts/OFL.txt"])
+@pytest.mark.parametrize("name", ["../../readers/cancilleria.yaml", "brief.yaml",
+                                  "reference.docx", "fonts/OFL.txt"])
 def test_only_templates_can_be_included(project, name):
     with pytest.raises(BriefingError) as caught:
         compose_with(project, f'{{% include "{name}" %}}')
-    assert str(caught.value).startswith("templates/base/sections/en/summary.md.j2:1: "
-                                        f"template not found: {name}")
+    assert str(caught.value).startswith(
+        f"templates/briefs/peru-mnna/sections/en/summary.md.j2:1: template not found: {name}")
 
 
 def _reachable(value, seen=None):
@@ -133,24 +137,24 @@ def test_the_template_context_is_plain_data(project):
     from markupsafe import Markup
     from pydantic import BaseModel
 
-    from briefings.audiences import load_audience
-    from briefings.compose import Citation, FactAccess, FigureMaker, make_environment, \
-        template_context
+    from briefings.compose import (Citation, CitedText, FactAccess, FigureMaker,
+                                   make_environment, template_context)
     from briefings.facts import load_facts
-    from briefings.i18n import load_strings
+    from briefings.i18n import labels
     from briefings.templating import SAFE_ATTRIBUTES
 
     facts = load_facts(project.facts)
-    audience = load_audience(project, "cancilleria")
+    edition = peru(project, "cancilleria")
     access = FactAccess(facts, "en")
-    maker = FigureMaker(project, access, "en", TODAY, project.build / "figures")
-    context = template_context(project, audience, "en", TODAY,
-                               load_strings(project.base / "i18n", "en"), access, maker)
-    env = make_environment(project, audience, "en", TODAY)
+    maker = FigureMaker(edition, access, "en", TODAY, project.build / "figures")
+    context = template_context(edition, "en", TODAY, labels(edition.chain, "en"), access,
+                               maker)
+    env = make_environment(edition, "en", TODAY)
     helpers = {context["fact"], context["figure"], context["sources"]}
     results = [context, context["sources"](), context["figure"]("vote"),
                *(context["fact"](fact_id) for fact_id in facts.facts)]
-    plain = (str, int, float, dt.date, list, tuple, dict, type(None), Markup, Citation)
+    plain = (str, int, float, dt.date, list, tuple, dict, type(None), Markup, Citation,
+             CitedText)
     allowed = {(kind, name) for kind, names in SAFE_ATTRIBUTES for name in names}
     for value in (v for result in results for v in _reachable(result)):
         assert not isinstance(value, (Path, BaseModel, types.ModuleType))
@@ -198,7 +202,7 @@ BODY_PAYLOADS = {  # Markdown a section template may hold → what gives it away
     "data link": ("[read](data:text/html;base64,PHNjcmlwdD4=)", "data:text/html"),
     "event handler": ('Text.\n{: onclick="alert(1)" }', "onclick"),
     "style with a remote url": (f'Text.\n{{: style="background:url({NETWORK})" }}', NETWORK),
-    "attribute list href": (f'[read](#sources){{: href="javascript:alert(1)" }}',
+    "attribute list href": ('[read](#sources){: href="javascript:alert(1)" }',
                             "javascript:"),
 }
 
@@ -210,20 +214,20 @@ def test_compose_refuses_what_the_rule_forbids_naming_template_and_line(project,
     line = next(n for n, text in enumerate(added, 1) if trace in text)
     with pytest.raises(BriefingError) as caught:
         compose_with(project, "\n".join(added))
-    assert str(caught.value).startswith(f"templates/base/sections/en/summary.md.j2:{line}: ")
+    assert str(caught.value).startswith(
+        f"templates/briefs/peru-mnna/sections/en/summary.md.j2:{line}: ")
     assert "refused" in str(caught.value)
 
 
 def written(document, fmt: str) -> bytes:
     """The file a writer makes of ``document``, its zip parts unpacked for the DOCX."""
     from briefings.writers import docx, html, pdf
-    base = Path(__file__).resolve().parents[1] / "templates/base"
     if fmt == "docx":
-        with zipfile.ZipFile(BytesIO(docx.render(document, base))) as z:
+        with zipfile.ZipFile(BytesIO(docx.render(document, THEME))) as z:
             return b"".join(z.read(name) for name in z.namelist())
     if fmt == "pdf":
-        return pdf.render(document, base).data
-    return html.render(document, base).encode()
+        return pdf.render(document, THEME).data
+    return html.render(document, THEME).encode()
 
 
 @pytest.mark.parametrize("fmt", ["html", "pdf", "docx"])
@@ -254,22 +258,27 @@ THEME_PAYLOADS = {  # theme file, text added at its end, the line that gives it 
 }
 
 
+@pytest.mark.parametrize("where", ["theme", "brief"])
 @pytest.mark.parametrize("fmt", ["html", "pdf"])
 @pytest.mark.parametrize("payload", THEME_PAYLOADS)
-def test_the_page_obeys_the_rule_in_html_and_pdf(tmp_path, payload, fmt):
+def test_the_page_obeys_the_rule_in_html_and_pdf(tmp_path, payload, fmt, where):
+    """The shared theme's file, or a brief's copy of it that replaces it."""
     from briefings.writers import html, pdf
     from tests.test_docx_writer import from_markdown
     name, text, _ = THEME_PAYLOADS[payload]
-    base = tmp_path / "base"
-    shutil.copytree(Path(__file__).resolve().parents[1] / "templates/base", base)
-    theme_file = base / name
+    theme, brief = tmp_path / "theme", tmp_path / "brief"
+    shutil.copytree(ROOT / "templates/theme", theme)
+    brief.mkdir()
+    if where == "brief":
+        shutil.copyfile(theme / name, brief / name)
+    theme_file = (theme if where == "theme" else brief) / name
     theme_file.write_text(theme_file.read_text(encoding="utf-8").replace(
         "</body>" if name.endswith(".j2") else "\0", text + "\n</body>")
         if name.endswith(".j2") else theme_file.read_text(encoding="utf-8") + "\n" + text,
         encoding="utf-8")
     document = from_markdown(("s", "# S\n\nText.\n"))
     with pytest.raises(BriefingError) as caught:
-        (html.render if fmt == "html" else pdf.render)(document, base)
+        (html.render if fmt == "html" else pdf.render)(document, Theme((brief, theme)))
     line = next(n for n, content in enumerate(
         theme_file.read_text(encoding="utf-8").splitlines(), 1) if text in content)
     assert (caught.value.file, caught.value.line) == (str(theme_file), line)

@@ -9,7 +9,7 @@ import pytest
 
 from briefings.errors import BriefingError
 from briefings.yamlfile import MAX_DEPTH, read_yaml
-from tests.conftest import ROOT, only_audiences
+from tests.conftest import ROOT, only_readers
 
 # A few hundred bytes whose aliases, expanded, make 9**9 strings.
 BOMB = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
@@ -94,21 +94,21 @@ CLI_CASES = {
         "facts/congress.yaml", "con 73 votos", "con 73\x07votos", 6,
         "invisible control character (U+0007)"),
     "complex key in a profile": (
-        "templates/audiences/prensa/audience.yaml", "\nlength:", "\n? [a, b]\n: 1\nlength:",
+        "templates/readers/prensa.yaml", "\ntone:", "\n? [a, b]\n: 1\ntone:",
         None, "a key must be a plain word"),
     "alias bomb in a fact": (
         "facts/congress.yaml", "facts:\n", BOMB.replace("a: ", "x: ", 1) + "facts:\n", None,
         "anchors and aliases"),
-    "deep nesting in the settings": (
-        "templates/base/brief.yaml", "\n", "\nx: " + "[" * 3000 + "]" * 3000 + "\n", None,
-        "nested more than"),
+    "deep nesting in a brief.yaml": (
+        "templates/briefs/peru-mnna/brief.yaml", "\n",
+        "\nx: " + "[" * 3000 + "]" * 3000 + "\n", None, "nested more than"),
 }
 
 
 @pytest.mark.parametrize("case", CLI_CASES)
 def test_check_reports_bad_yaml_in_one_line(project, case):
     file, old, new, line, problem = CLI_CASES[case]
-    only_audiences(project, "prensa")
+    only_readers(project, "prensa")
     path = project.root / file
     replace(path, old, new)
     if line is None:  # where the spoiling text starts
@@ -120,11 +120,11 @@ def test_check_reports_bad_yaml_in_one_line(project, case):
     assert error.startswith(f"error: {file}:{line}: ") and problem in error
 
 
-# --- the page furniture: templates/base/i18n/<lang>.yaml -----------------------------------
+# --- the page furniture: templates/theme/i18n/<lang>.yaml -----------------------------------
 
 def test_a_label_missing_in_one_language_is_named(project):
     from briefings.i18n import LABELS, load_strings
-    folder = project.base / "i18n"
+    folder = project.theme / "i18n"
     replace(folder / "en.yaml", 'contents: "Contents"\n', "")
     assert load_strings(folder, "es", LABELS)["contents"]
     with pytest.raises(BriefingError) as excinfo:
@@ -135,7 +135,7 @@ def test_a_label_missing_in_one_language_is_named(project):
 
 def test_a_label_the_brief_needs_is_named_even_if_no_language_has_it(project):
     from briefings.i18n import LABELS, load_strings
-    folder = project.base / "i18n"
+    folder = project.theme / "i18n"
     for lang in ("es", "en"):
         text = (folder / f"{lang}.yaml").read_text(encoding="utf-8")
         (folder / f"{lang}.yaml").write_text(
@@ -147,10 +147,10 @@ def test_a_label_the_brief_needs_is_named_even_if_no_language_has_it(project):
 
 
 def test_check_reports_a_missing_label_in_one_line(project):
-    only_audiences(project, "prensa")
-    replace(project.base / "i18n/en.yaml", 'title: "Peru as a Major Non-NATO Ally"\n', "")
+    only_readers(project, "prensa")
+    replace(project.theme / "i18n/en.yaml", 'contents: "Contents"\n', "")
     result = check(project)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     [error] = errors(result)
-    assert error == ("error: templates/base/i18n/en.yaml: 'title' is missing (es.yaml has it): "
-                     "add it in this language")
+    assert error == ("error: templates/theme/i18n/en.yaml: 'contents' is missing (es.yaml has "
+                     "it): add it in this language")

@@ -36,7 +36,7 @@ from docx.text.paragraph import Paragraph
 from lxml import html
 
 from briefings import urls
-from briefings.document import Document, Meta
+from briefings.document import Document, Meta, Theme
 from briefings.errors import BriefingError
 from briefings.writers import ooxml
 
@@ -684,7 +684,7 @@ class DocxWriter:
         d.add_paragraph(one_line(m.title), style="Title")
         d.add_paragraph(one_line(m.subtitle), style="Subtitle")
         for key, value in (("date", m.created_text), ("as_of", m.as_of_text),
-                           ("version", m.version), ("audience", m.audience_name),
+                           ("version", m.version), ("reader", m.reader_name),
                            ("language", self.label("language_name"))):
             p = d.add_paragraph(style="Cover Meta")
             p.add_run(self.label(key) + ":").style = "Cover Label"
@@ -725,7 +725,7 @@ class DocxWriter:
         cp.title = one_line(m.title)
         cp.subject = one_line(m.subtitle)
         cp.author = cp.last_modified_by = self.label("author")
-        cp.keywords = self.label("keywords")
+        cp.keywords = one_line(m.keywords)
         cp.category = self.label("kind")
         cp.content_status = one_line(m.classification)
         cp.identifier = m.stem
@@ -759,6 +759,7 @@ def missing_styles(document) -> list[str]:
     return [name for name in STYLES if name not in names]
 
 
-def render(document: Document, base: Path) -> bytes:
-    """The document as DOCX bytes, styled by ``base/reference.docx``; same input, same bytes."""
-    return DocxWriter(document, Path(base) / REFERENCE).render()
+def render(document: Document, theme: Theme) -> bytes:
+    """The document as DOCX bytes, styled by the theme's ``reference.docx``; same input,
+    same bytes."""
+    return DocxWriter(document, theme.file(REFERENCE)).render()

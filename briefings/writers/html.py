@@ -16,7 +16,7 @@ from lxml import html
 from markupsafe import Markup
 
 from briefings import templating, urls
-from briefings.document import Document
+from briefings.document import Document, Theme
 from briefings.errors import BriefingError
 
 
@@ -47,10 +47,10 @@ def inline_figures(document: Document) -> html.HtmlElement:
     return tree
 
 
-def render(document: Document, base: Path, body: html.HtmlElement | None = None) -> str:
+def render(document: Document, theme: Theme, body: html.HtmlElement | None = None) -> str:
     """The whole page; ``body`` lets the PDF writer pass a print-adapted copy of the tree
     (whose figures stay files, fetched by WeasyPrint). Without it, the HTML file's page."""
-    env = templating.environment(jinja2.FileSystemLoader(base), autoescape=True)
+    env = templating.environment(jinja2.FileSystemLoader(list(theme.folders)), autoescape=True)
     tree = inline_figures(document) if body is None else body
     try:
         page = env.get_template("layout.html.j2").render(
@@ -59,23 +59,24 @@ def render(document: Document, base: Path, body: html.HtmlElement | None = None)
             page_counter=Markup(page_counter_css(document.meta.labels["page_of"])),
             contents=contents(tree),
             body=Markup(html.tostring(tree, encoding="unicode")),
-            stylesheet=Markup((base / "brief.css").read_text(encoding="utf-8")),
+            stylesheet=Markup(theme.file("brief.css").read_text(encoding="utf-8")),
         )
     except jinja2.TemplateError as exc:
-        raise BriefingError(f"page layout: {exc}", base / "layout.html.j2",
+        raise BriefingError(f"page layout: {exc}", theme.file("layout.html.j2"),
                             getattr(exc, "lineno", None)) from None
-    resources = urls.Resources(base, *filter(None, [document.figures_dir]))
+    resources = urls.Resources(theme.base, *theme.folders,
+                               *filter(None, [document.figures_dir]))
     if problem := urls.page_problem(html.document_fromstring(page), resources):
-        raise BriefingError(problem.message, *_where(problem.culprit, base))
+        raise BriefingError(problem.message, *_where(problem.culprit, theme))
     return page
 
 
-def _where(culprit: str, base: Path) -> tuple[Path, int | None]:
+def _where(culprit: str, theme: Theme) -> tuple[Path, int | None]:
     """The theme file and line holding what the page may not keep: the body was checked
     when it was composed, so it is in the layout or the stylesheet."""
     for name in ("layout.html.j2", "brief.css"):
-        lines = (base / name).read_text(encoding="utf-8").splitlines()
+        lines = theme.file(name).read_text(encoding="utf-8").splitlines()
         line = next((n for n, text in enumerate(lines, 1) if culprit in text), None)
         if line:
-            return base / name, line
-    return base / "layout.html.j2", None
+            return theme.file(name), line
+    return theme.file("layout.html.j2"), None

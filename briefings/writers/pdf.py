@@ -6,14 +6,13 @@ import copy
 import hashlib
 import logging
 from contextlib import contextmanager
-from pathlib import Path
 from typing import NamedTuple
 
 from lxml import html
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
-from briefings.document import Document
+from briefings.document import Document, Theme
 from briefings.errors import BriefingError
 from briefings import urls
 from briefings.writers import html as html_writer
@@ -94,14 +93,15 @@ class Printed(NamedTuple):
     pages: int
 
 
-def render(document: Document, base: Path) -> Printed:
-    page = html_writer.render(document, base, body=print_tree(document.body))
+def render(document: Document, theme: Theme) -> Printed:
+    page = html_writer.render(document, theme, body=print_tree(document.body))
     # the theme (fonts), and the figures' cache: nothing else
-    fetcher = LocalFetcher(urls.Resources(base, *filter(None, [document.figures_dir])))
+    fetcher = LocalFetcher(urls.Resources(theme.base, *theme.folders,
+                                          *filter(None, [document.figures_dir])))
     # Tagged PDF/UA-1: headings, lists and tables are readable by screen readers.
     variant = "pdf/ua-1"
     with _resource_failures() as failures:
-        laid_out = HTML(string=page, base_url=str(base) + "/",
+        laid_out = HTML(string=page, base_url=str(theme.base) + "/",
                         url_fetcher=fetcher).render(pdf_variant=variant)
         data = laid_out.write_pdf(
             pdf_variant=variant,
@@ -114,5 +114,5 @@ def render(document: Document, base: Path) -> Printed:
                             "files inside the templates folder and its own figures")
     if failures:
         raise BriefingError(f"{failures[0]} (check its url() and that the file exists)",
-                            base / "brief.css" if "Font-face" in failures[0] else None)
+                            theme.file("brief.css") if "Font-face" in failures[0] else None)
     return Printed(data, len(laid_out.pages))

@@ -1,0 +1,194 @@
+"""Briefs, readers and the editions that pair them.
+
+A brief is a folder, ``templates/briefs/<id>/``: its ``brief.yaml`` (title, sections, the
+readers it goes to), its section templates, and any theme file of its own. A reader is
+defined once, ``templates/readers/<name>.yaml``: who they are, their languages, the
+classification and who receives the brief. An edition is one brief for one reader; its
+files are looked up reader override → brief → theme (``Edition.chain``)."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, EmailStr, Field
+
+from briefings.errors import BriefingError
+from briefings.facts import LANGS, Bilingual, Strict, Text
+from briefings.project import Project
+from briefings.yamlfile import read_yaml
+
+NAME = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+MAX_NAME = 40
+
+
+def _known_language(lang: str) -> str:
+    if lang not in LANGS:
+        raise ValueError(f"unknown language '{lang}' (known: {', '.join(LANGS)})")
+    return lang
+
+
+Lang = Annotated[str, AfterValidator(_known_language)]
+
+
+def _one_line(name: str) -> str:
+    if "\n" in name or "\r" in name:  # in a mail header it would start a header of its own
+        raise ValueError("a name must be on one line")
+    return name
+
+
+def _once_each(items: list) -> list:
+    if len(set(items)) != len(items):
+        raise ValueError("an item is listed twice")
+    return items
+
+
+class Recipient(Strict):
+    name: Annotated[Text, AfterValidator(_one_line)]
+    email: EmailStr
+    lang: Lang
+
+
+class Reader(Strict):
+    """Who a reader is; which sections each brief gives them is in that brief's brief.yaml."""
+    name: Bilingual = Field(description="how the reader is named on the cover")
+    languages: Annotated[list[Lang], AfterValidator(_once_each)] = Field(
+        min_length=1, description="first = the reader's own")
+    classification: Bilingual
+    tone: Text | None = Field(None, description="notes for whoever writes for this reader")
+    distribution: list[Recipient] = []
+
+
+Sections = Annotated[list[str], AfterValidator(_once_each)]
+
+
+class ReaderOptions(Strict):
+    """What one reader gets of a brief, when it differs from the brief's own."""
+    sections: Sections | None = None
+    length: Literal["full", "short"] = "full"
+
+
+class BriefFile(Strict):
+    title: Bilingual
+    subtitle: Bilingual
+    keywords: Bilingual
+    version: Text
+    sections: Sections = Field(min_length=1)
+    horizons: list[int] = Field([], description="recommendation horizons, in years")
+    base_year: int | None = Field(None, description="year the horizons count from; "
+                                  "default: the year of the build")
+    readers: dict[str, ReaderOptions | None] = Field(min_length=1)
+
+
+@dataclass(frozen=True)
+class Brief:
+    id: str
+    folder: Path
+    spec: BriefFile
+
+
+@dataclass(frozen=True)
+class Edition:
+    """One brief for one reader: everything compose needs besides the language."""
+    brief: Brief
+    reader: str
+    profile: Reader
+    sections: tuple[str, ...]
+    length: str
+    theme: Path
+
+    @property
+    def chain(self) -> tuple[Path, ...]:
+        """Where this edition's templates and theme files are looked up, in order."""
+        return (self.brief.folder / "readers" / self.reader, self.brief.folder, self.theme)
+
+    @property
+    def languages(self) -> list[str]:
+        return self.profile.languages
+
+
+def check_name(name: str, what: str = "reader") -> str:
+    if len(name) > MAX_NAME:  # it names a folder and every output file
+        raise BriefingError(f"a {what} name of {len(name)} characters is too long: keep it "
+                            f"to {MAX_NAME}, e.g. 'comision-defensa'")
+    if not NAME.fullmatch(name):  # fullmatch: "$" would let a trailing newline through
+        raise BriefingError(f"{name!r} is not a valid {what} name: use lowercase letters, "
+                            "digits and hyphens, e.g. 'comision-defensa'")
+    return name
+
+
+def _unknown(what: str, name: str, known: list[str], path: Path) -> BriefingError:
+    close = difflib.get_close_matches(name, known, n=1)
+    hint = f"did you mean '{close[0]}'? " if close else ""
+    return BriefingError(f"unknown {what} '{name}' ({hint}known: {', '.join(known) or 'none'})",
+                         path)
+
+
+def load_reader(project: Project, name: str) -> Reader:
+    path = project.readers / f"{check_name(name)}.yaml"
+    if not path.is_file():
+        raise _unknown("reader", name, project.reader_names(), path)
+    return read_yaml(path).validate(Reader)
+
+
+def section_names(folders) -> set[str]:
+    """The sections the templates in ``folders`` offer: ``sections/<lang>/<name>.md.j2``."""
+    return {p.name.removesuffix(".md.j2") for folder in folders
+            for p in (folder / "sections").glob("*/*.md.j2")}
+
+
+def load_brief(project: Project, brief_id: str) -> Brief:
+    folder = project.briefs / check_name(brief_id, "brief")
+    path = folder / "brief.yaml"
+    if not path.is_file():
+        raise _unknown("brief", brief_id, project.brief_ids(), path)
+    doc = read_yaml(path)
+    spec = doc.validate(BriefFile)
+    known = section_names([folder, project.theme])
+    readers = project.reader_names()
+    for name, options in spec.readers.items():
+        if name not in readers:
+            raise BriefingError(str(_unknown("reader", name, readers, path).message),
+                                path, doc.line_of(["readers", name]))
+        for key, sections in (("sections", spec.sections),
+                              ("readers", (options.sections if options else None) or [])):
+            for section in sections:
+                if section not in known:
+                    close = difflib.get_close_matches(section, known, n=1)
+                    hint = f"did you mean '{close[0]}'? " if close else ""
+                    raise BriefingError(
+                        f"unknown section '{section}' ({hint}known: "
+                        f"{', '.join(sorted(known))})", path,
+                        doc.line_of([key] if key == "sections" else [key, name, "sections"]))
+    return Brief(brief_id, folder, spec)
+
+
+def editions(project: Project, brief: Brief, readers: list[str] | None = None
+             ) -> list[Edition]:
+    """The brief for each of its readers (or those of ``readers`` it goes to)."""
+    chosen = []
+    for name, options in brief.spec.readers.items():
+        if readers is not None and name not in readers:
+            continue
+        options = options or ReaderOptions()
+        chosen.append(Edition(brief, name, load_reader(project, name),
+                              tuple(options.sections or brief.spec.sections), options.length,
+                              project.theme))
+    return chosen
+
+
+def edition(project: Project, brief: Brief, reader: str) -> Edition:
+    """The brief for one reader, or an error naming the readers it goes to (located in its
+    brief.yaml, which lists them)."""
+    found = editions(project, brief, [reader])
+    if found:
+        return found[0]
+    path = brief.folder / "brief.yaml"
+    if reader in project.reader_names():
+        raise BriefingError(f"brief '{brief.id}' does not go to reader '{reader}' (its "
+                            f"readers: {', '.join(brief.spec.readers)}): add them to its "
+                            "readers", path)
+    raise _unknown("reader", reader, list(brief.spec.readers), path)
