@@ -87,7 +87,7 @@ def test_sandbox_blocks_python_internals(project):
 
 def test_fact_text_is_text_not_markup(project):
     facts = project.facts / "congress.yaml"
-    edit(facts, "en: Peru's Congress approved the entry of US military personnel by 73 votes to 25.",
+    edit(facts, "en: Peru’s Congress approved the entry of US military personnel by 73 votes to 25.",
          "en: 'Peru''s <script>alert(document.domain)</script> *Congress* [x](javascript:alert(document.domain)) "
          "& < > \" ¿ ¡ ñ á é í ó ú ü — 73 votes to 25.'")
     doc = composed(project, "en")
