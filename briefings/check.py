@@ -20,6 +20,7 @@ from briefings.errors import BriefingError, BriefingErrors
 from briefings.facts import FactBase, load_facts
 from briefings.project import Project
 from briefings.templating import relative
+from briefings.terms import load_terms, misuses
 
 LANG_NAMES = {"es": "Spanish", "en": "English"}
 
@@ -46,16 +47,18 @@ def _errors(exc: BriefingError, project: Project) -> list[Finding]:
             for e in errors]
 
 
-def stale_facts(facts: FactBase, project: Project, today: dt.date,
-                max_age_days: int) -> list[Finding]:
-    """Facts that describe how things stand (``kind: state``) and were last confirmed long
-    ago; an event (a vote, a statement) stays what it was however old it is."""
+def stale_facts(facts: FactBase, project: Project, today: dt.date, max_age_days: int,
+                used: set[str]) -> list[Finding]:
+    """Facts a checked brief prints that describe how things stand (``kind: state``) and
+    were last confirmed long ago; an event (a vote, a statement) stays what it was however
+    old it is, and a fact no brief prints cannot mislead a reader."""
     oldest = today - dt.timedelta(days=max_age_days)
     return [Finding("warning", f"fact '{fact.id}' is current as of {fact.as_of}, more than "
                     f"{max_age_days} days before {today}: check it is still true (or mark it "
                     "'kind: event' if it records something that happened)",
                     relative(str(facts.origin[fact.id][0]), project.root), facts.origin[fact.id][1])
-            for fact in facts.facts.values() if fact.kind == "state" and fact.as_of < oldest]
+            for fact in facts.facts.values()
+            if fact.id in used and fact.kind == "state" and fact.as_of < oldest]
 
 
 def _flat(text: str) -> str:
@@ -130,7 +133,7 @@ def run_checks(project: Project, today: dt.date, sources_dir: Path | None = None
         facts = load_facts(project.facts)
     except BriefingError as exc:
         return _errors(exc, project)
-    findings = stale_facts(facts, project, today, max_age_days)
+    findings, used = [], set()
     if sources_dir is not None:
         findings += unquoted(facts, project, sources_dir)
     for brief_id in briefs or project.brief_ids():
@@ -147,9 +150,15 @@ def run_checks(project: Project, today: dt.date, sources_dir: Path | None = None
             for lang in edition.languages:
                 try:
                     document = compose(project, facts, edition, lang, today)
+                    words = load_terms(edition.chain, lang)
                 except BriefingError as exc:
                     findings += _errors(exc, project)
                     continue
+                used.update(document.facts_used)
                 findings += unwritable(document, Theme(edition.chain), project)
+                findings += [Finding("warning", m.message, m.file, m.line)
+                             for m in misuses(document, edition.chain, words, facts,
+                                              project.root)]
+    findings = stale_facts(facts, project, today, max_age_days, used) + findings
     # A mistake in a shared template shows in every edition that uses it: report it once.
     return list(dict.fromkeys(findings))

@@ -74,6 +74,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="json: the same findings, for a script")
     check.add_argument("--no-warnings", action="store_true",
                        help="list errors only; warnings are just counted")
+    check.add_argument("--strict", action="store_true",
+                       help="treat every warning (a stale fact, a term to avoid) as an error")
 
     command("list", "list briefs × readers × languages, and what is built and current",
             "briefings list")
@@ -172,12 +174,15 @@ def _interrupt(signum, frame):
 
 
 def _check(project: Project, args) -> int:
+    import dataclasses
     import json
 
     from briefings.check import run_checks
     from briefings.project import build_date
     findings = run_checks(project, build_date(project.settings.timezone), args.sources,
                           args.max_age_days, args.brief)
+    if args.strict:  # MkDocs' strict: nothing merely noted goes out
+        findings = [dataclasses.replace(f, level="error") for f in findings]
     errors = sum(f.level == "error" for f in findings)
     if args.format == "json":
         print(json.dumps([f.as_dict() for f in findings], indent=2, ensure_ascii=False))

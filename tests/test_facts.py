@@ -286,7 +286,8 @@ def test_only_facts_describing_a_state_go_stale(project):
     from briefings.check import stale_facts
     from tests.conftest import TODAY
     facts = load_facts(ROOT / "facts")
-    stale = {f.message.split("'")[1] for f in stale_facts(facts, project, TODAY, 365)}
+    stale = {f.message.split("'")[1] for f in stale_facts(facts, project, TODAY, 365,
+                                                            set(facts.facts))}
     assert "context.peru_toledo_2005" not in stale  # a 2005 visit is still a 2005 visit
     assert "context.peru_nato_links" in stale       # "Peru's current links", per 2022
     assert all(facts.get(fact_id).kind == "state" for fact_id in stale)

@@ -1,0 +1,106 @@
+"""The terminology check: in each language, the term a brief uses and the variants it does
+not, outside quotations.
+
+The list is ``terms.yaml`` in the theme; a brief (or one of its readers) adds its own in a
+``terms.yaml`` of its folder. A variant is reported where it was written: the template's
+line, else the fact's."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from lxml import html
+from pydantic import Field
+
+from briefings.document import Document
+from briefings.facts import FactBase, Strict, Text
+from briefings.yamlfile import read_yaml
+
+# What a brief quotes keeps its source's words: «…» and “…” are not checked. (Straight
+# quotes are not quotation marks in a brief's prose; in a template they delimit Jinja text.)
+QUOTED = re.compile(r"«[^»]*»|“[^”]*”")
+COMMENT = re.compile(r"\{#.*?#\}", re.DOTALL)
+FILE = "terms.yaml"
+
+
+class Term(Strict):
+    use: Text
+    avoid: list[Text] = Field(min_length=1)
+
+
+class TermsFile(Strict):
+    es: list[Term] = []
+    en: list[Term] = []
+
+
+@dataclass(frozen=True)
+class Misuse:
+    message: str
+    file: str | None
+    line: int | None
+
+
+def load_terms(chain, lang: str) -> list[Term]:
+    """The terms of one language along an edition's chain, the theme's first."""
+    terms = []
+    for folder in reversed(chain):
+        path = folder / FILE
+        if path.is_file():
+            terms += getattr(read_yaml(path).validate(TermsFile), lang)
+    return terms
+
+
+def _pattern(variant: str) -> re.Pattern:
+    return re.compile(rf"(?<!\w){re.escape(variant)}(?!\w)", re.IGNORECASE)
+
+
+def _unquoted_text(section: html.HtmlElement) -> str:
+    """A section's words, without the sources' entries (their titles are quotations)."""
+    kept = [el for el in section if not (el.get("id") or "").startswith("src-")]
+    return QUOTED.sub(" ", " ".join(el.text_content() for el in kept))
+
+
+def _written(path: Path, pattern: re.Pattern) -> int | None:
+    """The first line of a template where ``pattern`` is written outside quotations and
+    outside Jinja comments (which are never printed)."""
+    if not path.is_file():
+        return None
+    source = COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m[0]),
+                         path.read_text(encoding="utf-8"))
+    return next((n for n, text in enumerate(source.splitlines(), 1)
+                 if pattern.search(QUOTED.sub(" ", text))), None)
+
+
+def misuses(document: Document, chain, terms: list[Term], facts: FactBase, root: Path
+            ) -> list[Misuse]:
+    """Each variant a document prints outside quotations, where it was written: the
+    section's template or one it extends along ``chain``, else a fact it printed."""
+    lang = document.meta.lang
+    found = []
+    for section in document.body.iterchildren("section"):
+        text = _unquoted_text(section)
+        template = section.get("data-template")
+        name = f"sections/{lang}/{section.get('data-section')}.md.j2"
+        candidates = [root / template, *(folder / name for folder in chain)]
+        for term in terms:
+            for variant in term.avoid:
+                pattern = _pattern(variant)
+                if not pattern.search(text):
+                    continue
+                file, line = template, None
+                for path in candidates:
+                    if line := _written(path, pattern):
+                        file = str(path.relative_to(root))
+                        break
+                else:  # not in a template: in a fact it printed
+                    for fact_id in document.facts_used:
+                        fact = facts.facts[fact_id]
+                        written = [fact.text[lang]] + ([fact.note[lang]] if fact.note else [])
+                        if any(pattern.search(QUOTED.sub(" ", w)) for w in written):
+                            path, line = facts.origin[fact_id]
+                            file = str(path.relative_to(root))
+                            break
+                found.append(Misuse(f'use "{term.use}", not "{variant}"', file, line))
+    return found
