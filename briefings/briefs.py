@@ -120,11 +120,13 @@ def check_name(name: str, what: str = "reader") -> str:
     return name
 
 
-def _unknown(what: str, name: str, known: list[str], path: Path) -> BriefingError:
+def _unknown(what: str, name: str, known, path: Path, line: int | None = None
+             ) -> BriefingError:
+    known = sorted(known)
     close = difflib.get_close_matches(name, known, n=1)
     hint = f"did you mean '{close[0]}'? " if close else ""
     return BriefingError(f"unknown {what} '{name}' ({hint}known: {', '.join(known) or 'none'})",
-                         path)
+                         path, line)
 
 
 def load_reader(project: Project, name: str) -> Reader:
@@ -148,21 +150,17 @@ def load_brief(project: Project, brief_id: str) -> Brief:
     doc = read_yaml(path)
     spec = doc.validate(BriefFile)
     known = section_names([folder, project.theme])
-    readers = project.reader_names()
-    for name, options in spec.readers.items():
-        if name not in readers:
-            raise BriefingError(str(_unknown("reader", name, readers, path).message),
-                                path, doc.line_of(["readers", name]))
-        for key, sections in (("sections", spec.sections),
-                              ("readers", (options.sections if options else None) or [])):
-            for section in sections:
-                if section not in known:
-                    close = difflib.get_close_matches(section, known, n=1)
-                    hint = f"did you mean '{close[0]}'? " if close else ""
-                    raise BriefingError(
-                        f"unknown section '{section}' ({hint}known: "
-                        f"{', '.join(sorted(known))})", path,
-                        doc.line_of([key] if key == "sections" else [key, name, "sections"]))
+    lists = [(["sections"], spec.sections)] + [
+        (["readers", name, "sections"], options.sections)
+        for name, options in spec.readers.items() if options and options.sections]
+    for where, sections in lists:
+        for section in sections:
+            if section not in known:
+                raise _unknown("section", section, known, path, doc.line_of(where))
+    for name in spec.readers:
+        if name not in project.reader_names():
+            raise _unknown("reader", name, project.reader_names(), path,
+                           doc.line_of(["readers", name]))
     return Brief(brief_id, folder, spec)
 
 
