@@ -1,4 +1,5 @@
-"""Shared fixtures: a throwaway copy of the project, and one real build of it."""
+"""Shared fixtures: a throwaway copy of the real project or of the small fixture project
+(tests/fixtures/project, which the engine's tests run on), and one build of each."""
 
 from __future__ import annotations
 
@@ -43,10 +44,56 @@ def peru(project: Project, reader: str = "cancilleria"):
     return edition(project, load_brief(project, PERU), reader)
 
 
-def section(project: Project, lang: str, name: str, reader: str | None = None) -> Path:
-    """A section template of the Peru brief (or a reader's override of it)."""
-    folder = project.briefs / PERU / ("readers/" + reader if reader else "")
+def section(project: Project, lang: str, name: str, reader: str | None = None,
+            brief: str = PERU) -> Path:
+    """A section template of a brief (or a reader's override of it)."""
+    folder = project.briefs / brief / ("readers/" + reader if reader else "")
     return folder / "sections" / lang / f"{name}.md.j2"
+
+
+# The small made-up project the engine's tests run on, so that writing or editing a brief
+# never breaks them: brief 'alpha' (summary, works, outlook, sources; horizons; readers
+# ministry and press, press with a short edition and an override) and brief 'beta' (one
+# section, reader ministry only); facts in harbour.yaml and council.yaml; the sources' texts
+# in tests/fixtures/seeds/.
+FIXTURES = ROOT / "tests/fixtures"
+SEEDS = FIXTURES / "seeds"
+ALPHA, BETA = "alpha", "beta"
+
+
+def copy_tiny(dest: Path) -> Project:
+    """The fixture project, with the real theme: the theme is the engine's shared layout,
+    which the engine's tests exercise; only the content is made up."""
+    shutil.copytree(FIXTURES / "project", dest, dirs_exist_ok=True)
+    shutil.copytree(ROOT / "templates/theme", dest / "templates/theme")
+    return Project(dest)
+
+
+def alpha(project: Project, reader: str = "ministry"):
+    """The fixture's brief 'alpha' for one reader."""
+    from briefings.briefs import edition, load_brief
+    return edition(project, load_brief(project, ALPHA), reader)
+
+
+@pytest.fixture
+def tiny(tmp_path, monkeypatch) -> Project:
+    """A private copy of the fixture project that a test may edit."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795453200")  # 2026-11-23, noon in Lima
+    return copy_tiny(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def tiny_built(tmp_path_factory) -> Path:
+    """The fixture project built once, all formats: the folder holding manifest.json."""
+    from briefings.build import build
+    root, out = tmp_path_factory.mktemp("tiny"), tmp_path_factory.mktemp("tiny-build")
+    mp = pytest.MonkeyPatch()
+    mp.setenv("SOURCE_DATE_EPOCH", "1795453200")
+    try:
+        build(copy_tiny(root), formats=["pdf", "docx", "html"], out=out)
+    finally:
+        mp.undo()
+    return out
 
 
 @pytest.fixture

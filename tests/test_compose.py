@@ -3,12 +3,11 @@ import pytest
 from briefings.compose import compose
 from briefings.errors import BriefingError
 from briefings.facts import load_facts
-from tests.conftest import TODAY, peru
+from tests.conftest import TODAY, alpha
 
 
 def composed(project, lang="es"):
-    return compose(project, load_facts(project.facts),
-                   peru(project, "cancilleria"), lang, TODAY)
+    return compose(project, load_facts(project.facts), alpha(project), lang, TODAY)
 
 
 def text_of(document) -> str:
@@ -21,131 +20,130 @@ def edit(path, old, new):
     path.write_text(content.replace(old, new, 1), encoding="utf-8")
 
 
-def test_sections_in_the_editions_order_with_fact_values(project):
-    for lang, heading in (("es", "Resumen ejecutivo"), ("en", "Executive summary")):
-        doc = composed(project, lang)
+def test_sections_in_the_editions_order_with_fact_values(tiny):
+    for lang, heading in (("es", "Resumen"), ("en", "Summary")):
+        doc = composed(tiny, lang)
         sections = doc.body.findall("section")
-        assert [s.get("data-section") for s in sections] == \
-            list(peru(project, "cancilleria").sections)
+        assert [s.get("data-section") for s in sections] == list(alpha(tiny).sections)
         assert sections[0].findtext("h1") == heading
-        assert "73" in text_of(doc) and "25" in text_of(doc)
+        assert "41" in text_of(doc) and "17" in text_of(doc)
 
 
-def test_unknown_fact_names_template_line_and_key(project):
-    template = project.briefs / "peru-mnna/sections/es/summary.md.j2"
-    edit(template, 'fact("congress.period")', 'fact("congress.perod")')
+def test_unknown_fact_names_template_line_and_key(tiny):
+    template = tiny.briefs / "alpha/sections/es/summary.md.j2"
+    edit(template, 'fact("harbour.works")', 'fact("harbour.wroks")')
     with pytest.raises(BriefingError) as excinfo:
-        composed(project)
+        composed(tiny)
     assert str(excinfo.value) == (
-        "templates/briefs/peru-mnna/sections/es/summary.md.j2:7: "
-        "unknown fact 'congress.perod' (did you mean 'congress.period'?)")
+        "templates/briefs/alpha/sections/es/summary.md.j2:6: "
+        "unknown fact 'harbour.wroks' (did you mean 'harbour.works'?)")
 
 
-def test_unknown_value_names_the_key_and_the_known_ones(project):
-    template = project.briefs / "peru-mnna/sections/en/summary.md.j2"
+def test_unknown_value_names_the_key_and_the_known_ones(tiny):
+    template = tiny.briefs / "alpha/sections/en/summary.md.j2"
     edit(template, "vote.in_favour", "vote.for")
     with pytest.raises(BriefingError) as excinfo:
-        composed(project, "en")
+        composed(tiny, "en")
     message = str(excinfo.value)
-    assert message.startswith("templates/briefs/peru-mnna/sections/en/summary.md.j2:")
-    assert "fact 'congress.vote' has no value 'for' (its values: in_favour, against)" in message
+    assert message.startswith("templates/briefs/alpha/sections/en/summary.md.j2:")
+    assert "fact 'harbour.vote' has no value 'for' (its values: in_favour, against)" in message
 
 
-def test_undefined_variable_is_an_error_not_a_blank(project):
-    template = project.briefs / "peru-mnna/sections/es/authorization.md.j2"
-    edit(template, "# La autorización del Congreso", "# La autorización {{ periodo }}")
+def test_undefined_variable_is_an_error_not_a_blank(tiny):
+    template = tiny.briefs / "alpha/sections/es/works.md.j2"
+    edit(template, "\n# Las obras\n", "\n# Las obras {{ periodo }}\n")
     with pytest.raises(BriefingError) as excinfo:
-        composed(project)
+        composed(tiny)
     assert str(excinfo.value) == (
-        "templates/briefs/peru-mnna/sections/es/authorization.md.j2:3: "
+        "templates/briefs/alpha/sections/es/works.md.j2:2: "
         "undefined: 'periodo' is undefined")
 
 
-def test_template_syntax_error_names_file_and_line(project):
-    template = project.briefs / "peru-mnna/sections/en/authorization.md.j2"
+def test_template_syntax_error_names_file_and_line(tiny):
+    template = tiny.briefs / "alpha/sections/en/outlook.md.j2"
     edit(template, "{% endfor %}", "{% endfo %}")
     with pytest.raises(BriefingError) as excinfo:
-        composed(project, "en")
+        composed(tiny, "en")
     assert str(excinfo.value).startswith(
-        "templates/briefs/peru-mnna/sections/en/authorization.md.j2:")
+        "templates/briefs/alpha/sections/en/outlook.md.j2:")
     assert "syntax error" in str(excinfo.value)
 
 
-def test_raw_date_must_be_formatted(project):
-    template = project.briefs / "peru-mnna/sections/es/authorization.md.j2"
-    edit(template, "## Firmantes", "{{ publication.date }}\n\n## Firmantes")
-    with pytest.raises(BriefingError, match="format the date 2025-12-14 with the date filter"):
-        composed(project)
+def test_raw_date_must_be_formatted(tiny):
+    template = tiny.briefs / "alpha/sections/es/works.md.j2"
+    edit(template, "## Calendario", "{{ works.start }}\n\n## Calendario")
+    with pytest.raises(BriefingError, match="format the date 2026-04-01 with the date filter"):
+        composed(tiny)
 
 
-def test_sandbox_blocks_python_internals(project):
-    template = project.briefs / "peru-mnna/sections/es/authorization.md.j2"
-    edit(template, "## Firmantes", "{{ fact.__init__.__globals__ }}\n\n## Firmantes")
+def test_sandbox_blocks_python_internals(tiny):
+    template = tiny.briefs / "alpha/sections/es/works.md.j2"
+    edit(template, "## Calendario", "{{ fact.__init__.__globals__ }}\n\n## Calendario")
     with pytest.raises(BriefingError):
-        composed(project)
+        composed(tiny)
 
 
-def test_fact_text_is_text_not_markup(project):
-    facts = project.facts / "congress.yaml"
-    edit(facts, "en: Peru’s Congress approved the entry of US military personnel by 73 votes to 25.",
-         "en: 'Peru''s <script>alert(document.domain)</script> *Congress* [x](javascript:alert(document.domain)) "
-         "& < > \" ¿ ¡ ñ á é í ó ú ü — 73 votes to 25.'")
-    doc = composed(project, "en")
-    assert not doc.body.xpath("//script | //em[.='Congress'] | //a[starts-with(@href,'javascript')]")
-    assert ("Peru's <script>alert(document.domain)</script> *Congress* [x](javascript:alert(document.domain)) "
-            "& < > \" ¿ ¡ ñ á é í ó ú ü — 73 votes to 25.") in text_of(doc)
+def test_fact_text_is_text_not_markup(tiny):
+    facts = tiny.facts / "harbour.yaml"
+    edit(facts, "en: The Strelsau Port Council approved the new lighthouse by 41 votes to 17.",
+         "en: 'Strelsau''s <script>alert(document.domain)</script> *Council* [x](javascript:alert(document.domain)) "
+         "& < > \" ¿ ¡ ñ á é í ó ú ü — 41 votes to 17.'")
+    doc = composed(tiny, "en")
+    assert not doc.body.xpath("//script | //em[.='Council'] | //a[starts-with(@href,'javascript')]")
+    assert ("Strelsau's <script>alert(document.domain)</script> *Council* [x](javascript:alert(document.domain)) "
+            "& < > \" ¿ ¡ ñ á é í ó ú ü — 41 votes to 17.") in text_of(doc)
 
 
-def test_sources_are_numbered_in_reading_order_and_only_cited_ones_listed(project):
-    doc = composed(project, "en")
+def test_sources_are_numbered_in_reading_order_and_only_cited_ones_listed(tiny):
+    doc = composed(tiny, "en")
     links = [a.get("href") for a in doc.body.xpath("//a[starts-with(@href, '#src-')]")]
     first_seen = list(dict.fromkeys(links))
     entries = doc.body.xpath("//section[@data-section='sources']/p")
     assert ["#" + p.get("id") for p in entries] == first_seen
     assert [p.text_content()[:3] for p in entries] == [f"[{n}]" for n in
                                                         range(1, len(entries) + 1)]
-    assert doc.body.xpath("//a[@href='#src-designacion-oficial']")[0].text == "1"
+    assert doc.body.xpath("//a[@href='#src-gaceta-faro']")[0].text == "1"
 
 
-def test_a_citation_of_several_sources_never_breaks_across_lines(project):
-    doc = composed(project, "es")
+def test_a_citation_of_several_sources_never_breaks_across_lines(tiny):
+    doc = composed(tiny, "es")
     between = [a.tail[:2] for a in doc.body.xpath("//a[starts-with(@href, '#src-')]")
                if (a.tail or "").startswith(",")]
     assert between and set(between) == {",\u00a0"}
 
 
-def test_as_of_is_the_latest_fact_used(project):
-    doc = composed(project, "es")
-    facts = load_facts(project.facts)
+def test_as_of_is_the_latest_fact_used(tiny):
+    doc = composed(tiny, "es")
+    facts = load_facts(tiny.facts)
     latest = max(facts.get(i).as_of for i in doc.facts_used)
     from briefings.i18n import date
     assert doc.meta.as_of_text == date(latest, "es")
 
 
-def test_both_languages_use_the_same_facts(project):
-    assert set(composed(project, "es").facts_used) == set(composed(project, "en").facts_used)
+def test_both_languages_use_the_same_facts(tiny):
+    assert set(composed(tiny, "es").facts_used) == set(composed(tiny, "en").facts_used)
 
 
-def test_a_value_of_the_wrong_type_is_named_where_it_is_formatted(project):
-    file = put_first(project, '{{ fact("congress.period").start | number }}')
+def test_a_value_of_the_wrong_type_is_named_where_it_is_formatted(tiny):
+    file = put_first(tiny, '{{ fact("harbour.works").start | number }}')
     with pytest.raises(BriefingError) as excinfo:
-        composed(project, "es")
+        composed(tiny, "es")
     assert str(excinfo.value).startswith(f"{file}:1: the number filter needs a number, got "
-                                         "datetime.date(2026, 1, 1)")
+                                         "datetime.date(2026, 4, 1)")
 
 
 def put_first(project, text, lang="es", name="summary"):
     """``text`` as the first lines of a section template; its file as the user sees it."""
-    template = project.briefs / f"peru-mnna/sections/{lang}/{name}.md.j2"
+    template = project.briefs / f"alpha/sections/{lang}/{name}.md.j2"
     template.write_text(text + "\n" + template.read_text(encoding="utf-8"), encoding="utf-8")
-    return f"templates/briefs/peru-mnna/sections/{lang}/{name}.md.j2"
+    return f"templates/briefs/alpha/sections/{lang}/{name}.md.j2"
 
 
 @pytest.mark.parametrize("text, line, message", [
     ("{{ 1/0 }}", 1, "this expression divides by zero"),
     ("\n{{ 'a' + 1 }}", 2, "this expression cannot be worked out"),
     ("{% for i in range(1000000) %}{% endfor %}", 1, "this expression is too large"),
-    ('{{ fact("congress.publication").date | date("weird") }}', 1,
+    ('{{ fact("harbour.opening").date | date("weird") }}', 1,
      "the date filter does not know the form 'weird'"),
     ('{{ ["a", "b"] | join(style="weird") }}', 1, "this expression cannot be worked out"),
     ('{{ fact() }}', 1, 'fact() needs a fact id in quotes, e.g. fact("congress.vote")'),
@@ -158,56 +156,56 @@ def put_first(project, text, lang="es", name="summary"):
      "'{% endif %}'"),
     ("{% blok x %}", 1, "syntax error: unknown tag 'blok' (did you mean 'block'?)"),
 ])
-def test_a_mistake_in_a_template_is_one_line_at_its_place(project, text, line, message):
-    file = put_first(project, text)
+def test_a_mistake_in_a_template_is_one_line_at_its_place(tiny, text, line, message):
+    file = put_first(tiny, text)
     with pytest.raises(BriefingError) as caught:
-        composed(project)
+        composed(tiny)
     assert str(caught.value).startswith(f"{file}:{line}: {message}")
 
 
-def test_a_template_that_is_not_utf8_is_named(project):
-    template = project.briefs / "peru-mnna/sections/es/summary.md.j2"
-    template.write_bytes("# Resumen ejecutivo: áéí\n".encode("latin-1"))
+def test_a_template_that_is_not_utf8_is_named(tiny):
+    template = tiny.briefs / "alpha/sections/es/summary.md.j2"
+    template.write_bytes("# Resumen: áéí\n".encode("latin-1"))
     with pytest.raises(BriefingError) as caught:
-        composed(project)
-    assert str(caught.value) == ("templates/briefs/peru-mnna/sections/es/summary.md.j2: the file "
+        composed(tiny)
+    assert str(caught.value) == ("templates/briefs/alpha/sections/es/summary.md.j2: the file "
                                  "is not UTF-8 text: save it as UTF-8 in your editor")
 
 
 @pytest.mark.parametrize("text", ['{% extends "sections/es/summary.md.j2" %}',
                                   '{% include "sections/es/summary.md.j2" %}'])
-def test_a_template_that_extends_or_includes_itself_is_one_line(project, text):
-    folder = project.briefs / "peru-mnna/readers/cancilleria/sections/es"
+def test_a_template_that_extends_or_includes_itself_is_one_line(tiny, text):
+    folder = tiny.briefs / "alpha/readers/ministry/sections/es"
     folder.mkdir(parents=True)
     (folder / "summary.md.j2").write_text(text + "\n", encoding="utf-8")
     with pytest.raises(BriefingError) as caught:
-        composed(project)
+        composed(tiny)
     assert str(caught.value).startswith(
-        "templates/briefs/peru-mnna/readers/cancilleria/sections/es/summary.md.j2:1: this "
+        "templates/briefs/alpha/readers/ministry/sections/es/summary.md.j2:1: this "
         "template includes or extends itself")
 
 
-def test_a_source_cited_in_a_note_prints_as_the_readers_citation_number(project):
+def test_a_source_cited_in_a_note_prints_as_the_readers_citation_number(tiny):
     """{source:<id>} in a note becomes [n], linked to the sources list like any citation,
     numbered in reading order; no internal key reaches the reader."""
-    (project.facts / "extra.yaml").write_text("""\
+    (tiny.facts / "extra.yaml").write_text("""\
 facts:
   - id: extra.noted
     text: {es: Un hecho., en: A fact.}
-    as_of: 2025-12-14
+    as_of: 2026-03-02
     note:
-      es: Ver {source:tesis-peru-otan} y {source:arce-opinion}.
-      en: See {source:tesis-peru-otan} and {source:arce-opinion}.
+      es: Ver {source:guardiana-opinion} y {source:tide-herald}.
+      en: See {source:guardiana-opinion} and {source:tide-herald}.
     sources:
-      - {id: primicias-militares, quote: "Los grupos rotarán cada tres a seis meses", locator: x}
+      - {id: gaceta-faro, quote: "Los guardianes rotarán cada dos a cuatro meses", locator: x}
 """, encoding="utf-8")
-    template = project.briefs / "peru-mnna/sections/en/summary.md.j2"
+    template = tiny.briefs / "alpha/sections/en/summary.md.j2"
     template.write_text(template.read_text(encoding="utf-8").replace(
-        "# Executive summary\n", "# Executive summary\n\n"
+        "# Summary\n", "# Summary\n\n"
         "{% set f = fact(\"extra.noted\") %}Note: {{ f.note }}\n", 1), encoding="utf-8")
-    document = composed(project, "en")
+    document = composed(tiny, "en")
     paragraph = document.body.find("section").find("p")
     assert "{source:" not in paragraph.text_content()
     cited = {a.get("href"): a.text for a in paragraph.iter("a")}
-    assert cited == {"#src-tesis-peru-otan": "1", "#src-arce-opinion": "2"}
+    assert cited == {"#src-guardiana-opinion": "1", "#src-tide-herald": "2"}
     assert " ".join(paragraph.text_content().split()).startswith("Note: See [1] and [2].")
