@@ -12,103 +12,120 @@ import pytest
 from briefings.build import build
 from briefings.document import Theme
 from briefings.errors import BriefingError
-from tests.conftest import PERU, ROOT, TODAY, peru
+from tests.conftest import ALPHA, PERU, ROOT, TODAY
 
 THEME = Theme((ROOT / "templates/theme",))
 
 
 def add_image(project, url):
-    template = project.briefs / "peru-mnna/sections/en/summary.md.j2"
+    template = project.briefs / "alpha/sections/en/summary.md.j2"
     template.write_text(template.read_text(encoding="utf-8") + f"\n\n![map]({url})\n",
                         encoding="utf-8")
 
 
-def test_an_image_on_the_network_is_never_fetched(project, tmp_path):
+def test_an_image_on_the_network_is_never_fetched(tiny, tmp_path):
     with socket.socket() as server:
         server.bind(("127.0.0.1", 0))
         server.listen()
         server.setblocking(False)
         url = f"http://127.0.0.1:{server.getsockname()[1]}/map.png"
-        add_image(project, url)
+        add_image(tiny, url)
         with pytest.raises(BriefingError, match=f"refused to load {url}"):
-            build(project, langs=["en"], formats=["pdf"], out=tmp_path / "out")
+            build(tiny, langs=["en"], formats=["pdf"], out=tmp_path / "out")
         with pytest.raises(BlockingIOError):
             server.accept()  # nobody connected
     # no output written (only the figures' cache, which holds drawings of the facts)
-    assert not (tmp_path / "out" / PERU).exists()
+    assert not (tmp_path / "out" / ALPHA).exists()
     assert not (tmp_path / "out" / "manifest.json").exists()
 
 
 @pytest.mark.parametrize("where", ["absolute", "relative"])
-def test_a_file_outside_the_project_is_never_read(project, tmp_path, where):
+def test_a_file_outside_the_project_is_never_read(tiny, tmp_path, where):
     secret = tmp_path / "secret.svg"
     secret.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="200" height="40">'
                       '<text x="0" y="20">SECRET-TOKEN</text></svg>')
     url = secret.as_uri() if where == "absolute" else "../../secret.svg"
-    add_image(project, url)
+    add_image(tiny, url)
     with pytest.raises(BriefingError, match=f"refused to load {re.escape(url)}"):
-        build(project, langs=["en"], formats=["pdf"], out=tmp_path / "out")
+        build(tiny, langs=["en"], formats=["pdf"], out=tmp_path / "out")
 
 
-def test_etc_passwd_is_refused(project, tmp_path):
-    add_image(project, "/etc/passwd")
+def test_etc_passwd_is_refused(tiny, tmp_path):
+    add_image(tiny, "/etc/passwd")
     with pytest.raises(BriefingError, match="refused to load /etc/passwd"):
-        build(project, langs=["en"], formats=["pdf"], out=tmp_path / "out")
+        build(tiny, langs=["en"], formats=["pdf"], out=tmp_path / "out")
 
 
-def test_templates_cannot_include_files_outside_the_templates(project, tmp_path):
-    template = project.briefs / "peru-mnna/sections/en/summary.md.j2"
+def test_templates_cannot_include_files_outside_the_templates(tiny, tmp_path):
+    template = tiny.briefs / "alpha/sections/en/summary.md.j2"
     template.write_text('{% include "../../../facts/sources.yaml" %}\n'
                         + template.read_text(encoding="utf-8"))
     with pytest.raises(BriefingError,
                        match="summary.md.j2:1: template not found: ../../../facts/sources.yaml"):
-        build(project, langs=["en"], formats=["html"], out=tmp_path / "out")
+        build(tiny, langs=["en"], formats=["html"], out=tmp_path / "out")
 
 
 # --- the template sandbox --------------------------------------------------------------------
 
-def compose_with(project, line: str, lang: str = "en"):
-    """Compose the English brief with ``line`` added at the top of its summary."""
+def first_edition(project, brief: str):
+    from briefings.briefs import editions, load_brief
+    return editions(project, load_brief(project, brief))[0]
+
+
+def compose_with(project, line: str, lang: str = "en", brief: str = ALPHA):
+    """Compose a brief in English for its first reader, with ``line`` added at the top of
+    its summary."""
     from briefings.compose import compose
     from briefings.facts import load_facts
-    template = project.briefs / f"peru-mnna/sections/{lang}/summary.md.j2"
+    template = project.briefs / f"{brief}/sections/{lang}/summary.md.j2"
     template.write_text(line + "\n" + template.read_text(encoding="utf-8"), encoding="utf-8")
-    return compose(project, load_facts(project.facts), peru(project, "cancilleria"),
+    return compose(project, load_facts(project.facts), first_edition(project, brief),
                    lang, TODAY, project.build / ".cache")
 
 
 PAYLOADS = {
-    "read a file through a figure's path":
-        '{% set _ = figure("vote") %}{{ figure.made.vote.svg.joinpath("/etc/passwd")'
-        '.read_text() }}',
-    "write a file through a figure's path":
-        '{{ figure.made.vote.svg.joinpath("/tmp/owned").write_text("x") }}',
-    "a pydantic model's pickle loader": '{{ fact.used["congress.vote"].parse_file }}',
-    "the fact door's records": '{{ fact("congress.vote").cite._access._base }}',
-    "a fact's class": '{{ fact("congress.vote").__class__.__mro__ }}',
+    "a pydantic model's pickle loader": '{{ fact.used["harbour.vote"].parse_file }}',
+    "the fact door's records": '{{ fact("harbour.vote").cite._access._base }}',
+    "a fact's class": '{{ fact("harbour.vote").__class__.__mro__ }}',
     "a method outside the allow-list": '{{ t.title.format }}',
     "a date's methods": '{{ today.replace(year=1).ctime() }}',
     "a helper's globals": '{{ fact.__globals__ }}',
     "the template itself": '{{ self._TemplateReference__context }}',
 }
+# Figures are still code bound to the Peru brief's facts: a figure's files are reached for
+# in that brief.
+FIGURE_PAYLOADS = {
+    "read a file through a figure's path":
+        '{% set _ = figure("vote") %}{{ figure.made.vote.svg.joinpath("/etc/passwd")'
+        '.read_text() }}',
+    "write a file through a figure's path":
+        '{{ figure.made.vote.svg.joinpath("/tmp/owned").write_text("x") }}',
+}
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
-def test_templates_reach_no_live_object(project, payload):
+def test_templates_reach_no_live_object(tiny, payload):
     with pytest.raises(BriefingError) as caught:
-        compose_with(project, PAYLOADS[payload])
+        compose_with(tiny, PAYLOADS[payload])
+    assert str(caught.value).startswith("templates/briefs/alpha/sections/en/summary.md.j2:1: ")
+
+
+@pytest.mark.parametrize("payload", FIGURE_PAYLOADS)
+def test_templates_reach_no_live_object_through_a_figure(project, payload):
+    with pytest.raises(BriefingError) as caught:
+        compose_with(project, FIGURE_PAYLOADS[payload], brief=PERU)
     assert str(caught.value).startswith(
-        "templates/briefs/peru-mnna/sections/en/summary.md.j2:1: ")
+        f"templates/briefs/{PERU}/sections/en/summary.md.j2:1: ")
     assert not Path("/tmp/owned").exists()
 
 
-@pytest.mark.parametrize("name", ["../../readers/cancilleria.yaml", "brief.yaml",
+@pytest.mark.parametrize("name", ["../../readers/ministry.yaml", "brief.yaml",
                                   "reference.docx", "fonts/OFL.txt"])
-def test_only_templates_can_be_included(project, name):
+def test_only_templates_can_be_included(tiny, name):
     with pytest.raises(BriefingError) as caught:
-        compose_with(project, f'{{% include "{name}" %}}')
+        compose_with(tiny, f'{{% include "{name}" %}}')
     assert str(caught.value).startswith(
-        f"templates/briefs/peru-mnna/sections/en/summary.md.j2:1: template not found: {name}")
+        f"templates/briefs/alpha/sections/en/summary.md.j2:1: template not found: {name}")
 
 
 def _reachable(value, seen=None):
@@ -129,7 +146,8 @@ def _reachable(value, seen=None):
 
 def test_the_template_context_is_plain_data(project):
     """Walk everything a section template can reach, the helpers' results included, and
-    read every attribute through the sandbox: no path, model, module or other callable."""
+    read every attribute through the sandbox: no path, model, module or other callable.
+    (On the Peru brief, which has figures.)"""
     import datetime as dt
     import types
 
@@ -144,7 +162,7 @@ def test_the_template_context_is_plain_data(project):
     from briefings.templating import SAFE_ATTRIBUTES
 
     facts = load_facts(project.facts)
-    edition = peru(project, "cancilleria")
+    edition = first_edition(project, PERU)
     access = FactAccess(facts, "en")
     maker = FigureMaker(edition, access, "en", TODAY, project.build / "figures")
     context = template_context(edition, "en", TODAY, labels(edition.chain, "en"), access,
@@ -167,7 +185,7 @@ def test_the_template_context_is_plain_data(project):
                     (type(value).__name__, name)
 
 
-def test_nothing_in_the_output_folder_is_loaded_as_code(project):
+def test_nothing_in_the_output_folder_is_loaded_as_code(tiny):
     """A compiled-template cache in build/ would run whatever anyone put there (Jinja's
     bytecode cache unmarshals it): composing reads nothing from the output folder but the
     figures' drawings."""
@@ -178,15 +196,15 @@ def test_nothing_in_the_output_folder_is_loaded_as_code(project):
 
     def hook(event, args):
         if watching[0] and event == "open" and isinstance(args[0], str) \
-                and args[0].startswith(str(project.build)) \
+                and args[0].startswith(str(tiny.build)) \
                 and (args[1] or "r").startswith("r") \
                 and (args[2] & os.O_ACCMODE) == os.O_RDONLY:
             read.append(args[0])
 
     sys.addaudithook(hook)
     try:
-        compose_with(project, "")
-        compose_with(project, "")  # a second document: nothing kept from the first is loaded
+        compose_with(tiny, "")
+        compose_with(tiny, "")  # a second document: nothing kept from the first is loaded
     finally:
         watching[0] = False
     assert not [path for path in read if not path.endswith((".svg", ".png"))]
@@ -208,14 +226,14 @@ BODY_PAYLOADS = {  # Markdown a section template may hold → what gives it away
 
 
 @pytest.mark.parametrize("payload", BODY_PAYLOADS)
-def test_compose_refuses_what_the_rule_forbids_naming_template_and_line(project, payload):
+def test_compose_refuses_what_the_rule_forbids_naming_template_and_line(tiny, payload):
     markdown, trace = BODY_PAYLOADS[payload]
     added = ("# Summary\n\n" + markdown.replace("\\n", "\n")).splitlines()
     line = next(n for n, text in enumerate(added, 1) if trace in text)
     with pytest.raises(BriefingError) as caught:
-        compose_with(project, "\n".join(added))
+        compose_with(tiny, "\n".join(added))
     assert str(caught.value).startswith(
-        f"templates/briefs/peru-mnna/sections/en/summary.md.j2:{line}: ")
+        f"templates/briefs/alpha/sections/en/summary.md.j2:{line}: ")
     assert "refused" in str(caught.value)
 
 
