@@ -244,12 +244,14 @@ def test_comision_congreso_leads_with_the_authorization_and_oversight(documents,
     for lang in LANGS:
         document = documents["comision-congreso", lang]
         summary = sections_of(document)["summary"]
+        # The bottom line gives Congress's vote before the US designation, and the first
+        # point says where the personnel will work.
         bottom_line = summary.find("p").text_content()
-        vote = facts.get("congress.vote").text[lang]
-        assert bottom_line.index(vote) < bottom_line.index(
+        vote = facts.get("congress.vote").values
+        assert bottom_line.index(f"{vote['in_favour']}") < bottom_line.index(
             facts.get("designation.official").text[lang])
         first_point = summary.find("ul").find("li").text_content()
-        assert facts.get("congress.places").text[lang] in first_point
+        assert f"{facts.get('congress.places').values['count']}" in first_point
 
         [h2] = [h for h in summary.iter("h2") if h.text_content() == heading[lang]]
         questions = h2.getnext().getnext()
@@ -299,8 +301,12 @@ def test_contrapartes_eeuu_is_english_first_with_its_own_summary(documents, fact
         mine = sections_of(documents["contrapartes-eeuu", lang])["summary"]
         theirs = sections_of(documents["cancilleria", lang])["summary"]
         assert flat(mine.find("p")) != flat(theirs.find("p"))
-        assert facts.get("risks.sovereignty_principle").text[lang] in mine.find(
-            "p").text_content()
-        points = flat(mine.find("ul"))
-        assert facts.get("procedure.bilateral_agenda").text[lang] in points
-        assert facts.get("risks.conditionality").text[lang] in points
+        # The bottom line speaks to sovereignty, citing the op-ed that raises it; the points
+        # give the bilateral agenda and the op-ed's Peruvian sensitivities.
+        assert mine.find("p").xpath(".//a[@href='#src-arce-opinion']")
+        points = mine.find("ul")
+        for item in facts.get("procedure.bilateral_agenda").values["items"]:
+            assert item[lang] in flat(points)
+        assert points.xpath(".//a[@href='#src-arce-opinion']")
+        assert {"risks.sovereignty_principle", "risks.conditionality"} <= set(
+            documents["contrapartes-eeuu", lang].facts_used)
