@@ -25,7 +25,7 @@ HEADINGS = {
            "Recomendaciones por horizonte temporal", "Fuentes"],
     "en": ["Executive summary", "What the status is — and what it is not",
            "The designation: procedure and timeline", "Benefits of the status",
-           "The authorization by Peru's Congress", "Regional context and ties with NATO",
+           "The authorisation by Peru’s Congress", "Regional context and ties with NATO",
            "Sovereignty and risks", "Recommendations by time horizon", "Sources"],
 }
 # One word or phrase per benefit fact, as each language's fact text words it.
@@ -56,7 +56,7 @@ BENEFIT_WORDS = {
            "benefits.excess_defense_articles_thesis": "surplus defence articles"},
 }
 HORIZON_LABELS = {"es": ["Corto plazo ({n} años, hacia {year})",
-                         "Medio plazo ({n} años, hacia {year})",
+                         "Mediano plazo ({n} años, hacia {year})",
                          "Largo plazo ({n} años, hacia {year})"],
                   "en": ["Short term ({n} years, by {year})",
                          "Medium term ({n} years, by {year})",
@@ -204,7 +204,7 @@ def test_recommendations_say_who_leads_or_that_no_one_is_named(facts, lang):
         assert facts.get(fact_id).values["lead"][lang] in text
     assert ("La fuente no designa responsable" if lang == "es"
             else "None named in the source") in text
-    assert ("criterio de este informe" if lang == "es" else "this brief's judgement") in text
+    assert ("criterio de este informe" if lang == "es" else "this brief’s judgement") in text
 
 
 def days_sentence(facts, lang, today) -> str:
@@ -224,11 +224,11 @@ def test_days_remaining_are_computed_from_the_build_date(facts, lang):
     assert len(set(sentences.values())) == 3
     expected = {
         "es": {before: ["aún no ha comenzado", f"dentro de {(start - before).days} días"],
-               during: ["está en curso", f"faltan {(end - during).days} días"],
+               during: [f"termina el {i18n.date(end, lang)}", f"faltan {(end - during).days} días"],
                after: [f"concluyó el {i18n.date(end, lang)}",
                        f"hace {(after - end).days} días"]},
         "en": {before: ["has not yet begun", f"in {(start - before).days} days"],
-               during: ["under way", f"with {(end - during).days} days to go"],
+               during: [f"ends on {i18n.date(end, lang)}", f"with {(end - during).days} days to go"],
                after: [f"ended on {i18n.date(end, lang)}", f"{(after - end).days} days ago"]},
     }[lang]
     for when, phrases in expected.items():
