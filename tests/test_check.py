@@ -5,10 +5,12 @@ import sys
 
 import pytest
 
-from briefings.check import run_checks
-from tests.conftest import ROOT, TODAY, only_readers
+from briefings.check import run_checks, unquoted
+from briefings.facts import load_facts
+from briefings.project import Project
+from tests.conftest import ROOT, SEEDS, TODAY
 
-SEEDS = ROOT.parent / "shared" / "seeds"
+REAL_SEEDS = ROOT.parent / "shared" / "seeds"
 
 
 def errors(project, **kwargs):
@@ -28,120 +30,108 @@ def add_after_heading(template, text):
     template.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def test_the_real_project_has_no_errors(project):
-    assert errors(project) == []
+def test_a_sound_project_has_no_errors(tiny):
+    assert errors(tiny, sources_dir=SEEDS) == []
 
 
-@pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds is not beside the project")
-def test_every_quote_is_in_its_source_document(project):
-    assert errors(project, sources_dir=SEEDS) == []
-
-
-def test_a_quote_missing_from_its_source_is_an_error(project, tmp_path):
+def test_a_quote_missing_from_its_source_is_an_error(tiny, tmp_path):
     sources = tmp_path / "seeds"
     sources.mkdir()
-    source_file = "003_224a63de66686644.txt"
-    (sources / source_file).write_text("Los grupos rotarán cada tres a seis meses y más.")
-    found = errors(project, sources_dir=sources)
-    assert found and all("source 'primicias-militares'" in e for e in found)
-    assert not any("congress.rotation" in e for e in found)
-    vote = next(e for e in found if "'congress.vote'" in e)
-    assert vote.startswith("error: facts/congress.yaml:")
-    assert "quote not found in source 'primicias-militares' (\"" in vote
+    (sources / "gaceta-faro.txt").write_text("Los guardianes rotarán cada dos a cuatro meses y más.")
+    found = errors(tiny, sources_dir=sources)
+    assert found and all("source 'gaceta-faro'" in e for e in found)
+    assert not any("harbour.rotation" in e for e in found)
+    vote = next(e for e in found if "'harbour.vote'" in e)
+    assert vote.startswith("error: facts/harbour.yaml:")
+    assert "quote not found in source 'gaceta-faro' (\"" in vote
 
 
-def test_schema_errors_duplicates_and_unknown_sources_are_reported(project):
-    edit(project.facts / "congress.yaml", "as_of: 2025-12-14", "as_of: soon")
-    edit(project.facts / "designation.yaml", "id: designation.purpose",
-         "id: designation.official")
-    edit(project.facts / "procedure.yaml", "- id: primicias-militares", "- id: primicias")
-    found = errors(project)
-    assert any(e.startswith("error: facts/congress.yaml:") and "fact 'congress.vote': as_of" in e
+def test_schema_errors_duplicates_and_unknown_sources_are_reported(tiny):
+    edit(tiny.facts / "harbour.yaml", "as_of: 2026-03-02", "as_of: soon")
+    edit(tiny.facts / "harbour.yaml", "- id: tide-herald", "- id: tide")
+    edit(tiny.facts / "council.yaml", "id: council.review_soon", "id: council.sessions")
+    found = errors(tiny)
+    assert any(e.startswith("error: facts/harbour.yaml:") and "fact 'harbour.vote': as_of" in e
                for e in found)
-    assert any(e.startswith("error: facts/designation.yaml:")
-               and "duplicate fact id 'designation.official'" in e for e in found)
-    assert any(e.startswith("error: facts/procedure.yaml:")
-               and "source 'primicias' is not registered" in e for e in found)
+    assert any(e.startswith("error: facts/harbour.yaml:")
+               and "source 'tide' is not registered" in e for e in found)
+    assert any(e.startswith("error: facts/council.yaml:")
+               and "duplicate fact id 'council.sessions'" in e for e in found)
 
 
-def test_template_using_a_missing_fact_is_found_by_rendering(project):
-    only_readers(project, "cancilleria")
-    template = project.briefs / "peru-mnna/sections/en/summary.md.j2"
-    template.write_text("{{ fact('congress.turnout') }}\n" + template.read_text())
-    found = errors(project)
-    assert len(found) == 1
-    assert found[0].startswith("error: templates/briefs/peru-mnna/sections/en/summary.md.j2:1: ")
-    assert "unknown fact 'congress.turnout'" in found[0]
+def test_template_using_a_missing_fact_is_found_by_rendering(tiny):
+    template = tiny.briefs / "alpha/sections/en/summary.md.j2"
+    template.write_text("{{ fact('harbour.turnout') }}\n" + template.read_text())
+    found = errors(tiny)
+    assert len(found) == 1  # once, though both readers' summaries print it
+    assert found[0].startswith("error: templates/briefs/alpha/sections/en/summary.md.j2:1: ")
+    assert "unknown fact 'harbour.turnout'" in found[0]
 
 
-def test_section_missing_in_one_language(project):
-    spanish = project.briefs / "peru-mnna/sections/es/annex.md.j2"
-    spanish.write_text("# Anexo\n\n{{ fact('congress.vote') }}\n")
-    edit(project.briefs / "peru-mnna/brief.yaml", "cancilleria: {}",
-         "cancilleria: {sections: [annex, summary, sources]}")
-    assert errors(project) == [
-        "error: templates/briefs/peru-mnna/sections/en/annex.md.j2: section 'annex' exists in "
-        "Spanish but not in English for reader 'cancilleria'"]
+def test_section_missing_in_one_language(tiny):
+    spanish = tiny.briefs / "alpha/sections/es/annex.md.j2"
+    spanish.write_text("# Anexo\n\n{{ fact('harbour.vote') }}\n")
+    edit(tiny.briefs / "alpha/brief.yaml", "ministry: {}",
+         "ministry: {sections: [annex, summary, sources]}")
+    assert errors(tiny) == [
+        "error: templates/briefs/alpha/sections/en/annex.md.j2: section 'annex' exists in "
+        "Spanish but not in English for reader 'ministry'"]
 
 
-def test_number_typed_into_a_template_is_an_error(project):
-    only_readers(project, "cancilleria")
-    template = project.briefs / "peru-mnna/sections/es/authorization.md.j2"
+def test_number_typed_into_a_template_is_an_error(tiny):
+    template = tiny.briefs / "alpha/sections/es/works.md.j2"
     lines = template.read_text(encoding="utf-8").splitlines()
     heading = next(i for i, line in enumerate(lines) if line.startswith("# "))
-    lines.insert(heading + 1, "\nEl Congreso tiene 130 escaños.")
+    lines.insert(heading + 1, "\nEl Consejo tiene 130 escaños.")
     template.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    assert errors(project) == [
-        f"error: templates/briefs/peru-mnna/sections/es/authorization.md.j2:{heading + 3}: the "
+    assert errors(tiny) == [
+        f"error: templates/briefs/alpha/sections/es/works.md.j2:{heading + 3}: the "
         "number 130 is typed into the template; take it from a fact value so it changes when the "
         "fact does"]
 
 
 @pytest.mark.parametrize("typed, number", [
-    ("Con 73 votos a favor.", "73"),          # equal to a fact value: still typed
+    ("Con 41 votos a favor.", "41"),          # equal to a fact value: still typed
     ("Hace 30 días.", "30"),
     ("En 2026.", "2026"),
-    ('{{ "Con 73 votos" }}', "73"),           # a quoted string the template prints
-    ("{% if true %}Fueron 73.{% endif %}", "73"),
+    ('{{ "Con 41 votos" }}', "41"),           # a quoted string the template prints
+    ("{% if true %}Fueron 41.{% endif %}", "41"),
 ])
-def test_any_number_typed_into_prose_is_an_error_whatever_it_equals(project, typed, number):
-    only_readers(project, "cancilleria")
-    template = project.briefs / "peru-mnna/sections/es/authorization.md.j2"
+def test_any_number_typed_into_prose_is_an_error_whatever_it_equals(tiny, typed, number):
+    template = tiny.briefs / "alpha/sections/es/works.md.j2"
     add_after_heading(template, typed)
     line = template.read_text(encoding="utf-8").splitlines().index(typed) + 1
-    assert errors(project) == [
-        f"error: templates/briefs/peru-mnna/sections/es/authorization.md.j2:{line}: the number "
+    assert errors(tiny) == [
+        f"error: templates/briefs/alpha/sections/es/works.md.j2:{line}: the number "
         f"{number} is typed into the template; take it from a fact value so it changes when the "
         "fact does"]
 
 
-def test_list_markers_footnote_labels_and_names_are_not_typed_numbers(project):
-    only_readers(project, "cancilleria")
-    template = project.briefs / "peru-mnna/sections/es/authorization.md.j2"
+def test_list_markers_footnote_labels_and_names_are_not_typed_numbers(tiny):
+    template = tiny.briefs / "alpha/sections/es/works.md.j2"
     add_after_heading(template, "1. Primero.\n2. Segundo[^n2].\n\n[^n2]: Nota.\n\n"
-         "{% set v = fact(\"congress.vote\") %}{{ v.in_favour | number }}\n")
-    assert errors(project) == []
+         "{% set v = fact(\"harbour.vote\") %}{{ v.in_favour | number }}\n")
+    assert errors(tiny) == []
 
 
 def override(project, text):
-    only_readers(project, "prensa")
-    path = project.briefs / "peru-mnna/readers/prensa/sections/es/summary.md.j2"
+    path = project.briefs / "alpha/readers/press/sections/es/summary.md.j2"
     path.write_text('{% extends "brief/sections/es/summary.md.j2" %}\n' + text,
                     encoding="utf-8")
-    return "templates/briefs/peru-mnna/readers/prensa/sections/es/summary.md.j2"
+    return "templates/briefs/alpha/readers/press/sections/es/summary.md.j2"
 
 
-def test_an_override_block_the_base_lacks_is_an_error(project):
-    file = override(project, "{% block bottom_lines %}\nPerdido.\n{% endblock %}\n")
-    assert errors(project) == [
+def test_an_override_block_the_base_lacks_is_an_error(tiny):
+    file = override(tiny, "{% block bottom_lines %}\nPerdido.\n{% endblock %}\n")
+    assert errors(tiny) == [
         f"error: {file}:2: block 'bottom_lines' is not in brief/sections/es/summary.md.j2, so "
         "its text would be lost (did you mean 'bottom_line'? its blocks: bottom_line, "
         "key_points, key_figures)"]
 
 
-def test_text_outside_any_block_of_an_override_is_an_error(project):
-    file = override(project, "{% block key_figures %}{% endblock %}\nPerdido.\n")
-    assert errors(project) == [
+def test_text_outside_any_block_of_an_override_is_an_error(tiny):
+    file = override(tiny, "{% block key_figures %}{% endblock %}\nPerdido.\n")
+    assert errors(tiny) == [
         f"error: {file}:3: text outside any block is never printed in a template that "
         "extends another: put it inside one of its blocks (bottom_line, key_points, "
         "key_figures)"]
@@ -151,23 +141,22 @@ def test_text_outside_any_block_of_an_override_is_an_error(project):
     ("#### Demasiado hondo", "<h4>: headings deeper than three levels"),
     ("- a\n    - b\n        - c\n            - d", "nested"),
 ])
-def test_what_a_writer_refuses_fails_the_check(project, markdown, problem):
+def test_what_a_writer_refuses_fails_the_check(tiny, markdown, problem):
     """Whatever would fail the build fails the check first."""
-    only_readers(project, "cancilleria")
-    template = project.briefs / "peru-mnna/sections/es/authorization.md.j2"
+    template = tiny.briefs / "alpha/sections/es/works.md.j2"
     add_after_heading(template, markdown)
-    [found] = errors(project)
+    [found] = errors(tiny)
     assert found.startswith(
-        "error: templates/briefs/peru-mnna/sections/es/authorization.md.j2") and problem in found
+        "error: templates/briefs/alpha/sections/es/works.md.j2") and problem in found
 
 
-def test_stale_facts_are_warnings_with_a_configurable_age(project):
+def test_stale_facts_are_warnings_with_a_configurable_age(tiny):
     def stale(days):
-        return [f for f in run_checks(project, TODAY, max_age_days=days)
-                if f.level == "warning" and "'designation.official'" in f.message]
+        return [f for f in run_checks(tiny, TODAY, max_age_days=days)
+                if f.level == "warning" and "'harbour.cost'" in f.message]
     assert stale(10_000) == []
     [warning] = stale(30)
-    assert warning.file == "facts/designation.yaml" and warning.line is not None
+    assert warning.file == "facts/harbour.yaml" and warning.line is not None
 
 
 def run_cli(project, *args):
@@ -176,25 +165,38 @@ def run_cli(project, *args):
                           env={**os.environ, "PYTHONPATH": str(ROOT)})
 
 
-def test_cli_exit_status_and_json(project):
-    only_readers(project, "cancilleria")
-    ok = run_cli(project, "--format", "json")
+def test_cli_exit_status_and_json(tiny):
+    ok = run_cli(tiny, "--format", "json")
     assert ok.returncode == 0
     assert all(f["level"] == "warning" for f in json.loads(ok.stdout))
-    summary = project.briefs / "peru-mnna/sections/en/summary.md.j2"
+    summary = tiny.briefs / "alpha/sections/en/summary.md.j2"
     summary.write_text("{{ nope }}\n" + summary.read_text())
-    bad = run_cli(project, "--no-warnings")
+    bad = run_cli(tiny, "--no-warnings")
     assert bad.returncode == 1
     assert bad.stdout.splitlines()[0].startswith(
-        "error: templates/briefs/peru-mnna/sections/en/summary.md.j2:1: undefined: 'nope' is "
+        "error: templates/briefs/alpha/sections/en/summary.md.j2:1: undefined: 'nope' is "
         "undefined")
     assert bad.stdout.splitlines()[-1].startswith("check: 1 error, ")
 
 
-def test_template_syntax_error_is_one_finding_with_its_line(project):
-    template = project.briefs / "peru-mnna/sections/es/status.md.j2"
+def test_template_syntax_error_is_one_finding_with_its_line(tiny):
+    template = tiny.briefs / "alpha/sections/es/works.md.j2"
     template.write_text("{% if %}\n" + template.read_text(encoding="utf-8"), encoding="utf-8")
-    found = errors(project)
-    assert len(found) == 1  # once, though several readers use the template
-    assert found[0].startswith("error: templates/briefs/peru-mnna/sections/es/status.md.j2:1: "
+    found = errors(tiny)
+    assert len(found) == 1  # once, though both readers use the template
+    assert found[0].startswith("error: templates/briefs/alpha/sections/es/works.md.j2:1: "
                                "syntax error: something is missing")
+
+
+# --- the real project: its content, not the engine -------------------------------------------
+
+@pytest.mark.parametrize("brief", Project(ROOT).brief_ids())
+def test_each_real_brief_has_no_errors(project, brief):
+    assert errors(project, briefs=[brief]) == []
+
+
+@pytest.mark.skipif(not REAL_SEEDS.is_dir(), reason="../shared/seeds is not beside the project")
+def test_every_real_quote_is_in_its_source_document():
+    real = Project(ROOT)
+    assert [str(f) for f in unquoted(load_facts(real.facts), real, REAL_SEEDS)
+            if f.level == "error"] == []
