@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from briefings.build import build
-from tests.conftest import ROOT, only_readers, section
+from tests.conftest import ALPHA, ROOT, section
 
 
 def edit(path, old, new):
@@ -20,24 +20,24 @@ def edit(path, old, new):
 
 CASES = {
     "malformed YAML": (
-        lambda p: edit(p.facts / "congress.yaml", "in_favour: 73", "in_favour: [73"),
-        [], "facts/congress.yaml:", "invalid YAML"),
+        lambda p: edit(p.facts / "harbour.yaml", "in_favour: 41", "in_favour: [41"),
+        [], "facts/harbour.yaml:", "invalid YAML"),
     "wrong type": (
-        lambda p: edit(p.facts / "congress.yaml", "as_of: 2025-12-14", "as_of: pronto"),
-        [], "facts/congress.yaml:", "as_of: Input should be a valid date"),
+        lambda p: edit(p.facts / "harbour.yaml", "as_of: 2026-03-02", "as_of: pronto"),
+        [], "facts/harbour.yaml:", "as_of: Input should be a valid date"),
     "control character": (
-        lambda p: edit(p.facts / "congress.yaml", "es: El Congreso de la República aprobó el "
-                       "ingreso de personal militar de los Estados Unidos con 73 votos a favor "
-                       "y 25 en contra.", 'es: "El Congreso\\x07 aprobó."'),
-        [], "facts/congress.yaml:", "control character (U+0007)"),
-    "unknown brief": (lambda p: None, ["--brief", "peru"], "",
-                      "unknown brief 'peru' (did you mean 'peru-mnna'? known: peru-mnna)"),
-    "unknown reader": (lambda p: None, ["--reader", "prensa-x"], "",
-                       "unknown reader 'prensa-x' (did you mean 'prensa'? known: "),
+        lambda p: edit(p.facts / "harbour.yaml", "es: El Consejo del Puerto de Strelsau aprobó "
+                       "el nuevo faro con 41 votos a favor y 17 en contra.",
+                       'es: "El Consejo\\x07 aprobó."'),
+        [], "facts/harbour.yaml:", "control character (U+0007)"),
+    "unknown brief": (lambda p: None, ["--brief", "alpah"], "",
+                      "unknown brief 'alpah' (did you mean 'alpha'? known: alpha, beta)"),
+    "unknown reader": (lambda p: None, ["--reader", "press-x"], "",
+                       "unknown reader 'press-x' (did you mean 'press'? known: "),
     "unknown language": (lambda p: None, ["--lang", "fr"], "", "unknown language 'fr'"),
     "template syntax error": (
-        lambda p: edit(section(p, "es", "summary"), "{% block", "{% blok"),
-        [], "templates/briefs/peru-mnna/sections/es/summary.md.j2:", "syntax error"),
+        lambda p: edit(section(p, "es", "summary", brief=ALPHA), "{% block", "{% blok"),
+        [], "templates/briefs/alpha/sections/es/summary.md.j2:", "syntax error"),
     "unknown time zone": (
         lambda p: edit(p.templates / "project.yaml", "America/Lima", "America/Atlantis"),
         [], "templates/project.yaml:4:", "timezone: unknown time zone 'America/Atlantis'"),
@@ -45,17 +45,16 @@ CASES = {
 
 
 @pytest.mark.parametrize("case", CASES)
-def test_bad_input_fails_in_one_line_and_loses_nothing(project, tmp_path, case):
+def test_bad_input_fails_in_one_line_and_loses_nothing(tiny, tmp_path, case):
     spoil, args, place, problem = CASES[case]
-    only_readers(project, "cancilleria")
     out = tmp_path / "out"
-    build(project, formats=["html"], out=out, jobs=1)
+    build(tiny, formats=["html"], out=out, jobs=1)
     before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
-    spoil(project)
+    spoil(tiny)
     result = subprocess.run(
-        [sys.executable, "-m", "briefings", "--project", str(project.root), "build",
+        [sys.executable, "-m", "briefings", "--project", str(tiny.root), "build",
          "--format", "html", "--force", "--out", str(out), *args],
-        capture_output=True, text=True, cwd=project.root,
+        capture_output=True, text=True, cwd=tiny.root,
         env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert result.returncode == 1
     [line] = result.stderr.splitlines()
@@ -79,8 +78,8 @@ def drop_key(out, key):
 
 OUTPUT_CASES = {
     "output path is a folder": (
-        lambda out: folder_at(out / "peru-mnna/cancilleria/peru-mnna-cancilleria-es.html"),
-        "out/peru-mnna/cancilleria/peru-mnna-cancilleria-es.html:",
+        lambda out: folder_at(out / "alpha/ministry/alpha-ministry-es.html"),
+        "out/alpha/ministry/alpha-ministry-es.html:",
         "is a folder where the build puts a file: move or delete it"),
     "manifest is a folder": (
         lambda out: folder_at(out / "manifest.json"), "out/manifest.json:",
@@ -101,18 +100,17 @@ def contents(out):
 
 @pytest.mark.parametrize("forced", [False, True], ids=["build", "--force"])
 @pytest.mark.parametrize("case", OUTPUT_CASES)
-def test_bad_output_folder_fails_in_one_line_and_changes_nothing(project, tmp_path, case,
+def test_bad_output_folder_fails_in_one_line_and_changes_nothing(tiny, tmp_path, case,
                                                                  forced):
     spoil, place, problem = OUTPUT_CASES[case]
-    only_readers(project, "cancilleria")
     out = tmp_path / "out"
-    build(project, formats=["html"], out=out, jobs=1)
+    build(tiny, formats=["html"], out=out, jobs=1)
     env = spoil(out) or {}
     before = contents(out)
     result = subprocess.run(
-        [sys.executable, "-m", "briefings", "--project", str(project.root), "build",
+        [sys.executable, "-m", "briefings", "--project", str(tiny.root), "build",
          "--format", "html", "--out", str(out), *(["--force"] if forced else [])],
-        capture_output=True, text=True, cwd=project.root,
+        capture_output=True, text=True, cwd=tiny.root,
         env={**os.environ, "PYTHONPATH": str(ROOT), **env})
     assert result.returncode == 1
     [line] = result.stderr.splitlines()
@@ -120,14 +118,13 @@ def test_bad_output_folder_fails_in_one_line_and_changes_nothing(project, tmp_pa
     assert contents(out) == before
 
 
-def test_a_full_disk_fails_in_one_line_and_changes_nothing(project, tmp_path):
+def test_a_full_disk_fails_in_one_line_and_changes_nothing(tiny, tmp_path):
     """The previous build on a small file system of its own (a tmpfs in a private mount
     namespace) with too little room left for the new files."""
     if subprocess.run(["unshare", "-rm", "true"], capture_output=True).returncode != 0:
         pytest.skip("cannot mount a file system here (unshare -rm)")
-    only_readers(project, "cancilleria")
     previous = tmp_path / "previous"
-    build(project, formats=["html"], out=previous, jobs=1)
+    build(tiny, formats=["html"], out=previous, jobs=1)
     pages = sum(-(-p.stat().st_size // 4096) for p in previous.rglob("*") if p.is_file())
     disk, seen = tmp_path / "disk", tmp_path / "seen"
     disk.mkdir(), seen.mkdir()
@@ -140,7 +137,7 @@ def test_a_full_disk_fails_in_one_line_and_changes_nothing(project, tmp_path):
         snapshot > seen/after
     """
     subprocess.run(["unshare", "-rm", "sh", "-c", script, "sh", str(pages), sys.executable],
-                   cwd=project.root, env={**os.environ, "PYTHONPATH": str(ROOT)}, check=True)
+                   cwd=tiny.root, env={**os.environ, "PYTHONPATH": str(ROOT)}, check=True)
     assert (seen / "status").read_text() == "1\n"
     [line] = (seen / "error").read_text().splitlines()
     assert line.startswith("error: disk/out/")
