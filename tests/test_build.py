@@ -1,4 +1,4 @@
-"""End to end: build the real project and read the files back."""
+"""End to end: build the fixture project and read the files back."""
 
 import fcntl
 import hashlib
@@ -16,11 +16,10 @@ from pypdf import PdfReader
 
 from briefings.build import build
 from briefings.errors import BriefingError
-from briefings.scaffold import new_brief
-from tests.conftest import PERU, ROOT, only_readers, section
+from tests.conftest import ALPHA, BETA, ROOT, section
 
 
-def path(reader, lang, fmt, brief=PERU) -> str:
+def path(reader, lang, fmt, brief=ALPHA) -> str:
     """Where the build puts a document, relative to its output folder."""
     return f"{brief}/{reader}/{brief}-{reader}-{lang}.{fmt}"
 
@@ -33,13 +32,15 @@ def pdf_text(path) -> str:
     return " ".join(" ".join(p.extract_text() for p in PdfReader(path).pages).split())
 
 
-def test_manifest_lists_every_output_with_its_hash(built):
-    entries = manifest(built)
+def test_manifest_lists_every_output_with_its_hash(tiny_built):
+    entries = manifest(tiny_built)
     combos = {(e["brief"], e["reader"], e["lang"], e["format"]) for e in entries}
-    assert {(PERU, "cancilleria", lang, fmt) for lang in ("es", "en")
-            for fmt in ("pdf", "docx", "html")} <= combos
+    assert combos == {(brief, reader, lang, fmt)
+                      for brief, reader in ((ALPHA, "ministry"), (ALPHA, "press"),
+                                            (BETA, "ministry"))
+                      for lang in ("es", "en") for fmt in ("pdf", "docx", "html")}
     for entry in entries:
-        data = (built / entry["path"]).read_bytes()
+        data = (tiny_built / entry["path"]).read_bytes()
         assert entry["path"] == path(entry["reader"], entry["lang"], entry["format"],
                                      entry["brief"])
         assert entry["sha256"] == hashlib.sha256(data).hexdigest()
@@ -49,28 +50,28 @@ def test_manifest_lists_every_output_with_its_hash(built):
 
 
 @pytest.mark.parametrize("lang, words", [
-    ("es", ["Resumen ejecutivo", "La autorización del Congreso", "Fuentes", "CIFRAS CLAVE",
-            "73 a favor, 25 en contra", "1 de enero – 31 de diciembre de 2026",
+    ("es", ["Resumen", "Las obras", "Perspectivas", "Fuentes", "CIFRAS CLAVE",
+            "41 a favor, 17 en contra", "1 de abril – 30 de noviembre de 2026",
             "Página 2 de", "USO OFICIAL — DISTRIBUCIÓN RESTRINGIDA",
-            "Información vigente al", "Lima, Callao"]),
-    ("en", ["Executive summary", "The authorization by Peru's Congress", "Sources", "KEY FIGURES",
-            "73 in favour, 25 against", "1 Jan – 31 Dec 2026",
+            "Información vigente al", "Pesca, carga y turismo"]),
+    ("en", ["Summary", "The works", "Outlook", "Sources", "KEY FIGURES",
+            "41 in favour, 17 against", "1 Apr – 30 Nov 2026",
             "Page 2 of", "OFFICIAL USE — LIMITED DISTRIBUTION",
-            "Information current as of", "Lima, Callao"]),
+            "Information current as of", "fishing, cargo and tourism"]),
 ])
-def test_pdf_has_sections_values_and_furniture_in_its_language(built, lang, words):
-    pdf = built / path("cancilleria", lang, "pdf")
+def test_pdf_has_sections_values_and_furniture_in_its_language(tiny_built, lang, words):
+    pdf = tiny_built / path("ministry", lang, "pdf")
     text = pdf_text(pdf)
     for word in words:
         assert word in text
     reader = PdfReader(pdf)
-    assert reader.metadata.title == ("El Perú, aliado principal no miembro de la OTAN"
-                                     if lang == "es" else "Peru as a Major Non-NATO Ally")
+    assert reader.metadata.title == ("El faro de Strelsau" if lang == "es"
+                                     else "The Strelsau lighthouse")
     assert reader.trailer["/Root"]["/Lang"] == lang
 
 
-def test_pdf_links_its_contents_but_prints_citations_as_plain_numbers(built):
-    pdf = built / path("cancilleria", "es", "pdf")
+def test_pdf_links_its_contents_but_prints_citations_as_plain_numbers(tiny_built):
+    pdf = tiny_built / path("ministry", "es", "pdf")
     targets = {str(annot.get_object().get("/Dest")) for page in PdfReader(pdf).pages
                for annot in page.get("/Annots") or ()}
     assert {"summary", "sources"} <= targets
@@ -78,8 +79,8 @@ def test_pdf_links_its_contents_but_prints_citations_as_plain_numbers(built):
     assert "[1]" in pdf_text(pdf)
 
 
-def test_pdf_embeds_the_shipped_font(built):
-    reader = PdfReader(built / path("cancilleria", "es", "pdf"))
+def test_pdf_embeds_the_shipped_font(tiny_built):
+    reader = PdfReader(tiny_built / path("ministry", "es", "pdf"))
     fonts = {str(font["/BaseFont"]).split("+")[-1]
              for page in reader.pages
              for font in page["/Resources"]["/Font"].values()}
@@ -87,10 +88,10 @@ def test_pdf_embeds_the_shipped_font(built):
     assert {"IBM-Plex-Serif", "IBM-Plex-Serif-Semi-Bold", "IBM-Plex-Serif-Italic"} <= fonts
 
 
-def test_a_missing_font_is_an_error(project, tmp_path):
-    (project.theme / "fonts/IBMPlexSerif-Bold.ttf").unlink()
+def test_a_missing_font_is_an_error(tiny, tmp_path):
+    (tiny.theme / "fonts/IBMPlexSerif-Bold.ttf").unlink()
     with pytest.raises(BriefingError, match="brief.css: Font-face 'IBM Plex Serif' cannot"):
-        build(project, formats=["pdf"], langs=["es"], out=tmp_path / "out")
+        build(tiny, formats=["pdf"], langs=["es"], out=tmp_path / "out")
 
 
 def contents(out):
@@ -104,53 +105,50 @@ def cli(project, *args, **kwargs):
         cwd=project.root, env={**os.environ, "PYTHONPATH": str(ROOT)}, **kwargs)
 
 
-def test_failed_build_keeps_previous_outputs(project, tmp_path):
+def test_failed_build_keeps_previous_outputs(tiny, tmp_path):
     out = tmp_path / "out"
-    build(project, formats=["pdf", "html"], langs=["en"], out=out)
+    build(tiny, formats=["pdf", "html"], langs=["en"], out=out)
     before = contents(out)
-    template = section(project, "en", "authorization")
-    template.write_text(template.read_text() + "\n{{ fact('congress.nothing') }}\n")
+    template = section(tiny, "en", "works", brief=ALPHA)
+    template.write_text(template.read_text() + "\n{{ fact('harbour.nothing') }}\n")
     with pytest.raises(BriefingError):
-        build(project, formats=["pdf", "html"], langs=["en"], out=out)
+        build(tiny, formats=["pdf", "html"], langs=["en"], out=out)
     assert contents(out) == before
 
 
-def test_a_build_that_fails_for_one_reader_changes_nothing(project, tmp_path):
-    only_readers(project, "cancilleria", "prensa")
+def test_a_build_that_fails_for_one_reader_changes_nothing(tiny, tmp_path):
     out = tmp_path / "out"
-    build(project, formats=["html"], langs=["es"], out=out, jobs=1)
+    build(tiny, formats=["html"], langs=["es"], out=out, jobs=1)
     before = contents(out)
-    # A new vote count (text, value and quote): both documents and the vote's figure change.
-    congress = project.facts / "congress.yaml"
-    congress.write_text(congress.read_text().replace("73", "74"))
-    broken = section(project, "es", "status", reader="prensa")
+    # A new vote count (text, value and quote): both of alpha's documents change.
+    harbour = tiny.facts / "harbour.yaml"
+    harbour.write_text(harbour.read_text().replace("41", "42"))
+    broken = section(tiny, "es", "summary", reader="press", brief=ALPHA)
     broken.write_text(broken.read_text().replace(
-        "{% block what_it_is %}", "{% block what_it_is %}{{ fact('congress.nothing') }}"))
-    # One worker, the full brief first: cancilleria is done before prensa fails.
-    with pytest.raises(BriefingError, match="congress.nothing"):
-        build(project, formats=["html"], langs=["es"], out=out, jobs=1)
+        "{% block key_points %}", "{% block key_points %}{{ fact('harbour.nothing') }}"))
+    # One worker, the brief's readers in order: ministry is done before press fails.
+    with pytest.raises(BriefingError, match="harbour.nothing"):
+        build(tiny, formats=["html"], langs=["es"], out=out, jobs=1)
     assert contents(out) == before
 
 
-def test_a_build_removes_what_a_killed_build_left(project, tmp_path):
-    only_readers(project, "prensa")
+def test_a_build_removes_what_a_killed_build_left(tiny, tmp_path):
     out = tmp_path / "out"
-    half = out / ".staging-x1y2" / path("prensa", "es", "html")
+    half = out / ".staging-x1y2" / path("press", "es", "html")
     half.parent.mkdir(parents=True)
     half.write_text("half")
-    build(project, formats=["html"], langs=["es"], out=out)
+    build(tiny, formats=["html"], langs=["es"], out=out)
     assert list(out.glob(".staging-*")) == []
-    assert (out / path("prensa", "es", "html")).read_text().startswith("<!DOCTYPE")
+    assert (out / path("press", "es", "html")).read_text().startswith("<!DOCTYPE")
 
 
-def test_a_build_waits_while_another_writes_to_its_folder(project, tmp_path):
-    only_readers(project, "prensa")
+def test_a_build_waits_while_another_writes_to_its_folder(tiny, tmp_path):
     out = tmp_path / "out"
     out.mkdir()
     with (out / ".lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # as a running build holds it
-        command, options = cli(project, "build", "--format", "html", "--lang", "es",
-                               "--out", str(out))
+        command, options = cli(tiny, "build", "--reader", "press", "--format", "html",
+                               "--lang", "es", "--out", str(out))
         waiting = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                    text=True, **options)
         try:
@@ -161,21 +159,20 @@ def test_a_build_waits_while_another_writes_to_its_folder(project, tmp_path):
             stdout, stderr = waiting.communicate(timeout=300)
     assert waiting.returncode == 0 and stderr == ""
     assert [e["path"] for e in json.loads((out / "manifest.json").read_text())["outputs"]] \
-        == [path("prensa", "es", "html")]
+        == [path("press", "es", "html")]
 
 
-def test_two_builds_at_once_keep_both_in_the_manifest(project, tmp_path):
-    only_readers(project, "cancilleria", "prensa")
+def test_two_builds_at_once_keep_both_in_the_manifest(tiny, tmp_path):
     out = tmp_path / "out"
     builds = []
-    for reader in ("cancilleria", "prensa"):
-        command, options = cli(project, "build", "--reader", reader, "--format", "html",
-                               "--lang", "es", "--out", str(out))
+    for reader in ("ministry", "press"):
+        command, options = cli(tiny, "build", "--brief", ALPHA, "--reader", reader,
+                               "--format", "html", "--lang", "es", "--out", str(out))
         builds.append(subprocess.Popen(command, stdout=subprocess.DEVNULL,
                                        stderr=subprocess.DEVNULL, **options))
     assert [b.wait(timeout=300) for b in builds] == [0, 0]
     assert [e["path"] for e in json.loads((out / "manifest.json").read_text())["outputs"]] \
-        == [path("cancilleria", "es", "html"), path("prensa", "es", "html")]
+        == [path("ministry", "es", "html"), path("press", "es", "html")]
 
 
 def _stat(pid) -> list[str]:
@@ -206,10 +203,9 @@ def _workers(pid) -> list[int]:
 
 
 @pytest.mark.parametrize("how", ["Ctrl-C", "SIGTERM", "SIGKILL"])
-def test_stopping_a_build_stops_its_workers(project, tmp_path, how):
-    only_readers(project, "cancilleria")
+def test_stopping_a_build_stops_its_workers(tiny, tmp_path, how):
     out = tmp_path / "out"
-    command, options = cli(project, "build", "--format", "pdf", "--jobs", "2",
+    command, options = cli(tiny, "build", "--format", "pdf", "--jobs", "2",
                            "--out", str(out))
     # As a command typed in a terminal: its own process group, which Ctrl-C signals, and
     # Ctrl-C not ignored (as it is for the tests when they run in the background).
@@ -256,59 +252,49 @@ def test_a_folder_that_is_not_a_project(tmp_path, where):
     assert list(folder.iterdir()) == []
 
 
-def test_unknown_brief_reader_language_or_format(project, tmp_path):
-    for kwargs, message in (({"briefs": ["peru"]}, "unknown brief 'peru'"),
-                            ({"readers": ["prensa-x"]}, "unknown reader 'prensa-x'"),
+def test_unknown_brief_reader_language_or_format(tiny, tmp_path):
+    for kwargs, message in (({"briefs": ["alpah"]}, "unknown brief 'alpah'"),
+                            ({"readers": ["press-x"]}, "unknown reader 'press-x'"),
                             ({"langs": ["fr"]}, "unknown language 'fr'"),
                             ({"formats": ["odt"]}, "unknown format 'odt'")):
         with pytest.raises(BriefingError, match=message):
-            build(project, out=tmp_path, **kwargs)
+            build(tiny, out=tmp_path, **kwargs)
 
 
-def test_cli_prints_one_line_and_fails(project):
-    template = section(project, "es", "summary")
+def test_cli_prints_one_line_and_fails(tiny):
+    template = section(tiny, "es", "summary", brief=ALPHA)
     template.write_text(template.read_text().replace("vote.against", "vote.contra"))
     result = subprocess.run(
-        [sys.executable, "-m", "briefings", "--project", str(project.root), "build",
+        [sys.executable, "-m", "briefings", "--project", str(tiny.root), "build",
          "--lang", "es", "--format", "html"],
         capture_output=True, text=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert result.returncode == 1
     assert result.stderr.splitlines() == [
-        "error: templates/briefs/peru-mnna/sections/es/summary.md.j2:39: fact 'congress.vote' "
+        "error: templates/briefs/alpha/sections/es/summary.md.j2:25: fact 'harbour.vote' "
         "has no value 'contra' (its values: in_favour, against)"]
-
-
-
-def two_briefs(project):
-    """The Peru brief for cancilleria and prensa, and a second brief, demo, for cancilleria."""
-    only_readers(project, "cancilleria", "prensa")
-    new_brief(project, "demo", "cancilleria")
 
 
 def built_paths(report, out) -> list[str]:
     return sorted(p.relative_to(out).as_posix() for p in report.built)
 
 
-def test_each_brief_and_reader_has_its_own_folder_and_manifest_entries(project, tmp_path):
-    two_briefs(project)
+def test_each_brief_and_reader_has_its_own_folder_and_manifest_entries(tiny, tmp_path):
     out = tmp_path / "out"
-    build(project, formats=["html"], langs=["es"], out=out, jobs=1)
-    editions = [("demo", "cancilleria"), (PERU, "cancilleria"), (PERU, "prensa")]
+    build(tiny, formats=["html"], langs=["es"], out=out, jobs=1)
+    editions = [(ALPHA, "ministry"), (ALPHA, "press"), (BETA, "ministry")]
     paths = [path(reader, "es", "html", brief) for brief, reader in editions]
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*.html")) == paths
     assert [(e["brief"], e["reader"], e["path"]) for e in manifest(out)] == [
         (brief, reader, each) for (brief, reader), each in zip(editions, paths)]
-    # Each file holds its own brief, though demo and Peru go to the same reader.
-    demo, peru = (out / path("cancilleria", "es", "html", brief) for brief in ("demo", PERU))
-    assert "<title>Nuevo informe (demo)</title>" in demo.read_text()
-    assert "<title>El Perú, aliado principal no miembro de la OTAN</title>" in peru.read_text()
+    # Each file holds its own brief, though alpha and beta go to the same reader.
+    alpha, beta = (out / path("ministry", "es", "html", brief) for brief in (ALPHA, BETA))
+    assert "<title>El faro de Strelsau</title>" in alpha.read_text()
+    assert "<title>Las sesiones del Consejo del Puerto</title>" in beta.read_text()
 
 
-def test_a_template_change_rebuilds_only_the_documents_of_its_brief_or_reader(project,
-                                                                             tmp_path):
-    two_briefs(project)
+def test_a_template_change_rebuilds_only_the_documents_of_its_brief_or_reader(tiny, tmp_path):
     out = tmp_path / "out"
-    build(project, formats=["html"], out=out, jobs=1)
+    build(tiny, formats=["html"], out=out, jobs=1)
 
     def rebuilt_after_adding(template, words: str, after: str | None = None) -> list[str]:
         """Build again once ``words`` are added to ``template`` (at its end, or after the
@@ -316,44 +302,44 @@ def test_a_template_change_rebuilds_only_the_documents_of_its_brief_or_reader(pr
         text = template.read_text(encoding="utf-8")
         text = text.replace(after, f"{after}\n{words}\n", 1) if after else f"{text}\n{words}\n"
         template.write_text(text, encoding="utf-8")
-        return built_paths(build(project, formats=["html"], out=out, jobs=1), out)
+        return built_paths(build(tiny, formats=["html"], out=out, jobs=1), out)
 
-    # The Peru brief's Spanish summary: Peru's Spanish documents, not demo's (which has a
-    # summary of the same name, for the same reader).
-    assert rebuilt_after_adding(section(project, "es", "summary"), "Resumen revisado.") == [
-        path("cancilleria", "es", "html"), path("prensa", "es", "html")]
-    assert "Resumen revisado." in (out / path("cancilleria", "es", "html")).read_text()
-    demo_summary = project.briefs / "demo/sections/es/summary.md.j2"
-    assert rebuilt_after_adding(demo_summary, "Demo revisado.") == [
-        path("cancilleria", "es", "html", "demo")]
-    # Prensa's override in the Peru brief: prensa's document only.
-    assert rebuilt_after_adding(section(project, "es", "status", reader="prensa"),
-                                "Estatus revisado.", after="## Qué es\n") == [
-        path("prensa", "es", "html")]
-    assert "Estatus revisado." in (out / path("prensa", "es", "html")).read_text()
+    # Alpha's Spanish summary: alpha's Spanish documents, not beta's (which has a summary of
+    # the same name, for the same reader).
+    assert rebuilt_after_adding(section(tiny, "es", "summary", brief=ALPHA),
+                                "Resumen revisado.") == [
+        path("ministry", "es", "html"), path("press", "es", "html")]
+    assert "Resumen revisado." in (out / path("ministry", "es", "html")).read_text()
+    assert rebuilt_after_adding(section(tiny, "es", "summary", brief=BETA),
+                                "Beta revisado.") == [path("ministry", "es", "html", BETA)]
+    # The press's override in alpha: the press's document only.
+    assert rebuilt_after_adding(section(tiny, "es", "summary", reader="press", brief=ALPHA),
+                                "Prensa revisado.", after="## En pocas palabras\n") == [
+        path("press", "es", "html")]
+    assert "Prensa revisado." in (out / path("press", "es", "html")).read_text()
 
 
-def test_the_brief_option_builds_only_that_brief(project, tmp_path):
-    two_briefs(project)
+def test_the_brief_option_builds_only_that_brief(tiny, tmp_path):
     out = tmp_path / "out"
-    command, options = cli(project, "build", "--brief", "demo", "--format", "html",
+    command, options = cli(tiny, "build", "--brief", BETA, "--format", "html",
                            "--out", str(out))
     first = subprocess.run(command, capture_output=True, text=True, **options)
     assert (first.returncode, first.stderr) == (0, "")
     assert first.stdout == f"built 2 files in {out}\n"
     assert [(e["brief"], e["path"]) for e in manifest(out)] == [
-        ("demo", path("cancilleria", lang, "html", "demo")) for lang in ("en", "es")]
-    assert not (out / PERU).exists()
-    # The Peru brief, never built, does not make demo's outputs out of date.
+        (BETA, path("ministry", lang, "html", BETA)) for lang in ("en", "es")]
+    assert not (out / ALPHA).exists()
+    # Alpha, never built, does not make beta's outputs out of date.
     again = subprocess.run(command, capture_output=True, text=True, **options)
     assert again.stdout == f"up to date: nothing changed since the last build in {out}\n"
 
 
 @pytest.mark.parametrize("lang", ["es", "en"])
-def test_pdf_is_tagged_and_labelled(built, lang):
-    reader = PdfReader(built / path("cancilleria", lang, "pdf"))
+def test_pdf_is_tagged_and_labelled(tiny_built, lang):
+    reader = PdfReader(tiny_built / path("ministry", lang, "pdf"))
     root = reader.trailer["/Root"]
     assert root["/MarkInfo"]["/Marked"] and "/StructTreeRoot" in root
     info = reader.metadata
     assert info.author and info.subject and info.get("/Keywords")
-    assert (("Perú" in info["/Keywords"]) if lang == "es" else ("Peru" in info["/Keywords"]))
+    assert info["/Keywords"] == ("Ruritania, faro, puerto" if lang == "es"
+                                 else "Ruritania, lighthouse, port")
