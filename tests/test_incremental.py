@@ -7,60 +7,61 @@ import sys
 
 from briefings.build import build
 from briefings.scaffold import new_reader
-from tests.conftest import PERU, ROOT, only_readers
+from tests.conftest import ALPHA, ROOT
 
 
-def test_a_second_build_rebuilds_nothing(project, tmp_path):
-    only_readers(project, "cancilleria")
+def test_a_second_build_rebuilds_nothing(tiny, tmp_path):
     out = tmp_path / "out"
-    first = build(project, formats=["html", "docx"], out=out, jobs=1)
+    first = build(tiny, formats=["html", "docx"], out=out, jobs=1)
     manifest = (out / "manifest.json").read_text()
-    again = build(project, formats=["html", "docx"], out=out, jobs=1)
-    assert len(first.built) == 4 and again.built == [] and again.current == 4
+    again = build(tiny, formats=["html", "docx"], out=out, jobs=1)
+    # alpha for ministry and press, beta for ministry: 3 editions × 2 languages × 2 formats
+    assert len(first.built) == 12 and again.built == [] and again.current == 12
     assert (out / "manifest.json").read_text() == manifest
 
 
-def test_one_reader_template_rebuilds_only_that_reader(project, tmp_path):
-    only_readers(project, "cancilleria")
-    new_reader(project, "boletin", "cancilleria")
-    brief = project.briefs / PERU / "brief.yaml"
-    brief.write_text(brief.read_text() + "  boletin: {}\n")
+def test_one_reader_template_rebuilds_only_that_reader(tiny, tmp_path):
+    new_reader(tiny, "bulletin", "ministry")
+    brief = tiny.briefs / ALPHA / "brief.yaml"
+    brief.write_text(brief.read_text() + "  bulletin: {}\n")
     out = tmp_path / "out"
-    build(project, formats=["html"], out=out, jobs=1)
-    override = project.briefs / PERU / "readers/boletin/sections/es/sources.md.j2"
+    build(tiny, formats=["html"], out=out, jobs=1)
+    override = tiny.briefs / ALPHA / "readers/bulletin/sections/es/sources.md.j2"
     override.parent.mkdir(parents=True)
     override.write_text('{% extends "brief/sections/es/sources.md.j2" %}\n')
-    report = build(project, formats=["html"], out=out, jobs=1)
-    assert [p.name for p in report.built] == ["peru-mnna-boletin-es.html"]
+    report = build(tiny, formats=["html"], out=out, jobs=1)
+    assert [p.name for p in report.built] == ["alpha-bulletin-es.html"]
 
 
-def test_a_fact_change_rebuilds_the_documents_that_use_it(project, tmp_path):
-    only_readers(project, "cancilleria")
+def test_a_fact_change_rebuilds_the_documents_that_use_it(tiny, tmp_path):
     out = tmp_path / "out"
-    build(project, formats=["html"], out=out, jobs=1)
-    (project.facts / "unused.yaml").write_text("facts: []\n")
-    assert build(project, formats=["html"], out=out, jobs=1).built == []
-    congress = project.facts / "congress.yaml"
-    congress.write_text(congress.read_text().replace("73", "74"))  # text, value and quote
-    report = build(project, formats=["html"], out=out, jobs=1)
-    assert len(report.built) == 2
-    assert "74" in (out / PERU / "cancilleria/peru-mnna-cancilleria-en.html").read_text()
+    build(tiny, formats=["html"], out=out, jobs=1)
+    (tiny.facts / "unused.yaml").write_text("facts: []\n")
+    assert build(tiny, formats=["html"], out=out, jobs=1).built == []
+    harbour = tiny.facts / "harbour.yaml"
+    harbour.write_text(harbour.read_text().replace("41", "42"))  # text, value and quote
+    report = build(tiny, formats=["html"], out=out, jobs=1)
+    # alpha's documents; not beta's, which print only facts of council.yaml
+    assert sorted(p.name for p in report.built) == [
+        "alpha-ministry-en.html", "alpha-ministry-es.html", "alpha-press-en.html",
+        "alpha-press-es.html"]
+    assert "42" in (out / ALPHA / "ministry/alpha-ministry-en.html").read_text()
 
 
-def test_parallel_and_serial_builds_give_the_same_files(project, tmp_path):
+def test_parallel_and_serial_builds_give_the_same_files(tiny, tmp_path):
     def hashes(out):
         return {e["path"]: e["sha256"]
                 for e in json.loads((out / "manifest.json").read_text())["outputs"]}
-    build(project, formats=["docx", "html"], out=tmp_path / "serial", jobs=1)
-    build(project, formats=["docx", "html"], out=tmp_path / "parallel", jobs=2)
+    build(tiny, formats=["docx", "html"], out=tmp_path / "serial", jobs=1)
+    build(tiny, formats=["docx", "html"], out=tmp_path / "parallel", jobs=2)
     assert hashes(tmp_path / "serial") == hashes(tmp_path / "parallel")
 
 
-def test_a_no_op_build_imports_neither_weasyprint_nor_pydantic(project, tmp_path):
+def test_a_no_op_build_imports_neither_weasyprint_nor_pydantic(tiny, tmp_path):
     out = tmp_path / "out"
-    build(project, formats=["html"], out=out, jobs=1)
+    build(tiny, formats=["html"], out=out, jobs=1)
     code = ("import sys; from briefings.cli import main; "
-            f"code = main(['--project', {str(project.root)!r}, 'build', '--format', 'html', "
+            f"code = main(['--project', {str(tiny.root)!r}, 'build', '--format', 'html', "
             f"'--out', {str(out)!r}]); "
             "print(code, 'weasyprint' in sys.modules, 'pydantic' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
@@ -69,16 +70,16 @@ def test_a_no_op_build_imports_neither_weasyprint_nor_pydantic(project, tmp_path
         f"up to date: nothing changed since the last build in {out}", "0 False False"]
 
 
-def test_an_output_changed_in_place_is_rebuilt(project, tmp_path):
-    only_readers(project, "prensa")
+def test_an_output_changed_in_place_is_rebuilt(tiny, tmp_path):
     out = tmp_path / "out"
-    build(project, formats=["html"], langs=["es"], out=out, jobs=1)
-    path = out / PERU / "prensa/peru-mnna-prensa-es.html"
+    build(tiny, formats=["html"], langs=["es"], out=out, jobs=1)
+    path = out / ALPHA / "press/alpha-press-es.html"
     original = path.read_bytes()
     path.write_bytes(original.replace(b"Prensa", b"PRENSA", 1))  # same size, other bytes
+    assert path.read_bytes() != original
     result = subprocess.run(
-        [sys.executable, "-m", "briefings", "--project", str(project.root), "build",
+        [sys.executable, "-m", "briefings", "--project", str(tiny.root), "build",
          "--format", "html", "--lang", "es", "--out", str(out)],
         capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}, check=True)
-    assert result.stdout == f"built 1 files in {out}\n"
+    assert result.stdout == f"built 1 files in {out} (2 already up to date)\n"
     assert path.read_bytes() == original
