@@ -12,22 +12,22 @@ import time
 import urllib.request
 
 import pytest
+import yaml
 
 from briefings import preview as preview_module
 from briefings.errors import BriefingError
 from briefings.preview import Preview, start
 from briefings.project import Project
-from briefings.scaffold import new_brief
-from tests.conftest import PERU, ROOT, only_readers
+from tests.conftest import ALPHA, ROOT
 
 SOURCES = "sources.md.j2"  # the theme's section every brief ends with
 
 
 @pytest.fixture
-def server(project):
-    """The preview of the press brief in English, served from a thread on a free port."""
-    only_readers(project, "prensa")
-    server = start(project, PERU, "prensa", "en", 0)
+def server(tiny):
+    """The preview of brief alpha for the press in English, served from a thread on a free
+    port."""
+    server = start(tiny, ALPHA, "press", "en", 0)
     threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
     yield server
     server.shutdown()
@@ -104,9 +104,8 @@ def test_a_template_error_shows_in_page_and_terminal_and_the_fix_brings_the_brie
     assert "fixed" in capsys.readouterr().out
 
 
-def test_any_exception_is_one_line_in_page_and_terminal(project, capsys, monkeypatch):
-    only_readers(project, "prensa")
-    preview = Preview(project, PERU, "prensa", "en")
+def test_any_exception_is_one_line_in_page_and_terminal(tiny, capsys, monkeypatch):
+    preview = Preview(tiny, ALPHA, "press", "en")
 
     def broken(*args):
         raise RuntimeError("a bug\nover two lines")
@@ -121,23 +120,23 @@ def test_any_exception_is_one_line_in_page_and_terminal(project, capsys, monkeyp
     assert '<html lang="en">' in preview.page and not errors_in(preview.page)
 
 
-def preview_command(*args: str, cwd=ROOT) -> subprocess.CompletedProcess:
+def preview_command(*args: str, cwd) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "briefings", "preview", *args],
                           capture_output=True, text=True, timeout=30, cwd=cwd,
                           env={**os.environ, "PYTHONPATH": str(ROOT)})
 
 
 @pytest.mark.parametrize("args, problem", [
-    (["--brief", "peru-mna", "--port", "0"], "unknown brief 'peru-mna' (did you mean 'peru-mnna'?"),
-    (["--brief", PERU, "--reader", "prensaa", "--port", "0"],
-     "templates/briefs/peru-mnna/brief.yaml: unknown reader 'prensaa' (did you mean 'prensa'?"),
-    (["--brief", PERU, "--reader", "prensa", "--lang", "fr", "--port", "0"], "--lang fr"),
-    (["--brief", PERU, "--lang", "xx", "--port", "0"], "--lang xx"),
-    (["--brief", PERU, "--port", "99999"], "--port 99999 is not a port"),
-    (["--brief", PERU, "--port", "-1"], "--port -1 is not a port"),
+    (["--brief", "alpah", "--port", "0"], "unknown brief 'alpah' (did you mean 'alpha'?"),
+    (["--brief", ALPHA, "--reader", "presss", "--port", "0"],
+     "templates/briefs/alpha/brief.yaml: unknown reader 'presss' (did you mean 'press'?"),
+    (["--brief", ALPHA, "--reader", "press", "--lang", "fr", "--port", "0"], "--lang fr"),
+    (["--brief", ALPHA, "--lang", "xx", "--port", "0"], "--lang xx"),
+    (["--brief", ALPHA, "--port", "99999"], "--port 99999 is not a port"),
+    (["--brief", ALPHA, "--port", "-1"], "--port -1 is not a port"),
 ])
-def test_wrong_arguments_are_one_line_before_serving(args, problem):
-    result = preview_command(*args)
+def test_wrong_arguments_are_one_line_before_serving(tiny, args, problem):
+    result = preview_command(*args, cwd=tiny.root)
     assert result.returncode == 1 and result.stdout == ""
     [line] = result.stderr.splitlines()
     assert line.startswith("error: ") and problem in line
@@ -150,43 +149,45 @@ def test_a_folder_that_is_not_a_project_is_named_not_waited_on(tmp_path):
     assert line.startswith("error: ") and "--project" in line
     (tmp_path / "templates").mkdir()
     with pytest.raises(BriefingError, match=r"^no facts/ folder in .*--project PATH$"):
-        start(Project(tmp_path), PERU, "prensa", None, 0)
+        start(Project(tmp_path), ALPHA, "press", None, 0)
 
 
-def test_with_two_briefs_the_one_to_show_is_named(project):
-    only_readers(project, "prensa")  # the Peru brief only: then two, with demo
-    new_brief(project, "demo", "prensa")
-    brief = project.briefs / "demo/brief.yaml"
-    brief.write_text(brief.read_text() + "  cancilleria: {}\n")  # a second reader, not first
-    result = preview_command("--port", "0", cwd=project.root)
+def test_with_two_briefs_the_one_to_show_is_named(tiny):
+    result = preview_command("--port", "0", cwd=tiny.root)
     assert result.returncode == 1 and result.stdout == ""
     assert result.stderr == ("error: this project has 2 briefs: name one with --brief "
-                             "(demo, peru-mnna)\n")
-    # Named, it is shown to its first reader in their first language.
-    server = start(project, "demo", None, None, 0)
+                             "(alpha, beta)\n")
+    # Named, it is shown to its first reader (the first listed, not the first by name) in
+    # their first language (the press reads English first).
+    brief = tiny.briefs / ALPHA / "brief.yaml"
+    spec = yaml.safe_load(brief.read_text(encoding="utf-8"))
+    spec["readers"] = {"press": spec["readers"]["press"], "ministry": {}}
+    brief.write_text(yaml.safe_dump(spec, allow_unicode=True, sort_keys=False),
+                     encoding="utf-8")
+    server = start(tiny, ALPHA, None, None, 0)
     try:
-        assert (server.preview.brief, server.preview.reader) == ("demo", "prensa")
+        assert (server.preview.brief, server.preview.reader) == (ALPHA, "press")
         page = server.preview.page
-        assert '<html lang="es">' in page and "<title>Nuevo informe (demo)</title>" in page
+        assert '<html lang="en">' in page and "<title>The Strelsau lighthouse</title>" in page
     finally:
         server.server_close()
 
-def test_a_busy_port_is_one_line(project):
+
+def test_a_busy_port_is_one_line(tiny):
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        result = preview_command("--brief", PERU, "--port", str(port), cwd=project.root)
+        result = preview_command("--brief", ALPHA, "--port", str(port), cwd=tiny.root)
     assert result.returncode == 1 and result.stdout == ""
     [line] = result.stderr.splitlines()
     assert line.startswith("error: ") and f"port {port} is already in use" in line
 
 
-def test_the_command_serves_the_page_and_rebuilds_on_save(project):
-    only_readers(project, "prensa")
+def test_the_command_serves_the_page_and_rebuilds_on_save(tiny):
     process = subprocess.Popen(
-        [sys.executable, "-m", "briefings", "--project", str(project.root), "preview",
-         "--reader", "prensa", "--lang", "en", "--port", "0"],
+        [sys.executable, "-m", "briefings", "--project", str(tiny.root), "preview",
+         "--brief", ALPHA, "--reader", "press", "--lang", "en", "--port", "0"],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         env={**os.environ, "PYTHONPATH": str(ROOT)})
     try:
@@ -197,7 +198,7 @@ def test_the_command_serves_the_page_and_rebuilds_on_save(project):
                 return response.read().decode()
 
         assert "<html lang=\"en\">" in page() and "/__build" in page()
-        template = project.theme / "sections/en" / SOURCES
+        template = tiny.theme / "sections/en" / SOURCES
         template.write_text(template.read_text().replace("# Sources", "# Sources consulted"))
         deadline = time.monotonic() + 30
         while "Sources consulted" not in page():
