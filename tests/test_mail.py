@@ -17,21 +17,19 @@ from email.parser import BytesParser
 from pathlib import Path
 
 import pytest
-import yaml
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 
 from briefings.cli import main
 from briefings.project import Project
 from briefings.scaffold import new_brief
-from tests.conftest import PERU, copy_project, only_readers
+from tests.conftest import ALPHA, copy_tiny, only_readers
 
 PASSWORD = "s3cret-Pa55word-42!"
 USER = "mailer"
-TITLES = {"es": "El Perú, aliado principal no miembro de la OTAN",
-          "en": "Peru as a Major Non-NATO Ally"}
+TITLES = {"es": "El faro de Strelsau", "en": "The Strelsau lighthouse"}
 PROFILE = """\
-name: {es: Ministerio de Relaciones Exteriores del Perú, en: Ministry of Foreign Affairs of Peru}
+name: {es: Ministerio de Faros de Ruritania, en: Ruritanian Ministry of Lighthouses}
 languages: [es, en]
 classification: {es: Público, en: Public}
 distribution:
@@ -44,20 +42,16 @@ distribution:
 
 @pytest.fixture(scope="module")
 def built_project(tmp_path_factory) -> Path:
-    """The Peru brief for cancilleria built once (PDF only, two short sections); each test
-    works on its own copy."""
+    """The fixture's brief alpha for ministry, the only brief left, built once (PDF only);
+    each test works on its own copy."""
     from briefings.build import build
     root = tmp_path_factory.mktemp("mail") / "project"
     mp = pytest.MonkeyPatch()
     mp.setenv("SOURCE_DATE_EPOCH", "1795392000")  # 2026-11-23
     try:
-        project = copy_project(root)
-        (project.readers / "cancilleria.yaml").write_text(PROFILE)
-        only_readers(project, "cancilleria")
-        brief = project.briefs / PERU / "brief.yaml"
-        spec = yaml.safe_load(brief.read_text(encoding="utf-8"))
-        spec["readers"]["cancilleria"] = {"sections": ["summary", "sources"]}
-        brief.write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")
+        project = copy_tiny(root)
+        (project.readers / "ministry.yaml").write_text(PROFILE)
+        only_readers(project, "ministry", brief=ALPHA)
         build(project, formats=["pdf"], out=project.build)
         os.utime(project.build / "manifest.json", (1795420800, 1795420800))  # built 2026-11-23
     finally:
@@ -162,18 +156,18 @@ def authenticator(server, session, envelope, mechanism, auth_data):
 
 
 def run(project, *args, capsys) -> tuple[int, str, str]:
-    code = main(["--project", str(project.root), "email", "--reader", "cancilleria", *args])
+    code = main(["--project", str(project.root), "email", "--reader", "ministry", *args])
     out, err = capsys.readouterr()
     return code, out, err
 
 
 def built_pdf(project, lang) -> bytes:
-    return (project.build / PERU / f"cancilleria/peru-mnna-cancilleria-{lang}.pdf").read_bytes()
+    return (project.build / ALPHA / f"ministry/alpha-ministry-{lang}.pdf").read_bytes()
 
 
 def outbox(project) -> Path:
-    """Where the messages of the Peru brief for cancilleria are written."""
-    return project.build / "outbox" / PERU / "cancilleria"
+    """Where the messages of brief alpha for ministry are written."""
+    return project.build / "outbox" / ALPHA / "ministry"
 
 
 def sent_log(project) -> list[dict]:
@@ -199,7 +193,7 @@ def check_message(message, lang, project, greeting):
     assert f"lang=\"{lang}\"" in html and TITLES[lang] in html
     assert message["Content-Language"] == lang
     attachments = list(message.iter_attachments())
-    assert [a.get_filename() for a in attachments] == [f"peru-mnna-cancilleria-{lang}.pdf"]
+    assert [a.get_filename() for a in attachments] == [f"alpha-ministry-{lang}.pdf"]
     assert attachments[0].get_content_type() == "application/pdf"
     assert attachments[0].get_content() == built_pdf(project, lang)
 
@@ -217,12 +211,12 @@ def test_each_recipient_gets_one_message_in_their_language_once(project, smtp_se
     check_message(by_address["john@example.org"]["message"], "en", project, "Dear John Smith,")
     assert by_address["ana@example.org"]["from"] == "briefings@example.org"
     log = sent_log(project)
-    assert {e["edition"] for e in log} == {"peru-mnna/cancilleria"}
+    assert {e["edition"] for e in log} == {"alpha/ministry"}
     assert [(e["to"], e["lang"], e["status"], e["files"][0]["name"]) for e in log] == [
-        ("ana@example.org", "es", "sending", "peru-mnna-cancilleria-es.pdf"),
-        ("ana@example.org", "es", "sent", "peru-mnna-cancilleria-es.pdf"),
-        ("john@example.org", "en", "sending", "peru-mnna-cancilleria-en.pdf"),
-        ("john@example.org", "en", "sent", "peru-mnna-cancilleria-en.pdf")]
+        ("ana@example.org", "es", "sending", "alpha-ministry-es.pdf"),
+        ("ana@example.org", "es", "sent", "alpha-ministry-es.pdf"),
+        ("john@example.org", "en", "sending", "alpha-ministry-en.pdf"),
+        ("john@example.org", "en", "sent", "alpha-ministry-en.pdf")]
     assert {e["message_id"] for e in log} == {m["message"]["Message-ID"]
                                               for m in server.received}
 
@@ -335,7 +329,7 @@ def test_an_answer_after_the_timeout_may_have_delivered(project, smtp_server, ca
 def test_killed_while_the_server_answers_may_have_delivered(project, smtp_server, capsys):
     server = smtp_server(Collector(hold={"ana@example.org"}))
     command = subprocess.Popen([sys.executable, "-m", "briefings", "--project", str(project.root),
-                                "email", "--reader", "cancilleria", "--send"],
+                                "email", "--reader", "ministry", "--send"],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         assert server.arrived.wait(60), "the message never reached the server"
@@ -459,8 +453,8 @@ def test_a_run_for_one_language_leaves_the_others_messages(project, capsys):
 
 
 def test_brief_and_reader_templates_override_the_shared_ones(project, capsys):
-    brief = project.briefs / PERU / "email/es"
-    reader = project.briefs / PERU / "readers/cancilleria/email/es"
+    brief = project.briefs / ALPHA / "email/es"
+    reader = project.briefs / ALPHA / "readers/ministry/email/es"
     brief.mkdir(parents=True), reader.mkdir(parents=True)
     (brief / "subject.txt.j2").write_text("Para {{ name }}: {{ title }}\n")
     (brief / "body.txt.j2").write_text("Not this one: the reader's comes first.\n")
@@ -476,10 +470,10 @@ def test_brief_and_reader_templates_override_the_shared_ones(project, capsys):
 
 def test_stale_or_missing_builds_are_refused(project, capsys):
     code, out, err = run(project, "--attach", "pdf,docx", capsys=capsys)
-    assert code == 1 and ("no docx of 'peru-mnna' for 'cancilleria' in 'es' has been built: "
+    assert code == 1 and ("no docx of 'alpha' for 'ministry' in 'es' has been built: "
                           "run make brief") in err
 
-    pdf = project.build / PERU / "cancilleria/peru-mnna-cancilleria-en.pdf"
+    pdf = project.build / ALPHA / "ministry/alpha-ministry-en.pdf"
     pdf.write_bytes(pdf.read_bytes() + b"\n% edited")
     code, out, err = run(project, capsys=capsys)
     assert code == 1
@@ -572,7 +566,7 @@ def test_a_sender_name_in_quotes_is_kept(project, monkeypatch, capsys):
 
 
 def test_a_recipient_name_on_two_lines_is_a_validation_error(project, capsys):
-    profile = project.readers / "cancilleria.yaml"
+    profile = project.readers / "ministry.yaml"
     profile.write_text(PROFILE.replace("name: Ana Quispe",
                                        'name: "Ana\\r\\nBcc: spy@evil.example"'))
     code, out, err = run(project, capsys=capsys)
@@ -582,7 +576,7 @@ def test_a_recipient_name_on_two_lines_is_a_validation_error(project, capsys):
 
 
 def test_wrong_choices_are_refused(project, capsys):
-    assert "reader 'cancilleria' has no brief in 'fr' (their languages: es, en)" in run(
+    assert "reader 'ministry' has no brief in 'fr' (their languages: es, en)" in run(
         project, "--lang", "fr", capsys=capsys)[2]
     assert "cannot attach 'html' (known: pdf, docx)" in run(
         project, "--attach", "pdf,html", capsys=capsys)[2]
@@ -590,7 +584,7 @@ def test_wrong_choices_are_refused(project, capsys):
     code, out, err = run(project, "--lang", "en", capsys=capsys)
     assert code == 1 and err.startswith("error: templates/theme/email/en/body.txt.j2: "
                                         "template not found: en/body.txt.j2")
-    profile = project.readers / "cancilleria.yaml"
+    profile = project.readers / "ministry.yaml"
     profile.write_text(PROFILE.split("  - {name: John")[0])  # nobody in English
     code, out, err = run(project, "--lang", "en", capsys=capsys)
     assert err == f"error: {profile}: nobody on the distribution list reads 'en'\n"
@@ -601,13 +595,13 @@ def test_wrong_choices_are_refused(project, capsys):
 
 
 def test_with_two_briefs_the_one_to_email_is_named(project, capsys):
-    new_brief(project, "demo", "cancilleria")
+    new_brief(project, "demo", "ministry")
     code, out, err = run(project, capsys=capsys)
     assert (code, err) == (1, "error: this project has 2 briefs: name one with --brief "
-                              "(demo, peru-mnna)\n")
-    # demo goes to cancilleria too, but only the Peru brief is built: its files are not demo's.
+                              "(alpha, demo)\n")
+    # demo goes to ministry too, but only alpha is built: its files are not demo's.
     code, out, err = run(project, "--brief", "demo", capsys=capsys)
-    assert code == 1 and "no pdf of 'demo' for 'cancilleria' in 'es' has been built" in err
+    assert code == 1 and "no pdf of 'demo' for 'ministry' in 'es' has been built" in err
     assert not (project.build / "outbox").exists()
 
 
