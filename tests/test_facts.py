@@ -20,9 +20,9 @@ facts:
       count: 3
     as_of: 2025-12-14
     sources:
-      - id: primicias-militares
-        quote: "Los grupos rotarán cada tres a seis meses"
-        locator: "párrafo 5"
+      - id: guardiana-opinion
+        quote: "Conviene revisar el proyecto al primer año y de nuevo al tercer año"
+        locator: "párrafo 1"
 """
 
 
@@ -49,73 +49,74 @@ def test_real_facts_load_with_typed_values():
         assert fact.text.es and fact.text.en and fact.sources
 
 
-def test_a_valid_new_fact_file_is_picked_up(project):
-    (project.facts / "extra.yaml").write_text(GOOD_FACT, encoding="utf-8")
-    assert load_facts(project.facts).get("extra.sample").values["count"] == 3
+def test_a_valid_new_fact_file_is_picked_up(tiny):
+    (tiny.facts / "extra.yaml").write_text(GOOD_FACT, encoding="utf-8")
+    assert load_facts(tiny.facts).get("extra.sample").values["count"] == 3
 
 
-def test_malformed_yaml_names_file_and_line(project):
-    [message] = load_errors(project, GOOD_FACT.replace("es: Un hecho de prueba.",
-                                                       "es: [Un hecho"), BriefingError)
-    assert message.startswith(f"{project.facts / 'extra.yaml'}:")
+def test_malformed_yaml_names_file_and_line(tiny):
+    [message] = load_errors(tiny, GOOD_FACT.replace("es: Un hecho de prueba.",
+                                                    "es: [Un hecho"), BriefingError)
+    assert message.startswith(f"{tiny.facts / 'extra.yaml'}:")
     assert "invalid YAML" in message
     line = int(message.split(":")[1])
     assert line in (5, 6)  # the unclosed bracket, or where the parser noticed
 
 
-def test_wrong_type_names_file_line_fact_and_field(project):
-    [message] = load_errors(project, GOOD_FACT.replace("as_of: 2025-12-14",
-                                                       "as_of: yesterday"))
-    assert message.startswith(f"{project.facts / 'extra.yaml'}:8: fact 'extra.sample': as_of:")
+def test_wrong_type_names_file_line_fact_and_field(tiny):
+    [message] = load_errors(tiny, GOOD_FACT.replace("as_of: 2025-12-14",
+                                                    "as_of: yesterday"))
+    assert message.startswith(f"{tiny.facts / 'extra.yaml'}:8: fact 'extra.sample': as_of:")
 
 
-def test_every_problem_is_reported_at_once(project):
-    bad = GOOD_FACT.replace("id: primicias-militares", "id: no-such-source") \
+def test_every_problem_is_reported_at_once(tiny):
+    bad = GOOD_FACT.replace("id: guardiana-opinion", "id: no-such-source") \
                    .replace("      en: A test fact.\n", "")
-    messages = load_errors(project, bad)
+    messages = load_errors(tiny, bad)
     assert any(":4: fact 'extra.sample': text.en: required field is missing" in m
                for m in messages)
     assert any("source 'no-such-source' is not registered" in m and ":9:" in m
                for m in messages)
 
 
-def test_duplicate_fact_id_names_both_places(project):
-    (project.facts / "extra.yaml").write_text(GOOD_FACT.replace("extra.sample", "extra.vote"))
-    (project.facts / "extra2.yaml").write_text(
+def test_duplicate_fact_id_names_both_places(tiny):
+    (tiny.facts / "extra.yaml").write_text(GOOD_FACT.replace("extra.sample", "extra.vote"))
+    (tiny.facts / "extra2.yaml").write_text(
         GOOD_FACT.replace("extra.sample", "extra2.vote"))
-    assert load_facts(project.facts)  # different topics: fine
-    congress = project.facts / "congress.yaml"
-    congress.write_text(congress.read_text() + GOOD_FACT.replace("facts:\n", "")
-                        .replace("extra.sample", "congress.vote"))
+    assert load_facts(tiny.facts)  # different topics: fine
+    harbour = tiny.facts / "harbour.yaml"
+    harbour.write_text(harbour.read_text() + GOOD_FACT.replace("facts:\n", "")
+                       .replace("extra.sample", "harbour.vote"))
     with pytest.raises(BriefingErrors) as excinfo:
-        load_facts(project.facts)
+        load_facts(tiny.facts)
     [message] = errors_of(excinfo)
-    assert "duplicate fact id 'congress.vote' (first defined at congress.yaml:" in message
+    assert "duplicate fact id 'harbour.vote' (first defined at harbour.yaml:" in message
 
 
-def test_fact_id_must_belong_to_its_file(project):
-    [message, *_] = load_errors(project, GOOD_FACT.replace("extra.sample", "other.x"))
+def test_fact_id_must_belong_to_its_file(tiny):
+    [message, *_] = load_errors(tiny, GOOD_FACT.replace("extra.sample", "other.x"))
     assert "must start with 'extra.'" in message
 
 
-def test_long_quote_is_refused(project):
+def test_long_quote_is_refused(tiny):
     long_quote = " ".join(["palabra"] * 40)
     [message, *_] = load_errors(
-        project, GOOD_FACT.replace("Los grupos rotarán cada tres a seis meses", long_quote))
+        tiny, GOOD_FACT.replace("Conviene revisar el proyecto al primer año y de nuevo al "
+                                "tercer año", long_quote))
     assert "quote has 40 words" in message
 
 
-def test_duplicate_key_is_refused_with_both_lines(project):
-    [message] = load_errors(project, GOOD_FACT.replace(
+def test_duplicate_key_is_refused_with_both_lines(tiny):
+    [message] = load_errors(tiny, GOOD_FACT.replace(
         "      count: 3\n", "      count: 3\n      count: 4\n"), BriefingError)
-    assert message == (f"{project.facts / 'extra.yaml'}:8: 'count' appears twice in the same "
+    assert message == (f"{tiny.facts / 'extra.yaml'}:8: 'count' appears twice in the same "
                        "block (first on line 7)")
 
 
-def test_control_character_in_a_fact_is_refused(project):
-    [message] = load_errors(project, GOOD_FACT.replace(
+def test_control_character_in_a_fact_is_refused(tiny):
+    [message] = load_errors(tiny, GOOD_FACT.replace(
         "es: Un hecho de prueba.", 'es: "Un hecho\\x01 de prueba."'))
-    assert message == (f"{project.facts / 'extra.yaml'}:4: fact 'extra.sample': text.es: "
+    assert message == (f"{tiny.facts / 'extra.yaml'}:4: fact 'extra.sample': text.es: "
                        "contains an invisible control character (U+0001); retype the text "
                        "around it")
 
@@ -134,20 +135,20 @@ facts:
     as_of: 2025-12-14
     kind: event
     sources:
-      - id: primicias-militares
+      - id: gaceta-faro
         quote: "según lo aprobado por el Congreso peruano, con 73 votos a favor y 25 en contra"
         locator: "párrafo 2"
 """
 
 
-def test_the_vote_fact_loads_as_written(project):
-    (project.facts / "extra.yaml").write_text(VOTE_FACT, encoding="utf-8")
-    assert load_facts(project.facts).get("extra.vote").values["in_favour"] == 73
+def test_the_vote_fact_loads_as_written(tiny):
+    (tiny.facts / "extra.yaml").write_text(VOTE_FACT, encoding="utf-8")
+    assert load_facts(tiny.facts).get("extra.vote").values["in_favour"] == 73
 
 
-def test_a_value_the_text_and_quote_contradict_is_refused(project):
-    path = project.facts / "extra.yaml"
-    assert load_errors(project, VOTE_FACT.replace("in_favour: 73", "in_favour: 74")) == [
+def test_a_value_the_text_and_quote_contradict_is_refused(tiny):
+    path = tiny.facts / "extra.yaml"
+    assert load_errors(tiny, VOTE_FACT.replace("in_favour: 73", "in_favour: 74")) == [
         f"{path}:4: fact 'extra.vote': the text says 73 but in_favour is 74",
         f"{path}:5: fact 'extra.vote': the text says 73 but in_favour is 74",
         f"{path}:7: fact 'extra.vote': in_favour is 74 but none of its quotes gives it: quote "
@@ -155,18 +156,18 @@ def test_a_value_the_text_and_quote_contradict_is_refused(project):
         "derived"]
 
 
-def test_a_number_in_the_text_must_be_one_of_the_values(project):
-    [message] = load_errors(project, VOTE_FACT.replace("by 73 votes to 25.",
-                                                       "by 73 votes to 25 in 2025."))
-    assert message == (f"{project.facts / 'extra.yaml'}:5: fact 'extra.vote': the text says "
+def test_a_number_in_the_text_must_be_one_of_the_values(tiny):
+    [message] = load_errors(tiny, VOTE_FACT.replace("by 73 votes to 25.",
+                                                    "by 73 votes to 25 in 2025."))
+    assert message == (f"{tiny.facts / 'extra.yaml'}:5: fact 'extra.vote': the text says "
                        "2025, which is not one of its values: add it to values, or correct "
                        "the text")
 
 
-def test_digits_of_dates_and_text_values_count_as_written(project):
+def test_digits_of_dates_and_text_values_count_as_written(tiny):
     """"14 de diciembre de 2025" is the date value, "1.º" the number 1, "6.e" and "APEC 2024"
     digits of text values; a spelled-out number in the quote ("segundo") gives the value."""
-    (project.facts / "extra.yaml").write_text("""\
+    (tiny.facts / "extra.yaml").write_text("""\
 facts:
   - id: extra.dated
     text:
@@ -180,25 +181,25 @@ facts:
       after: {es: APEC 2024, en: APEC 2024}
     as_of: 2025-12-14
     sources:
-      - id: primicias-militares
+      - id: gaceta-faro
         quote: "la primera vez, en el segundo nivel"
         locator: "párrafo 2"
 """, encoding="utf-8")
-    assert load_facts(project.facts).get("extra.dated").values["level"] == 2
+    assert load_facts(tiny.facts).get("extra.dated").values["level"] == 2
 
 
-def test_a_value_no_quote_gives_must_say_how_it_is_derived(project):
+def test_a_value_no_quote_gives_must_say_how_it_is_derived(tiny):
     counted = VOTE_FACT.replace("      against: 25\n", "      against: 25\n      total: 98\n")
-    [message] = load_errors(project, counted)
-    assert message.startswith(f"{project.facts / 'extra.yaml'}:9: fact 'extra.vote': total "
+    [message] = load_errors(tiny, counted)
+    assert message.startswith(f"{tiny.facts / 'extra.yaml'}:9: fact 'extra.vote': total "
                               "is 98 but none of its quotes gives it")
     marked = counted.replace("    as_of:", "    derived:\n      total: in favour plus against"
                                          "\n    as_of:")
-    (project.facts / "extra.yaml").write_text(marked, encoding="utf-8")
-    assert load_facts(project.facts).get("extra.vote").derived == {
+    (tiny.facts / "extra.yaml").write_text(marked, encoding="utf-8")
+    assert load_facts(tiny.facts).get("extra.vote").derived == {
         "total": "in favour plus against"}
-    messages = load_errors(project, marked.replace("      total: in", "      sum: in"))
-    assert f"{project.facts / 'extra.yaml'}:11: fact 'extra.vote': derived names 'sum', which " \
+    messages = load_errors(tiny, marked.replace("      total: in", "      sum: in"))
+    assert f"{tiny.facts / 'extra.yaml'}:11: fact 'extra.vote': derived names 'sum', which " \
         "is not one of its values" in messages
 
 
@@ -211,17 +212,17 @@ def test_the_real_facts_say_their_numbers_consistently():
 
 
 @pytest.mark.parametrize("written", ["true", "yes", "false"])
-def test_booleans_are_not_numbers(project, written):
-    [message] = load_errors(project, VOTE_FACT.replace("in_favour: 73", f"in_favour: {written}"))
-    assert message == (f"{project.facts / 'extra.yaml'}:7: fact 'extra.vote': values.in_favour: "
+def test_booleans_are_not_numbers(tiny, written):
+    [message] = load_errors(tiny, VOTE_FACT.replace("in_favour: 73", f"in_favour: {written}"))
+    assert message == (f"{tiny.facts / 'extra.yaml'}:7: fact 'extra.vote': values.in_favour: "
                        "yes, no, true and false are not values: write the number, or put the "
                        "word in quotes to keep it as text")
 
 
 @pytest.mark.parametrize("written", ["", "[[1, 2]]", "2026-01-01 10:00:00", ".nan"])
-def test_a_value_of_no_known_type_says_what_is_expected(project, written):
-    [message] = load_errors(project, VOTE_FACT.replace("against: 25", f"against: {written}"))
-    assert message.startswith(f"{project.facts / 'extra.yaml'}:8: fact 'extra.vote': "
+def test_a_value_of_no_known_type_says_what_is_expected(tiny, written):
+    [message] = load_errors(tiny, VOTE_FACT.replace("against: 25", f"against: {written}"))
+    assert message.startswith(f"{tiny.facts / 'extra.yaml'}:8: fact 'extra.vote': "
                               "values.against")
     assert "expected a number, a date, a text or {es, en}" in message or "finite" in message
     assert "<" not in message and "tagged" not in message
@@ -231,19 +232,19 @@ def test_a_value_of_no_known_type_says_what_is_expected(project, written):
 
 @pytest.mark.parametrize("char", ["\\u202e", "\\u202a", "\\u2066", "\\u2069", "\\u200b",
                                   "\\u200d", "\\u2060", "\\ufeff", "\\ufffe", "\\uffff"])
-def test_invisible_characters_in_a_fact_are_refused(project, char):
-    [message] = load_errors(project, GOOD_FACT.replace(
+def test_invisible_characters_in_a_fact_are_refused(tiny, char):
+    [message] = load_errors(tiny, GOOD_FACT.replace(
         "en: A test fact.", f'en: "A test{char} fact."'))
     code = char[2:].upper()
-    assert message.startswith(f"{project.facts / 'extra.yaml'}:5: fact 'extra.sample': "
+    assert message.startswith(f"{tiny.facts / 'extra.yaml'}:5: fact 'extra.sample': "
                               f"text.en: contains ")
     assert f"(U+{code}" in message and message.endswith("; retype the text around it")
 
 
-def test_a_character_the_fonts_lack_is_an_error_naming_the_fact(project):
-    [message] = load_errors(project, GOOD_FACT.replace(
+def test_a_character_the_fonts_lack_is_an_error_naming_the_fact(tiny):
+    [message] = load_errors(tiny, GOOD_FACT.replace(
         "en: A test fact.", 'en: "A test fact \\U0001F600."'))
-    assert message == (f"{project.facts / 'extra.yaml'}:5: fact 'extra.sample': text.en: '😀' "
+    assert message == (f"{tiny.facts / 'extra.yaml'}:5: fact 'extra.sample': text.en: '😀' "
                        "(U+1F600 grinning face) is not in the brief's fonts and would print "
                        "as an empty box: leave it out or say it in words")
 
@@ -257,27 +258,27 @@ def test_every_real_fact_prints_with_the_shipped_fonts():
 
 # --- file names and schema messages --------------------------------------------------------
 
-def test_a_yml_file_is_read_like_a_yaml_one(project):
-    (project.facts / "extra.yml").write_text(GOOD_FACT, encoding="utf-8")
-    assert load_facts(project.facts).get("extra.sample").values["count"] == 3
+def test_a_yml_file_is_read_like_a_yaml_one(tiny):
+    (tiny.facts / "extra.yml").write_text(GOOD_FACT, encoding="utf-8")
+    assert load_facts(tiny.facts).get("extra.sample").values["count"] == 3
 
 
-def test_a_sources_yml_file_is_refused_not_ignored(project):
-    (project.facts / "sources.yml").write_text("sources: []\n", encoding="utf-8")
+def test_a_sources_yml_file_is_refused_not_ignored(tiny):
+    (tiny.facts / "sources.yml").write_text("sources: []\n", encoding="utf-8")
     with pytest.raises(BriefingErrors) as excinfo:
-        load_facts(project.facts)
-    assert errors_of(excinfo) == [f"{project.facts / 'sources.yml'}: the sources registry is "
+        load_facts(tiny.facts)
+    assert errors_of(excinfo) == [f"{tiny.facts / 'sources.yml'}: the sources registry is "
                                   "read from sources.yaml: rename this file"]
 
 
-def test_a_source_schema_error_names_the_source(project):
-    path = project.facts / "sources.yaml"
+def test_a_source_schema_error_names_the_source(tiny):
+    path = tiny.facts / "sources.yaml"
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("language: es", "language: fr", 1), encoding="utf-8")
     with pytest.raises(BriefingErrors) as excinfo:
-        load_facts(project.facts)
+        load_facts(tiny.facts)
     [message] = errors_of(excinfo)
-    assert ": source 'designacion-oficial': language: " in message
+    assert ": source 'gaceta-faro': language: " in message
 
 
 # --- staleness: only what describes a state ------------------------------------------------
@@ -295,28 +296,28 @@ def test_only_facts_describing_a_state_go_stale(project):
     assert load_facts(ROOT / "facts").get("congress.vote").kind == "event"
 
 
-def test_a_quote_not_in_its_source_names_the_source_and_its_title(project, tmp_path):
+def test_a_quote_not_in_its_source_names_the_source_and_its_title(tiny, tmp_path):
     from briefings.check import unquoted
     seeds = tmp_path / "seeds"
     seeds.mkdir()
-    facts = load_facts(project.facts)
+    facts = load_facts(tiny.facts)
     for source in facts.sources.values():
         (seeds / source.file).write_text("nothing quoted here", encoding="utf-8")
-    finding = next(f for f in unquoted(facts, project, seeds)
-                   if "'congress.rotation'" in f.message)
+    finding = next(f for f in unquoted(facts, tiny, seeds)
+                   if "'harbour.rotation'" in f.message)
     assert finding.message == (
-        "fact 'congress.rotation': quote not found in source 'primicias-militares' "
-        "(\"¿Qué harán en Perú los militares de Estados Unidos, tras autorización del "
-        "Congreso?\"): \"Los grupos rotarán cada tres a seis meses\"")
-    assert finding.file == "facts/congress.yaml"
-    lines = (project.facts / "congress.yaml").read_text(encoding="utf-8").splitlines()
-    assert "Los grupos rotarán" in lines[finding.line - 1]
+        "fact 'harbour.rotation': quote not found in source 'gaceta-faro' "
+        "(\"Acta del Consejo del Puerto de Strelsau\"): \"Los guardianes rotarán cada dos a "
+        "cuatro meses\"")
+    assert finding.file == "facts/harbour.yaml"
+    lines = (tiny.facts / "harbour.yaml").read_text(encoding="utf-8").splitlines()
+    assert "Los guardianes rotarán" in lines[finding.line - 1]
 
 
-def test_a_badly_spelled_name_says_the_rule_in_words(project):
-    messages = load_errors(project, GOOD_FACT.replace("extra.sample", "Extra Sample")
-                           .replace("count: 3", "Count: 3"))
-    path = project.facts / "extra.yaml"
+def test_a_badly_spelled_name_says_the_rule_in_words(tiny):
+    messages = load_errors(tiny, GOOD_FACT.replace("extra.sample", "Extra Sample")
+                        .replace("count: 3", "Count: 3"))
+    path = tiny.facts / "extra.yaml"
     assert messages == [
         f"{path}:2: fact 'Extra Sample': id: 'Extra Sample' is not a valid name here: write "
         "topic.name in lowercase letters, digits and underscores, e.g. 'congress.vote'",
@@ -326,29 +327,29 @@ def test_a_badly_spelled_name_says_the_rule_in_words(project):
 
 # --- through the command line: one line naming file, line and fact; exit 1 -----------------
 
-CONGRESS_ES = ("es: El Congreso de la República aprobó el ingreso de personal militar de los "
-               "Estados Unidos con 73 votos a favor y 25 en contra.")
+HARBOUR_ES = ("es: El Consejo del Puerto de Strelsau aprobó el nuevo faro con 41 votos a favor "
+              "y 17 en contra.")
 CLI_CASES = {
     "boolean value": (
-        "against: 25", "against: true", "facts/congress.yaml:10: fact 'congress.vote': "
+        "against: 17", "against: true", "facts/harbour.yaml:10: fact 'harbour.vote': "
         "values.against: yes, no, true and false are not values"),
     "value of no type": (
-        "against: 25", "against: [[25]]", "facts/congress.yaml:10: fact 'congress.vote': "
+        "against: 17", "against: [[17]]", "facts/harbour.yaml:10: fact 'harbour.vote': "
         "values.against.0: expected a number, a date, a text or {es, en}"),
     "noncharacter": (
-        CONGRESS_ES, 'es: "El Congreso\\uFFFE aprobó."', "facts/congress.yaml:6: fact "
-        "'congress.vote': text.es: contains a code point that is not a character (U+FFFE)"),
+        HARBOUR_ES, 'es: "El Consejo\\uFFFE aprobó."', "facts/harbour.yaml:6: fact "
+        "'harbour.vote': text.es: contains a code point that is not a character (U+FFFE)"),
     "bidi override": (
-        CONGRESS_ES, 'es: "El Congreso \\u202Eaprobó."', "facts/congress.yaml:6: fact "
-        "'congress.vote': text.es: contains an invisible formatting character (U+202E "
+        HARBOUR_ES, 'es: "El Consejo \\u202Eaprobó."', "facts/harbour.yaml:6: fact "
+        "'harbour.vote': text.es: contains an invisible formatting character (U+202E "
         "RIGHT-TO-LEFT OVERRIDE)"),
     "zero-width space": (
-        CONGRESS_ES, 'es: "El Congreso\\u200B aprobó."', "facts/congress.yaml:6: fact "
-        "'congress.vote': text.es: contains an invisible formatting character (U+200B "
+        HARBOUR_ES, 'es: "El Consejo\\u200B aprobó."', "facts/harbour.yaml:6: fact "
+        "'harbour.vote': text.es: contains an invisible formatting character (U+200B "
         "ZERO WIDTH SPACE)"),
     "emoji": (
-        CONGRESS_ES, 'es: "El Congreso aprobó 🇵🇪."', "facts/congress.yaml:6: fact "
-        "'congress.vote': text.es: '🇵' (U+1F1F5 regional indicator symbol letter p) is not "
+        HARBOUR_ES, 'es: "El Consejo aprobó 🇵🇪."', "facts/harbour.yaml:6: fact "
+        "'harbour.vote': text.es: '🇵' (U+1F1F5 regional indicator symbol letter p) is not "
         "in the brief's fonts"),
 }
 
@@ -360,62 +361,62 @@ def run(project, *args):
 
 
 @pytest.mark.parametrize("case", CLI_CASES)
-def test_check_reports_a_bad_fact_in_one_line(project, case):
+def test_check_reports_a_bad_fact_in_one_line(tiny, case):
     old, new, expected = CLI_CASES[case]
-    path = project.facts / "congress.yaml"
+    path = tiny.facts / "harbour.yaml"
     text = path.read_text(encoding="utf-8")
     assert old in text
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
-    result = run(project, "check", "--no-warnings")
+    result = run(tiny, "check", "--no-warnings")
     assert result.returncode == 1 and "Traceback" not in result.stderr
     [error] = [line for line in result.stdout.splitlines() if line.startswith("error:")]
     assert error.startswith(f"error: {expected}")
 
 
-def test_check_and_build_refuse_a_fact_its_text_contradicts(project, tmp_path):
-    path = project.facts / "congress.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("in_favour: 73", "in_favour: 74"),
+def test_check_and_build_refuse_a_fact_its_text_contradicts(tiny, tmp_path):
+    path = tiny.facts / "harbour.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("in_favour: 41", "in_favour: 42"),
                     encoding="utf-8")
     expected = [
-        "error: facts/congress.yaml:6: fact 'congress.vote': the text says 73 but in_favour "
-        "is 74",
-        "error: facts/congress.yaml:7: fact 'congress.vote': the text says 73 but in_favour "
-        "is 74",
-        "error: facts/congress.yaml:9: fact 'congress.vote': in_favour is 74 but none of its "
+        "error: facts/harbour.yaml:6: fact 'harbour.vote': the text says 41 but in_favour "
+        "is 42",
+        "error: facts/harbour.yaml:7: fact 'harbour.vote': the text says 41 but in_favour "
+        "is 42",
+        "error: facts/harbour.yaml:9: fact 'harbour.vote': in_favour is 42 but none of its "
         "quotes gives it: quote the passage of the source that does, or, if the brief works "
         "it out, say how under derived"]
-    checked = run(project, "check", "--no-warnings")
+    checked = run(tiny, "check", "--no-warnings")
     assert checked.returncode == 1
     assert [line for line in checked.stdout.splitlines() if line.startswith("error:")] == expected
-    built = run(project, "build", "--format", "html", "--out", str(tmp_path / "out"))
+    built = run(tiny, "build", "--format", "html", "--out", str(tmp_path / "out"))
     assert built.returncode == 1 and built.stderr.splitlines() == expected
     assert not (tmp_path / "out").exists()
 
 
-def test_a_yml_fact_file_is_checked_not_ignored(project):
-    (project.facts / "extra.yml").write_text(VOTE_FACT.replace("in_favour: 73", "in_favour: 74"),
-                                             encoding="utf-8")
-    result = run(project, "check", "--no-warnings")
+def test_a_yml_fact_file_is_checked_not_ignored(tiny):
+    (tiny.facts / "extra.yml").write_text(VOTE_FACT.replace("in_favour: 73", "in_favour: 74"),
+                                          encoding="utf-8")
+    result = run(tiny, "check", "--no-warnings")
     assert result.returncode == 1
     assert "error: facts/extra.yml:4: fact 'extra.vote': the text says 73 but in_favour is 74" \
         in result.stdout.splitlines()
 
 
-def test_a_source_title_the_fonts_cannot_print_names_the_source(project):
-    path = project.facts / "sources.yaml"
+def test_a_source_title_the_fonts_cannot_print_names_the_source(tiny):
+    path = tiny.facts / "sources.yaml"
     text = path.read_text(encoding="utf-8")
-    old = 'title: "Perú designado aliado principal no miembro de la OTAN por EE.UU."'
+    old = 'title: "Acta del Consejo del Puerto de Strelsau"'
     assert old in text
-    path.write_text(text.replace(old, 'title: "Perú designado aliado ✅"'), encoding="utf-8")
+    path.write_text(text.replace(old, 'title: "Acta del Consejo ✅"'), encoding="utf-8")
     with pytest.raises(BriefingErrors) as excinfo:
-        load_facts(project.facts)
+        load_facts(tiny.facts)
     [message] = errors_of(excinfo)
-    assert message.startswith(f"{path}:6: source 'designacion-oficial': title: '✅' (U+2705 ")
+    assert message.startswith(f"{path}:6: source 'gaceta-faro': title: '✅' (U+2705 ")
 
 
-def test_a_note_citing_an_unregistered_source_is_refused_with_a_suggestion(project):
-    note = ("    note:\n      es: Lo dice {source:primicias-militar}.\n"
-            "      en: So says {source:primicias-militares}.\n")
-    [message] = load_errors(project, GOOD_FACT.replace("    sources:\n", note + "    sources:\n"))
-    assert "fact 'extra.sample'" in message and "{source:primicias-militar}: no such source " \
-        "in facts/sources.yaml (did you mean 'primicias-militares'?)" in message
+def test_a_note_citing_an_unregistered_source_is_refused_with_a_suggestion(tiny):
+    note = ("    note:\n      es: Lo dice {source:gaceta-farro}.\n"
+            "      en: So says {source:gaceta-faro}.\n")
+    [message] = load_errors(tiny, GOOD_FACT.replace("    sources:\n", note + "    sources:\n"))
+    assert "fact 'extra.sample'" in message and "{source:gaceta-farro}: no such source " \
+        "in facts/sources.yaml (did you mean 'gaceta-faro'?)" in message

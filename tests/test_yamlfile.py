@@ -9,7 +9,7 @@ import pytest
 
 from briefings.errors import BriefingError
 from briefings.yamlfile import MAX_DEPTH, read_yaml
-from tests.conftest import ROOT, only_readers
+from tests.conftest import ROOT
 
 # A few hundred bytes whose aliases, expanded, make 9**9 strings.
 BOMB = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
@@ -85,36 +85,36 @@ def replace(path, old, new):
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-# Each spoils one file of the project: (file, text replaced, replacement, line, problem).
+# Each spoils one file of the fixture project: (file, text replaced, replacement, line,
+# problem).
 CLI_CASES = {
     "impossible date in a fact": (
-        "facts/congress.yaml", "as_of: 2025-12-14", "as_of: 2026-02-30", 11,
+        "facts/harbour.yaml", "as_of: 2026-03-02", "as_of: 2026-02-30", 11,
         "'2026-02-30' is not a real date"),
     "BEL byte in a fact": (
-        "facts/congress.yaml", "con 73 votos", "con 73\x07votos", 6,
+        "facts/harbour.yaml", "con 41 votos", "con 41\x07votos", 6,
         "invisible control character (U+0007)"),
     "complex key in a profile": (
-        "templates/readers/prensa.yaml", "\ntone:", "\n? [a, b]\n: 1\ntone:",
+        "templates/readers/press.yaml", "\ntone:", "\n? [a, b]\n: 1\ntone:",
         None, "a key must be a plain word"),
     "alias bomb in a fact": (
-        "facts/congress.yaml", "facts:\n", BOMB.replace("a: ", "x: ", 1) + "facts:\n", None,
+        "facts/harbour.yaml", "facts:\n", BOMB.replace("a: ", "x: ", 1) + "facts:\n", None,
         "anchors and aliases"),
     "deep nesting in a brief.yaml": (
-        "templates/briefs/peru-mnna/brief.yaml", "\n",
+        "templates/briefs/alpha/brief.yaml", "\n",
         "\nx: " + "[" * 3000 + "]" * 3000 + "\n", None, "nested more than"),
 }
 
 
 @pytest.mark.parametrize("case", CLI_CASES)
-def test_check_reports_bad_yaml_in_one_line(project, case):
+def test_check_reports_bad_yaml_in_one_line(tiny, case):
     file, old, new, line, problem = CLI_CASES[case]
-    only_readers(project, "prensa")
-    path = project.root / file
+    path = tiny.root / file
     replace(path, old, new)
     if line is None:  # where the spoiling text starts
         line = path.read_text(encoding="utf-8")[:path.read_text(encoding="utf-8").index(
             new.strip("\n")[:8])].count("\n") + 1
-    result = check(project)
+    result = check(tiny)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     [error] = errors(result)
     assert error.startswith(f"error: {file}:{line}: ") and problem in error
@@ -122,9 +122,9 @@ def test_check_reports_bad_yaml_in_one_line(project, case):
 
 # --- the page furniture: templates/theme/i18n/<lang>.yaml -----------------------------------
 
-def test_a_label_missing_in_one_language_is_named(project):
+def test_a_label_missing_in_one_language_is_named(tiny):
     from briefings.i18n import LABELS, load_strings
-    folder = project.theme / "i18n"
+    folder = tiny.theme / "i18n"
     replace(folder / "en.yaml", 'contents: "Contents"\n', "")
     assert load_strings(folder, "es", LABELS)["contents"]
     with pytest.raises(BriefingError) as excinfo:
@@ -133,9 +133,9 @@ def test_a_label_missing_in_one_language_is_named(project):
                                   "it): add it in this language")
 
 
-def test_a_label_the_brief_needs_is_named_even_if_no_language_has_it(project):
+def test_a_label_the_brief_needs_is_named_even_if_no_language_has_it(tiny):
     from briefings.i18n import LABELS, load_strings
-    folder = project.theme / "i18n"
+    folder = tiny.theme / "i18n"
     for lang in ("es", "en"):
         text = (folder / f"{lang}.yaml").read_text(encoding="utf-8")
         (folder / f"{lang}.yaml").write_text(
@@ -146,10 +146,9 @@ def test_a_label_the_brief_needs_is_named_even_if_no_language_has_it(project):
         load_strings(folder, "es", LABELS)
 
 
-def test_check_reports_a_missing_label_in_one_line(project):
-    only_readers(project, "prensa")
-    replace(project.theme / "i18n/en.yaml", 'contents: "Contents"\n', "")
-    result = check(project)
+def test_check_reports_a_missing_label_in_one_line(tiny):
+    replace(tiny.theme / "i18n/en.yaml", 'contents: "Contents"\n', "")
+    result = check(tiny)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     [error] = errors(result)
     assert error == ("error: templates/theme/i18n/en.yaml: 'contents' is missing (es.yaml has "
