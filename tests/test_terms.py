@@ -6,7 +6,10 @@ import subprocess
 import sys
 
 from briefings.check import run_checks
-from tests.conftest import ROOT, TODAY, only_readers, section
+from tests.conftest import ALPHA, BETA, ROOT, TODAY, section
+
+# The fixture's own list, in place of the theme's: the test does not hang on the real terms.
+TERMS = 'es:\n  - use: "faro"\n    avoid: ["linterna"]\n'
 
 
 def warnings(project) -> list[str]:
@@ -20,34 +23,33 @@ def add_after_heading(path, text):
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def test_a_variant_in_a_template_is_a_warning_at_its_line(project):
-    only_readers(project, "prensa")
-    template = section(project, "es", "status")
-    add_after_heading(template, "Es un aliado extra-OTAN, no un miembro.")
-    add_after_heading(template, "{# un aliado extra-OTAN en un comentario no se imprime #}")
-    add_after_heading(template, "Un medio lo llamó «aliado extra-OTAN».")
+def test_a_variant_in_a_template_is_a_warning_at_its_line(tiny):
+    (tiny.theme / "terms.yaml").write_text(TERMS, encoding="utf-8")
+    template = section(tiny, "es", "works", brief=ALPHA)
+    add_after_heading(template, "Es una linterna, no un puerto.")
+    add_after_heading(template, "{# una linterna en un comentario no se imprime #}")
+    add_after_heading(template, "Un vecino la llamó «linterna».")
     line = template.read_text(encoding="utf-8").splitlines().index(
-        "Es un aliado extra-OTAN, no un miembro.") + 1
-    found = [w for w in warnings(project) if "extra-OTAN" in w]
-    assert found == [f"warning: templates/briefs/peru-mnna/sections/es/status.md.j2:{line}: "
-                     'use "aliado principal no miembro de la OTAN", not "aliado extra-OTAN"']
+        "Es una linterna, no un puerto.") + 1
+    found = [w for w in warnings(tiny) if "linterna" in w]
+    assert found == [f"warning: templates/briefs/alpha/sections/es/works.md.j2:{line}: "
+                     'use "faro", not "linterna"']
 
 
-def test_a_variant_in_a_fact_is_named_at_the_fact(project):
-    only_readers(project, "prensa")
-    facts = project.facts / "designation.yaml"
+def test_a_variant_in_a_fact_is_named_at_the_fact(tiny):
+    (tiny.theme / "terms.yaml").write_text(TERMS, encoding="utf-8")
+    facts = tiny.facts / "harbour.yaml"
     text = facts.read_text(encoding="utf-8")
-    facts.write_text(text.replace("aliado principal no miembro de la OTAN",
-                                  "aliado principal extra-OTAN", 1), encoding="utf-8")
-    found = [w for w in warnings(project) if "extra-OTAN" in w]
-    assert found and all(w.startswith("warning: facts/designation.yaml:") for w in found)
+    facts.write_text(text.replace("el nuevo faro con", "la nueva linterna con", 1),
+                     encoding="utf-8")
+    found = [w for w in warnings(tiny) if "linterna" in w]
+    assert found and all(w.startswith("warning: facts/harbour.yaml:") for w in found)
 
 
-def test_a_brief_adds_terms_of_its_own(project):
-    only_readers(project, "prensa")
-    (project.briefs / "peru-mnna/terms.yaml").write_text(
-        'es:\n  - use: "el Parlamento"\n    avoid: ["Congreso"]\n', encoding="utf-8")
-    assert any('use "el Parlamento", not "Congreso"' in w for w in warnings(project))
+def test_a_brief_adds_terms_of_its_own(tiny):
+    (tiny.briefs / ALPHA / "terms.yaml").write_text(
+        'es:\n  - use: "el Cabildo"\n    avoid: ["Consejo"]\n', encoding="utf-8")
+    assert any('use "el Cabildo", not "Consejo"' in w for w in warnings(tiny))
 
 
 def check_cli(project, *args):
@@ -56,13 +58,13 @@ def check_cli(project, *args):
                           env={**os.environ, "PYTHONPATH": str(ROOT)})
 
 
-def test_strict_turns_every_warning_into_an_error(project):
-    only_readers(project, "prensa")
-    add_after_heading(section(project, "es", "status"), "Es un aliado extra-OTAN.")
-    lenient, strict = check_cli(project), check_cli(project, "--strict")
+def test_strict_turns_every_warning_into_an_error(tiny):
+    (tiny.theme / "terms.yaml").write_text(TERMS, encoding="utf-8")
+    add_after_heading(section(tiny, "es", "works", brief=ALPHA), "Es una linterna.")
+    lenient, strict = check_cli(tiny), check_cli(tiny, "--strict")
     assert lenient.returncode == 0 and "warning:" in lenient.stdout
     assert strict.returncode == 1 and "warning:" not in strict.stdout
-    assert 'error: templates/briefs/peru-mnna/sections/es/status.md.j2' in strict.stdout
+    assert 'error: templates/briefs/alpha/sections/es/works.md.j2' in strict.stdout
 
 
 STALE_FACT = """\
@@ -72,25 +74,23 @@ facts:
     as_of: 2020-01-01
     kind: state
     sources:
-      - {id: primicias-militares, quote: "Los grupos rotarán cada tres a seis meses", locator: x}
+      - {id: gaceta-faro, quote: "Los guardianes rotarán cada dos a cuatro meses", locator: x}
 """
 
 
-def test_only_facts_a_checked_brief_prints_are_reported_stale(project):
+def test_only_facts_a_checked_brief_prints_are_reported_stale(tiny):
     """A stale fact no brief prints misleads nobody; one brief's stale fact says nothing
     about another brief."""
-    (project.facts / "extra.yaml").write_text(STALE_FACT, encoding="utf-8")
+    (tiny.facts / "extra.yaml").write_text(STALE_FACT, encoding="utf-8")
 
     def stale(*briefs):
-        return [f for f in run_checks(project, TODAY, briefs=list(briefs) or None)
+        return [f for f in run_checks(tiny, TODAY, briefs=list(briefs) or None)
                 if "extra.old_state" in f.message]
 
     assert stale() == []
-    summary = project.briefs / "peru-otan/sections/en/summary.md.j2"
-    summary.write_text(summary.read_text(encoding="utf-8") + '\n{{ fact("extra.old_state") }}\n',
-                       encoding="utf-8")
-    summary = project.briefs / "peru-otan/sections/es/summary.md.j2"
-    summary.write_text(summary.read_text(encoding="utf-8") + '\n{{ fact("extra.old_state") }}\n',
-                       encoding="utf-8")
-    assert [f.level for f in stale("peru-otan")] == ["warning"]
-    assert stale("peru-mnna") == []
+    for lang in ("en", "es"):
+        summary = section(tiny, lang, "summary", brief=BETA)
+        summary.write_text(summary.read_text(encoding="utf-8")
+                           + '\n{{ fact("extra.old_state") }}\n', encoding="utf-8")
+    assert [f.level for f in stale(BETA)] == ["warning"]
+    assert stale(ALPHA) == []
