@@ -132,14 +132,17 @@ def test_a_full_disk_fails_in_one_line_and_changes_nothing(tiny, tmp_path):
         mount -t tmpfs -o size=$(( ($1 + 4) * 4 ))k tmpfs disk && cp -r previous disk/out
         snapshot() { find disk/out | sort; find disk/out -type f | sort | xargs sha256sum; }
         snapshot > seen/before
-        "$2" -m briefings --project . build --format html --force --out disk/out 2> seen/error
+        "$2" -m briefings --project . build --format html --force --jobs 1 \\
+            --out disk/out 2> seen/error
         echo $? > seen/status
         snapshot > seen/after
     """
     subprocess.run(["unshare", "-rm", "sh", "-c", script, "sh", str(pages), sys.executable],
                    cwd=tiny.root, env={**os.environ, "PYTHONPATH": str(ROOT)}, check=True)
     assert (seen / "status").read_text() == "1\n"
-    [line] = (seen / "error").read_text().splitlines()
+    lines = (seen / "error").read_text().splitlines()
+    assert len(lines) == 1, lines
+    [line] = lines
     assert line.startswith("error: disk/out/")
     assert line.endswith(": cannot write this file (No space left on device)")
     assert (seen / "after").read_text() == (seen / "before").read_text()
