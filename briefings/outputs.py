@@ -143,6 +143,7 @@ class InputKeys:
     def __init__(self, project: Project, day: dt.date):
         self.project = project
         self._files: dict[Path, str] = {}
+        self._folders: dict[tuple, list[tuple[str, str]]] = {}  # a folder is walked once
         self._common = self._digest(
             [("day", day.isoformat())] + self._tree(PACKAGE, lambda p: p.suffix == ".py"))
 
@@ -164,10 +165,13 @@ class InputKeys:
                    ) -> list[tuple[str, str]]:
         """A template folder's files, leaving out the sections of the other languages (and
         ``skip``, another part of the chain)."""
-        sections = folder / "sections"
-        return self._tree(folder, lambda p: (not p.is_relative_to(sections)
-                                             or p.is_relative_to(sections / lang))
-                          and not (skip and p.is_relative_to(skip))) if folder.is_dir() else []
+        if (folder, lang, skip) not in self._folders:
+            sections = folder / "sections"
+            self._folders[folder, lang, skip] = self._tree(
+                folder, lambda p: (not p.is_relative_to(sections)
+                                   or p.is_relative_to(sections / lang))
+                and not (skip and p.is_relative_to(skip))) if folder.is_dir() else []
+        return self._folders[folder, lang, skip]
 
     def key(self, brief: str, reader: str, lang: str, fmt: str, fact_files: list[str]) -> str:
         root = self.project
