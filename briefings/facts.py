@@ -75,7 +75,7 @@ Slug = Annotated[str, _spelled(r"[a-z0-9][a-z0-9-]*",
                                "use lowercase letters, digits and hyphens, e.g. 'arce-opinion'")]
 FactId = Annotated[str, _spelled(r"[a-z0-9_]+(\.[a-z0-9_]+)+",
                                  "write topic.name in lowercase letters, digits and "
-                                 "underscores, e.g. 'congress.vote'")]
+                                 "underscores, e.g. 'trade.agreement'")]
 
 
 class Strict(BaseModel):
@@ -242,7 +242,7 @@ class FactBase:
 
 
 def _namer(data: Any, kind: str):
-    """Schema errors name the fact or source by its id (``fact 'congress.vote': as_of``),
+    """Schema errors name the fact or source by its id (``fact 'trade.agreement': as_of``),
     not by its place in the list (``facts.0.as_of``)."""
     def name(loc: Sequence[str | int]) -> str:
         if len(loc) < 2 or not isinstance(loc[1], int):

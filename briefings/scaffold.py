@@ -23,8 +23,8 @@ subtitle:
   en: "The brief's subtitle"
 # The files' search keywords.
 keywords:
-  es: "Perú"
-  en: "Peru"
+  es: "palabra clave, otra palabra clave"
+  en: "keyword, another keyword"
 
 # Printed on the cover.
 version: "0.1"

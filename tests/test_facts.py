@@ -320,7 +320,7 @@ def test_a_badly_spelled_name_says_the_rule_in_words(tiny):
     path = tiny.facts / "extra.yaml"
     assert messages == [
         f"{path}:2: fact 'Extra Sample': id: 'Extra Sample' is not a valid name here: write "
-        "topic.name in lowercase letters, digits and underscores, e.g. 'congress.vote'",
+        "topic.name in lowercase letters, digits and underscores, e.g. 'trade.agreement'",
         f"{path}:7: fact 'Extra Sample': values.Count.[key]: 'Count' is not a valid name "
         "here: use lowercase letters, digits and underscores, e.g. 'in_favour'"]
 
