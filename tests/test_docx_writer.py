@@ -11,6 +11,7 @@ from pathlib import Path
 
 import docx
 import pytest
+from fontTools.ttLib import TTFont
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import parse_xml
@@ -22,8 +23,9 @@ from briefings.document import Document, Meta, Theme
 from briefings.errors import BriefingError
 from briefings.facts import load_facts
 from briefings.project import Project
-from briefings.writers import ooxml
+from briefings.writers import docx_fonts, ooxml
 from briefings.writers import docx as writer
+from briefings.writers import html as html_writer
 from tests.conftest import alpha, copy_tiny
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,6 +34,8 @@ REFERENCE = str(THEME.file("reference.docx"))
 TODAY = dt.date(2026, 11, 23)
 SPECIAL = "& < > \" ¿ ¡ ñ á é í ó ú ü —"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+FONTS = ROOT / "templates/theme/fonts"
 
 
 # -- helpers -------------------------------------------------------------------------------
@@ -152,19 +156,172 @@ def test_brief_headings_match_the_document(brief):
     assert texts(d, "Heading 1")            # the brief has sections at all
 
 
-def test_brief_cover(brief):
+def cover_of_the_pdf(document) -> list[str]:
+    """The PDF's cover, read from the page the PDF is rendered from: each text in order,
+    a detail as "label<TAB>value"."""
+    page = html.document_fromstring(html_writer.render(document, THEME))
+    (cover,) = page.xpath('//header[contains(@class, "cover")]')
+    shown = []
+    for el in cover.iter("p", "h1", "h2", "dt", "li"):
+        text = " ".join(el.text_content().split())
+        shown.append(f"{text}\t{' '.join(el.getnext().text_content().split())}"
+                     if el.tag == "dt" else text)
+    return shown
+
+
+def cover_of_the_docx(d) -> list[str]:
+    """Page 1 of the DOCX: every paragraph up to the page break."""
+    shown = []
+    for p in body_paragraphs(d):
+        shown.append(p.text)
+        if 'w:type="page"' in p._p.xml:
+            return shown
+    raise AssertionError("no page break after the cover")
+
+
+def test_brief_cover_shows_what_the_pdf_cover_shows_in_its_order(brief):
     document, _, d = brief
-    meta = document.meta
-    first = [p for p in d.paragraphs[:9]]
-    assert first[0].style.name == "Cover Kind" and first[0].text == meta.labels["kind"]
-    assert texts(d, "Title") == [meta.title]
-    assert texts(d, "Subtitle") == [meta.subtitle]
-    cover_meta = texts(d, "Cover Meta")
-    assert cover_meta[0] == f"{meta.labels['date']}:\t{meta.created_text}"
-    assert f"{meta.labels['reader']}:\t{meta.reader_name}" in cover_meta
-    classification = [p for p in d.paragraphs if p.style.name == "Classification"]
-    assert [p.text for p in classification] == [meta.classification]
-    assert 'w:type="page"' in classification[0]._p.xml    # the body starts on page 2
+    assert cover_of_the_docx(d) == cover_of_the_pdf(document)
+    styles = [p.style.name for p in body_paragraphs(d)[:len(cover_of_the_docx(d))]]
+    assert styles[:3] == ["Cover Kind", "Title", "Subtitle"]
+    assert styles[-1] == "Classification"
+
+
+def test_brief_cover_styles_take_the_pdf_cover_look():
+    """brief.css: kind, contents heading and classification in capitals in the accent
+    colour; the subtitle and the detail labels muted; the subtitle upright."""
+    css = THEME.file("brief.css").read_text(encoding="utf-8")
+    colour = {name: re.search(rf"--{name}:\s*#(\w+)", css).group(1).upper()
+              for name in ("accent", "muted")}
+    styles = docx.Document(REFERENCE).styles
+    for name in ("Cover Kind", "TOC Heading", "Classification"):
+        font = styles[name].font
+        assert font.all_caps and not font.small_caps, name
+        assert str(font.color.rgb) == colour["accent"], name
+    for name in ("Subtitle", "Cover Label"):
+        assert str(styles[name].font.color.rgb) == colour["muted"], name
+    assert not styles["Subtitle"].font.italic
+    assert not styles["Cover Label"].font.bold
+
+
+def test_brief_contents_is_a_toc_field_listing_linked_headings(brief):
+    document, data, d = brief
+    root = etree.fromstring(part_xml(data, "word/document.xml").encode())
+    paragraphs = list(root.iter(f"{W}p"))
+    runs = [el for p in paragraphs for el in p.iter(f"{W}fldChar", f"{W}instrText")]
+    begin = next(i for i, el in enumerate(runs) if el.get(f"{W}fldCharType") == "begin"
+                 and "TOC" in (runs[i + 1].text or ""))
+    assert runs[begin + 1].text.split() == ["TOC", "\\o", '"1-1"', "\\h", "\\z", "\\u"]
+    assert runs[begin + 2].get(f"{W}fldCharType") == "separate"
+    # the cached result: one paragraph per section, each a link to a bookmark on its heading
+    entries = [p for p in paragraphs if p.find(f"{W}pPr/{W}pStyle").get(f"{W}val") == "TOC1"]
+    headings = html_texts(document.body, "//section/h1")
+    assert ["".join(p.itertext()).replace(" TOC \\o", "").strip() for p in entries][1:] \
+        == headings[1:]
+    assert entries[-1][-1].find(f"{W}fldChar").get(f"{W}fldCharType") == "end"
+    targets = [p.find(f"{W}hyperlink").get(f"{W}anchor") for p in entries]
+    marked = {}
+    for p in paragraphs:
+        if p.find(f"{W}pPr/{W}pStyle").get(f"{W}val") == "Heading1":
+            for mark in p.iter(f"{W}bookmarkStart"):
+                marked[mark.get(f"{W}name")] = "".join(t.text for t in p.iter(f"{W}t"))
+    assert [marked[t] for t in targets] == headings
+    # on page 1, under the PDF's label for the list; no prompt to update fields on opening
+    assert texts(d, "TOC Heading") == [document.meta.labels["contents"]]
+    assert "updateFields" not in part_xml(data, "word/settings.xml")
+
+
+def test_brief_embeds_its_faces_subset_and_obfuscated(brief):
+    _, data, _ = brief
+    fonts = etree.fromstring(part_xml(data, "word/fontTable.xml").encode())
+    (plex,) = [f for f in fonts if f.get(f"{W}name") == "IBM Plex Serif"]
+    assert plex.find(f"{W}family").get(f"{W}val") == "roman"
+    assert plex.find(f"{W}altName").get(f"{W}val") == "Cambria"
+    assert plex.find(f"{W}panose1").get(f"{W}val") == "02060503050406000203"
+    rels = {r.get("Id"): r.get("Target") for r in etree.fromstring(
+        part_xml(data, "word/_rels/fontTable.xml.rels").encode())}
+    types = part_xml(data, "[Content_Types].xml")
+    shown = set("".join(etree.fromstring(part_xml(data, "word/document.xml").encode())
+                        .xpath("//w:t/text()", namespaces={"w": W[1:-1]})))
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        for slot, style in (("embedRegular", "Regular"), ("embedBold", "Bold"),
+                            ("embedItalic", "Italic"), ("embedBoldItalic", "Bold Italic")):
+            embedded = plex.find(f"{W}{slot}")
+            key = embedded.get(f"{W}fontKey")
+            assert re.fullmatch(r"\{[0-9A-F]{8}(-[0-9A-F]{4}){3}-[0-9A-F]{12}\}", key)
+            name = "word/" + rels[embedded.get(f"{R}id")]
+            assert re.fullmatch(r"word/fonts/font\d\.odttf", name)
+            assert f'PartName="/{name}" ContentType="application/vnd.openxmlformats-' \
+                   'officedocument.obfuscatedFont"' in types
+            stored = z.read(name)
+            with pytest.raises(Exception):
+                TTFont(io.BytesIO(stored))           # unreadable as it is stored
+            font = TTFont(io.BytesIO(deobfuscate(stored, key)))
+            assert font["name"].getDebugName(1) == "IBM Plex Serif"
+            assert font["name"].getDebugName(2) == style
+            cmap = font.getBestCmap()
+            assert {ord(c) for c in shown} <= set(cmap)
+            assert len(font.getGlyphOrder()) < len(TTFont(FONTS / "IBMPlexSerif-Regular.ttf")
+                                                   .getGlyphOrder()) / 2    # a subset
+    settings = etree.fromstring(part_xml(data, "word/settings.xml").encode())
+    names = [etree.QName(c).localname for c in settings]
+    assert names[names.index("zoom") + 1:names.index("zoom") + 3] == [
+        "embedTrueTypeFonts", "saveSubsetFonts"]
+
+
+def deobfuscate(data: bytes, key: str) -> bytes:
+    """ECMA-376 Part 1 §17.8.1, written out again: the GUID's bytes, reversed, XOR the
+    first 32 bytes."""
+    guid = bytes.fromhex(re.sub(r"[{}-]", "", key))[::-1]
+    return bytes(b ^ guid[i % 16] for i, b in enumerate(data[:32])) + data[32:]
+
+
+def embedded_fonts(data: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        return {n: z.read(n) for n in z.namelist() if n.startswith("word/fonts/")}
+
+
+def test_every_brief_embeds_the_same_faces(tiny_project):
+    """LibreOffice keeps the first embedded face of a name for its whole session: a brief
+    opened after another must find its glyphs in that one's faces."""
+    edition = alpha(tiny_project)
+    facts = load_facts(tiny_project.facts)
+    faces = [embedded_fonts(writer.render(compose(tiny_project, facts, edition, lang, TODAY),
+                                          Theme(edition.chain)))
+             for lang in ("es", "en")]
+    assert faces[0] == faces[1] and len(faces[0]) == 4
+
+
+def test_characters_beyond_latin_1_are_embedded_too():
+    data = writer.render(from_markdown(("s", "North \u2192 south, \u015e and \u0142.\n")),
+                         THEME)
+    fonts = etree.fromstring(part_xml(data, "word/fontTable.xml").encode())
+    key = fonts.find(f'{W}font[@{W}name="IBM Plex Serif"]/{W}embedRegular').get(f"{W}fontKey")
+    (regular, *_) = embedded_fonts(data).values()
+    cmap = TTFont(io.BytesIO(deobfuscate(regular, key))).getBestCmap()
+    assert {0x2192, 0x015E, 0x0142} <= set(cmap)
+    assert 0x0416 not in cmap                    # Ж: the font has it, the document not
+
+
+def test_a_theme_without_font_files_embeds_nothing(tmp_path):
+    (tmp_path / writer.REFERENCE).write_bytes(Path(REFERENCE).read_bytes())
+    data = writer.render(from_markdown(("s", "text")), Theme((tmp_path,)))
+    assert embedded_fonts(data) == {}
+    assert "embedTrueTypeFonts" not in part_xml(data, "word/settings.xml")
+
+
+def test_brief_table_rows_stay_whole_and_header_rows_repeat(brief):
+    document, data, _ = brief
+    root = etree.fromstring(part_xml(data, "word/document.xml").encode())
+    rows = list(root.iter(f"{W}tr"))
+    assert len(rows) == len(document.body.xpath("//tr")) + len(
+        document.body.xpath('//div[contains(@class, "admonition")]'))    # a box is a row
+    for tr in rows:
+        assert tr.find(f"{W}trPr/{W}cantSplit") is not None
+    headers = [tr for tr in rows if tr.find(f"{W}trPr/{W}tblHeader") is not None]
+    assert len(headers) == len(document.body.xpath("//thead/tr")) > 0
+    for tr in headers:
+        assert tr.getprevious().tag != f"{W}tr"              # the first row of its table
 
 
 def test_brief_lists(brief):
@@ -203,6 +360,8 @@ def test_brief_citations_are_internal_links_to_bookmarks(brief):
     bookmarks = {b.get(f"{W}name") for b in root.iter(f"{W}bookmarkStart")}
     assert anchors and anchors <= bookmarks
     for link in root.iter(f"{W}hyperlink"):
+        if link.getparent().find(f"{W}pPr/{W}pStyle").get(f"{W}val") == "TOC1":
+            continue                        # the contents list: ink, as in the PDF
         style = link.find(f"{W}r/{W}rPr/{W}rStyle")
         assert style is not None and style.get(f"{W}val") == "Hyperlink"
 
@@ -409,7 +568,48 @@ def test_table_alignment_and_header_row():
     assert [c.paragraphs[0].alignment for c in row.cells] == [
         WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.RIGHT]
     assert header._tr.trPr.find(qn("w:tblHeader")) is not None
-    assert row._tr.trPr is None
+    assert row._tr.trPr.find(qn("w:tblHeader")) is None
+    assert row._tr.trPr.find(qn("w:cantSplit")) is not None
+
+
+def cells(*rows: tuple[str, ...]):
+    return [html.fromstring("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>")
+            for row in rows]
+
+
+def test_column_shares_are_the_browsers_automatic_table_layout():
+    def one_em_a_character(text, bold=False):
+        return len(text)
+    pad = writer.CELL_PADDING
+    # it all fits on one line: the widest widths, grown alike
+    assert writer.column_shares(cells(("ab", "abcd")), 100, one_em_a_character) == [
+        round(1000 * (2 + pad) / (6 + 2 * pad)), round(1000 * (4 + pad) / (6 + 2 * pad))]
+    # it does not: each column from its longest word, plus the same share of its range
+    date, text = "5 de diciembre de 2025", " ".join(["word"] * 20)
+    narrow, wide = [9 + pad, 4 + pad], [22 + pad, 99 + pad]
+    share = (50 - sum(narrow)) / (sum(wide) - sum(narrow))
+    widths = [n + (w - n) * share for n, w in zip(narrow, wide)]
+    assert writer.column_shares(cells((date, text)), 50, one_em_a_character) == [
+        round(1000 * w / sum(widths)) for w in widths]          # 17 % for the dates
+    # not even the longest words fit: those
+    assert writer.column_shares(cells((date, text)), 5, one_em_a_character) == [
+        round(1000 * n / sum(narrow)) for n in narrow]
+
+
+def test_text_is_measured_with_the_fonts_advance_widths():
+    measure = docx_fonts.text_measure(THEME.folders, "IBM Plex Serif")
+    assert measure("iiii") < measure("MMMM") < measure("MMMM", bold=True)
+    assert measure("MMMM") == pytest.approx(4 * 0.9, abs=0.4)
+    assert docx_fonts.text_measure(THEME.folders, "No Such Font")("abcd") == 2.0
+
+
+def test_table_columns_take_the_pdfs_proportions():
+    rows = "".join(f"| {n} de diciembre de 2025 | {' '.join(['words'] * 25)} |\n"
+                   for n in (5, 10))
+    d = render(from_markdown(("s", "| Date | Event |\n|--|--|\n" + rows)))
+    (table,) = d.tables
+    grid = [int(c.get(qn("w:w"))) for c in table._tbl.tblGrid.iter(qn("w:gridCol"))]
+    assert 0.15 < grid[0] / sum(grid) < 0.25     # a half would be even, a third by length
 
 
 # -- ooxml helpers -------------------------------------------------------------------------------
@@ -472,13 +672,17 @@ def test_ooxml_footnote_reference_and_mark():
     assert r[0].tag == qn("w:footnoteRef")
 
 
-def test_ooxml_repeat_header_row_and_table_look():
+def test_ooxml_table_rows_and_table_look():
     d = docx.Document(REFERENCE)
     table = d.add_table(2, 2)
-    ooxml.repeat_header_row(table.rows[0]._tr)
+    ooxml.table_row(table.rows[0]._tr, header=True)
+    ooxml.table_row(table.rows[1]._tr, header=False)
     ooxml.set_table_look(table._tbl, first_row=True)
     ooxml.full_width(table._tbl)
-    assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+    # in the schema's order: cantSplit, then tblHeader
+    assert [etree.QName(c).localname for c in table.rows[0]._tr.trPr] == [
+        "cantSplit", "tblHeader"]
+    assert [etree.QName(c).localname for c in table.rows[1]._tr.trPr] == ["cantSplit"]
     (look,) = table._tbl.tblPr.findall(qn("w:tblLook"))
     assert look.get(qn("w:firstRow")) == "1" and look.get(qn("w:firstColumn")) == "0"
     tbl_w = table._tbl.tblPr.find(qn("w:tblW"))
@@ -505,3 +709,43 @@ def test_ooxml_reproducible_zip():
         assert z.namelist() == ["a.xml", "b.xml"]
         assert {i.date_time for i in z.infolist()} == {(2026, 3, 4, 0, 0, 0)}
         assert z.read("b.xml") == b"<b/>"
+
+
+def test_ooxml_complex_field_spans_paragraphs():
+    first, last = _p(), _p()
+    ooxml.field_begin(first, 'TOC \\o "1-1" \\h')
+    ooxml.field_end(last)
+    kinds = [el.get(qn("w:fldCharType")) or el.text for el in first.iter(
+        qn("w:fldChar"), qn("w:instrText"))]
+    assert kinds == ["begin", ' TOC \\o "1-1" \\h ', "separate"]
+    assert last[-1][0].get(qn("w:fldCharType")) == "end"
+
+
+def test_ooxml_font_table_and_embedding_settings():
+    d = docx.Document(REFERENCE)
+    table = ooxml.font_table_part(d.part)
+    assert [r.target_part for r in d.part.rels.values()].count(table) == 1
+    names = [f.get(qn("w:name")) for f in table.element.findall(qn("w:font"))]
+    assert "Cambria" in names                       # reference.docx's entries are kept
+    entry = ooxml.font_entry(table.element, "New Face")
+    assert ooxml.font_entry(table.element, "New Face") is entry
+    settings = d.settings.element
+    ooxml.embed_fonts_setting(settings)
+    ooxml.embed_fonts_setting(settings)             # once only, however often asked
+    tags = [etree.QName(c).localname for c in settings]
+    assert tags[:3] == ["zoom", "embedTrueTypeFonts", "saveSubsetFonts"]
+    assert tags.count("embedTrueTypeFonts") == 1
+
+
+def test_font_obfuscation_is_the_one_libreoffice_reads():
+    """LibreOffice's reader (writerfilter FontTable.cxx) takes the key's hex pairs from
+    the end of "{62E79491-959F-41E9-B76B-6B32631DEA5C}" to its start, twice over."""
+    key = "{62E79491-959F-41E9-B76B-6B32631DEA5C}"
+    positions = [35, 33, 31, 29, 27, 25, 22, 20, 17, 15, 12, 10, 7, 5, 3, 1]
+    mask = bytes(int(key[i:i + 2], 16) for i in positions) * 2
+    data = bytes(range(40))
+    hidden = docx_fonts.obfuscate(data, key)
+    assert hidden[:32] == bytes(b ^ m for b, m in zip(data, mask))
+    assert hidden[32:] == data[32:] and docx_fonts.obfuscate(hidden, key) == data
+    assert docx_fonts.font_key(data) == docx_fonts.font_key(bytes(range(40)))
+    assert docx_fonts.font_key(data) != docx_fonts.font_key(hidden)

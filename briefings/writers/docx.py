@@ -25,7 +25,6 @@ import datetime as dt
 import io
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
 import docx
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
@@ -38,9 +37,13 @@ from lxml import html
 from briefings import urls
 from briefings.document import Document, Meta, Theme
 from briefings.errors import BriefingError
-from briefings.writers import ooxml
+from briefings.writers import docx_fonts, ooxml
 
 REFERENCE = "reference.docx"
+# The contents list: Word's own TOC field, as pandoc writes it but for the level: the
+# PDF's contents list names the sections (their Heading 1), and so does this one.
+# \h links entries, \z hides page numbers in web view, \u uses outline levels too.
+TOC_FIELD = 'TOC \\o "1-1" \\h \\z \\u'
 
 # Every style the writer names; all must exist in reference.docx (checked before writing).
 PARAGRAPH_STYLES = (
@@ -49,6 +52,7 @@ PARAGRAPH_STYLES = (
     "List Number 3", "List Continue", "List Continue 2", "List Continue 3", "Quote",
     "Footnote Text", "Header", "Footer", "Cover Kind", "Cover Meta", "Classification",
     "Table Text", "Table Heading", "Box Title", "Box Text", "Horizontal Rule", "Spacer",
+    "Caption", "TOC Heading", "toc 1",
 )
 CHARACTER_STYLES = ("Footnote Reference", "Hyperlink", "Cover Label", "Verbatim Char")
 TABLE_STYLES = ("Brief Table", "Box")
@@ -58,7 +62,9 @@ _HEADINGS = {"h1": "Heading 1", "h2": "Heading 2", "h3": "Heading 3"}
 _BLOCK_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "table", "blockquote",
                "div", "hr", "pre", "section", "article", "thead", "tbody", "tr", "td", "th",
                "figure", "figcaption"}
-_WHITESPACE = re.compile(r"[ \t\n\r\f]+")   # what HTML collapses; U+00A0 is not in it
+_WHITESPACE = re.compile(r"[ \t\n\r\f]+")
+# A table cell's padding, left and right, in ems of its text: the PDF's 2 mm at 9.5 pt
+CELL_PADDING = 1.2   # what HTML collapses; U+00A0 is not in it
 # Characters XML 1.0 forbids (python-docx raises on them): dropped, not fatal.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _ALIGNMENTS = {"left": WD_ALIGN_PARAGRAPH.LEFT, "right": WD_ALIGN_PARAGRAPH.RIGHT,
@@ -242,7 +248,8 @@ def _remember_style_ids(part) -> None:
 
 
 class DocxWriter:
-    def __init__(self, document: Document, reference: Path):
+    def __init__(self, document: Document, theme: Theme):
+        reference = theme.file(REFERENCE)
         if not reference.is_file():
             raise BriefingError("reference document not found", reference)
         self.meta: Meta = document.meta
@@ -252,6 +259,7 @@ class DocxWriter:
         if missing:
             raise BriefingError(f"styles missing: {', '.join(missing)}", reference)
         self.reference = reference
+        self.folders = theme.folders            # where the fonts to embed are
         _remember_style_ids(self.doc.part)
         ooxml.clear_body(self.doc.element.body)
         self.numbering = self.doc.part.numbering_part.element
@@ -261,6 +269,7 @@ class DocxWriter:
         self.notes: dict[str, html.HtmlElement] = {}
         self.note_count = 0
         self.anchors = self._anchors()
+        self.contents_entries = self._contents_entries()
         self.bookmark_count = 0
         self.pending_bookmarks: list[str] = []
         self.pending_item: tuple[str, int | None] | None = None
@@ -291,6 +300,7 @@ class DocxWriter:
         if self.pending_bookmarks:          # a linked id on an empty last element
             self.paragraph(ctx, "Spacer")
         self.properties()
+        docx_fonts.embed(self.doc, self.folders)
         out = io.BytesIO()
         self.doc.save(out)
         created = dt.datetime.combine(self.meta.created, dt.time())
@@ -321,6 +331,19 @@ class DocxWriter:
                 anchors[target] = name
         return anchors
 
+    def _contents_entries(self) -> dict:
+        """Each section's heading → (bookmark name, text): the contents list links to them."""
+        entries = {}
+        for section in self.body.iterchildren("section"):
+            heading = section.find("h1")
+            if heading is None:
+                continue
+            name = f"_Toc{len(entries) + 1}"
+            while name in self.anchors.values():
+                name += "_"
+            entries[heading] = (name, one_line(heading.text_content()))
+        return entries
+
     def paragraph(self, ctx: Context, style: str) -> Paragraph:
         """Every paragraph is made here, so bookmarks and list numbering waiting for
         "the next paragraph" land on it."""
@@ -344,6 +367,8 @@ class DocxWriter:
             return                          # comments and processing instructions: no content
         if el.get("id") in self.anchors:
             self.pending_bookmarks.append(self.anchors[el.get("id")])
+        if el in self.contents_entries:
+            self.pending_bookmarks.append(self.contents_entries[el][0])
         visit = getattr(self, f"visit_{el.tag}", None)
         if visit is None:
             raise self.unsupported(el)
@@ -444,6 +469,7 @@ class DocxWriter:
         table = ctx.blocks.add_table(1, 1)
         table.style = "Box"
         ooxml.set_table_look(table._tbl, first_row=False)
+        ooxml.table_row(table.rows[0]._tr, header=False)  # as the PDF keeps a box whole
         cell = table.rows[0].cells[0]
         inner = dataclasses.replace(ctx, blocks=CellBlocks(cell), text_style="Box Text")
         self.contents(el, inner, "Box Text")
@@ -509,13 +535,15 @@ class DocxWriter:
         table.style = "Brief Table"
         ooxml.set_table_look(table._tbl, first_row=has_header)
         total = sum(column.width for column in table.columns)
-        widths = [total * share // 1000 for share in column_shares([tr for tr, _ in rows])]
+        font = self.style_font("Table Text")
+        shares = column_shares([tr for tr, _ in rows], total / font.size,
+                               docx_fonts.text_measure(self.folders, font.name))
+        widths = [total * share // 1000 for share in shares]
         for column, width in zip(table.columns, widths):
             column.width = width
         # row.cells once per row: table.cell(r, c) rescans the table on every call
         for row, (tr, header) in zip(table.rows, rows):
-            if header:
-                ooxml.repeat_header_row(row._tr)
+            ooxml.table_row(row._tr, header=header)
             style = "Table Heading" if header else "Table Text"
             for cell, td, width in zip(row.cells, tr, widths):
                 cell.width = width
@@ -527,6 +555,14 @@ class DocxWriter:
                 align = self.alignment(td)
                 for paragraph in cell.paragraphs:
                     paragraph.alignment = align
+
+    def style_font(self, name: str):
+        """The font (name and size) of paragraph style ``name``, as it inherits them."""
+        style, font_name, size = self.doc.styles[name], None, None
+        while style is not None and not (font_name and size):
+            font_name, size = font_name or style.font.name, size or style.font.size
+            style = style.base_style
+        return Font(font_name, size or Pt(10.5))
 
     @staticmethod
     def alignment(cell):
@@ -678,19 +714,39 @@ class DocxWriter:
                                 key="labels") from None
 
     def cover(self) -> None:
+        """Page 1, as the PDF's (layout.html.j2): kind, title, subtitle, the details, the
+        contents list, the classification."""
         m = self.meta
         d = self.doc
         d.add_paragraph(self.label("kind"), style="Cover Kind")
         d.add_paragraph(one_line(m.title), style="Title")
         d.add_paragraph(one_line(m.subtitle), style="Subtitle")
-        for key, value in (("date", m.created_text), ("as_of", m.as_of_text),
-                           ("version", m.version), ("reader", m.reader_name),
+        for key, value in (("reader", m.reader_name), ("date", m.created_text),
+                           ("as_of", m.as_of_text), ("version", m.version),
                            ("language", self.label("language_name"))):
             p = d.add_paragraph(style="Cover Meta")
-            p.add_run(self.label(key) + ":").style = "Cover Label"
+            p.add_run(self.label(key)).style = "Cover Label"
             p.add_run("\t" + one_line(value))
+        self.contents_list()
         p = d.add_paragraph(one_line(m.classification), style="Classification")
         p.add_run().add_break(WD_BREAK.PAGE)
+
+    def contents_list(self) -> None:
+        """A TOC field whose last result is already written: the sections' headings, each a
+        link to its bookmark. Word and LibreOffice show it as it is on opening; updating the
+        field in Word adds the page numbers."""
+        entries = list(self.contents_entries.values())
+        if not entries:
+            return
+        self.doc.add_paragraph(self.label("contents"), style="TOC Heading")
+        for i, (name, text) in enumerate(entries):
+            p = self.doc.add_paragraph(style="toc 1")
+            if i == 0:
+                ooxml.field_begin(p._p, TOC_FIELD)
+            link = ooxml.hyperlink(p._p, anchor=name)
+            link.append(p.add_run(text)._r)
+            if i == len(entries) - 1:
+                ooxml.field_end(p._p)
 
     def furniture(self) -> None:
         section = self.doc.sections[0]
@@ -736,17 +792,38 @@ class DocxWriter:
         cp.revision = 1
 
 
-def column_shares(rows) -> list[int]:
-    """Column widths in thousandths of the table, after the longest text in each column
-    (capped, so one long cell cannot squeeze the others to nothing)."""
-    longest: list[int] = []
+@dataclass(frozen=True)
+class Font:
+    name: str | None
+    size: Emu
+
+
+def column_shares(rows, width: float, measure) -> list[int]:
+    """Column widths in thousandths of the table, set as the PDF sets them: a browser's
+    automatic table layout (CSS 2.1 §17.5.2.2, as WeasyPrint does it). Each column lies
+    between its narrowest (its longest word) and its widest (each cell on one line): all
+    at their widest, grown alike, when that fits ``width``; else each narrowest plus the
+    same fraction of its range. Widths in ems, as ``measure(text, bold)`` gives them."""
+    narrow: list[float] = []
+    wide: list[float] = []
     for tr in rows:
         for i, cell in enumerate(tr):
-            n = min(40, max(4, len(_WHITESPACE.sub(" ", cell.text_content()).strip())))
-            if i == len(longest):
-                longest.append(n)
-            longest[i] = max(longest[i], n)
-    return [1000 * n // sum(longest) for n in longest]
+            text = _WHITESPACE.sub(" ", cell.text_content()).strip()
+            bold = cell.tag == "th"
+            least = max(measure(word, bold) for word in text.split(" ")) + CELL_PADDING
+            most = measure(text, bold) + CELL_PADDING
+            if i == len(narrow):
+                narrow.append(least)
+                wide.append(most)
+            narrow[i], wide[i] = max(narrow[i], least), max(wide[i], most)
+    if sum(wide) <= width:
+        widths = wide
+    elif sum(narrow) >= width:
+        widths = narrow
+    else:
+        share = (width - sum(narrow)) / (sum(wide) - sum(narrow))
+        widths = [n + (w - n) * share for n, w in zip(narrow, wide)]
+    return [round(1000 * w / sum(widths)) for w in widths]
 
 
 def _is_footnote_link(a) -> bool:
@@ -762,4 +839,4 @@ def missing_styles(document) -> list[str]:
 def render(document: Document, theme: Theme) -> bytes:
     """The document as DOCX bytes, styled by the theme's ``reference.docx``; same input,
     same bytes."""
-    return DocxWriter(document, theme.file(REFERENCE)).render()
+    return DocxWriter(document, theme).render()

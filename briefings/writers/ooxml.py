@@ -1,5 +1,6 @@
 """The Word XML python-docx has no API for: hyperlinks, bookmarks, footnotes, fields,
-list-numbering restarts, repeated header rows, document language, reproducible packages.
+list-numbering restarts, table rows kept whole and repeated, the font table and font
+embedding settings, document language, reproducible packages.
 
 Each function does one small thing to the XML and is tested on its own; the DOCX writer
 decides when to call it.
@@ -61,25 +62,67 @@ def bookmark(p, bookmark_id: int, name: str) -> None:
     _insert_after_ppr(p, start, end)
 
 
+def _xml_part(document_part, reltype: str, partname: str, content_type: str,
+              empty: str) -> XmlPart:
+    """The document's part of ``reltype`` as an XML part one can change. python-docx loads
+    footnotes and the font table as opaque bytes: they are replaced, under the same name, by
+    an XML part holding the same XML (or ``empty`` when reference.docx has none)."""
+    element = None
+    for r_id, rel in list(document_part.rels.items()):
+        if rel.reltype == reltype:
+            element = parse_xml(rel.target_part.blob)
+            document_part.rels.pop(r_id)
+    part = XmlPart(PackURI(partname), content_type,
+                   parse_xml(empty) if element is None else element, document_part.package)
+    document_part.relate_to(part, reltype)
+    return part
+
+
 def footnotes_part(document_part) -> XmlPart:
     """The document's footnotes part, started afresh. Separators an editor set up in
     reference.docx are kept; any notes in it are dropped (reference.docx has no content)."""
-    element = None
-    for r_id, rel in list(document_part.rels.items()):
-        if rel.reltype == RT.FOOTNOTES:
-            element = parse_xml(rel.target_part.blob)
-            for note in element.findall(qn("w:footnote")):
-                if note.get(qn("w:type")) is None:
-                    element.remove(note)
-            # python-docx loads this part as opaque bytes: replace it with an XML part
-            # we can append to, under the same name.
-            document_part.rels.pop(r_id)
-    if element is None:
-        element = parse_xml(_FOOTNOTES_XML)
-    part = XmlPart(PackURI("/word/footnotes.xml"), CT.WML_FOOTNOTES, element,
-                   document_part.package)
-    document_part.relate_to(part, RT.FOOTNOTES)
+    part = _xml_part(document_part, RT.FOOTNOTES, "/word/footnotes.xml", CT.WML_FOOTNOTES,
+                     _FOOTNOTES_XML)
+    for note in part.element.findall(qn("w:footnote")):
+        if note.get(qn("w:type")) is None:
+            part.element.remove(note)
     return part
+
+
+def font_table_part(document_part) -> XmlPart:
+    """The document's font table (``word/fontTable.xml``), to describe and embed fonts in."""
+    return _xml_part(document_part, RT.FONT_TABLE, "/word/fontTable.xml", CT.WML_FONT_TABLE,
+                     f'<w:fonts {nsdecls("w", "r")}/>')
+
+
+def font_entry(fonts, name: str):
+    """The font table's ``w:font`` for family ``name``, added if missing."""
+    for font in fonts.findall(qn("w:font")):
+        if font.get(qn("w:name")) == name:
+            return font
+    font = OxmlElement("w:font")
+    font.set(qn("w:name"), name)
+    fonts.append(font)
+    return font
+
+
+# settings.xml children that come before w:embedTrueTypeFonts (CT_Settings sequence)
+_BEFORE_EMBEDDING = {qn(f"w:{name}") for name in (
+    "writeProtection", "view", "zoom", "removePersonalInformation", "removeDateAndTime",
+    "doNotDisplayPageBoundaries", "displayBackgroundShape", "printPostScriptOverText",
+    "printFractionalCharacterWidth", "printFormsData")}
+
+
+def embed_fonts_setting(settings) -> None:
+    """Say in settings.xml that the document carries its fonts, subset: Word then keeps
+    them when it saves the document again (LibreOffice 7.4 loads them either way)."""
+    for name in ("embedTrueTypeFonts", "embedSystemFonts", "saveSubsetFonts"):
+        for old in settings.findall(qn(f"w:{name}")):
+            settings.remove(old)
+    index = max((i + 1 for i, child in enumerate(settings) if child.tag in _BEFORE_EMBEDDING),
+                default=0)
+    for offset, name in enumerate(("embedTrueTypeFonts", "saveSubsetFonts")):
+        settings.insert(index + offset, OxmlElement(f"w:{name}"))
 
 
 def add_footnote(footnotes, note_id: int):
@@ -109,6 +152,20 @@ def field(p, instruction: str, placeholder: str = "1", bold: bool = False) -> No
                     f'<w:r><w:rPr>{"<w:b/>" if bold else ""}<w:noProof/></w:rPr>'
                     f'<w:t>{escape(placeholder)}</w:t></w:r></w:fldSimple>')
     p.append(fld)
+
+
+def field_begin(p, instruction: str) -> None:
+    """Open a complex field in paragraph ``p``: what follows, up to ``field_end`` (maybe in
+    a later paragraph), is its result as last computed, shown until the field is updated."""
+    p.append(parse_xml(f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="begin"/></w:r>'))
+    p.append(parse_xml(f'<w:r {nsdecls("w")}><w:instrText xml:space="preserve"> '
+                       f'{escape(instruction)} </w:instrText></w:r>'))
+    p.append(parse_xml(f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="separate"/></w:r>'))
+
+
+def field_end(p) -> None:
+    """Close the complex field opened by ``field_begin``."""
+    p.append(parse_xml(f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="end"/></w:r>'))
 
 
 def describe_picture(inline, description: str, name: str) -> None:
@@ -143,10 +200,13 @@ def set_numbering(p, num_id: int, level: int = 0) -> None:
     num_pr.get_or_add_numId().val = num_id
 
 
-def repeat_header_row(tr) -> None:
-    """Mark table row element ``tr`` as a header row, repeated after page breaks."""
+def table_row(tr, *, header: bool) -> None:
+    """Keep table row element ``tr`` on one page; a header row is also repeated at the top
+    of each page the table runs onto."""
     tr_pr = tr.get_or_add_trPr()
-    tr_pr.append(OxmlElement("w:tblHeader"))
+    tr_pr.append(OxmlElement("w:cantSplit"))    # before w:tblHeader, as the schema orders
+    if header:
+        tr_pr.append(OxmlElement("w:tblHeader"))
 
 
 def set_table_look(tbl, *, first_row: bool) -> None:
