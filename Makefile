@@ -14,7 +14,7 @@ STAMP := $(VENV)/.installed
 SOURCES := $(wildcard ../shared/seeds)
 CHECK   := $(VENV)/bin/briefings check $(if $(SOURCES),--sources $(SOURCES))
 
-.PHONY: brief check list test bench email new-brief reader system clean
+.PHONY: brief check list test bench email new-brief reader system clean docx-proof
 
 # make brief [BRIEF=<id>]   every brief, or one. The build checks what it builds (facts,
 # templates, numbers, quotes) and stops on errors; when nothing changed it returns at once.
@@ -35,6 +35,11 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r benchmarks/requirements.txt
 	$(PY) benchmarks/bench.py
+
+# Every built DOCX as a recipient sees it: LibreOffice prints each to PDF in build/proof/,
+# with page images; per file its pages and fonts, and an error for any font it fell back to.
+docx-proof: $(STAMP)
+	$(PY) -m briefings.proof build
 
 # make email BRIEF=peru-mnna READER=cancilleria   writes the messages to build/outbox/ (see
 # README.md); add ARGS=--send to deliver them.
