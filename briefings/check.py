@@ -13,12 +13,16 @@ from pathlib import Path
 
 from jinja2 import TemplateNotFound, TemplateSyntaxError
 
-from briefings.briefs import Edition, editions, load_brief
-from briefings.compose import compose, make_environment, section_template
+from briefings.briefs import Brief, Edition, editions, load_brief
+from briefings.compose import FIGURES, FactAccess, compose, make_environment, section_template
 from briefings.document import Document, Theme
 from briefings.errors import BriefingError, BriefingErrors
 from briefings.facts import FactBase, load_facts
+from briefings.figures import declared, kinds
+from briefings.figures.bind import Data
+from briefings.i18n import LOCALES
 from briefings.project import Project
+from briefings.style import load_style
 from briefings.templating import relative
 from briefings.terms import load_terms, misuses
 
@@ -127,6 +131,26 @@ def unwritable(document: Document, theme: Theme, project: Project) -> list[Findi
     return findings
 
 
+def figure_problems(project: Project, facts: FactBase, brief: Brief,
+                    today: dt.date) -> list[Finding]:
+    """Every figure of the brief's figures.yaml worked out from the facts in each language,
+    none drawn: a mistake in one is found before any build draws the others."""
+    try:
+        figures = declared.load(brief.folder / FIGURES)
+        style = load_style(Theme((brief.folder, project.theme)))
+    except BriefingError as exc:
+        return _errors(exc, project)
+    findings = []
+    for lang in LOCALES:
+        for name, figure in figures.figures.items():
+            try:
+                kinds.make(figure, Data(figures, name, FactAccess(facts, lang), lang, today),
+                           style)
+            except BriefingError as exc:
+                findings += _errors(exc, project)
+    return list(dict.fromkeys(findings))
+
+
 def run_checks(project: Project, today: dt.date, sources_dir: Path | None = None,
                max_age_days: int = 365, briefs: list[str] | None = None) -> list[Finding]:
     try:
@@ -138,9 +162,13 @@ def run_checks(project: Project, today: dt.date, sources_dir: Path | None = None
         findings += unquoted(facts, project, sources_dir)
     for brief_id in briefs or project.brief_ids():
         try:
-            chosen = editions(project, load_brief(project, brief_id))
+            brief = load_brief(project, brief_id)
+            chosen = editions(project, brief)
         except BriefingError as exc:
             findings += _errors(exc, project)
+            continue
+        if problems := figure_problems(project, facts, brief, today):
+            findings += problems
             continue
         for edition in chosen:
             translations = missing_translations(edition)

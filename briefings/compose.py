@@ -17,16 +17,20 @@ import markdown
 from lxml import html
 from markupsafe import Markup, escape
 
-from briefings import figures, i18n, template_rules, templating, urls
+from briefings import i18n, template_rules, templating, urls
 from briefings.briefs import Edition
-from briefings.document import Document, Meta
+from briefings.document import Document, Meta, Theme
 from briefings.errors import BriefingError, BriefingErrors
 from briefings.facts import SOURCE_REF, Bilingual, Fact, FactBase
+from briefings.figures import declared, kinds, render
+from briefings.figures.bind import Data
 from briefings.project import Project
+from briefings.style import Style, load_style
 from briefings.templating import Sandbox, TemplateValueError
 
 # Under the output folder: figures/ (drawings) and templates/ (compiled), by content hash.
 CACHE = Path(".cache")
+FIGURES = "figures.yaml"      # in a brief's folder
 
 MARKDOWN_EXTENSIONS = ["tables", "footnotes", "attr_list", "sane_lists", "admonition"]
 
@@ -135,58 +139,47 @@ class FactAccess:
                 for sid, n in sorted(self.cited.items(), key=lambda item: item[1])]
 
 
-class _Attributes:
-    """A fact view read from Python (the figure code) by attribute, as ``view.in_favour``;
-    ``"date" in view.values`` asks whether it has a value."""
-
-    def __init__(self, view: FactView):
-        self.view, self.values = view, view["values"]
-
-    def __getattr__(self, name: str):
-        return self.view[name]
-
-
 class FigureMaker:
-    """``{{ figure("vote") }}``: the figure drawn from the facts, which it reads through the
-    template's own fact door (so they count as used and are cited), cached by the hash of
-    its inputs. Returns one line of Markdown, the image then its caption and citation,
-    which ``place_figures`` turns into ``<figure>`` once the section is a tree."""
+    """``{{ figure("vote") }}``: a figure of the brief's figures.yaml, drawn from the facts,
+    which it reads through the template's own fact door (so they count as used and are
+    cited), cached by the hash of its inputs. Returns one line of Markdown, the image then
+    its caption and citation, which ``place_figures`` turns into ``<figure>`` once the
+    section is a tree."""
 
     def __init__(self, edition: Edition, access: FactAccess, lang: str, today: dt.date,
                  cache: Path):
-        self._folder = edition.brief.folder / "figures"   # the brief's figure words
-        self._fonts = edition.theme / "fonts"   # the stylesheet's, so text and figures match
+        self._path = edition.brief.folder / FIGURES
+        self._theme = Theme(edition.chain)
         self._access, self._lang, self._today = access, lang, today
         self._cache = cache
-        self._strings: dict[str, str] | None = None
-        self.made: dict[str, figures.Figure] = {}
-
-    @property
-    def strings(self) -> dict[str, str]:
-        if self._strings is None:
-            self._strings = figures.load_strings(self._folder, self._lang)
-        return self._strings
+        self._declared: declared.Declared | None = None
+        self._style: Style | None = None
+        self.made: dict[str, render.Figure] = {}
 
     def __call__(self, name: str | None = None) -> Markup:
         if not isinstance(name, str):
             raise TemplateValueError('figure() needs a figure name in quotes, e.g. '
                                      'figure("vote")')
-        builder = figures.BUILDERS.get(name)
-        if builder is None:
-            close = difflib.get_close_matches(name, figures.BUILDERS, n=1)
+        self._declared = self._declared or declared.load(self._path)
+        self._style = self._style or load_style(self._theme)
+        figure = self._declared.figures.get(name)
+        if figure is None:
+            known = list(self._declared.figures)
+            close = difflib.get_close_matches(name, known, n=1)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
-            raise TemplateValueError(f"unknown figure '{name}'{hint}; figures: "
-                                     + ", ".join(figures.BUILDERS))
-        made = builder(figures.Inputs(lambda fact_id: _Attributes(self._access(fact_id)),
-                                      self.strings, self._lang, self._today,
-                                      self._folder))
-        self.made[name] = figures.render(name, made, self._cache, self._fonts)
-        sources = [ref.id for view in made.facts for ref in self._access.used[view.id].sources]
+            listed = f"; {FIGURES} has " + ", ".join(known) if known else \
+                f": declare it in the brief's {FIGURES}"
+            raise TemplateValueError(f"unknown figure '{name}'{hint}{listed}")
+        data = Data(self._declared, name, self._access, self._lang, self._today)
+        made = kinds.make(figure, data, self._style)
+        self.made[name] = render.render(name, made, self._cache, self._style)
+        sources = [ref.id for fact_id in data.facts
+                   for ref in self._access.used[fact_id].sources]
         cite = Citation(self._access, list(dict.fromkeys(sources))).__html__()
         return Markup(f"![](figure:{name}) {markdown_text(made.caption)} {cite}")
 
 
-def place_figures(section: html.HtmlElement, maker: FigureMaker, numbers,
+def place_figures(section: html.HtmlElement, maker: FigureMaker, numbers, label: str,
                   template: str) -> None:
     """``<p><img src="figure:NAME"> caption…</p>`` → ``<figure class="figure"><img …>
     <figcaption>Figure N. caption…</figcaption></figure>``. The image points at the cached
@@ -211,11 +204,11 @@ def place_figures(section: html.HtmlElement, maker: FigureMaker, numbers,
             "width": str(round(figure.width * 4 / 3)),
             "height": str(round(figure.height * 4 / 3))})
         caption = html.etree.SubElement(element, "figcaption")
-        label = html.etree.SubElement(caption, "span", {"class": "figure-label"})
-        label.text = maker.strings["label"] + "\u00a0"
-        number = html.etree.SubElement(label, "span", {"class": "figure-number"})
+        span = html.etree.SubElement(caption, "span", {"class": "figure-label"})
+        span.text = label + "\u00a0"
+        number = html.etree.SubElement(span, "span", {"class": "figure-number"})
         number.text, number.tail = str(n), "."
-        label.tail = " " + (img.tail or "").lstrip()
+        span.tail = " " + (img.tail or "").lstrip()
         for child in list(p)[1:]:
             caption.append(child)
         element.tail = p.tail
@@ -331,7 +324,7 @@ def compose(project: Project, facts: FactBase, edition: Edition, lang: str,
         text, template = render_section(env, name, lang, context, project, edition)
         problems += template_rules.override_errors(env, section_template(name, lang), template)
         section = markdown_to_section(converter, text, name, template)
-        place_figures(section, figure, numbers, template)
+        place_figures(section, figure, numbers, strings["figure"], template)
         if problem := urls.body_problem(section, resources):
             raise BriefingError(problem.message, template,
                                 _line_of(project.root / template, problem.culprit))

@@ -20,7 +20,7 @@ LOCALES = {"es": "es_PE", "en": "en_GB"}
 
 # The page furniture the engine and the layout read from templates/theme/i18n/<lang>.yaml.
 LABELS = ("kind", "date", "as_of", "version", "reader", "language", "language_name", "page_of",
-          "contents", "author")
+          "contents", "figure", "author")
 
 
 def load_strings(folder: Path, lang: str, required: Iterable[str] = ()) -> dict[str, str]:

@@ -1,5 +1,6 @@
-"""Figures made from the facts: in every format with caption and alt text, redrawn when a
-fact changes, read back from the cache when nothing did, printed at 220 dpi in Word."""
+"""Figures declared as data and drawn from the facts: the engine's kinds and errors on the
+fixture project; the Peru brief's four figures in every format with caption and alt text,
+printed at 220 dpi in Word."""
 
 from __future__ import annotations
 
@@ -16,14 +17,15 @@ from lxml import html
 from PIL import Image
 from pypdf import PdfReader
 
-from briefings import figures
 from briefings.build import build
 from briefings.compose import CACHE, compose
 from briefings.document import Document, Theme
 from briefings.errors import BriefingError
 from briefings.facts import load_facts
+from briefings.figures import canvas, declared, render
 from briefings.project import Project
-from tests.conftest import peru
+from briefings.style import load_style
+from tests.conftest import alpha, peru
 
 ROOT = Path(__file__).resolve().parents[1]
 TODAY = dt.date(2026, 11, 23)
@@ -36,8 +38,10 @@ DRAWN = {"es": {"timeline": "Reunión en Washington", "vote": "En contra", "plac
 LABEL = {"es": "Figura", "en": "Figure"}
 
 
-def strings(lang: str) -> dict[str, str]:
-    return figures.load_strings(ROOT / "templates/briefs/peru-mnna/figures", lang)
+def caption(name: str, lang: str) -> str:
+    """The Peru figure's caption as its figures.yaml writes it."""
+    figures = declared.load(ROOT / "templates/briefs/peru-mnna/figures.yaml").figures
+    return figures[name].caption[lang]
 
 
 def output(out: Path, lang: str, fmt: str) -> Path:
@@ -90,12 +94,11 @@ def pdf_figure_alts(reader: PdfReader) -> list[str]:
 def test_html_holds_the_four_figures_self_contained(built, lang):
     found = html_figures(output(built, lang, "html"))
     assert list(found) == NAMES
-    words = strings(lang)
     for n, name in enumerate(NAMES, 1):
-        alt, caption, svg = found[name]
-        assert alt and not re.search(r"\{\w+\}", alt)
-        assert caption.startswith(f"{LABEL[lang]} {n}. {words[f'{name}_caption'][:30]}")
-        assert re.search(r"\[\d+(,\s\d+)*\]$", caption), "the caption cites its sources"
+        alt, shown, svg = found[name]
+        assert alt and not re.search(r"\{[\w.]+\}", alt)
+        assert shown.startswith(f"{LABEL[lang]} {n}. {caption(name, lang)[:30]}")
+        assert re.search(r"\[\d+(,\s\d+)*\]$", shown), "the caption cites its sources"
         assert DRAWN[lang][name] in svg
         assert 'font-family="IBM Plex Serif' in svg
     assert "file://" not in output(built, lang, "html").read_text()
@@ -107,9 +110,8 @@ def test_pdf_has_the_four_figures_with_captions_and_alt_text(built, lang):
     text = flat(" ".join(page.extract_text() for page in reader.pages))
     found = html_figures(output(built, lang, "html"))
     for n, name in enumerate(NAMES, 1):
-        alt, caption, _ = found[name]
         assert f"{LABEL[lang]} {n}." in text
-        assert flat(strings(lang)[f"{name}_caption"])[:40] in text
+        assert flat(caption(name, lang))[:40] in text
         assert DRAWN[lang][name] in text            # the drawing itself is on the page
     # tagged: each figure is a /Figure whose /Alt is the figure's alt text
     assert pdf_figure_alts(reader) == [found[name][0] for name in NAMES]
@@ -131,7 +133,7 @@ def test_docx_has_the_four_figures_described_and_captioned(built, lang):
         assert [f.get(qn("w:instr")).split()[:2] for f in fields] == [["SEQ", "Figure"]]
         shown = "".join(t.text for t in paragraph._p.iter(qn("w:t")))
         assert flat(shown).startswith(f"{LABEL[lang]} {n}. ")
-        assert flat(strings(lang)[f"{name}_caption"])[:40] in flat(shown)
+        assert flat(caption(name, lang))[:40] in flat(shown)
         # the picture is in the paragraph just before, kept with its caption
         before = paragraph._p.getprevious()
         assert before.findall(".//" + qn("wp:docPr"))
@@ -148,7 +150,7 @@ def test_docx_pictures_are_print_resolution(built):
             stamped = png.info["dpi"][0]
         printed_inches = shape.width / 914400            # EMU per inch
         assert width_px / printed_inches >= 200
-        assert round(stamped) == figures.DPI
+        assert round(stamped) == render.DPI
 
 
 def test_figure_files_are_cached_beside_the_outputs(built):
@@ -158,122 +160,272 @@ def test_figure_files_are_cached_beside_the_outputs(built):
     assert {p.stem for p in svgs} == {p.stem for p in pngs}
 
 
-# -- changes and the cache -----------------------------------------------------------------
+# -- the engine, on the fixture project --------------------------------------------------
+
+# One figure of each kind, on the fixture's facts (the Strelsau lighthouse).
+FIGURES = """\
+figures:
+  vote:
+    kind: bars
+    bars:
+      - {value: harbour.vote.in_favour, label: {es: "A favor", en: "In favour"}}
+      - {value: harbour.vote.against, label: {es: "En contra", en: "Against"}, colour: grey}
+    caption: {es: "La votación.", en: "The vote."}
+    alt: {es: "Barras: {bars}.", en: "Bars: {bars}."}
+  works:
+    kind: timeline
+    events:
+      - {fact: harbour.opening, label: {es: "Apertura", en: "Opening"}}
+      - fact: council.sessions
+        label: {es: "Sesión", en: "Session"}
+        undated: {es: "las sesiones, cada {every_days} días", en: "the sessions, every {every_days} days"}
+    spans:
+      - {fact: harbour.works, start: start, end: end, label: {es: "Obras", en: "Works: {range}"}}
+      - {fact: harbour.rotation, start: harbour.works.start, days: min_months, label: {es: "Rotación", en: "Rotation"}, style: outline}
+    today:
+      label: {es: "Hoy, {date}", en: "Today, {date}"}
+      alt: {es: "Hoy es {date}.", en: "Today is {date}."}
+    undated: {es: "Sin fecha: {items}.", en: "Undated: {items}."}
+    caption: {es: "Calendario.", en: "Schedule."}
+    alt: {es: "Del {start} al {end}: {events}. {spans}.", en: "From {start} to {end}: {events}. {spans}."}
+  reviews:
+    kind: points
+    points:
+      - {fact: harbour.works, date: start, label: {es: "Obras", en: "Works"}, marker: tick}
+      - {fact: harbour.opening, date: date, label: {es: "Apertura", en: "Opening"}, note: {es: "prevista", en: "due"}, marker: ring}
+    others:
+      items: harbour.uses.uses
+      title: {es: "Usos", en: "Uses"}
+    caption: {es: "Revisiones.", en: "Reviews."}
+    alt: {es: "{points}; usos: {others}.", en: "{points}; uses: {others}."}
+  uses:
+    kind: groups
+    items: harbour.uses.uses
+    groups:
+      - name: {es: "Mar", en: "Sea"}
+        items: {fishing: {es: "a diario", en: "daily"}, cargo: null}
+      - name: {es: "Tierra", en: "Land"}
+        items: {tourism: null}
+    count: {es: "{n} usos", en: "{n} uses"}
+    count_one: {es: "{n} uso", en: "{n} use"}
+    caption: {es: "Usos.", en: "Uses."}
+    alt: {es: "{n} usos. {groups}.", en: "{n} uses. {groups}."}
+  chart:
+    kind: vega-lite
+    rows:
+      - {side: {es: "A favor", en: "In favour"}, votes: harbour.vote.in_favour}
+      - {side: {es: "En contra", en: "Against"}, votes: harbour.vote.against}
+    spec:
+      mark: bar
+      height: 60
+      encoding:
+        y: {field: side, type: nominal, title: null}
+        x: {field: votes, type: quantitative, title: {es: "Votos", en: "Votes"}}
+    caption: {es: "La votación, en Vega-Lite.", en: "The vote, in Vega-Lite."}
+    alt: {es: "Barras de la votación.", en: "Bar chart of the vote."}
+"""
+
+
+def with_figures(project: Project, figures: str = FIGURES, names=("vote", "works", "reviews",
+                                                                   "uses", "chart")) -> Path:
+    """``figures`` as brief alpha's figures.yaml, each of ``names`` placed in its works
+    section; returns the file."""
+    path = project.briefs / "alpha/figures.yaml"
+    path.write_text(figures, encoding="utf-8")
+    for lang in ("es", "en"):
+        works = project.briefs / f"alpha/sections/{lang}/works.md.j2"
+        placed = "".join(f'\n{{{{ figure("{name}") }}}}\n' for name in names)
+        works.write_text(works.read_text(encoding="utf-8") + placed, encoding="utf-8")
+    return path
+
+
+def compose_alpha(project: Project, lang: str = "en", cache: Path | None = None) -> Document:
+    return compose(project, load_facts(project.facts), alpha(project), lang, TODAY, cache)
+
+
+def drawn(document: Document) -> dict[str, tuple[str, str, str]]:
+    """name → (alt, caption text, SVG) of each figure in a composed document."""
+    out = {}
+    for el in document.body.iter("figure"):
+        img = el.find("img")
+        svg = document.figure_file(img.get("src")).read_text(encoding="utf-8")
+        out[el.get("data-figure")] = (img.get("alt"), flat(el.find("figcaption")
+                                                             .text_content()), svg)
+    return out
+
+
+def test_each_kind_draws_its_facts_in_the_documents_language(tiny, tmp_path):
+    with_figures(tiny)
+    en = drawn(compose_alpha(tiny, "en", tmp_path))
+    assert list(en) == ["vote", "works", "reviews", "uses", "chart"]
+    alt, caption, svg = en["vote"]
+    assert alt == "Bars: In favour: 41; Against: 17."
+    assert ">41</text>" in svg and ">Against</text>" in svg and "#8c96a3" in svg
+    assert re.match(r"Figure 1\. The vote\. \[\d, \d\]$", caption)   # both of its sources
+    alt, caption, svg = en["works"]
+    assert ">Opening</text>" in svg and ">Works: 1 Apr\u2009–\u200930 Nov 2026</text>" in svg
+    assert ">Today, 23 Nov 2026</text>" in svg
+    assert alt.startswith("From 1 April 2026 to 15 December 2026: 15 December 2026: Opening.")
+    assert "; Rotation (1–3 Apr 2026)." in alt and alt.endswith(
+        "Today is 23 November 2026.")
+    assert "Undated: the sessions, every 14 days." in caption
+    alt, _, svg = en["reviews"]
+    assert alt == ("April 2026: Works; December 2026: Opening (due); "
+                   "uses: cargo, fishing and tourism.")
+    assert ">Dec 2026</text>" in svg and ">Uses</text>" in svg
+    alt, _, svg = en["uses"]
+    assert alt == "3 uses. Sea: fishing (daily) and cargo. Land: tourism."
+    assert ">2 uses</text>" in svg and ">1 use</text>" in svg
+    alt, _, svg = en["chart"]
+    assert alt == "Bar chart of the vote." and "<title>Bar chart of the vote.</title>" in svg
+    assert "IBM Plex Serif" in svg and "Votes" in svg and "In favour" in svg
+    es = drawn(compose_alpha(tiny, "es", tmp_path))
+    assert ">En contra</text>" in es["vote"][2] and "Votos" in es["chart"][2]
+    assert "Sin fecha: las sesiones, cada 14 días." in es["works"][1]
+
+
+def test_a_figures_facts_are_used_and_cited(tiny, tmp_path):
+    with_figures(tiny, names=("works",))
+    document = compose_alpha(tiny, "en", tmp_path)
+    # facts only the figure reads
+    assert {"council.sessions", "harbour.rotation"} <= set(document.facts_used)
+    caption = document.body.xpath('//figure[@data-figure="works"]/figcaption')[0]
+    assert {a.get("href") for a in caption.iter("a")} == {"#src-gaceta-faro",
+                                                          "#src-tide-herald"}
+
+
+BAD = [  # (change to FIGURES, what the error says, the line it names holds)
+    ("kind: bars", "kind: barz", "unknown kind 'barz' (did you mean 'bars'?", "kind: barz"),
+    ("value: harbour.vote.in_favour", "value: harbour.vot.in_favour",
+     "unknown fact 'harbour.vot' (did you mean 'harbour.vote'?)", "harbour.vot."),
+    ("value: harbour.vote.against", "value: harbour.vote.againts",
+     "fact 'harbour.vote' has no value 'againts' (its values: in_favour, against)",
+     "againts"),
+    ("value: harbour.vote.in_favour", "value: harbour.opening.date",
+     "'harbour.opening.date' is a date; this figure needs a number here", "opening.date"),
+    ('label: {es: "A favor", en: "In favour"}', 'label: {es: "A favor"}',
+     "required field is missing", "A favor"),
+    ('caption: {es: "La votación.", en: "The vote."}',
+     'caption: {es: "La votación.", en: "The 2 votes."}',
+     "a number is typed into the en words", "The 2 votes"),
+    ("colour: grey", "colour: purple", "unknown colour 'purple'", "purple"),
+    ('alt: {es: "Barras: {bars}.", en: "Bars: {bars}."}',
+     'alt: {es: "Barras: {bars}.", en: "Bars: {bar}."}',
+     "unknown placeholder {bar} (this figure offers {bars}", "{bar}"),
+    ("cargo: null", "", "no group for cargo", "name: {es: \"Mar\""),
+    ("mark: bar", "mark: barz", "unknown mark 'barz' (did you mean 'bar'?", "barz"),
+    ("type: quantitative", "type: quantitativ", "Vega-Lite cannot read this chart: Error: "
+     "Invalid field type", "mark: bar"),
+    ("mark: bar", "mark: bar\n      data: {url: 'file:///etc/passwd'}",
+     "a chart's data are its rows", "data:"),
+    ("encoding:", "encoding:\n        href: {value: 'https://example.org/x.png'}\n"
+     "        url: {value: 'https://example.org/x.png'}",
+     "may not load anything from a URL or a file", "url:"),
+]
+
+
+@pytest.mark.parametrize("old, new, message, culprit", BAD,
+                         ids=[case[2][:30] for case in BAD])
+def test_a_mistake_in_figures_yaml_is_one_line_naming_it(tiny, tmp_path, old, new, message,
+                                                         culprit):
+    assert FIGURES.count(old) >= 1
+    path = with_figures(tiny, FIGURES.replace(old, new, 1))
+    with pytest.raises(BriefingError) as err:
+        compose_alpha(tiny, "en", tmp_path)
+    errors = getattr(err.value, "errors", [err.value])
+    assert len(errors) == 1 and message in errors[0].message
+    assert errors[0].file == str(path)
+    assert culprit in path.read_text(encoding="utf-8").splitlines()[errors[0].line - 1]
+
+
+def test_check_finds_a_figure_mistake_before_building(tiny, capsys):
+    from briefings.cli import main
+    with_figures(tiny, FIGURES.replace("harbour.vote.against", "harbour.vote.againts"))
+    assert main(["--project", str(tiny.root), "check", "--brief", "alpha"]) == 1
+    out = capsys.readouterr().out
+    assert "templates/briefs/alpha/figures.yaml:6: vote.bars.1.value: fact 'harbour.vote' " \
+        "has no value 'againts'" in out
+    assert not (tiny.build / CACHE).exists()
+
+
+def test_an_unknown_figure_names_the_template_line(tiny, tmp_path):
+    with_figures(tiny, names=("votes",))
+    with pytest.raises(BriefingError,
+                       match=r"unknown figure 'votes' \(did you mean 'vote'\?\); "
+                             r"figures.yaml has vote, works") as err:
+        compose_alpha(tiny, "en", tmp_path)
+    assert err.value.file == "templates/briefs/alpha/sections/en/works.md.j2" \
+        and err.value.line
+
+
+def test_a_figure_inside_a_sentence_is_an_error(tiny, tmp_path):
+    with_figures(tiny, names=())
+    works = tiny.briefs / "alpha/sections/en/works.md.j2"
+    works.write_text(works.read_text() + '\nAs shown: {{ figure("vote") }}\n')
+    with pytest.raises(BriefingError, match="must be a paragraph of its own"):
+        compose_alpha(tiny, "en", tmp_path)
+
 
 def build_html(project: Project, out: Path, **options) -> dict[str, str]:
-    build(project, langs=["en"], formats=["html"], out=out, jobs=1, **options)
-    return {name: svg for name, (_, _, svg)
-            in html_figures(output(out, "en", "html")).items()}
+    build(project, briefs=["alpha"], readers=["ministry"], langs=["en"], formats=["html"],
+          out=out, jobs=1, **options)
+    page = out / "alpha/ministry/alpha-ministry-en.html"
+    return {name: svg for name, (_, _, svg) in html_figures(page).items()}
 
 
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) == 1
-    path.write_text(text.replace(old, new), encoding="utf-8")
-
-
-def test_a_changed_fact_redraws_its_figure_in_the_next_build(project, tmp_path):
+def test_a_changed_fact_redraws_only_its_figures(tiny, tmp_path):
+    with_figures(tiny, names=("vote", "works"))
     out = tmp_path / "out"
-    first = build_html(project, out)
-    assert ">73</text>" in first["vote"]
-
-    congress = project.facts / "congress.yaml"  # text, value and quote agree on the count
-    congress.write_text(congress.read_text(encoding="utf-8").replace("73", "74"),
-                        encoding="utf-8")
-    second = build_html(project, out)
-    assert ">74</text>" in second["vote"] and ">73</text>" not in second["vote"]
-    assert second["timeline"] == first["timeline"]          # untouched figures stay
-
-    procedure = project.facts / "procedure.yaml"  # a new meeting date, in text and value
-    procedure.write_text(procedure.read_text(encoding="utf-8").replace(
-        "date: 2025-12-05", "date: 2025-11-20").replace("el 5 de diciembre de 2025",
-        "el 20 de noviembre de 2025").replace("on 5 December 2025", "on 20 November 2025"),
-        encoding="utf-8")
-    third = build_html(project, out)
-    assert third["timeline"] != second["timeline"]
-    assert ">20 Nov</text>" in third["timeline"] and ">5 Dec</text>" not in third["timeline"]
-    assert third["vote"] == second["vote"]
+    first = build_html(tiny, out)
+    assert ">41</text>" in first["vote"]
+    harbour = tiny.facts / "harbour.yaml"   # text, value and quotes agree on the count
+    harbour.write_text(harbour.read_text(encoding="utf-8").replace("41", "42"),
+                       encoding="utf-8")
+    second = build_html(tiny, out)
+    assert ">42</text>" in second["vote"] and ">41</text>" not in second["vote"]
+    assert second["works"] == first["works"]
 
 
-def test_unchanged_figures_are_read_from_the_cache(project, tmp_path, monkeypatch):
+def test_unchanged_figures_are_read_from_the_cache(tiny, tmp_path, monkeypatch):
+    with_figures(tiny, names=("vote", "chart"))
     out = tmp_path / "out"
-    first = build_html(project, out)
+    first = build_html(tiny, out)
     cache = out / CACHE / "figures"
     files = {p: p.stat().st_mtime_ns for p in cache.iterdir()}
-    assert len(files) == 8                  # 4 figures, SVG + PNG, for English
+    assert len(files) == 4                  # 2 figures, SVG + PNG, for English
 
     def no_drawing(*args, **kwargs):
         raise AssertionError("a cached figure was drawn again")
 
-    monkeypatch.setattr(figures, "draw", no_drawing)
-    monkeypatch.setattr(figures, "to_png", no_drawing)
-    again = build_html(project, out, force=True)
-    assert again == first
+    monkeypatch.setattr(render, "_draw", no_drawing)
+    monkeypatch.setattr(render, "to_png", no_drawing)
+    assert build_html(tiny, out, force=True) == first
     assert {p: p.stat().st_mtime_ns for p in cache.iterdir()} == files
 
 
-def test_the_build_date_moves_the_today_mark(project, tmp_path, monkeypatch):
-    first = build_html(project, tmp_path / "a")
+def test_the_build_date_moves_the_today_mark(tiny, tmp_path, monkeypatch):
+    with_figures(tiny, names=("works",))
+    first = build_html(tiny, tmp_path / "a")
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(1795453200 - 30 * 86400))  # 24 Oct 2026
-    second = build_html(project, tmp_path / "b")
-    assert ">Today, 23 Nov 2026</text>" in first["timeline"]
-    assert ">Today, 24 Oct 2026</text>" in second["timeline"]
+    second = build_html(tiny, tmp_path / "b")
+    assert ">Today, 23 Nov 2026</text>" in first["works"]
+    assert ">Today, 24 Oct 2026</text>" in second["works"]
 
 
-# -- what the figures are made of ----------------------------------------------------------
-
-def composed(project: Project, lang: str = "en", tmp: Path | None = None) -> Document:
-    return compose(project, load_facts(project.facts), peru(project, "cancilleria"),
-                   lang, TODAY, tmp)
-
-
-def test_figure_facts_count_as_used_and_cited(project, tmp_path):
-    document = composed(project, tmp=tmp_path)
-    # facts only a figure reads: the op-ed's date, the category's creation year
-    assert {"risks.arce_op_ed", "designation.legal_basis_thesis"} <= set(document.facts_used)
-    timeline = document.body.xpath('//figure[@data-figure="timeline"]/figcaption')[0]
-    cited = {a.get("href") for a in timeline.iter("a")}
-    assert "#src-arce-opinion" in cited        # the op-ed is a source of the timeline
+def test_a_brief_may_replace_the_palette(tiny, tmp_path):
+    with_figures(tiny, names=("vote",))
+    style = (tiny.theme / "style.yaml").read_text(encoding="utf-8")
+    (tiny.briefs / "alpha/style.yaml").write_text(style.replace("#1f3a5f", "#7a1f2b"))
+    svg = drawn(compose_alpha(tiny, "en", tmp_path))["vote"][2]
+    assert 'fill="#7a1f2b"' in svg and "#1f3a5f" not in svg
 
 
-def test_a_number_typed_into_the_figure_words_is_an_error(project, tmp_path):
-    edit(project.briefs / "peru-mnna/figures/en.yaml", 'vote_against: "Against"',
-         'vote_against: "25 against"')
-    with pytest.raises(BriefingError) as err:
-        composed(project, tmp=tmp_path)
-    assert err.value.file.endswith("figures/en.yaml") and err.value.key == "vote_against"
-
-
-def test_a_place_without_a_natural_region_stops_the_build(project, tmp_path):
-    edit(project.briefs / "peru-mnna/figures/places.yaml",
-         "  Apurímac:         {region: highlands, kind: region}\n", "")
-    with pytest.raises(BriefingError, match="no natural region for Apurímac") as err:
-        composed(project, tmp=tmp_path)
-    assert err.value.file.endswith("figures/places.yaml")
-
-
-def test_an_unknown_figure_names_the_template_line(project, tmp_path):
-    template = project.briefs / "peru-mnna/sections/en/authorization.md.j2"
-    edit(template, '{{ figure("vote") }}', '{{ figure("votes") }}')
-    with pytest.raises(BriefingError,
-                       match="unknown figure 'votes' \\(did you mean 'vote'\\?\\)") as err:
-        composed(project, tmp=tmp_path)
-    assert err.value.file == "templates/briefs/peru-mnna/sections/en/authorization.md.j2" \
-        and err.value.line
-
-
-def test_a_figure_inside_a_sentence_is_an_error(project, tmp_path):
-    template = project.briefs / "peru-mnna/sections/en/authorization.md.j2"
-    edit(template, '{{ figure("vote") }}', 'As shown: {{ figure("vote") }}')
-    with pytest.raises(BriefingError, match="must be a paragraph of its own"):
-        composed(project, tmp=tmp_path)
-
-
-def test_writers_read_figure_files_from_the_cache_only(project, tmp_path):
+def test_writers_read_figure_files_from_the_cache_only(tiny, tmp_path):
     from briefings.writers import docx as docx_writer
     from briefings.writers import html as html_writer
-    document = composed(project, tmp=tmp_path / "cache")
-    theme = Theme(peru(project, "cancilleria").chain)
+    with_figures(tiny, names=("vote",))
+    document = compose_alpha(tiny, "en", tmp_path / "cache")
+    theme = Theme(alpha(tiny).chain)
     secret = tmp_path / "secret.svg"
     secret.write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
     img = document.body.xpath("//figure/img")[0]
@@ -286,26 +438,26 @@ def test_writers_read_figure_files_from_the_cache_only(project, tmp_path):
 
 
 def test_labels_never_overlap_nor_cross_a_leader():
-    canvas = figures.Canvas(ROOT / "templates/theme/fonts")
-    style = figures.Style()
+    c = canvas.Canvas(load_style(Theme((ROOT / "templates/theme",))))
+    ink = canvas.Ink()
     xs = [5, 9, 12, 13, 60, 200, 430, 440, 445]
-    callouts = [figures.Callout(x, [[(f"label number {k} for x", style)]])
+    callouts = [canvas.Callout(x, [[(f"label number {k} for x", ink)]])
                 for k, x in enumerate(xs)]
-    callouts.append(figures.Callout(300, [[("two", style)], [("lines of label", style)]]))
-    lanes = figures.place_callouts(callouts, canvas, 0, figures.WIDTH, keep_clear=[250])
+    callouts.append(canvas.Callout(300, [[("two", ink)], [("lines of label", ink)]]))
+    lanes = canvas.place_callouts(callouts, c, 0, canvas.WIDTH, keep_clear=[250])
     assert lanes <= 10
     for a in callouts:
-        assert 0 <= a.span[0] and a.span[1] <= figures.WIDTH
-        assert not a.span[0] - figures.PAD / 2 <= 250 <= a.span[1] + figures.PAD / 2
+        assert 0 <= a.span[0] and a.span[1] <= canvas.WIDTH
+        assert not a.span[0] - canvas.PAD / 2 <= 250 <= a.span[1] + canvas.PAD / 2
         for b in callouts:
             if a is not b:
-                assert figures._apart(a, b)
+                assert canvas._apart(a, b)
 
 
 def test_png_resolution_is_stamped():
-    png = figures.to_png('<svg xmlns="http://www.w3.org/2000/svg" width="96" height="24" '
-                         'viewBox="0 0 72 18"><rect width="72" height="18" fill="#1f3a5f"/></svg>',
-                         72, ROOT / "templates/theme/fonts")
+    png = render.to_png('<svg xmlns="http://www.w3.org/2000/svg" width="96" height="24" '
+                        'viewBox="0 0 72 18"><rect width="72" height="18" fill="#1f3a5f"/></svg>',
+                        72, load_style(Theme((ROOT / "templates/theme",))))
     with Image.open(io.BytesIO(png)) as image:   # one printed inch (72 pt) wide
-        assert image.size == (figures.DPI, figures.DPI / 4)
-        assert round(image.info["dpi"][0]) == figures.DPI
+        assert image.size == (render.DPI, render.DPI / 4)
+        assert round(image.info["dpi"][0]) == render.DPI

@@ -1,0 +1,112 @@
+"""A declared figure's data, read from the facts in one language.
+
+Values are read through the template's own fact door, so every fact a figure shows counts
+as used and its caption cites exactly those facts. Every problem is the analyst's: one line
+naming figures.yaml, the line and what is wrong."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from briefings import i18n
+from briefings.figures.declared import Declared, Words
+from briefings.templating import TemplateValueError
+
+_PLACEHOLDER = re.compile(r"\{([^}]*)\}")
+_TYPES = {int: "a number", float: "a number", dt.date: "a date", str: "a text",
+          list: "a list"}
+
+
+def _type_name(value) -> str:
+    return next((name for kind, name in _TYPES.items() if isinstance(value, kind)),
+                "something else")
+
+
+class Data:
+    """Values and words of one figure: ``loc`` arguments are its place in figures.yaml
+    (after the figure's name), for the error line."""
+
+    def __init__(self, declared: Declared, name: str, door, lang: str, today: dt.date):
+        self.declared, self.name, self.lang, self.today = declared, name, lang, today
+        self._door = door
+        self.facts: dict[str, dict] = {}      # id → fact view, in the order first read
+
+    def error(self, loc: tuple, message: str):
+        return self.declared.error((self.name, *loc), message)
+
+    def _view(self, fact_id: str, loc: tuple) -> dict:
+        if fact_id not in self.facts:
+            try:
+                self.facts[fact_id] = self._door(fact_id)
+            except TemplateValueError as exc:
+                raise self.error(loc, str(exc)) from None
+        return self.facts[fact_id]
+
+    def value(self, ref: str, loc: tuple, fact: str | None = None, optional: bool = False):
+        """The value ``ref`` names (``<fact id>.<value>``, or a value of ``fact``); None when
+        ``optional`` and the fact lacks it."""
+        if "." in ref:
+            fact, ref = ref.rsplit(".", 1)
+        elif fact is None:
+            raise self.error(loc, f"'{ref}': name the value as <fact id>.<value>, e.g. "
+                                  f"congress.vote.{ref}, or give the item a 'fact'")
+        values = self._view(fact, loc)["values"]
+        if ref not in values:
+            if optional:
+                return None
+            known = ", ".join(values) or "none"
+            raise self.error(loc, f"fact '{fact}' has no value '{ref}' (its values: {known})")
+        return values[ref]
+
+    def typed(self, kind: type, ref: str, loc: tuple, fact: str | None = None,
+              optional: bool = False):
+        value = self.value(ref, loc, fact, optional)
+        if value is None or (isinstance(value, kind) and not isinstance(value, bool)):
+            return value
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            return value
+        raise self.error(loc, f"'{ref}' is {_type_name(value)}; this figure needs "
+                              f"{_TYPES[kind]} here")
+
+    def names(self, ref: str, loc: tuple) -> list[str]:
+        items = self.typed(list, ref, loc)
+        if not all(isinstance(item, str) for item in items):
+            raise self.error(loc, f"'{ref}' must be a list of names")
+        return items
+
+    def spellings(self, ref: str, loc: tuple) -> list[set[str]]:
+        """Each name of the list ``ref`` in every language it is written in, so data keyed
+        by name (a group's items) may use either language's spelling."""
+        self.names(ref, loc)
+        fact, name = ref.rsplit(".", 1)
+        return [{item} if isinstance(item, str) else {item.es, item.en}
+                for item in self._door.used[fact].values[name]]
+
+    def words(self, words: Words, loc: tuple, fact: str | None = None, **offered) -> str:
+        """The words in this language, each ``{placeholder}`` filled: what the kind offers,
+        a value of the item's ``fact`` (``{place}``) or of any fact
+        (``{congress.vote.in_favour}``)."""
+        def fill(match: re.Match) -> str:
+            key = match[1]
+            if key in offered:
+                return str(offered[key])
+            if "." in key or fact is not None:
+                return self.shown(self.value(key, loc + (self.lang,), fact))
+            known = ", ".join(f"{{{k}}}" for k in offered) or "none here"
+            raise self.error(loc + (self.lang,), f"unknown placeholder {{{key}}} (this "
+                             f"figure offers {known}, or a fact value such as "
+                             "{congress.vote.in_favour})")
+        return _PLACEHOLDER.sub(fill, words[self.lang])
+
+    def shown(self, value) -> str:
+        """A value as words print it in this language."""
+        if isinstance(value, bool):
+            return str(value)
+        if isinstance(value, (int, float)):
+            return i18n.number(value, self.lang)
+        if isinstance(value, dt.date):
+            return i18n.date(value, self.lang)
+        if isinstance(value, list):
+            return i18n.join([self.shown(v) for v in value], self.lang)
+        return str(value)

@@ -1,0 +1,120 @@
+"""A figure's files, cached by the hash of what it shows: ``<hash>.svg`` (vector, for the
+PDF and the HTML) and ``<hash>.png`` (220 dpi at its printed size, for the DOCX). A figure
+whose inputs did not change is read back, not drawn again.
+
+The PNG is the SVG rasterized by resvg (``resvg-py``, a self-contained wheel) with the
+theme's fonts only, so the two forms look alike."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import struct
+import zlib
+from dataclasses import dataclass
+from functools import lru_cache
+from html import escape
+from pathlib import Path
+
+from briefings.figures import draw, vegalite
+from briefings.figures.canvas import WIDTH, Canvas
+from briefings.figures.kinds import Made
+from briefings.outputs import write_atomic
+from briefings.style import Style
+
+DPI = 220               # the PNG for Word, at its printed size: the resolution Word itself
+                        # keeps for pictures by default, so it would not gain from more
+_DRAWING_CODE = ("canvas.py", "draw.py", "render.py", "vegalite.py")
+
+
+@dataclass(frozen=True)
+class Figure:
+    name: str
+    svg: Path
+    png: Path
+    width: float          # pt, printed
+    height: float
+    alt: str
+    caption: str
+
+
+@lru_cache(maxsize=None)
+def _tools() -> str:
+    """The drawing code and the versions of the libraries that measure and draw: a change
+    to any of them redraws every figure."""
+    import PIL
+    import resvg_py
+    import vl_convert
+    here = Path(__file__).parent
+    code = hashlib.sha256(b"".join((here / name).read_bytes() for name in _DRAWING_CODE))
+    return (f"{code.hexdigest()} pillow {PIL.__version__} resvg-py {resvg_py.__version__} "
+            f"vl-convert {vl_convert.__version__} dpi {DPI}")
+
+
+_SIZE = re.compile(rb'<svg[^>]*?\swidth="([\d.]+)"[^>]*?\sheight="([\d.]+)"')
+
+
+def _size_pt(svg: bytes) -> tuple[float, float]:
+    """An SVG's width and height (CSS pixels) in points."""
+    match = _SIZE.search(svg[:1000])
+    return float(match[1]) * 0.75, float(match[2]) * 0.75
+
+
+def render(name: str, made: Made, cache: Path, style: Style) -> Figure:
+    """The figure's files, drawn only when no file of the same inputs exists."""
+    key = hashlib.sha256(json.dumps(
+        {"spec": made.spec, "alt": made.alt, "tools": _tools(),
+         "style": style.model_dump(mode="json", exclude={"fonts"})},
+        sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:32]
+    svg_path, png_path = cache / f"{key}.svg", cache / f"{key}.png"
+    if not (svg_path.is_file() and png_path.is_file()):
+        svg = _draw(made, style).encode("utf-8")
+        # Atomic: build workers may draw the same figure at the same time.
+        write_atomic(svg_path, svg)
+        write_atomic(png_path, to_png(svg.decode("utf-8"), _size_pt(svg)[0], style))
+    width, height = _size_pt(svg_path.read_bytes())
+    return Figure(name, svg_path, png_path, width, height, made.alt, made.caption)
+
+
+def _draw(made: Made, style: Style) -> str:
+    spec = made.spec
+    if spec["kind"] == "vega-lite":
+        svg = vegalite.to_svg(spec["spec"], spec["rows"], spec["lang"], style, WIDTH * 4 / 3)
+        # its description, as the drawn kinds have it, for a browser showing the SVG alone
+        return re.sub(r"(<svg[^>]*>)", lambda m: f"{m[1]}<title>{escape(made.alt)}</title>",
+                      svg, count=1)
+    canvas = Canvas(style)
+    height = draw.draw(canvas, spec)
+    return canvas.svg(height, made.alt)
+
+
+def to_png(svg: str, width_pt: float, style: Style) -> bytes:
+    """The SVG at ``DPI`` dots per inch of its printed width, on white, stamped with its
+    resolution (a pHYs chunk), drawn by resvg with the theme's fonts only."""
+    import resvg_py
+    family = style.font.family
+    png = bytes(resvg_py.svg_to_bytes(svg_string=svg, width=round(width_pt / 72 * DPI),
+                                      background="white", skip_system_fonts=True,
+                                      font_dirs=[str(style.fonts)], font_family=family,
+                                      serif_family=family))
+    return _with_dpi(png, DPI)
+
+
+def _with_dpi(png: bytes, dpi: int) -> bytes:
+    """Insert (or replace) the pHYs chunk right after IHDR."""
+    ppm = round(dpi / 0.0254)
+    data = struct.pack(">IIB", ppm, ppm, 1)
+    chunk = struct.pack(">I", len(data)) + b"pHYs" + data + \
+        struct.pack(">I", zlib.crc32(b"pHYs" + data) & 0xFFFFFFFF)
+    pos, out = 8, [png[:8]]
+    while pos < len(png):
+        length = struct.unpack(">I", png[pos:pos + 4])[0]
+        kind = png[pos + 4:pos + 8]
+        end = pos + 12 + length
+        if kind != b"pHYs":
+            out.append(png[pos:end])
+        if kind == b"IHDR":
+            out.append(chunk)
+        pos = end
+    return b"".join(out)
