@@ -24,6 +24,7 @@ from briefings.errors import BriefingError, BriefingErrors
 from briefings.facts import SOURCE_REF, Bilingual, Fact, FactBase
 from briefings.figures import declared, kinds, render
 from briefings.figures.bind import Data
+from briefings.figures.canvas import NoRoom
 from briefings.project import Project
 from briefings.style import Style, load_style
 from briefings.templating import Sandbox, TemplateValueError
@@ -118,7 +119,7 @@ class FactAccess:
     def __call__(self, fact_id: str | None = None) -> FactView:
         if not isinstance(fact_id, str):
             raise TemplateValueError('fact() needs a fact id in quotes, e.g. '
-                                     'fact("congress.vote")')
+                                     'fact("harbour.vote")')
         try:
             fact = self._base.get(fact_id)
         except KeyError:
@@ -172,7 +173,11 @@ class FigureMaker:
             raise TemplateValueError(f"unknown figure '{name}'{hint}{listed}")
         data = Data(self._declared, name, self._access, self._lang, self._today)
         made = kinds.make(figure, data, self._style)
-        self.made[name] = render.render(name, made, self._cache, self._style)
+        try:
+            self.made[name] = render.render(name, made, self._cache, self._style)
+        except NoRoom as exc:
+            raise self._declared.error((name,), f"no room for the label '{exc}' above the "
+                                                "axis: shorten some labels") from None
         sources = [ref.id for fact_id in data.facts
                    for ref in self._access.used[fact_id].sources]
         cite = Citation(self._access, list(dict.fromkeys(sources))).__html__()

@@ -236,7 +236,7 @@ class FactBase:
         return self.facts[fact_id]
 
     def line_of(self, fact_id: str, *loc: str | int) -> int | None:
-        """The line of a part of a fact, e.g. ``line_of("congress.vote", "sources", 0)``."""
+        """The line of a part of a fact, e.g. ``line_of("harbour.vote", "sources", 0)``."""
         doc, index = self._places[fact_id]
         return doc.line_of(["facts", index, *loc])
 

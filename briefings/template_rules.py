@@ -17,7 +17,7 @@ from briefings.errors import BriefingError
 _SYNTAX = re.compile(r"^[ \t]*\d+[.)][ \t]|\[\^[^\]]*\]|\{:[^}]*\}", re.MULTILINE)
 _DIGITS = re.compile(r"\d+")
 # In a quoted string, a number standing as a word ("73 votos"), not part of a name
-# ("congress.precedent_2023", "summary.md.j2").
+# ("harbour.precedent_2023", "summary.md.j2").
 _WORD_DIGITS = re.compile(r"(?<![\w.])\d+(?!\w)")
 
 

@@ -146,7 +146,7 @@ def put_first(project, text, lang="es", name="summary"):
     ('{{ fact("harbour.opening").date | date("weird") }}', 1,
      "the date filter does not know the form 'weird'"),
     ('{{ ["a", "b"] | join(style="weird") }}', 1, "this expression cannot be worked out"),
-    ('{{ fact() }}', 1, 'fact() needs a fact id in quotes, e.g. fact("congress.vote")'),
+    ('{{ fact() }}', 1, 'fact() needs a fact id in quotes, e.g. fact("harbour.vote")'),
     ('{{ fact(7) }}', 1, 'fact() needs a fact id in quotes'),
     ('{{ figure() }}', 1, 'figure() needs a figure name in quotes'),
     ("a\n{% if true \nb {{ c }}\n", 2, "syntax error: the '{%' that starts here is not "

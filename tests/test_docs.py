@@ -176,6 +176,31 @@ def test_the_new_brief_example_runs_as_written(guided):
     assert built == {PERU, "visita-rubio"}
 
 
+def guide_figures() -> list[str]:
+    """The YAML examples of the guide's Figures section."""
+    text = GUIDE.read_text(encoding="utf-8")
+    part = text[text.index("\n## Figures\n"):text.index("\n## Previewing while you write")]
+    return re.findall(r"```yaml\n(.*?)```", part, re.S)
+
+
+def test_the_guide_shows_every_kind_of_figure_and_each_example_works(tmp_path):
+    """Each example is a valid figures.yaml whose data the real facts give, in both
+    languages (worked out, not drawn)."""
+    from briefings.check import figure_problems
+    from briefings.briefs import load_brief
+    from briefings.figures.declared import KINDS
+    from tests.conftest import copy_project
+    examples = guide_figures()
+    shown = {re.search(r"kind: ([\w-]+)", example)[1] for example in examples}
+    assert shown == set(KINDS)
+    project = copy_project(tmp_path)
+    facts = load_facts(project.facts)
+    for example in examples:
+        (project.briefs / PERU / "figures.yaml").write_text(example, encoding="utf-8")
+        problems = figure_problems(project, facts, load_brief(project, PERU), TODAY)
+        assert not problems, (example[:40], problems)
+
+
 def test_the_guide_documents_every_field():
     """Each field of a brief.yaml and of a reader is a term of the guide's field lists."""
     terms = {term for line in GUIDE.read_text(encoding="utf-8").splitlines()

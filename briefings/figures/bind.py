@@ -50,7 +50,7 @@ class Data:
             fact, ref = ref.rsplit(".", 1)
         elif fact is None:
             raise self.error(loc, f"'{ref}': name the value as <fact id>.<value>, e.g. "
-                                  f"congress.vote.{ref}, or give the item a 'fact'")
+                                  f"harbour.vote.{ref}, or give the item a 'fact'")
         values = self._view(fact, loc)["values"]
         if ref not in values:
             if optional:
@@ -86,7 +86,7 @@ class Data:
     def words(self, words: Words, loc: tuple, fact: str | None = None, **offered) -> str:
         """The words in this language, each ``{placeholder}`` filled: what the kind offers,
         a value of the item's ``fact`` (``{place}``) or of any fact
-        (``{congress.vote.in_favour}``)."""
+        (``{harbour.vote.in_favour}``)."""
         def fill(match: re.Match) -> str:
             key = match[1]
             if key in offered:
@@ -96,7 +96,7 @@ class Data:
             known = ", ".join(f"{{{k}}}" for k in offered) or "none here"
             raise self.error(loc + (self.lang,), f"unknown placeholder {{{key}}} (this "
                              f"figure offers {known}, or a fact value such as "
-                             "{congress.vote.in_favour})")
+                             "{harbour.vote.in_favour})")
         return _PLACEHOLDER.sub(fill, words[self.lang])
 
     def shown(self, value) -> str:

@@ -128,6 +128,10 @@ def _stroke(stroke, width, dash) -> str:
 
 # -- labels that do not collide -----------------------------------------------------------
 
+class NoRoom(Exception):
+    """The labels do not fit above the axis: the figure's words must be shorter."""
+
+
 @dataclass
 class Callout:
     """A label on lines stacked above an axis, joined to its point ``x`` by a leader line."""
@@ -187,7 +191,7 @@ def place_callouts(callouts: list[Callout], canvas: Canvas, left: float, right: 
     for lanes in range(max(len(c.lines) for c in callouts), max_lanes + 1):
         if search(0, lanes, []):
             return lanes
-    raise BriefingError(f"figure: no room for the label '{_plain(callouts[order[0]].lines[0])}'")
+    raise NoRoom(_plain(callouts[order[0]].lines[0]))
 
 
 def _apart(a: Callout, b: Callout) -> bool:

@@ -15,7 +15,7 @@ from briefings.errors import BriefingError
 from briefings.facts import Bilingual, Strict, Text
 from briefings.yamlfile import YamlFile, read_yaml
 
-# A value of a fact: `congress.vote.in_favour` (the fact's id, then the value's name), or
+# A value of a fact: `harbour.vote.in_favour` (the fact's id, then the value's name), or
 # within an item that names its `fact`, the value's name alone (`in_favour`).
 Ref = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]+(\.[a-z0-9_]+)*$")]
 Name = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$")]
