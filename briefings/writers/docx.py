@@ -759,7 +759,7 @@ class DocxWriter:
         header.is_linked_to_previous = False
         ooxml.clear_body(header._element)
         p = header.add_paragraph(one_line(self.meta.title), style="Header")
-        p.add_run("\t" + one_line(self.meta.classification))
+        p.add_run("\t" + one_line(self.meta.classification)).font.all_caps = True  # as the PDF
         footer = section.footer
         footer.is_linked_to_previous = False
         ooxml.clear_body(footer._element)
