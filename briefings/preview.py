@@ -1,4 +1,5 @@
-"""``briefings preview``: the HTML form of one brief on 127.0.0.1, rebuilt on every save.
+"""``briefings preview``: the HTML form of one brief on 127.0.0.1, rebuilt on every save:
+the page ``build --format html`` writes, its fonts and figures inside it.
 
 The page asks the server for the build number twice a second and reloads itself when it
 changes; a build error replaces the page with the error, so nothing stale is ever shown."""
@@ -44,8 +45,6 @@ margin:.4em 0;white-space:pre-wrap}</style></head>
 
 # Names a browser on this machine uses for it; any other Host header is refused.
 LOCAL_HOST = re.compile(r"(127\.0\.0\.1|localhost|\[::1\])(:\d+)?", re.IGNORECASE)
-
-FONT_TYPES = {".ttf": "font/ttf", ".otf": "font/otf", ".woff2": "font/woff2"}
 
 
 class Preview:
@@ -119,13 +118,6 @@ class Handler(BaseHTTPRequestHandler):
                 self._send(preview.page.encode(), "text/html; charset=utf-8")
         elif path == "/__build":
             self._send(str(preview.number).encode(), "text/plain")
-        elif path.startswith("/fonts/"):
-            fonts = (preview.project.theme / "fonts").resolve()
-            font = (fonts / path.removeprefix("/fonts/")).resolve()
-            if font.parent == fonts and font.suffix in FONT_TYPES and font.is_file():
-                self._send(font.read_bytes(), FONT_TYPES[font.suffix])
-            else:
-                self.send_error(HTTPStatus.NOT_FOUND)
         else:
             self.send_error(HTTPStatus.NOT_FOUND)
 

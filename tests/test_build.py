@@ -70,12 +70,12 @@ def test_pdf_has_sections_values_and_furniture_in_its_language(tiny_built, lang,
     assert reader.trailer["/Root"]["/Lang"] == lang
 
 
-def test_pdf_links_its_contents_but_prints_citations_as_plain_numbers(tiny_built):
+def test_pdf_links_its_contents(tiny_built):
+    """(Its citations link to the sources too: tests/test_formats.py.)"""
     pdf = tiny_built / path("ministry", "es", "pdf")
     targets = {str(annot.get_object().get("/Dest")) for page in PdfReader(pdf).pages
                for annot in page.get("/Annots") or ()}
     assert {"summary", "sources"} <= targets
-    assert not [t for t in targets if t.startswith("src-")]
     assert "[1]" in pdf_text(pdf)
 
 

@@ -82,6 +82,20 @@ def test_only_requests_addressed_to_this_machine_are_answered(server):
             assert status == 403 and "__build" not in body, (host, path)
 
 
+def test_the_preview_serves_the_page_the_build_writes_fonts_included(server, tmp_path):
+    """The page served is the HTML file (less the script that reloads it), its fonts inside
+    it: the preview shows the brief in its own font, as the file does."""
+    from briefings.build import build
+    page = get(server.server_port)[1]
+    out = tmp_path / "out"
+    build(server.preview.project, briefs=[ALPHA], readers=["press"], langs=["en"],
+          formats=["html"], out=out)
+    built = (out / ALPHA / "press" / f"{ALPHA}-press-en.html").read_text(encoding="utf-8")
+    assert re.sub(r"<script>.*?</script>", "", page, flags=re.DOTALL) == built
+    faces = re.findall(r"@font-face\s*\{[^}]*\}", page)
+    assert len(faces) == 6 and all('url("data:font/woff;base64,' in face for face in faces)
+
+
 def test_a_template_error_shows_in_page_and_terminal_and_the_fix_brings_the_brief_back(
         server, capsys):
     port, project = server.server_port, server.preview.project
