@@ -188,6 +188,10 @@ def test_the_html_is_a_web_page_and_prints_as_before(tiny_built):
     path = tiny_built / ALPHA / "ministry" / f"{ALPHA}-ministry-en.html"
     css = style_of(path)
     screen = screen_rules(css)
+    # phones lay it out at their own width, not as a shrunken desktop page
+    page = html.fromstring(path.read_bytes())
+    assert page.xpath('//meta[@name="viewport"]/@content') == [
+        "width=device-width, initial-scale=1"]
     # a readable measure, centred, with margins
     body = screen["body"]
     assert body["max-width"].endswith("em") and 30 <= float(body["max-width"][:-2]) <= 50
@@ -196,7 +200,6 @@ def test_the_html_is_a_web_page_and_prints_as_before(tiny_built):
     assert screen[".running-header"]["display"] == "none"
     # wide tables scroll in their own box; figures shrink to the column
     assert screen[".table-scroll"]["overflow-x"] == "auto"
-    page = html.fromstring(path.read_bytes())
     tables = page.xpath("//table")
     assert tables and all(t.getparent().get("class") == "table-scroll" for t in tables)
     assert "@media screen and (max-width:" in css
