@@ -25,7 +25,7 @@ import zipfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from fontTools.ttLib import TTFont
+from fontTools.ttLib import TTFont, TTLibError
 from lxml import etree
 
 from briefings.writers.docx_fonts import obfuscate
@@ -100,11 +100,18 @@ def proof_one(docx: Path, build: Path, out: Path, profile: Path, work: Path) -> 
         return result
     pages = work / docx.stem
     pages.mkdir()
-    subprocess.run(["pdftoppm", "-png", "-r", str(RESOLUTION), str(converted),
-                    str(pages / "page")], capture_output=True, check=True)
+    try:
+        subprocess.run(["pdftoppm", "-png", "-r", str(RESOLUTION), str(converted),
+                        str(pages / "page")], capture_output=True, check=True)
+        result.fonts = pdf_fonts(converted)
+        result.carried = sorted(carried_fonts(docx))
+    except subprocess.CalledProcessError as exc:
+        result.error = f"poppler could not read LibreOffice's PDF of it ({exc})"
+        return result
+    except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError, TTLibError) as exc:
+        result.error = f"its embedded fonts cannot be read ({exc})"
+        return result
     result.pages = len(list(pages.glob("page-*.png")))
-    result.fonts = pdf_fonts(converted)
-    result.carried = sorted(carried_fonts(docx))
     result.fallback = [f for f in result.fonts if f not in result.carried]
     # the new proof replaces the old one only now that it is complete
     folder.mkdir(parents=True, exist_ok=True)

@@ -37,6 +37,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from fontTools.ttLib import TTFont, TTLibError
 
+from briefings.errors import BriefingError
 from briefings.writers import ooxml
 
 OBFUSCATED_FONT = "application/vnd.openxmlformats-officedocument.obfuscatedFont"
@@ -200,7 +201,11 @@ def embed(document, folders) -> None:
         for style, slot in SLOTS.items():
             if style not in by_style:
                 continue
-            data = subset(by_style[style].path.read_bytes(), chars)
+            try:
+                data = subset(by_style[style].path.read_bytes(), chars)
+            except RuntimeError:
+                raise BriefingError("HarfBuzz cannot subset this font to embed it in the DOCX",
+                                    by_style[style].path) from None
             key = font_key(data)
             count += 1
             part = Part(PackURI(f"/word/fonts/font{count}.odttf"), OBFUSCATED_FONT,
