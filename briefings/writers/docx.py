@@ -11,8 +11,16 @@ Choices worth knowing:
 - Inline text is first collected as segments, then whitespace is collapsed as a browser
   would (runs of ASCII white space → one space, trimmed at block edges and around line
   breaks; no-break spaces are kept), then written as runs.
-- The cover is page 1 and carries no running header or footer; every later page has the
-  title and classification on top and "Page N of M" (Word fields) at the bottom.
+- The cover is page 1, with the PDF's details in the PDF's order, and carries no running
+  header or footer; every later page has the title and classification on top and
+  "Page N of M" (Word fields) at the bottom.
+- The cover's contents list is a Word TOC field whose result is already written (each
+  section's heading, linked to a bookmark on it), so it shows on opening without a prompt;
+  Word adds page numbers when the field is updated. LibreOffice shows the result as written.
+- Table rows never break across pages and header rows repeat, as in the PDF; columns get
+  the widths the PDF's automatic table layout gives them, measured with the theme's fonts.
+- The theme's font faces are embedded, subset (``docx_fonts``): the DOCX looks the same
+  on a machine without them.
 - A ``<figure>`` becomes its PNG (300 dpi at its printed size; Word's SVG support is
   uneven), with the alt text as the picture's description, then a "Caption" paragraph
   whose number is a ``SEQ Figure`` field, as Word's own Insert Caption writes it.
@@ -62,9 +70,9 @@ _HEADINGS = {"h1": "Heading 1", "h2": "Heading 2", "h3": "Heading 3"}
 _BLOCK_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "table", "blockquote",
                "div", "hr", "pre", "section", "article", "thead", "tbody", "tr", "td", "th",
                "figure", "figcaption"}
-_WHITESPACE = re.compile(r"[ \t\n\r\f]+")
+_WHITESPACE = re.compile(r"[ \t\n\r\f]+")   # what HTML collapses; U+00A0 is not in it
 # A table cell's padding, left and right, in ems of its text: the PDF's 2 mm at 9.5 pt
-CELL_PADDING = 1.2   # what HTML collapses; U+00A0 is not in it
+CELL_PADDING = 1.2
 # Characters XML 1.0 forbids (python-docx raises on them): dropped, not fatal.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _ALIGNMENTS = {"left": WD_ALIGN_PARAGRAPH.LEFT, "right": WD_ALIGN_PARAGRAPH.RIGHT,
@@ -556,13 +564,13 @@ class DocxWriter:
                 for paragraph in cell.paragraphs:
                     paragraph.alignment = align
 
-    def style_font(self, name: str):
+    def style_font(self, name: str) -> StyleFont:
         """The font (name and size) of paragraph style ``name``, as it inherits them."""
         style, font_name, size = self.doc.styles[name], None, None
         while style is not None and not (font_name and size):
             font_name, size = font_name or style.font.name, size or style.font.size
             style = style.base_style
-        return Font(font_name, size or Pt(10.5))
+        return StyleFont(font_name, size or Pt(10.5))
 
     @staticmethod
     def alignment(cell):
@@ -793,7 +801,7 @@ class DocxWriter:
 
 
 @dataclass(frozen=True)
-class Font:
+class StyleFont:
     name: str | None
     size: Emu
 

@@ -1,5 +1,5 @@
 """Fonts that travel with the DOCX: the theme's faces of each family the document names,
-subset to the characters it uses and embedded as Word does (ECMA-376 Part 1, §17.8.1).
+subset and embedded as Word does (ECMA-376 Part 1, §17.8.1).
 
 A recipient without the brief's typeface installed still sees it: Word and LibreOffice
 load the embedded faces.
@@ -157,7 +157,8 @@ def describe(entry, path: Path) -> None:
     PANOSE, character set, family kind, pitch and the Unicode and code-page ranges."""
     os2 = TTFont(path, lazy=True)["OS/2"]
     panose = os2.panose
-    kind = ("swiss" if panose.bSerifStyle in (11, 12, 13) else "roman") \
+    # Latin text faces (family type 2) with serif styles 11 and above are sans serif
+    kind = ("swiss" if panose.bSerifStyle >= 11 else "roman") \
         if panose.bFamilyType == 2 else "auto"
     values = [("altName", FALLBACK.get(kind)),
               ("panose1", bytes([panose.bFamilyType, panose.bSerifStyle, panose.bWeight,
