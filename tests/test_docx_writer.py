@@ -26,7 +26,7 @@ from briefings.project import Project
 from briefings.writers import docx_fonts, ooxml
 from briefings.writers import docx as writer
 from briefings.writers import html as html_writer
-from tests.conftest import alpha, copy_tiny
+from tests.conftest import alpha, copy_tiny, peru
 
 ROOT = Path(__file__).resolve().parents[1]
 THEME = Theme((ROOT / "templates/theme",))
@@ -301,6 +301,17 @@ def test_characters_beyond_latin_1_are_embedded_too():
     cmap = TTFont(io.BytesIO(deobfuscate(regular, key))).getBestCmap()
     assert {0x2192, 0x015E, 0x0142} <= set(cmap)
     assert 0x0416 not in cmap                    # Ж: the font has it, the document not
+
+
+def test_the_full_brief_with_its_fonts_stays_under_400_kb(tmp_path):
+    """The Peru brief for the ministry, the fullest: about 310 KB, 100 KB of them fonts."""
+    project = Project(ROOT)
+    edition = peru(project)
+    facts = load_facts(project.facts)
+    for lang in ("es", "en"):
+        document = compose(project, facts, edition, lang, TODAY, cache=tmp_path)
+        data = writer.render(document, Theme(edition.chain))
+        assert len(embedded_fonts(data)) == 4 and len(data) < 400 * 1024
 
 
 def test_a_theme_without_font_files_embeds_nothing(tmp_path):
