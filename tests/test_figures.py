@@ -25,7 +25,7 @@ from briefings.facts import load_facts
 from briefings.figures import canvas, declared, render
 from briefings.project import Project
 from briefings.style import load_style
-from tests.conftest import alpha, peru
+from tests.conftest import alpha
 
 ROOT = Path(__file__).resolve().parents[1]
 TODAY = dt.date(2026, 11, 23)
