@@ -156,7 +156,7 @@ def test_docx_pictures_are_print_resolution(built):
 def test_figure_files_are_cached_beside_the_outputs(built):
     cache = built / CACHE / "figures"
     svgs, pngs = sorted(cache.glob("*.svg")), sorted(cache.glob("*.png"))
-    assert len(svgs) == len(pngs) == 8      # four figures × two languages
+    assert len(svgs) == len(pngs) == 10     # (four Peru figures + one NATO figure) × two languages
     assert {p.stem for p in svgs} == {p.stem for p in pngs}
 
 
