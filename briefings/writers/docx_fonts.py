@@ -9,7 +9,7 @@ application that cannot use the embedded faces still picks a look-alike.
 - Faces come from ``fonts/*.ttf`` along the theme's chain, recognised by their own names
   (family, and Regular/Bold/Italic/Bold Italic: the four faces Word can embed per family;
   others, such as a SemiBold, are families of their own to Word).
-- Each face is subset by HarfBuzz (fontTools took 0.6 s a face, HarfBuzz 2 ms) to Latin-1
+- Each face is subset (``briefings.fonts``) to Latin-1
   and common punctuation, plus any other character the document shows. Not to the
   document's characters alone: LibreOffice keeps the first embedded face of a name it
   meets for the rest of its session (its temporary file is named by the font's name), so
@@ -29,7 +29,6 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-import uharfbuzz
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part
@@ -37,7 +36,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from fontTools.ttLib import TTFont, TTLibError
 
-from briefings.errors import BriefingError
+from briefings import fonts
 from briefings.writers import ooxml
 
 OBFUSCATED_FONT = "application/vnd.openxmlformats-officedocument.obfuscatedFont"
@@ -111,10 +110,10 @@ def named_families(parts) -> set[str]:
     """Every font family the parts' runs, styles and numbering name."""
     names = set()
     for element in parts:
-        for fonts in element.iter(qn("w:rFonts")):
+        for named in element.iter(qn("w:rFonts")):
             for script in ("ascii", "hAnsi", "cs", "eastAsia"):
-                if fonts.get(qn(f"w:{script}")):
-                    names.add(fonts.get(qn(f"w:{script}")))
+                if named.get(qn(f"w:{script}")):
+                    names.add(named.get(qn(f"w:{script}")))
     return names
 
 
@@ -130,13 +129,6 @@ def used_characters(parts) -> set[str]:
     chars.update("".join(chars).upper())
     chars.discard("\t")
     return chars
-
-
-def subset(data: bytes, chars: set[str]) -> bytes:
-    """The font with only the glyphs for ``chars`` (and those its layout rules reach)."""
-    plan = uharfbuzz.SubsetInput()
-    plan.unicode_set.update(ord(c) for c in chars)
-    return bytes(uharfbuzz.subset(uharfbuzz.Face(data), plan).blob.data)
 
 
 def font_key(data: bytes) -> str:
@@ -202,11 +194,7 @@ def embed(document, folders) -> None:
         for style, slot in SLOTS.items():
             if style not in by_style:
                 continue
-            try:
-                data = subset(by_style[style].path.read_bytes(), chars)
-            except RuntimeError:
-                raise BriefingError("HarfBuzz cannot subset this font to embed it in the DOCX",
-                                    by_style[style].path) from None
+            data = fonts.subset(by_style[style].path, chars)
             key = font_key(data)
             count += 1
             part = Part(PackURI(f"/word/fonts/font{count}.odttf"), OBFUSCATED_FONT,
