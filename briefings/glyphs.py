@@ -7,6 +7,8 @@ import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
+from briefings.errors import BriefingError
+
 
 def font_chars(fonts: Path) -> frozenset[int] | None:
     """The code points every font in ``fonts`` has (any face may set any text), or None
@@ -19,11 +21,16 @@ def font_chars(fonts: Path) -> frozenset[int] | None:
 
 @lru_cache(maxsize=4)
 def _chars(files: tuple[tuple[str, int], ...]) -> frozenset[int]:
-    from fontTools.ttLib import TTFont  # only where fonts are checked
+    from fontTools.ttLib import TTFont, TTLibError  # only where fonts are checked
     maps = []
     for path, _mtime in files:  # the times are part of the cache key only
-        with TTFont(path, lazy=True) as font:
-            maps.append(set(font.getBestCmap()))
+        try:
+            with TTFont(path, lazy=True) as font:
+                maps.append(set(font.getBestCmap()))
+        except (TTLibError, OSError):
+            raise BriefingError("not a font file the brief can use (it cannot be read as "
+                                "TrueType or OpenType): replace it with the original",
+                                path) from None
     return frozenset(set.intersection(*maps))
 
 

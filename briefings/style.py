@@ -1,7 +1,10 @@
-"""The theme's ``style.yaml``: the one typeface and palette that figures are drawn with."""
+"""The theme's ``style.yaml``: the one typeface and palette of a brief. The stylesheet gets
+them as ``@font-face`` rules and CSS variables (``var(--accent)``, ``var(--font)``), and the
+figures are drawn with them."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -32,16 +35,30 @@ class Font(Strict):
     faces: Faces
 
 
+# Each face by its weight and style, as CSS and the drawing code name them.
+FACES = {(400, False): "regular", (400, True): "italic", (600, False): "semibold",
+         (600, True): "semibold_italic", (700, False): "bold", (700, True): "bold_italic"}
+
+
 class Style(Strict):
     font: Font
     palette: dict[str, Colour]
     fonts: Path = Path()              # the folder of the font files
 
     def face(self, weight: int, italic: bool) -> Path:
-        name = {400: "regular", 600: "semibold", 700: "bold"}[weight]
-        if italic:
-            name = "italic" if weight == 400 else f"{name}_italic"
-        return self.fonts / getattr(self.font.faces, name)
+        return self.fonts / getattr(self.font.faces, FACES[weight, italic])
+
+    def css(self, base: Path) -> str:
+        """The faces as ``@font-face`` rules (their files named relative to ``base``, the
+        folder the page's URLs are read against) and the palette and family as variables."""
+        family = self.font.family.replace('"', "")
+        rules = []
+        for weight, italic in FACES:
+            url = Path(os.path.relpath(self.face(weight, italic), base)).as_posix()
+            rules.append(f'@font-face {{ font-family: "{family}"; font-weight: {weight}; '
+                         f'font-style: {"italic" if italic else "normal"}; src: url("{url}"); }}')
+        variables = [f"  --{name}: {colour};" for name, colour in self.palette.items()]
+        return "\n".join([*rules, ":root {", *variables, f'  --font: "{family}";', "}", ""])
 
 
 def load_style(theme: Theme) -> Style:
@@ -55,4 +72,8 @@ def load_style(theme: Theme) -> Style:
         raise BriefingError(f"the palette needs the colours {', '.join(missing)}", path,
                             doc.line_of(["palette"]))
     fonts = theme.file(f"fonts/{style.font.faces.regular}").parent
+    for name, file in style.font.faces:
+        if not (fonts / file).is_file():
+            raise BriefingError(f"font file {file} not found in {fonts}", path,
+                                doc.line_of(["font", "faces", name]), f"font.faces.{name}")
     return style.model_copy(update={"fonts": fonts})

@@ -90,8 +90,17 @@ def test_pdf_embeds_the_shipped_font(tiny_built):
 
 def test_a_missing_font_is_an_error(tiny, tmp_path):
     (tiny.theme / "fonts/IBMPlexSerif-Bold.ttf").unlink()
-    with pytest.raises(BriefingError, match="brief.css: Font-face 'IBM Plex Serif' cannot"):
+    with pytest.raises(BriefingError, match=r"style.yaml:\d+: font.faces.bold: font file "
+                                            "IBMPlexSerif-Bold.ttf not found"):
         build(tiny, formats=["pdf"], langs=["es"], out=tmp_path / "out")
+
+
+def test_a_damaged_font_file_is_one_line_naming_it(tiny, tmp_path):
+    font = tiny.theme / "fonts/IBMPlexSerif-Bold.ttf"
+    font.write_bytes(b"not a font" * 100)
+    with pytest.raises(BriefingError, match="not a font file the brief can use") as caught:
+        build(tiny, formats=["pdf"], langs=["es"], out=tmp_path / "out")
+    assert caught.value.file == str(font)
 
 
 def contents(out):

@@ -23,6 +23,7 @@ from briefings.document import Document, Meta, Theme
 from briefings.errors import BriefingError
 from briefings.facts import load_facts
 from briefings.project import Project
+from briefings.style import load_style
 from briefings.writers import docx_fonts, ooxml
 from briefings.writers import docx as writer
 from briefings.writers import html as html_writer
@@ -188,11 +189,11 @@ def test_brief_cover_shows_what_the_pdf_cover_shows_in_its_order(brief):
 
 
 def test_brief_cover_styles_take_the_pdf_cover_look():
-    """brief.css: kind, contents heading and classification in capitals in the accent
-    colour; the subtitle and the detail labels muted; the subtitle upright."""
-    css = THEME.file("brief.css").read_text(encoding="utf-8")
-    colour = {name: re.search(rf"--{name}:\s*#(\w+)", css).group(1).upper()
-              for name in ("accent", "muted")}
+    """As the PDF cover (brief.css): kind, contents heading and classification in capitals
+    in the accent colour; the subtitle and the detail labels muted; the subtitle upright.
+    The colours are the theme's palette (style.yaml)."""
+    palette = load_style(THEME).palette
+    colour = {name: palette[name].lstrip("#").upper() for name in ("accent", "muted")}
     styles = docx.Document(REFERENCE).styles
     for name in ("Cover Kind", "TOC Heading", "Classification"):
         font = styles[name].font

@@ -20,6 +20,7 @@ from pypdf import PdfReader
 
 from briefings.document import Document, Meta, Theme
 from briefings.errors import BriefingError
+from briefings.style import load_style
 from briefings.writers import html as html_writer
 from briefings.writers import pdf as pdf_writer
 from tests.conftest import ALPHA, ROOT
@@ -145,7 +146,7 @@ def style_of(path: Path) -> str:
 def test_the_html_carries_its_fonts_wherever_it_is_opened(tiny_built):
     """Each font face of the theme is in the file, as a data: URL holding every character
     of the page the shipped font has: moved or e-mailed alone, it shows its own font."""
-    shipped = font_faces(THEME.file("brief.css").read_text(encoding="utf-8"))
+    shipped = font_faces(load_style(THEME).css(THEME.base))      # from style.yaml
     assert len(shipped) == 6
     for path in outputs(tiny_built, "html"):
         page = html.fromstring(path.read_bytes())
@@ -212,14 +213,33 @@ def test_the_html_is_a_web_page_and_prints_as_before(tiny_built):
         assert rule in printed
 
 
-def test_a_missing_font_is_one_line_naming_the_stylesheet(tmp_path):
+def test_a_missing_font_is_one_line_naming_the_style(tmp_path):
     theme = tmp_path / "theme"
     shutil.copytree(ROOT / "templates/theme", theme)
     (theme / "fonts/IBMPlexSerif-Italic.ttf").unlink()
     with pytest.raises(BriefingError) as caught:
         html_writer.render(document("<article><p>Text.</p></article>"), Theme((theme,)))
     line = next(n for n, text in enumerate(
-        (theme / "brief.css").read_text(encoding="utf-8").splitlines(), 1)
+        (theme / "style.yaml").read_text(encoding="utf-8").splitlines(), 1)
         if "IBMPlexSerif-Italic.ttf" in text)
-    assert (caught.value.file, caught.value.line) == (str(theme / "brief.css"), line)
-    assert caught.value.message.startswith("font fonts/IBMPlexSerif-Italic.ttf not found")
+    assert (caught.value.file, caught.value.line) == (str(theme / "style.yaml"), line)
+    assert caught.value.message.startswith("font file IBMPlexSerif-Italic.ttf not found")
+
+
+def test_a_font_face_of_the_stylesheet_itself_is_embedded_or_named(tmp_path):
+    """brief.css may declare a face of its own: its file is embedded too, and a missing one
+    is named at its line of brief.css."""
+    theme = tmp_path / "theme"
+    shutil.copytree(ROOT / "templates/theme", theme)
+    css = theme / "brief.css"
+    css.write_text('@font-face { font-family: "Extra";\n  src: url("fonts/Extra.ttf"); }\n'
+                   + css.read_text(encoding="utf-8"), encoding="utf-8")
+    with pytest.raises(BriefingError) as caught:
+        html_writer.render(document("<article><p>Text.</p></article>"), Theme((theme,)))
+    assert (caught.value.file, caught.value.line) == (str(css), 2)
+    assert caught.value.message.startswith("font fonts/Extra.ttf not found")
+    shutil.copy(theme / "fonts/IBMPlexSerif-Bold.ttf", theme / "fonts/Extra.ttf")
+    page = html_writer.render(document("<article><p>Text.</p></article>"), Theme((theme,)))
+    style = "".join(html.fromstring(page).xpath("//style/text()"))
+    extra = [face for face in font_faces(style) if "Extra" in face["font-family"]]
+    assert len(extra) == 1 and extra[0]["src"].startswith("data:font/woff;base64,")

@@ -22,6 +22,7 @@ from markupsafe import Markup
 from briefings import fonts, templating, urls
 from briefings.document import Document, Theme
 from briefings.errors import BriefingError
+from briefings.style import load_style
 
 
 def page_counter_css(label: str) -> str:
@@ -145,11 +146,14 @@ def render(document: Document, theme: Theme, body: html.HtmlElement | None = Non
             raise BriefingError(f"page layout: {exc}", theme.file("layout.html.j2"),
                                 getattr(exc, "lineno", None)) from None
 
-    stylesheet = theme.file("brief.css").read_text(encoding="utf-8")
-    page = page_with(stylesheet)
+    # the theme's typeface and palette (style.yaml), then the stylesheet that uses them
+    sheets = [(load_style(theme).css(theme.base), theme.file("style.yaml")),
+              (theme.file("brief.css").read_text(encoding="utf-8"), theme.file("brief.css"))]
+    page = page_with("\n".join(css for css, _ in sheets))
     if body is None:
         text = html.document_fromstring(page).text_content()
-        page = page_with(embed_fonts(stylesheet, theme.file("brief.css"), resources, text))
+        page = page_with("\n".join(embed_fonts(css, file, resources, text)
+                                   for css, file in sheets))
     if problem := urls.page_problem(html.document_fromstring(page), resources):
         raise BriefingError(problem.message, *_where(problem.culprit, theme))
     return page
