@@ -429,7 +429,7 @@ def _says(quote: str, number: int | float, lang: str) -> bool:
     """The quote gives ``number``: in digits, or in words."""
     target = Decimal(str(number))
     for written in _NUMBER.findall(quote):
-        # "1.500" is fifteen hundred in much of the Spanish-speaking world, 1.5 in Peru
+        # "1.500" is fifteen hundred where a point groups thousands, 1.5 where it marks decimals
         if target in (_number(written, lang), Decimal(re.sub(r"[.,]", "", written))):
             return True
     if isinstance(number, int) and 0 <= number < len(_WORDS[lang]):
