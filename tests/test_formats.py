@@ -115,6 +115,27 @@ def test_every_citation_in_the_pdf_links_to_its_entry_in_the_sources(tiny_built,
         assert entries[anchor][:40] in " ".join(pdf.pages[sheet].extract_text().split())
 
 
+@pytest.mark.parametrize("reader, lang", [("ministry", "es"), ("press", "en")])
+def test_internal_links_say_in_words_where_they_lead(tiny_built, reader, lang):
+    """A link's description (/Contents, what a screen reader announces) is the source
+    entry a citation leads to, or the heading of the section a contents entry leads to;
+    never the bare id it points at."""
+    stem = tiny_built / ALPHA / reader / f"{ALPHA}-{reader}-{lang}"
+    page = html.fromstring(stem.with_suffix(".html").read_bytes())
+    words = {p.get("id"): " ".join(p.text_content().split())
+             for p in page.xpath('//p[starts-with(@id, "src-")]')}
+    words.update((s.get("id"), " ".join(s.find("h1").text_content().split()))
+                 for s in page.xpath("//article/section[h1]"))
+    described = Counter()
+    for sheet in PdfReader(stem.with_suffix(".pdf")).pages:
+        for annot in (a.get_object() for a in sheet.get("/Annots", ())):
+            if "/Dest" in annot:
+                dest = str(annot["/Dest"])
+                assert str(annot["/Contents"]) == words[dest], dest
+                described["source" if dest.startswith("src-") else "section"] += 1
+    assert described["source"] > 3 and described["section"] >= 3
+
+
 # -- HTML ----------------------------------------------------------------------------------
 
 def font_faces(css: str) -> list[dict[str, str]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 import logging
 from contextlib import contextmanager
@@ -95,6 +96,37 @@ def scope_header_cells(_document, pdf) -> None:
             "/Row" if row else "/Column"
 
 
+def link_descriptions(tree: html.HtmlElement) -> dict[str, str]:
+    """What an internal link leads to, in the document's own words, by the id it points
+    at: a section by its heading, anything else (a source entry…) by its text. WeasyPrint
+    describes a link (its ``/Contents``, which PDF/UA requires and screen readers read) by
+    the bare id, such as "src-…"."""
+    described = {}
+    for target in tree.iter():
+        if not isinstance(target.tag, str) or not target.get("id"):
+            continue
+        heading = next(target.iterchildren("h1", "h2", "h3"), None) \
+            if target.tag == "section" else None
+        words = " ".join((target if heading is None else heading).text_content().split())
+        if words:
+            described[target.get("id")] = words
+    return described
+
+
+def describe_links(descriptions: dict[str, str], _document, pdf) -> None:
+    """Give each internal link the words of ``link_descriptions`` (a WeasyPrint finisher)."""
+    for link in pdf.objects:
+        if isinstance(link, pydyf.Dictionary) and link.get("Subtype") == "/Link" \
+                and isinstance(link.get("Dest"), pydyf.String) \
+                and link["Dest"].string in descriptions:
+            link["Contents"] = pydyf.String(descriptions[link["Dest"].string])
+
+
+def finish(descriptions: dict[str, str], document, pdf) -> None:
+    scope_header_cells(document, pdf)
+    describe_links(descriptions, document, pdf)
+
+
 def _portable(page: str, document: Document) -> str:
     """The page without the figure cache's location (figures are named by content hash)."""
     if document.figures_dir is None:
@@ -108,7 +140,8 @@ class Printed(NamedTuple):
 
 
 def render(document: Document, theme: Theme) -> Printed:
-    page = html_writer.render(document, theme, body=print_tree(document.body))
+    tree = print_tree(document.body)
+    page = html_writer.render(document, theme, body=tree)
     # the theme (fonts), and the figures' cache: nothing else
     fetcher = LocalFetcher(urls.Resources(theme.base, *theme.folders,
                                           *filter(None, [document.figures_dir])))
@@ -118,7 +151,7 @@ def render(document: Document, theme: Theme) -> Printed:
         laid_out = HTML(string=page, base_url=str(theme.base) + "/",
                         url_fetcher=fetcher).render(pdf_variant=variant)
         data = laid_out.write_pdf(
-            pdf_variant=variant, finisher=scope_header_cells,
+            pdf_variant=variant, finisher=functools.partial(finish, link_descriptions(tree)),
             # Derived from the content, so the same inputs give the same bytes (wherever
             # the output folder, and so the figures' cache, happens to be).
             pdf_identifier=hashlib.md5(_portable(page, document).encode()).hexdigest().encode(),
