@@ -7,10 +7,12 @@ import datetime as dt
 import io
 import re
 import zipfile
+from collections import Counter
 from pathlib import Path
 
 import docx
 import pytest
+import tinycss2
 from fontTools.ttLib import TTFont
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -390,6 +392,111 @@ def test_brief_footnotes_are_word_footnotes(brief):
     assert body.count("<w:footnoteReference ") == len(
         document.body.xpath("//sup/a[@class='footnote-ref']"))
     assert "\u21a9" not in footnotes and "\u21a9" not in body   # no "↩" back-links
+
+
+def print_rule(selector: str) -> dict[str, str]:
+    """brief.css's declarations for ``selector`` on paper (its rules outside @media)."""
+    found = {}
+    css = THEME.file("brief.css").read_text(encoding="utf-8")
+    for rule in tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True):
+        if rule.type == "qualified-rule" and selector in [
+                s.strip() for s in tinycss2.serialize(rule.prelude).split(",")]:
+            found.update((d.lower_name, tinycss2.serialize(d.value).strip())
+                         for d in tinycss2.parse_blocks_contents(rule.content,
+                                                                 skip_whitespace=True)
+                         if d.type == "declaration")
+    return found
+
+
+def applied(p, name: str):
+    """Paragraph property ``w:name`` as it applies to ``p``: its own, else its style's,
+    else that of the style it is based on, and so on."""
+    el = p._p.pPr.find(qn(f"w:{name}")) if p._p.pPr is not None else None
+    style = p.style
+    while el is None and style is not None:
+        ppr = style.element.pPr
+        el = ppr.find(qn(f"w:{name}")) if ppr is not None else None
+        style = style.base_style
+    return el
+
+
+def is_on(el) -> bool:
+    """A Word on/off property that is present is on unless its w:val says off."""
+    return el is not None and el.get(qn("w:val"), "1") not in ("0", "false", "off")
+
+
+def justified(p) -> bool:
+    jc = applied(p, "jc")
+    return jc is not None and jc.get(qn("w:val")) == "both"
+
+
+# As in the PDF (brief.css: p justified and hyphenated): running text, quotes and boxes.
+# Headings, list items, table cells, captions, footnotes, the sources and the cover are
+# ragged and unhyphenated there.
+JUSTIFIED = {"Body Text", "Quote", "Box Text"}
+
+
+def every_paragraph(d, data: bytes) -> list:
+    from docx.text.paragraph import Paragraph
+    notes = parse_xml(part_xml(data, "word/footnotes.xml").encode())   # python-docx's classes
+    return body_paragraphs(d) + [Paragraph(p, d._body) for note in notes
+                                 if note.get(f"{W}type") is None for p in note]
+
+
+def check_justified_as_the_pdf(d, data: bytes) -> Counter:
+    settings = etree.fromstring(part_xml(data, "word/settings.xml").encode())
+    assert is_on(settings.find(f"{W}autoHyphenation"))
+    assert is_on(settings.find(f"{W}doNotHyphenateCaps"))   # names in capitals stay whole
+    seen = Counter()
+    for p in every_paragraph(d, data):
+        if not p.text.strip() or p._p.find(f".//{W}drawing") is not None:
+            continue                            # spacers; a figure is centred
+        running = p.style.name in JUSTIFIED
+        assert justified(p) == running, (p.style.name, p.text[:40])
+        assert is_on(applied(p, "suppressAutoHyphens")) != running, (p.style.name, p.text)
+        seen[p.style.name] += 1
+    return seen
+
+
+def test_brief_running_text_is_justified_and_hyphenated_as_the_pdfs(brief):
+    document, data, d = brief
+    assert print_rule("p")["text-align"] == "justify" and print_rule("p")["hyphens"] == "auto"
+    seen = check_justified_as_the_pdf(d, data)
+    # hyphenated by the document's language: no style or run says another
+    languages = [el.get(f"{W}val") for name in ("word/styles.xml", "word/document.xml",
+                                                "word/footnotes.xml")
+                 for el in etree.fromstring(part_xml(data, name).encode()).iter(f"{W}lang")]
+    assert languages == [document.meta.lang]
+    assert seen["Body Text"] and seen["List Bullet"] and seen["Heading 1"] \
+        and seen["Table Text"] and seen["Bibliography"]
+
+
+def test_quotes_boxes_loose_lists_and_notes_are_justified_as_the_pdfs():
+    document = from_markdown(("s", "> a quote long enough\n\n1. one\n\n    more about one\n\n"
+                                   "Text.[^n]\n\n[^n]: a note\n\n!!! note \"Box\"\n    "
+                                   "Boxed text.\n"))
+    data = writer.render(document, THEME)
+    seen = check_justified_as_the_pdf(docx.Document(io.BytesIO(data)), data)
+    assert {"Quote", "Box Text", "Box Title", "List Number", "List Continue",
+            "Footnote Text"} <= set(seen)
+
+
+def test_brief_sources_hang_as_the_pdfs(brief):
+    """Each entry of the sources list: its number out in the margin, the lines after it
+    indented, in the PDF's size (brief.css: #sources p)."""
+    document, _, d = brief
+    entries = html_texts(document.body, '//p[starts-with(@id, "src-")]')
+    assert entries and texts(d, "Bibliography") == entries
+    rule = print_rule("#sources p")
+    assert rule["text-indent"] == "-" + rule["padding-left"]
+    twips = round(float(rule["padding-left"].removesuffix("mm")) / 25.4 * 1440)
+    style = d.styles["Bibliography"]
+    assert style.font.size.pt == float(rule["font-size"].removesuffix("pt"))
+    for p in body_paragraphs(d):
+        if p.style.name == "Bibliography":
+            ind = applied(p, "ind")
+            assert abs(int(ind.get(qn("w:hanging"))) - twips) <= 1
+            assert ind.get(qn("w:left")) == ind.get(qn("w:hanging"))
 
 
 def test_brief_header_and_footer(brief):

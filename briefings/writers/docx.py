@@ -19,6 +19,11 @@ Choices worth knowing:
   Word adds page numbers when the field is updated. LibreOffice shows the result as written.
 - Table rows never break across pages and header rows repeat, as in the PDF; columns get
   the widths the PDF's automatic table layout gives them, measured with the theme's fonts.
+- As in the PDF, running text (Body Text, and the Quote and Box Text based on it) is
+  justified and hyphenated, in the document's language; the rest is ragged and whole-worded.
+  That is reference.docx's doing (its styles, and automatic hyphenation in its settings),
+  not the writer's. The sources list's entries take Word's "Bibliography" style, which
+  hangs their numbers in the margin as the PDF does.
 - The theme's font faces are embedded, subset (``docx_fonts``): the DOCX looks the same
   on a machine without them.
 - A ``<figure>`` becomes its PNG (300 dpi at its printed size; Word's SVG support is
@@ -60,13 +65,15 @@ PARAGRAPH_STYLES = (
     "List Number 3", "List Continue", "List Continue 2", "List Continue 3", "Quote",
     "Footnote Text", "Header", "Footer", "Cover Kind", "Cover Meta", "Classification",
     "Table Text", "Table Heading", "Box Title", "Box Text", "Horizontal Rule", "Spacer",
-    "Caption", "TOC Heading", "toc 1",
+    "Caption", "TOC Heading", "toc 1", "Bibliography",
 )
 CHARACTER_STYLES = ("Footnote Reference", "Hyperlink", "Cover Label", "Verbatim Char")
 TABLE_STYLES = ("Brief Table", "Box")
 STYLES = PARAGRAPH_STYLES + CHARACTER_STYLES + TABLE_STYLES
 
 _HEADINGS = {"h1": "Heading 1", "h2": "Heading 2", "h3": "Heading 3"}
+# The ids compose gives the entries of the sources list, which citations link to
+SOURCE_ENTRY = "src-"
 _BLOCK_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "table", "blockquote",
                "div", "hr", "pre", "section", "article", "thead", "tbody", "tr", "td", "th",
                "figure", "figcaption"}
@@ -410,7 +417,12 @@ class DocxWriter:
         self.contents(el, ctx, ctx.text_style)
 
     def visit_p(self, el, ctx: Context) -> None:
-        style = "Box Title" if "admonition-title" in el.classes else ctx.text_style
+        if "admonition-title" in el.classes:
+            style = "Box Title"
+        elif el.get("id", "").startswith(SOURCE_ENTRY):
+            style = "Bibliography"          # Word's own style for a list of works cited
+        else:
+            style = ctx.text_style
         self.inline_paragraph(el, ctx, style)
 
     def inline_paragraph(self, el, ctx: Context, style: str) -> None:
