@@ -25,7 +25,7 @@ from briefings.document import Document, Meta, Theme
 from briefings.errors import BriefingError
 from briefings.facts import load_facts
 from briefings.project import Project
-from briefings.style import load_style
+from briefings.style import FACES, load_style
 from briefings.writers import docx_fonts, ooxml
 from briefings.writers import docx as writer
 from briefings.writers import html as html_writer
@@ -38,7 +38,6 @@ TODAY = dt.date(2026, 11, 23)
 SPECIAL = "& < > \" ¿ ¡ ñ á é í ó ú ü —"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-FONTS = ROOT / "templates/theme/fonts"
 
 
 # -- helpers -------------------------------------------------------------------------------
@@ -234,10 +233,27 @@ def test_brief_contents_is_a_toc_field_listing_linked_headings(brief):
     assert "updateFields" not in part_xml(data, "word/settings.xml")
 
 
+def theme_faces() -> dict[tuple[str, str], Path]:
+    """Every face style.yaml declares, by the names Word knows it by: (family, style), e.g.
+    ("IBM Plex Serif", "Bold") or ("IBM Plex Serif SemiBold", "Italic")."""
+    style = load_style(THEME)
+    faces = {}
+    for weight, italic in FACES:
+        names = TTFont(style.face(weight, italic), lazy=True)["name"]
+        faces[names.getDebugName(1), names.getDebugName(2)] = style.face(weight, italic)
+    return faces
+
+
+SLOTS = {"Regular": "embedRegular", "Bold": "embedBold", "Italic": "embedItalic",
+         "Bold Italic": "embedBoldItalic"}
+
+
 def test_brief_embeds_its_faces_subset_and_obfuscated(brief):
+    """Each face of the theme, the semibold ones too (a family of their own to Word)."""
     _, data, _ = brief
     fonts = etree.fromstring(part_xml(data, "word/fontTable.xml").encode())
-    (plex,) = [f for f in fonts if f.get(f"{W}name") == "IBM Plex Serif"]
+    entries = {f.get(f"{W}name"): f for f in fonts}
+    plex = entries["IBM Plex Serif"]
     assert plex.find(f"{W}family").get(f"{W}val") == "roman"
     assert plex.find(f"{W}altName").get(f"{W}val") == "Cambria"
     assert plex.find(f"{W}panose1").get(f"{W}val") == "02060503050406000203"
@@ -246,10 +262,11 @@ def test_brief_embeds_its_faces_subset_and_obfuscated(brief):
     types = part_xml(data, "[Content_Types].xml")
     shown = set("".join(etree.fromstring(part_xml(data, "word/document.xml").encode())
                         .xpath("//w:t/text()", namespaces={"w": W[1:-1]})))
+    faces = theme_faces()
+    assert {family for family, _ in faces} == {"IBM Plex Serif", "IBM Plex Serif SemiBold"}
     with zipfile.ZipFile(io.BytesIO(data)) as z:
-        for slot, style in (("embedRegular", "Regular"), ("embedBold", "Bold"),
-                            ("embedItalic", "Italic"), ("embedBoldItalic", "Bold Italic")):
-            embedded = plex.find(f"{W}{slot}")
+        for (family, style), path in faces.items():
+            embedded = entries[family].find(f"{W}{SLOTS[style]}")
             key = embedded.get(f"{W}fontKey")
             assert re.fullmatch(r"\{[0-9A-F]{8}(-[0-9A-F]{4}){3}-[0-9A-F]{12}\}", key)
             name = "word/" + rels[embedded.get(f"{R}id")]
@@ -260,12 +277,11 @@ def test_brief_embeds_its_faces_subset_and_obfuscated(brief):
             with pytest.raises(Exception):
                 TTFont(io.BytesIO(stored))           # unreadable as it is stored
             font = TTFont(io.BytesIO(deobfuscate(stored, key)))
-            assert font["name"].getDebugName(1) == "IBM Plex Serif"
-            assert font["name"].getDebugName(2) == style
+            assert font["name"].getDebugName(6) == \
+                TTFont(path, lazy=True)["name"].getDebugName(6)      # that very face
             cmap = font.getBestCmap()
             assert {ord(c) for c in shown} <= set(cmap)
-            assert len(font.getGlyphOrder()) < len(TTFont(FONTS / "IBMPlexSerif-Regular.ttf")
-                                                   .getGlyphOrder()) / 2    # a subset
+            assert len(font.getGlyphOrder()) < len(TTFont(path).getGlyphOrder()) / 2  # a subset
     settings = etree.fromstring(part_xml(data, "word/settings.xml").encode())
     names = [etree.QName(c).localname for c in settings]
     assert names[names.index("zoom") + 1:names.index("zoom") + 3] == [
@@ -292,7 +308,7 @@ def test_every_brief_embeds_the_same_faces(tiny_project):
     faces = [embedded_fonts(writer.render(compose(tiny_project, facts, edition, lang, TODAY),
                                           Theme(edition.chain)))
              for lang in ("es", "en")]
-    assert faces[0] == faces[1] and len(faces[0]) == 4
+    assert faces[0] == faces[1] and len(faces[0]) == len(FACES)
 
 
 def test_characters_beyond_latin_1_are_embedded_too():
@@ -307,14 +323,14 @@ def test_characters_beyond_latin_1_are_embedded_too():
 
 
 def test_the_full_brief_with_its_fonts_stays_under_400_kb(tmp_path):
-    """The Peru brief for the ministry, the fullest: about 310 KB, 100 KB of them fonts."""
+    """The Peru brief for the ministry, the fullest: about 360 KB, 150 KB of them fonts."""
     project = Project(ROOT)
     edition = peru(project)
     facts = load_facts(project.facts)
     for lang in ("es", "en"):
         document = compose(project, facts, edition, lang, TODAY, cache=tmp_path)
         data = writer.render(document, Theme(edition.chain))
-        assert len(embedded_fonts(data)) == 4 and len(data) < 400 * 1024
+        assert len(embedded_fonts(data)) == len(FACES) and len(data) < 400 * 1024
 
 
 def test_a_theme_without_font_files_embeds_nothing(tmp_path):
@@ -499,6 +515,106 @@ def test_brief_sources_hang_as_the_pdfs(brief):
             assert ind.get(qn("w:left")) == ind.get(qn("w:hanging"))
 
 
+def run_property(d, p, r, name: str):
+    """Run property ``w:name`` as it applies to run element ``r`` of paragraph ``p``: the
+    run's own, else its character style's, else its paragraph style's (each through the
+    styles it is based on), else the document default."""
+    styles = d.styles.element
+    rpr = r.find(f"{W}rPr")
+    if rpr is not None and rpr.find(f"{W}{name}") is not None:
+        return rpr.find(f"{W}{name}")
+    r_style = rpr.find(f"{W}rStyle") if rpr is not None else None
+    p_style = p._p.pPr.pStyle if p._p.pPr is not None else None
+    for style_id in (r_style.get(f"{W}val") if r_style is not None else None,
+                     p_style.val if p_style is not None else "Normal"):
+        style = styles.get_by_id(style_id) if style_id else None
+        while style is not None:
+            if style.rPr is not None and style.rPr.find(f"{W}{name}") is not None:
+                return style.rPr.find(f"{W}{name}")
+            style = styles.get_by_id(style.basedOn_val) if style.basedOn_val else None
+    return styles.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr/{W}{name}")
+
+
+# The PDF's semibold (brief.css: font-weight 600): headings, the cover's title, kind,
+# classification and contents heading, box titles, table headers, and strong text.
+SEMIBOLD = {"Heading 1", "Heading 2", "Heading 3", "Title", "Cover Kind", "Classification",
+            "TOC Heading", "Box Title", "Table Heading"}
+
+
+def test_brief_sets_in_semibold_what_the_pdf_does(brief):
+    """As the PDF, in the theme's semibold face (style.yaml), which Word knows as a family
+    of its own; nothing in bold, which the PDF does not use."""
+    document, data, d = brief
+    for selector in ("h1", "h2", "h3", "strong", "th", ".cover-title", ".cover-kind",
+                     ".admonition-title", ".figure-label"):
+        assert print_rule(selector)["font-weight"] == "600", selector
+    semibold = next(family for (family, _), path in theme_faces().items()
+                    if path == load_style(THEME).face(600, False))
+    strong = Counter(" ".join(el.text_content().split())
+                     for el in document.body.xpath("//strong | //b"))
+    set_semibold, styles = Counter(), set()
+    for p in every_paragraph(d, data):
+        for r in p._p.iter(f"{W}r"):
+            text = "".join(t.text for t in r.iter(f"{W}t"))
+            if not text.strip():
+                continue
+            assert not is_on(run_property(d, p, r, "b")), text
+            family = run_property(d, p, r, "rFonts").get(f"{W}ascii")
+            if p.style.name in SEMIBOLD:
+                assert family == semibold, (p.style.name, text)
+                styles.add(p.style.name)
+            elif family == semibold:
+                set_semibold[text.strip()] += 1
+    assert set_semibold == strong and strong
+    assert {"Heading 1", "Title", "Table Heading"} <= styles
+
+
+def test_bold_links_code_and_figure_labels_are_semibold_too(tmp_path):
+    from PIL import Image
+    Image.new("RGB", (20, 10), "white").save(tmp_path / "f.png")
+    document = Document(make_meta(), html.fromstring(
+        '<article><section data-section="s">'
+        '<p><strong><a href="https://example.org">a link</a></strong> and '
+        '<strong><code>code</code></strong>.</p>'
+        f'<figure class="figure"><img src="{(tmp_path / "f.svg").as_uri()}" '
+        f'data-png="{(tmp_path / "f.png").as_uri()}" width="20" alt="A drawing">'
+        '<figcaption><span class="figure-label">Figure <span class="figure-number">1</span>.'
+        '</span> What it shows.</figcaption></figure></section></article>'), (),
+        figures_dir=tmp_path)
+    d = render(document)
+    semibold = []
+    for p in body_paragraphs(d):
+        if p.style.name not in ("Body Text", "Caption"):
+            continue
+        for r in p._p.iter(f"{W}r"):
+            text = "".join(t.text for t in r.iter(f"{W}t"))
+            family = run_property(d, p, r, "rFonts").get(f"{W}ascii")
+            semibold.append((text, family == "IBM Plex Serif SemiBold"))
+            assert not is_on(run_property(d, p, r, "b")), text
+    assert [run for run in semibold if run[0]] == [
+        ("a link", True), (" and ", False), ("code", True), (".", False),
+        ("Figure ", True), ("1", True), (".", True), (" What it shows.", False)]
+
+
+def test_list_text_is_indented_as_the_pdfs():
+    """brief.css indents each list level by the ul/ol padding, its marker just before the
+    text ("outside"): so do the list styles' numbering and the paragraphs continuing an
+    item."""
+    d = docx.Document(REFERENCE)
+    (step,) = {print_rule(tag)["padding-left"] for tag in ("ul", "ol")}
+    twips = round(float(step.removesuffix("mm")) / 25.4 * 1440)
+    numbering = d.part.numbering_part.element
+    for depth, suffix in ((1, ""), (2, " 2"), (3, " 3")):
+        for base in ("List Bullet", "List Number"):
+            num = numbering.num_having_numId(ooxml.style_num_id(d.styles[base + suffix].element))
+            (level,) = numbering.xpath(f'w:abstractNum[@w:abstractNumId="'
+                                       f'{num.abstractNumId.val}"]/w:lvl[@w:ilvl="0"]')
+            assert level.find(f"{W}lvlJc").get(f"{W}val") == "right"   # against the text
+            assert int(level.find(f"{W}pPr/{W}ind").get(f"{W}left")) == depth * twips
+        assert d.styles["List Continue" + suffix].paragraph_format.left_indent.twips == \
+            depth * twips
+
+
 def test_brief_header_and_footer(brief):
     document, data, d = brief
     section = d.sections[0]
@@ -585,7 +701,7 @@ def test_whitespace_is_collapsed_like_a_browser():
                          '</section></article>')
     (p,) = body_paragraphs(render(document))[-1:]
     assert p.text == "one two three\u00a0 four\nfive"
-    assert [r.text for r in p.runs if r.bold] == ["two "]
+    assert [r.text for r in p.runs if r.style.name == "Strong"] == ["two "]
 
 
 def test_xml_invalid_control_characters_are_dropped():
@@ -604,7 +720,7 @@ def test_inline_formatting_and_external_links():
     (p,) = [p for p in body_paragraphs(d) if p.style.name == "Body Text"]
     assert p.text == "Some bold, italic, code and a link."
     runs = {r.text: r for r in p.runs}
-    assert runs["bold"].bold and runs["italic"].italic
+    assert runs["bold"].style.name == "Strong" and runs["italic"].italic
     assert runs["code"].style.name == "Verbatim Char"
     (link,) = p.hyperlinks
     assert link.text == "a link" and link.address == "https://example.org/?a=1&b=2"

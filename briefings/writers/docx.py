@@ -24,6 +24,10 @@ Choices worth knowing:
   That is reference.docx's doing (its styles, and automatic hyphenation in its settings),
   not the writer's. The sources list's entries take Word's "Bibliography" style, which
   hangs their numbers in the margin as the PDF does.
+- What the PDF sets in semibold (headings, the cover's title, table headers, box titles,
+  strong text) is in the theme's semibold face, which Word knows as a family of its own
+  ("IBM Plex Serif SemiBold", embedded like the others): reference.docx's styles name it,
+  and strong text takes its "Strong" style. Nothing is bold, as nothing in the PDF is.
 - The theme's font faces are embedded, subset (``docx_fonts``): the DOCX looks the same
   on a machine without them.
 - A ``<figure>`` becomes its PNG (300 dpi at its printed size; Word's SVG support is
@@ -67,7 +71,8 @@ PARAGRAPH_STYLES = (
     "Table Text", "Table Heading", "Box Title", "Box Text", "Horizontal Rule", "Spacer",
     "Caption", "TOC Heading", "toc 1", "Bibliography",
 )
-CHARACTER_STYLES = ("Footnote Reference", "Hyperlink", "Cover Label", "Verbatim Char")
+CHARACTER_STYLES = ("Footnote Reference", "Hyperlink", "Cover Label", "Verbatim Char",
+                    "Strong")
 TABLE_STYLES = ("Brief Table", "Box")
 STYLES = PARAGRAPH_STYLES + CHARACTER_STYLES + TABLE_STYLES
 
@@ -556,8 +561,9 @@ class DocxWriter:
         ooxml.set_table_look(table._tbl, first_row=has_header)
         total = sum(column.width for column in table.columns)
         font = self.style_font("Table Text")
-        shares = column_shares([tr for tr, _ in rows], total / font.size,
-                               docx_fonts.text_measure(self.folders, font.name))
+        measure = docx_fonts.text_measure(self.folders, font.name,
+                                          self.style_font("Table Heading").name)
+        shares = column_shares([tr for tr, _ in rows], total / font.size, measure)
         widths = [total * share // 1000 for share in shares]
         for column, width in zip(table.columns, widths):
             column.width = width
@@ -671,22 +677,24 @@ class DocxWriter:
                 ooxml.bookmark(paragraph._p, self.bookmark_count, seg.name)
                 link_el = None
                 continue
-            if isinstance(seg, Field):
-                ooxml.field(paragraph._p, seg.instruction, seg.result, bold=True)
+            if isinstance(seg, Field):               # a figure's number, in its bold label
+                ooxml.field(paragraph._p, seg.instruction, seg.result,
+                            style=self.doc.styles["Strong"].style_id)
                 link_el = None
                 continue
             run = paragraph.add_run()
             if isinstance(seg, Text):
                 run.text = seg.text
                 fmt = seg.fmt
-                if fmt.bold:
-                    run.bold = True
                 if fmt.italic:
                     run.italic = True
                 if fmt.code:
                     run.style = "Verbatim Char"
                 if fmt.link is not None:
                     run.style = "Hyperlink"
+                if fmt.bold:                    # after the style a link or code takes
+                    self.strong(run)
+                if fmt.link is not None:
                     if link_el is None or link_of != fmt.link:
                         kind, target = fmt.link
                         if kind == "url":
@@ -704,6 +712,22 @@ class DocxWriter:
                 run.style = "Footnote Reference"
                 ooxml.footnote_reference(run._r, self.footnote(seg.key))
             link_el = None
+
+    def strong(self, run) -> None:
+        """Bold text as the PDF sets it: in the "Strong" style (the theme's semibold, a
+        family of its own to Word), or, in a run that has a style already (a link, code),
+        in the font (and weight) of "Strong", set on the run."""
+        rpr = run._r.get_or_add_rPr()
+        if rpr.rStyle is None:
+            run.style = "Strong"
+            return
+        strong = self.doc.styles["Strong"].element.rPr
+        if strong is not None and strong.rFonts is not None:
+            fonts = rpr.get_or_add_rFonts()
+            for name, value in strong.rFonts.attrib.items():
+                fonts.set(name, value)
+        if strong is not None and strong.b is not None:
+            run.bold = True
 
     def footnote(self, key: str) -> int:
         """Write footnote ``key`` (a ``div.footnote`` item of this section) as a Word

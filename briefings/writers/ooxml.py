@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape, quoteattr
 
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -145,11 +145,13 @@ def footnote_mark(r) -> None:
     r.append(OxmlElement("w:footnoteRef"))
 
 
-def field(p, instruction: str, placeholder: str = "1", bold: bool = False) -> None:
-    """Append a simple field (``PAGE``, ``NUMPAGES``, ``SEQ Figure``) to paragraph ``p``;
-    Word and LibreOffice replace the placeholder result when they lay out the page."""
+def field(p, instruction: str, placeholder: str = "1", style: str | None = None) -> None:
+    """Append a simple field (``PAGE``, ``NUMPAGES``, ``SEQ Figure``) to paragraph ``p``,
+    its result in character style ``style`` (an id) if given; Word and LibreOffice replace
+    the placeholder result when they lay out the page."""
+    look = f'<w:rStyle w:val={quoteattr(style)}/>' if style else ""
     fld = parse_xml(f'<w:fldSimple {nsdecls("w")} w:instr=" {instruction} \\* MERGEFORMAT ">'
-                    f'<w:r><w:rPr>{"<w:b/>" if bold else ""}<w:noProof/></w:rPr>'
+                    f'<w:r><w:rPr>{look}<w:noProof/></w:rPr>'
                     f'<w:t>{escape(placeholder)}</w:t></w:r></w:fldSimple>')
     p.append(fld)
 
