@@ -836,6 +836,11 @@ def test_text_is_measured_with_the_fonts_advance_widths():
     assert measure("iiii") < measure("MMMM") < measure("MMMM", bold=True)
     assert measure("MMMM") == pytest.approx(4 * 0.9, abs=0.4)
     assert docx_fonts.text_measure(THEME.folders, "No Such Font")("abcd") == 2.0
+    # header cells in a semibold, a family of its own to Word: measured in that face
+    text = "Notificación previa al Poder Legislativo"
+    semibold = docx_fonts.text_measure(THEME.folders, "IBM Plex Serif",
+                                       "IBM Plex Serif SemiBold")
+    assert semibold(text) == measure(text) < semibold(text, bold=True) < measure(text, True)
 
 
 def test_table_columns_take_the_pdfs_proportions():
