@@ -3,8 +3,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import io
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -14,6 +17,21 @@ from briefings.project import Project
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 11, 23)
+
+
+def briefings(project: Project, *args: str) -> subprocess.CompletedProcess:
+    """The briefings command as an analyst types it in the project's folder, run in this
+    process (a new one would spend a second importing WeasyPrint): its exit status and what
+    it printed. An unexpected exception fails the test, as a traceback would."""
+    from briefings.cli import main
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err), \
+            contextlib.chdir(project.root):
+        try:
+            code = main(["--project", str(project.root), *args])
+        except SystemExit as stop:  # argparse: --help, --version, a mistyped option
+            code = stop.code
+    return subprocess.CompletedProcess(args, code, out.getvalue(), err.getvalue())
 
 
 def copy_project(dest: Path) -> Project:

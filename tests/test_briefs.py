@@ -2,9 +2,6 @@
 readers it goes to (its brief.yaml); every mistake in either is one line at its place, and a
 new brief or reader starts from a command and builds at once."""
 
-import os
-import subprocess
-import sys
 
 import pytest
 import yaml
@@ -16,7 +13,7 @@ from briefings.compose import compose
 from briefings.errors import BriefingError, BriefingErrors
 from briefings.facts import load_facts
 from briefings.scaffold import new_brief, new_reader
-from tests.conftest import ALPHA, BETA, ROOT, TODAY, alpha, only_readers
+from tests.conftest import ALPHA, BETA, TODAY, alpha, briefings, only_readers
 
 READERS = "ministry, press"
 SECTIONS = "outlook, sources, summary, works"
@@ -34,11 +31,7 @@ ANNEX = """\
 """
 
 
-def cli(project, *args):
-    return subprocess.run(
-        [sys.executable, "-m", "briefings", "--project", str(project.root), *args],
-        capture_output=True, text=True, cwd=project.root, timeout=600,
-        env={**os.environ, "PYTHONPATH": str(ROOT)})
+cli = briefings
 
 
 def one_error(result) -> str:

@@ -1,14 +1,11 @@
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 
 from briefings.check import run_checks, unquoted
 from briefings.facts import load_facts
 from briefings.project import Project
-from tests.conftest import ROOT, SEEDS, TODAY
+from tests.conftest import ROOT, SEEDS, TODAY, briefings
 
 REAL_SEEDS = ROOT.parent / "shared" / "seeds"
 
@@ -160,9 +157,7 @@ def test_stale_facts_are_warnings_with_a_configurable_age(tiny):
 
 
 def run_cli(project, *args):
-    return subprocess.run([sys.executable, "-m", "briefings", "--project", str(project.root),
-                           "check", *args], capture_output=True, text=True,
-                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    return briefings(project, "check", *args)
 
 
 def test_cli_exit_status_and_json(tiny):

@@ -16,11 +16,9 @@ Code blocks without a marker are illustrations and are left alone.
 from __future__ import annotations
 
 import json
-import os
 import re
 import shlex
 import subprocess
-import sys
 
 import pytest
 
@@ -29,7 +27,7 @@ from briefings.compose import compose
 from briefings.facts import load_facts
 from briefings.preview import Preview
 from briefings.project import Project
-from tests.conftest import PERU, ROOT, TODAY, peru
+from tests.conftest import PERU, ROOT, TODAY, briefings, peru
 
 GUIDE = ROOT / "docs" / "editing-templates.md"
 README = ROOT / "README.md"
@@ -66,10 +64,7 @@ def guide_steps() -> list[tuple[str, str | None, str]]:
 def run_briefings(project: Project, line: str) -> subprocess.CompletedProcess:
     words = shlex.split(line)
     assert words[0] == "briefings", f"a run block may hold only briefings commands: {line}"
-    return subprocess.run(
-        [sys.executable, "-m", "briefings", "--project", str(project.root), *words[1:]],
-        cwd=project.root, capture_output=True, text=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT)})
+    return briefings(project, *words[1:])
 
 
 def apply_guide(project: Project) -> list[str]:

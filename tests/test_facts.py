@@ -1,14 +1,8 @@
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
 from briefings.errors import BriefingError, BriefingErrors
 from briefings.facts import load_facts
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.conftest import ROOT, TODAY, briefings
 
 GOOD_FACT = """\
 facts:
@@ -285,7 +279,6 @@ def test_a_source_schema_error_names_the_source(tiny):
 
 def test_only_facts_describing_a_state_go_stale(project):
     from briefings.check import stale_facts
-    from tests.conftest import TODAY
     facts = load_facts(ROOT / "facts")
     stale = {f.message.split("'")[1] for f in stale_facts(facts, project, TODAY, 365,
                                                             set(facts.facts))}
@@ -354,10 +347,7 @@ CLI_CASES = {
 }
 
 
-def run(project, *args):
-    return subprocess.run([sys.executable, "-m", "briefings", "--project", str(project.root),
-                           *args], capture_output=True, text=True, cwd=project.root,
-                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+run = briefings
 
 
 @pytest.mark.parametrize("case", CLI_CASES)

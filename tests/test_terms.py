@@ -1,12 +1,9 @@
 """The terminology check: a variant to avoid, written outside quotations, is a warning at the
 place it was written; --strict makes every warning an error."""
 
-import os
-import subprocess
-import sys
 
 from briefings.check import run_checks
-from tests.conftest import ALPHA, BETA, ROOT, TODAY, section
+from tests.conftest import ALPHA, BETA, TODAY, briefings, section
 
 # The fixture's own list, in place of the theme's: the test does not hang on the real terms.
 TERMS = 'es:\n  - use: "faro"\n    avoid: ["linterna"]\n'
@@ -53,9 +50,7 @@ def test_a_brief_adds_terms_of_its_own(tiny):
 
 
 def check_cli(project, *args):
-    return subprocess.run([sys.executable, "-m", "briefings", "--project", str(project.root),
-                           "check", *args], capture_output=True, text=True,
-                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    return briefings(project, "check", *args)
 
 
 def test_strict_turns_every_warning_into_an_error(tiny):

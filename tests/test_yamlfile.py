@@ -1,15 +1,12 @@
 """Any YAML file the project reads: plain data only, every refusal one line with its place,
 never a traceback nor a hang."""
 
-import os
-import subprocess
-import sys
 
 import pytest
 
 from briefings.errors import BriefingError
 from briefings.yamlfile import MAX_DEPTH, read_yaml
-from tests.conftest import ROOT
+from tests.conftest import ROOT, briefings
 
 # A few hundred bytes whose aliases, expanded, make 9**9 strings.
 BOMB = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
@@ -67,10 +64,7 @@ def test_every_yaml_file_of_the_project_is_plain():
 
 
 def check(project):
-    return subprocess.run([sys.executable, "-m", "briefings", "--project", str(project.root),
-                           "check", "--no-warnings"], capture_output=True, text=True,
-                          cwd=project.root, env={**os.environ, "PYTHONPATH": str(ROOT)},
-                          timeout=120)
+    return briefings(project, "check", "--no-warnings")
 
 
 def errors(result):
