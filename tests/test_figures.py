@@ -13,6 +13,7 @@ from pathlib import Path
 import docx
 import pytest
 from docx.oxml.ns import qn
+from fontTools.ttLib import TTFont
 from lxml import html
 from PIL import Image
 from pypdf import PdfReader
@@ -53,18 +54,23 @@ def flat(text: str) -> str:
     return " ".join(text.replace("\u00ad", "").replace("-\n", "").split())
 
 
-def html_figures(path: Path) -> dict[str, tuple[str, str, str]]:
-    """name → (alt, caption text, svg text) from a built HTML file."""
-    tree = html.fromstring(path.read_bytes())
+def page_figures(page: html.HtmlElement) -> dict[str, tuple[str, str, str]]:
+    """name → (alt, caption text, SVG markup) of each figure of an HTML page: its drawing
+    inline, named by its alt text, and no image."""
     out = {}
-    for el in tree.iter("figure"):
-        img = el.find("img")
-        src = img.get("src")
-        assert src.startswith("data:image/svg+xml;base64,")
-        svg = base64.b64decode(src.split(",", 1)[1]).decode("utf-8")
-        out[el.get("data-figure")] = (img.get("alt"), flat(el.find("figcaption").text_content()),
-                                      svg)
+    for el in page.iter("figure"):
+        assert el.find(".//img") is None
+        [svg] = el.findall("svg")
+        assert svg.get("role") == "img"
+        out[el.get("data-figure")] = (svg.get("aria-label"),
+                                      flat(el.find("figcaption").text_content()),
+                                      html.tostring(svg, encoding="unicode"))
     return out
+
+
+def html_figures(path: Path) -> dict[str, tuple[str, str, str]]:
+    """name → (alt, caption text, SVG markup) from a built HTML file."""
+    return page_figures(html.fromstring(path.read_bytes()))
 
 
 def pdf_figure_alts(reader: PdfReader) -> list[str]:
@@ -435,6 +441,112 @@ def test_writers_read_figure_files_from_the_cache_only(tiny, tmp_path):
         html_writer.render(document, theme)
     with pytest.raises(BriefingError, match=f"refused to load {secret.as_uri()}"):
         docx_writer.render(document, theme)
+
+
+# -- the HTML page: each figure inline, in the page's fonts ---------------------------------
+
+# A Vega-Lite chart clipped and filled with a gradient: Vega-Lite names its clip paths and
+# gradients alike in every chart (clip1, gradient_0…), so two of them in a page would clash.
+# Its axis title has a letter (№) the page has nowhere else.
+SHADED = """\
+  shaded:
+    kind: vega-lite
+    rows:
+      - {side: {es: "A favor", en: "In favour"}, votes: harbour.vote.in_favour}
+      - {side: {es: "En contra", en: "Against"}, votes: harbour.vote.against}
+    spec:
+      mark:
+        type: bar
+        clip: true
+        color: {gradient: linear, stops: [{offset: 0, color: "#eef2f7"}, {offset: 1, color: "#1f3a5f"}]}
+      height: 60
+      encoding:
+        y: {field: side, type: nominal, title: null}
+        x: {field: votes, type: quantitative, title: {es: "№ de votos", en: "№ of votes"}, scale: {domain: [0, 30]}}
+    caption: {es: "Sombreado.", en: "Shaded."}
+    alt: {es: "Barras sombreadas.", en: "Shaded bars."}
+"""
+REFERENCE = re.compile(r"""url\(\s*['"]?#([^'")\s]+)""")
+WEIGHTS = {"normal": "400", "bold": "700"}
+
+
+def inherited(el, name: str, default: str) -> str:
+    """An SVG presentation attribute as the element gets it: its own or an ancestor's."""
+    return next((e.get(name) for e in [el, *el.iterancestors()] if e.get(name)), default)
+
+
+def test_the_html_page_draws_each_figure_inline_in_its_own_fonts(tiny, tmp_path):
+    """In an <img>, an SVG cannot use the page's fonts: each figure is its <svg>, named by
+    its alt text, its ids its own, its text in faces of the page that hold its letters."""
+    from briefings.writers import html as html_writer
+    from tests.test_formats import font_faces
+    with_figures(tiny, FIGURES + SHADED, names=("vote", "reviews", "chart", "shaded", "shaded"))
+    document = compose_alpha(tiny, "en", tmp_path)
+    alts = document.body.xpath("//figure/img/@alt")
+    page = html.fromstring(html_writer.render(document, Theme(alpha(tiny).chain)))
+    faces = {(face["font-weight"], face["font-style"]): face
+             for face in font_faces("".join(page.xpath("//style/text()")))}
+    figures = page.xpath("//figure")
+    assert len(figures) == 5 and not page.xpath("//img")
+    ids = page.xpath("//@id")
+    assert len(ids) == len(set(ids))
+    used = set()
+    for figure, alt in zip(figures, alts):
+        [svg] = figure.findall("svg")
+        assert (svg.get("role"), svg.get("aria-label")) == ("img", alt)
+        assert svg.get("viewbox") and svg.find("title") is None     # one name, the alt text
+        own = set(svg.xpath(".//@id"))
+        for el in svg.iter():
+            for name, value in el.attrib.items():
+                targets = REFERENCE.findall(value)
+                if name == "href" and value.startswith("#"):
+                    targets.append(value[1:])
+                assert set(targets) <= own, (figure.get("id"), name, value)
+        texts = svg.findall(".//text")
+        assert texts
+        for text in texts:
+            family = inherited(text, "font-family", "").split(",")[0].strip("\"' ")
+            weight = inherited(text, "font-weight", "normal")
+            key = WEIGHTS.get(weight, weight), inherited(text, "font-style", "normal")
+            used.add(key)
+            face = faces[key]
+            assert face["font-family"].strip('"') == family
+            font = TTFont(io.BytesIO(base64.b64decode(face["src"].split(",", 1)[1])))
+            assert {ord(c) for c in text.text.strip()} <= set(font.getBestCmap()), text.text
+    shaded = [set(figure.find("svg").xpath(".//@id")) for figure in figures[3:]]
+    assert shaded[0] and shaded[1] and not shaded[0] & shaded[1]
+    assert {("400", "italic"), ("600", "normal")} <= used      # not the regular face only
+
+
+def test_an_inline_figure_brings_no_code_entity_or_style_into_the_page(tiny, tmp_path):
+    """The figures are ours, still read as XML that may hold anything: no script, event
+    handler, page-wide style or external entity reaches the page; a damaged file is one
+    line naming it."""
+    from briefings.writers import html as html_writer
+    with_figures(tiny, names=("vote",))
+    document = compose_alpha(tiny, "en", tmp_path / "cache")
+    theme = Theme(alpha(tiny).chain)
+    secret = tmp_path / "secret.txt"
+    secret.write_text("SECRET-TOKEN")
+    svg = document.figure_file(document.body.xpath("//figure/img/@src")[0])
+    svg.write_text(f"""<?xml version="1.0"?>
+<!DOCTYPE svg [<!ENTITY secret SYSTEM "{secret.as_uri()}">]>
+<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"
+     width="10" height="10" viewBox="0 0 10 10" onload="alert(1)">
+<script>alert(2)</script><style>body {{ --leaked: 1 }}</style>
+<foreignObject><div xmlns="http://www.w3.org/1999/xhtml">FOREIGN-TOKEN</div></foreignObject>
+<text onclick="alert(3)">&secret; drawn</text>
+<use xlink:href="#dot"/><circle id="dot" r="1"/></svg>""", encoding="utf-8")
+    out = html_writer.render(document, theme)
+    for found in ("SECRET-TOKEN", "alert(", "--leaked", "FOREIGN-TOKEN", "xlink"):
+        assert found not in out
+    [drawing] = html.fromstring(out).xpath("//figure/svg")
+    assert [el.tag for el in drawing.iter()] == ["svg", "text", "use", "circle"]
+    assert drawing.find("text").text.strip() == "drawn"
+    assert drawing.find("use").get("href") == "#" + drawing.find("circle").get("id")
+    svg.write_text("<svg><text>cut short", encoding="utf-8")
+    with pytest.raises(BriefingError, match=f"figure file damaged: {re.escape(str(svg))}"):
+        html_writer.render(document, theme)
 
 
 def test_labels_never_overlap_nor_cross_a_leader():

@@ -186,30 +186,32 @@ def test_the_html_carries_its_fonts_wherever_it_is_opened(tiny_built):
         assert sum(len(face["src"]) for face in faces) < 160_000
 
 
-def screen_rules(css: str) -> dict[str, dict[str, str]]:
-    """selector → {property: value} of the rules under @media screen (without a width
-    condition), merged in order."""
+def css_rules(css: str, media: str | None = "screen") -> dict[str, dict[str, str]]:
+    """selector → {property: value} of the rules under @media ``media`` (without a width
+    condition; None: the rules outside any @media), merged in order."""
     found: dict[str, dict[str, str]] = {}
-    for rule in tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True):
-        if rule.type == "at-rule" and rule.lower_at_keyword == "media" \
-                and tinycss2.serialize(rule.prelude).strip() == "screen":
-            for inner in tinycss2.parse_blocks_contents(rule.content, skip_comments=True,
-                                                        skip_whitespace=True):
-                if inner.type != "qualified-rule":
-                    continue
-                for selector in tinycss2.serialize(inner.prelude).split(","):
-                    found.setdefault(selector.strip(), {}).update(
-                        (d.lower_name, tinycss2.serialize(d.value).strip())
-                        for d in tinycss2.parse_blocks_contents(inner.content,
-                                                                skip_whitespace=True)
-                        if d.type == "declaration")
+    rules = tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True)
+    if media is not None:
+        rules = [inner for rule in rules
+                 if rule.type == "at-rule" and rule.lower_at_keyword == "media"
+                 and tinycss2.serialize(rule.prelude).strip() == media
+                 for inner in tinycss2.parse_blocks_contents(rule.content, skip_comments=True,
+                                                             skip_whitespace=True)]
+    for rule in rules:
+        if rule.type != "qualified-rule":
+            continue
+        for selector in tinycss2.serialize(rule.prelude).split(","):
+            found.setdefault(selector.strip(), {}).update(
+                (d.lower_name, tinycss2.serialize(d.value).strip())
+                for d in tinycss2.parse_blocks_contents(rule.content, skip_whitespace=True)
+                if d.type == "declaration")
     return found
 
 
 def test_the_html_is_a_web_page_and_prints_as_before(tiny_built):
     path = tiny_built / ALPHA / "ministry" / f"{ALPHA}-ministry-en.html"
     css = style_of(path)
-    screen = screen_rules(css)
+    screen = css_rules(css)
     # phones lay it out at their own width, not as a shrunken desktop page
     page = html.fromstring(path.read_bytes())
     assert page.xpath('//meta[@name="viewport"]/@content') == [
@@ -224,6 +226,9 @@ def test_the_html_is_a_web_page_and_prints_as_before(tiny_built):
     assert screen[".table-scroll"]["overflow-x"] == "auto"
     tables = page.xpath("//table")
     assert tables and all(t.getparent().get("class") == "table-scroll" for t in tables)
+    # (on screen and on paper alike: the page's figures are inline <svg>, kept to their shape)
+    figure = css_rules(css, media=None)["figure.figure > svg"]
+    assert (figure["max-width"], figure["height"]) == ("100%", "auto")
     assert "@media screen and (max-width:" in css
     # the rules for paper are still there, outside @media screen
     printed = tinycss2.serialize(

@@ -1,8 +1,9 @@
 """HTML writer: the document inside the page layout, with the stylesheet inlined.
 
 The PDF writer renders this same page; the HTML file is the on-screen form. In the HTML
-file each figure's SVG and each font is inlined as a ``data:`` URL, so the file stands
-alone: it shows the brief in its own font wherever it is opened, e-mailed or served."""
+file each figure's SVG is an element of the page and each font a ``data:`` URL, so the file
+stands alone: it shows the brief, figures included, in its own font wherever it is opened,
+e-mailed or served."""
 
 from __future__ import annotations
 
@@ -11,12 +12,13 @@ import copy
 import dataclasses
 import io
 import json
+import re
 from pathlib import Path
 
 import jinja2
 import tinycss2
 from fontTools.ttLib import TTFont
-from lxml import html
+from lxml import etree, html
 from markupsafe import Markup
 
 from briefings import fonts, templating, urls
@@ -42,13 +44,59 @@ def contents(body: html.HtmlElement) -> list[tuple[str, str]]:
             for section in body.iterchildren("section")]
 
 
+# The figures are our own drawings, still read as XML that may hold anything: no entity is
+# expanded and nothing is fetched.
+SVG_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+# What an inline SVG may not bring into the page: code, rules (an SVG's <style> styles the
+# whole page), HTML of its own, and a <title>: the figure's alt text is its one name.
+SVG_DROPPED = urls.ACTIVE_ELEMENTS | {"style", "title", "foreignObject"}
+ID_REFERENCE = re.compile(r"""url\(\s*['"]?#""")
+
+
+def inline_svg(path: Path, alt: str, prefix: str) -> etree._Element:
+    """A figure's SVG file as an element of the page, named by ``alt`` (as the <img> was).
+
+    Inside <img>, an SVG cannot use the page's fonts; inline, its text is set in the
+    brief's own font. Its ids are prefixed, and every reference to them (``url(#…)``,
+    ``href="#…"``), so that two charts (Vega-Lite numbers its clip paths and gradients
+    alike in each) do not use each other's. Namespaces are dropped: in an HTML page the
+    <svg> element sets them, and SVG 2 reads ``href`` without xlink."""
+    try:
+        svg = etree.fromstring(path.read_bytes(), SVG_PARSER)
+    except etree.XMLSyntaxError:
+        raise BriefingError(f"figure file damaged: {path} (delete it and build again)") \
+            from None
+    etree.strip_elements(svg, etree.Comment, etree.ProcessingInstruction, etree.Entity,
+                         *(f"{{*}}{name}" for name in SVG_DROPPED), with_tail=False)
+    for el in svg.iter():
+        el.tag = etree.QName(el).localname
+        for name, value in list(el.attrib.items()):
+            del el.attrib[name]
+            name = etree.QName(name).localname    # xlink:href → href
+            if name.lower().startswith("on"):
+                continue
+            if name == "id":
+                value = prefix + value
+            elif name == "href" and value.startswith("#"):
+                value = "#" + prefix + value[1:]
+            else:
+                value = ID_REFERENCE.sub(lambda m: f"{m[0]}{prefix}", value)
+            el.set(name, value)
+    etree.cleanup_namespaces(svg)
+    svg.set("role", "img")
+    svg.set("aria-label", alt)
+    return svg
+
+
 def inline_figures(document: Document) -> html.HtmlElement:
-    """A copy of the tree whose figures carry their SVG as ``data:`` URLs."""
+    """A copy of the tree whose figures are their SVG drawings, inline."""
     tree = copy.deepcopy(document.body)
-    for img in tree.xpath('//figure[contains(@class, "figure")]/img'):
-        data = document.figure_file(img.get("src", "")).read_bytes()
-        img.set("src", "data:image/svg+xml;base64," + base64.b64encode(data).decode("ascii"))
-        del img.attrib["data-png"]
+    figures = tree.xpath('//figure[contains(@class, "figure")]/img')
+    for n, img in enumerate(figures, 1):
+        svg = inline_svg(document.figure_file(img.get("src", "")), img.get("alt", ""),
+                         f"figure-{n}-")
+        svg.tail = img.tail
+        img.getparent().replace(img, svg)
     return tree
 
 
