@@ -17,11 +17,11 @@ from briefings.briefs import Brief, Edition, editions, load_brief
 from briefings.compose import FIGURES, FactAccess, compose, make_environment, section_template
 from briefings.document import Document, Theme
 from briefings.errors import BriefingError, BriefingErrors
-from briefings.facts import FactBase, load_facts
+from briefings.facts import LANGS, FactBase, load_facts
 from briefings.figures import declared, kinds
 from briefings.figures.bind import Data
-from briefings.i18n import LOCALES
 from briefings.project import Project
+from briefings.settings import Locales
 from briefings.style import load_style
 from briefings.templating import relative
 from briefings.terms import load_terms, misuses
@@ -92,14 +92,14 @@ def unquoted(facts: FactBase, project: Project, sources_dir: Path) -> list[Findi
     return findings
 
 
-def missing_translations(edition: Edition) -> list[Finding]:
+def missing_translations(edition: Edition, locales: Locales) -> list[Finding]:
     """A section the edition lists must exist in each of the reader's languages."""
     findings = []
     for name in edition.sections:
         found, missing = [], []
         for lang in edition.languages:
             try:
-                make_environment(edition, lang, dt.date.today()).get_template(
+                make_environment(edition, locales[lang], dt.date.today()).get_template(
                     section_template(name, lang))
             except TemplateNotFound:
                 missing.append(lang)
@@ -141,11 +141,11 @@ def figure_problems(project: Project, facts: FactBase, brief: Brief,
     except BriefingError as exc:
         return _errors(exc, project)
     findings = []
-    for lang in LOCALES:
+    for lang in LANGS:
         for name, figure in figures.figures.items():
             try:
-                kinds.make(figure, Data(figures, name, FactAccess(facts, lang), lang, today),
-                           style)
+                kinds.make(figure, Data(figures, name, FactAccess(facts, lang), lang,
+                                        project.settings.locales[lang], today), style)
             except BriefingError as exc:
                 findings += _errors(exc, project)
     return list(dict.fromkeys(findings))
@@ -171,7 +171,7 @@ def run_checks(project: Project, today: dt.date, sources_dir: Path | None = None
             findings += problems
             continue
         for edition in chosen:
-            translations = missing_translations(edition)
+            translations = missing_translations(edition, project.settings.locales)
             findings += translations
             if translations:
                 continue

@@ -147,11 +147,11 @@ class FigureMaker:
     its caption and citation, which ``place_figures`` turns into ``<figure>`` once the
     section is a tree."""
 
-    def __init__(self, edition: Edition, access: FactAccess, lang: str, today: dt.date,
-                 cache: Path):
+    def __init__(self, edition: Edition, access: FactAccess, lang: str, locale: str,
+                 today: dt.date, cache: Path):
         self._path = edition.brief.folder / FIGURES
         self._theme = Theme(edition.chain)
-        self._access, self._lang, self._today = access, lang, today
+        self._access, self._lang, self._locale, self._today = access, lang, locale, today
         self._cache = cache
         self._declared: declared.Declared | None = None
         self._style: Style | None = None
@@ -171,7 +171,8 @@ class FigureMaker:
             listed = f"; {FIGURES} has " + ", ".join(known) if known else \
                 f": declare it in the brief's {FIGURES}"
             raise TemplateValueError(f"unknown figure '{name}'{hint}{listed}")
-        data = Data(self._declared, name, self._access, self._lang, self._today)
+        data = Data(self._declared, name, self._access, self._lang, self._locale,
+                    self._today)
         made = kinds.make(figure, data, self._style)
         try:
             self.made[name] = render.render(name, made, self._cache, self._style)
@@ -252,10 +253,10 @@ def _date_form(form) -> str:
     return form
 
 
-def make_environment(edition: Edition, lang: str, today: dt.date) -> Sandbox:
-    """Templates looked up along the edition's chain (``templating.chain_loader``).
-    Compiled in memory only: a compiled cache on disk is code that whoever can write it
-    would run."""
+def make_environment(edition: Edition, locale: str, today: dt.date) -> Sandbox:
+    """Templates looked up along the edition's chain (``templating.chain_loader``), their
+    filters writing values as the Babel ``locale`` does. Compiled in memory only: a compiled
+    cache on disk is code that whoever can write it would run."""
     env = templating.environment(
         templating.chain_loader(edition.chain),
         autoescape=True,
@@ -266,12 +267,13 @@ def make_environment(edition: Edition, lang: str, today: dt.date) -> Sandbox:
     )
     env.filters.update(
         days_until=lambda d: (_needs(d, dt.date, "days_until") - today).days,
-        date=lambda d, form="long": i18n.date(_needs(d, dt.date, "date"), lang,
+        date=lambda d, form="long": i18n.date(_needs(d, dt.date, "date"), locale,
                                               _date_form(form)),
         date_range=lambda start, end: i18n.date_range(_needs(start, dt.date, "date_range"),
-                                                      _needs(end, dt.date, "date_range"), lang),
-        number=lambda n: i18n.number(_needs(n, (int, float), "number"), lang),
-        join=lambda items, style="standard": i18n.join(items, lang, style),
+                                                      _needs(end, dt.date, "date_range"),
+                                                      locale),
+        number=lambda n: i18n.number(_needs(n, (int, float), "number"), locale),
+        join=lambda items, style="standard": i18n.join(items, locale, style),
     )
     return env
 
@@ -314,10 +316,11 @@ def compose(project: Project, facts: FactBase, edition: Edition, lang: str,
     """``cache`` keeps the figures' drawings by content hash (default: build/.cache)."""
     cache = (cache or project.build / CACHE).resolve()
     strings = i18n.labels(edition.chain, lang)
-    env = make_environment(edition, lang, today)
+    locale = project.settings.locales[lang]
+    env = make_environment(edition, locale, today)
     access = FactAccess(facts, lang)
     figures_dir = cache / "figures"
-    figure = FigureMaker(edition, access, lang, today, figures_dir)
+    figure = FigureMaker(edition, access, lang, locale, today, figures_dir)
     context = template_context(edition, lang, today, strings, access, figure)
     converter = markdown_converter()
     article = html.Element("article")
@@ -353,8 +356,8 @@ def compose(project: Project, facts: FactBase, edition: Edition, lang: str,
         classification=edition.profile.classification[lang],
         version=spec.version,
         created=today,
-        created_text=i18n.date(today, lang),
-        as_of_text=i18n.date(as_of, lang),
+        created_text=i18n.date(today, locale),
+        as_of_text=i18n.date(as_of, locale),
         labels=strings,
     )
     return Document(meta, article, tuple(access.used), figures_dir if figure.made else None)

@@ -29,7 +29,6 @@ from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Di
 
 from briefings import glyphs
 from briefings.errors import BriefingError, BriefingErrors
-from briefings.i18n import LOCALES
 from briefings.project import Project
 from briefings.yamlfile import YamlFile, dotted, read_yaml
 
@@ -352,11 +351,17 @@ _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")  # 73, 2026, 1,500 or 2.5, as written
 _DIGITS = re.compile(r"\d+")
 
 
+# How fact files write numbers in each language, whatever locale a project's briefs print
+# in: a point before decimals and commas between thousands ("1,500.5"), as English does and
+# as the RAE recommends for Spanish decimals (Babel's Latin American Spanish writes so).
+_WRITTEN = {"es": "es_419", "en": "en"}
+
+
 def _number(written: str, lang: str) -> Decimal | None:
     if written.isdigit():
         return Decimal(written)
     try:
-        return parse_decimal(written, LOCALES[lang], strict=True)
+        return parse_decimal(written, _WRITTEN[lang], strict=True)
     except NumberFormatError:
         return None
 

@@ -1,4 +1,7 @@
-"""Per-language strings and the Babel-backed filters templates use to format values."""
+"""Per-language strings and the Babel-backed filters templates use to format values.
+
+The filters take a Babel locale ("es_MX", "en_GB"): the project's ``locales`` setting for
+the brief's language (briefings/settings.py)."""
 
 from __future__ import annotations
 
@@ -6,16 +9,13 @@ import datetime as dt
 from collections.abc import Iterable
 from pathlib import Path
 
-from babel.dates import format_date, format_interval
+from babel.dates import format_date, format_interval, format_skeleton
 from babel.lists import format_list
 from babel.numbers import format_decimal
 
 from briefings.errors import BriefingError, BriefingErrors
+from briefings.facts import LANGS
 from briefings.yamlfile import read_yaml
-
-# Babel locales per brief language: Peruvian Spanish; British English, whose day-month
-# order matches the facts' own English text ("10 December 2025").
-LOCALES = {"es": "es_PE", "en": "en_GB"}
 
 
 # The page furniture the engine and the layout read from templates/theme/i18n/<lang>.yaml.
@@ -34,7 +34,7 @@ def load_strings(folder: Path, lang: str, required: Iterable[str] = ()) -> dict[
         raise BriefingError(f"no strings for language '{lang}' (known: {known})", path)
     strings = _strings(path)
     expected = {}  # key → why: the other language's file is the likelier fix to copy from
-    for other in LOCALES:
+    for other in LANGS:
         if other != lang and (folder / f"{other}.yaml").is_file():
             for key in _strings(folder / f"{other}.yaml"):
                 expected.setdefault(key, f"{other}.yaml has it")
@@ -70,7 +70,7 @@ def _strings(path: Path) -> dict[str, str]:
     return doc.data
 
 
-def date(value: dt.date, lang: str, form: str = "long") -> str:
+def date(value: dt.date, locale: str, form: str = "long") -> str:
     """``long`` (or ``day``): "14 de diciembre de 2025" / "December 14, 2025"; ``month``:
     "diciembre de 2025"; ``year``: "2025"; ``short``: "14/12/25". The precisions are those
     of a source's ``date_precision``."""
@@ -79,20 +79,19 @@ def date(value: dt.date, lang: str, form: str = "long") -> str:
     if form == "day":
         form = "long"
     if form == "month":
-        return format_date(value, "MMMM 'de' y" if lang == "es" else "MMMM y",
-                           locale=LOCALES[lang])
-    return format_date(value, form, locale=LOCALES[lang])
+        return format_skeleton("yMMMM", value, locale=locale)
+    return format_date(value, form, locale=locale)
 
 
-def date_range(start: dt.date, end: dt.date, lang: str) -> str:
+def date_range(start: dt.date, end: dt.date, locale: str) -> str:
     """"1 de enero–31 de diciembre de 2026" / "January 1 – December 31, 2026"."""
-    return format_interval(start, end, "yMMMMd", locale=LOCALES[lang])
+    return format_interval(start, end, "yMMMMd", locale=locale)
 
 
-def number(value: int | float, lang: str) -> str:
-    return format_decimal(value, locale=LOCALES[lang])
+def number(value: int | float, locale: str) -> str:
+    return format_decimal(value, locale=locale)
 
 
-def join(items: list, lang: str, style: str = "standard") -> str:
+def join(items: list, locale: str, style: str = "standard") -> str:
     """"Lima, Callao y Cusco" / "Lima, Callao, and Cusco"; ``style="or"`` for alternatives."""
-    return format_list([str(i) for i in items], style=style, locale=LOCALES[lang])
+    return format_list([str(i) for i in items], style=style, locale=locale)

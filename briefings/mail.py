@@ -285,16 +285,16 @@ def brief_date(build: Path, zone: str) -> dt.date:
 
 # --- messages ------------------------------------------------------------------------------
 
-def email_environment(edition: Edition, lang: str) -> templating.Sandbox:
+def email_environment(edition: Edition, locale: str) -> templating.Sandbox:
     """The email templates along the edition's chain (``email/`` in the reader's overrides,
     the brief, the theme); ``brief/…`` and ``theme/…`` name the shared ones, so an override
-    can extend them."""
+    can extend them. Their filters write as the Babel ``locale`` does."""
     env = templating.environment(
         templating.chain_loader([folder / "email" for folder in edition.chain]),
         autoescape=jinja2.select_autoescape(["html.j2"], default_for_string=False),
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-    env.filters.update(date=lambda d, form="long": i18n.date(d, lang, form),
-                       join=lambda items, style="standard": i18n.join(items, lang, style))
+    env.filters.update(date=lambda d, form="long": i18n.date(d, locale, form),
+                       join=lambda items, style="standard": i18n.join(items, locale, style))
     return env
 
 
@@ -302,7 +302,7 @@ def compose_message(project: Project, edition: Edition, recipient: Recipient,
                     attachments: tuple[Attachment, ...], sender: Address, built: dt.date
                     ) -> EmailMessage:
     lang = recipient.lang
-    env = email_environment(edition, lang)
+    env = email_environment(edition, project.settings.locales[lang])
     context = {"name": recipient.name, "reader": edition.profile.name[lang],
                "title": edition.brief.spec.title[lang],
                "files": [a.name for a in attachments], "built": built}

@@ -41,6 +41,14 @@ CASES = {
     "unknown time zone": (
         lambda p: edit(p.templates / "project.yaml", "America/Lima", "America/Atlantis"),
         [], "templates/project.yaml:4:", "timezone: unknown time zone 'America/Atlantis'"),
+    "unknown locale": (
+        lambda p: edit(p.templates / "project.yaml", "es: es_PE", "es: es_XX"),
+        [], "templates/project.yaml:8:", "locales.es: unknown locale 'es_XX' (write es, or "
+        "es_ and a country code such as es_US)"),
+    "locale of another language": (
+        lambda p: edit(p.templates / "project.yaml", "en: en_GB", "en: es_PE"),
+        [], "templates/project.yaml:9:", "locales.en: 'es_PE' is not a locale of the "
+        "language 'en'"),
 }
 
 

@@ -3,6 +3,7 @@ import pytest
 from briefings.compose import compose
 from briefings.errors import BriefingError
 from briefings.facts import load_facts
+from briefings.project import Project
 from tests.conftest import TODAY, alpha
 
 
@@ -117,7 +118,7 @@ def test_as_of_is_the_latest_fact_used(tiny):
     facts = load_facts(tiny.facts)
     latest = max(facts.get(i).as_of for i in doc.facts_used)
     from briefings.i18n import date
-    assert doc.meta.as_of_text == date(latest, "es")
+    assert doc.meta.as_of_text == date(latest, tiny.settings.locales["es"])
 
 
 def test_both_languages_use_the_same_facts(tiny):
@@ -209,3 +210,21 @@ facts:
     cited = {a.get("href"): a.text for a in paragraph.iter("a")}
     assert cited == {"#src-guardiana-opinion": "1", "#src-tide-herald": "2"}
     assert " ".join(paragraph.text_content().split()).startswith("Note: See [1] and [2].")
+
+
+def test_the_projects_locales_say_how_values_are_written(tiny):
+    """templates/project.yaml's ``locales``, not the language alone, decide how dates,
+    numbers and lists print, in the text, the cover's date and the figures; the facts'
+    own text ("3.5 millones") is read the same whatever the locale."""
+    from tests.test_figures import drawn, with_figures
+    with_figures(tiny, names=("works",))
+    es, en = composed(tiny, "es"), composed(tiny, "en")
+    assert "3.5 millones de coronas" in text_of(es)       # es_PE: a decimal point
+    assert en.meta.created_text == "23 November 2026"     # en_GB: the day first
+    assert ">Works: 1 Apr\u2009–\u200930 Nov 2026</text>" in drawn(en)["works"][2]
+    edit(tiny.templates / "project.yaml", "es: es_PE\n  en: en_GB", "es: es_ES\n  en: en_US")
+    moved = Project(tiny.root)                            # settings are read once a project
+    es, en = composed(moved, "es"), composed(moved, "en")
+    assert "3,5 millones de coronas" in text_of(es)       # es_ES: a decimal comma
+    assert en.meta.created_text == "November 23, 2026"
+    assert ">Works: Apr 1\u2009–\u2009Nov 30, 2026</text>" in drawn(en)["works"][2]

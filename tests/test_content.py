@@ -151,8 +151,9 @@ def test_key_values_reach_the_pdf(built, facts, lang):
     assert ("73 a favor, 25 en contra" if lang == "es" else "73 in favour, 25 against") in text
     start, end = period(facts)
     assert (start, end) == (dt.date(2026, 1, 1), dt.date(2026, 12, 31))
-    assert flat(i18n.date_range(start, end, lang)) in text
-    assert i18n.date(start, lang) in text and i18n.date(end, lang) in text
+    locale = PROJECT.settings.locales[lang]
+    assert flat(i18n.date_range(start, end, locale)) in text
+    assert i18n.date(start, locale) in text and i18n.date(end, locale) in text
     assert facts.get("congress.places").values["places"] == PLACES
     for place in PLACES:
         assert place in text
@@ -219,24 +220,25 @@ def days_sentence(facts, lang, today) -> str:
 @pytest.mark.parametrize("lang", LANGS)
 def test_days_remaining_are_computed_from_the_build_date(facts, lang):
     start, end = period(facts)
+    locale = PROJECT.settings.locales[lang]
     before, during, after = start - dt.timedelta(days=12), TODAY, end + dt.timedelta(days=32)
     assert start < during < end
     sentences = {when: days_sentence(facts, lang, when) for when in (before, during, after)}
     assert len(set(sentences.values())) == 3
     expected = {
         "es": {before: ["aún no ha comenzado", f"dentro de {(start - before).days} días"],
-               during: [f"termina el {i18n.date(end, lang)}", f"faltan {(end - during).days} días"],
-               after: [f"concluyó el {i18n.date(end, lang)}",
+               during: [f"termina el {i18n.date(end, locale)}", f"faltan {(end - during).days} días"],
+               after: [f"concluyó el {i18n.date(end, locale)}",
                        f"hace {(after - end).days} días"]},
         "en": {before: ["has not yet begun", f"in {(start - before).days} days"],
-               during: [f"ends on {i18n.date(end, lang)}", f"with {(end - during).days} days to go"],
-               after: [f"ended on {i18n.date(end, lang)}", f"{(after - end).days} days ago"]},
+               during: [f"ends on {i18n.date(end, locale)}", f"with {(end - during).days} days to go"],
+               after: [f"ended on {i18n.date(end, locale)}", f"{(after - end).days} days ago"]},
     }[lang]
     for when, phrases in expected.items():
         for phrase in phrases:
             assert phrase in sentences[when]
     for sentence in sentences.values():
-        assert i18n.date(end, lang) in sentence or i18n.date(start, lang) in sentence
+        assert i18n.date(end, locale) in sentence or i18n.date(start, locale) in sentence
 
 
 def test_last_day_and_single_day_wording(facts):

@@ -158,6 +158,23 @@ def test_a_number_in_the_text_must_be_one_of_the_values(tiny):
                        "the text")
 
 
+def test_a_fact_writes_decimals_with_a_point_and_thousands_with_commas(tiny):
+    """In Spanish as in English, whatever locale the briefs print in (project.yaml): a
+    Spanish "1.500" is read as 1.5, not fifteen hundred."""
+    fact = VOTE_FACT.replace("con 73 votos a favor y 25 en contra.",
+                             "con 1,500 votos a favor y 2.5 en contra.").replace(
+        "by 73 votes to 25.", "by 1,500 votes to 2.5.").replace(
+        "in_favour: 73\n      against: 25", "in_favour: 1500\n      against: 2.5").replace(
+        "con 73 votos a favor y 25 en contra", "con 1,500 votos a favor y 2.5 en contra")
+    (tiny.facts / "extra.yaml").write_text(fact, encoding="utf-8")
+    assert load_facts(tiny.facts).get("extra.vote").values == {"in_favour": 1500,
+                                                               "against": 2.5}
+    [message] = load_errors(tiny, fact.replace("1,500 votos a favor y 2.5 en contra.",
+                                               "1.500 votos a favor y 2.5 en contra."))
+    assert message.endswith("fact 'extra.vote': the text says 1.500, which is not one of its "
+                            "values: add it to values, or correct the text")
+
+
 def test_digits_of_dates_and_text_values_count_as_written(tiny):
     """"14 de diciembre de 2025" is the date value, "1.º" the number 1, "6.e" and "APEC 2024"
     digits of text values; a spelled-out number in the quote ("segundo") gives the value."""

@@ -25,10 +25,13 @@ def _type_name(value) -> str:
 
 class Data:
     """Values and words of one figure: ``loc`` arguments are its place in figures.yaml
-    (after the figure's name), for the error line."""
+    (after the figure's name), for the error line. ``lang`` picks the words, ``locale``
+    (Babel's) how dates, numbers and lists are written."""
 
-    def __init__(self, declared: Declared, name: str, door, lang: str, today: dt.date):
-        self.declared, self.name, self.lang, self.today = declared, name, lang, today
+    def __init__(self, declared: Declared, name: str, door, lang: str, locale: str,
+                 today: dt.date):
+        self.declared, self.name, self.today = declared, name, today
+        self.lang, self.locale = lang, locale
         self._door = door
         self.facts: dict[str, dict] = {}      # id → fact view, in the order first read
 
@@ -104,9 +107,9 @@ class Data:
         if isinstance(value, bool):
             return str(value)
         if isinstance(value, (int, float)):
-            return i18n.number(value, self.lang)
+            return i18n.number(value, self.locale)
         if isinstance(value, dt.date):
-            return i18n.date(value, self.lang)
+            return i18n.date(value, self.locale)
         if isinstance(value, list):
-            return i18n.join([self.shown(v) for v in value], self.lang)
+            return i18n.join([self.shown(v) for v in value], self.locale)
         return str(value)

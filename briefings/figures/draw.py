@@ -7,7 +7,6 @@ import datetime as dt
 
 from babel.dates import format_date
 
-from briefings import i18n
 from briefings.figures.canvas import LANE, Callout, Canvas, Ink, draw_callouts, place_callouts
 
 LABEL = Ink(8.0, 600)
@@ -86,7 +85,7 @@ def timeline(c: Canvas, spec: dict) -> float:
         c.line(x(d), axis_y, x(d), axis_y + 3, "ink", 0.75)
         c.line(x(d), scale_y, x(d), scale_y + 3, "rule", 0.6)
         if d < last:
-            name = format_date(d, "MMM", locale=i18n.LOCALES[spec["lang"]]).rstrip(".")
+            name = format_date(d, "MMM", locale=spec["locale"]).rstrip(".")
             c.text((x(d) + x(_next_month(d))) / 2, scale_y + 10, name, SCALE, anchor="middle")
             if d == first or d.month == 1:
                 c.text(x(d) + 1, scale_y + 20, str(d.year), Ink(7.5, 600, False, "muted"))

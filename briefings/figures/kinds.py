@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from babel.dates import format_date
 
 from briefings import i18n
+from briefings.facts import LANGS
 from briefings.figures import declared as d, vegalite
 from briefings.figures.bind import Data
 from briefings.style import Style
@@ -60,12 +61,12 @@ def bars(figure: d.Bars, data: Data, style: Style) -> Made:
                 data.words(figure.caption, ("caption",), bars=listed))
 
 
-def _day(d: dt.date, lang: str, year: bool = False) -> str:
-    return format_date(d, "d MMM y" if year else "d MMM", locale=i18n.LOCALES[lang])
+def _day(d: dt.date, locale: str, year: bool = False) -> str:
+    return format_date(d, "d MMM y" if year else "d MMM", locale=locale)
 
 
 def timeline(figure: d.Timeline, data: Data, style: Style) -> Made:
-    lang = data.lang
+    locale = data.locale
     events, undated = [], []
     for k, event in enumerate(figure.events):
         loc = ("events", k)
@@ -78,7 +79,7 @@ def timeline(figure: d.Timeline, data: Data, style: Style) -> Made:
             undated.append(data.words(event.undated, loc + ("undated",), event.fact))
             continue
         label = data.words(event.label, loc + ("label",), event.fact,
-                           date=i18n.date(day, lang))
+                           date=i18n.date(day, locale))
         events.append([day, label, event.marker])
     spans = []
     for k, span in enumerate(figure.spans):
@@ -92,43 +93,43 @@ def timeline(figure: d.Timeline, data: Data, style: Style) -> Made:
             days = (end - start).days
         if end < start:
             raise data.error(loc, "the span ends before it starts")
-        shown_range = i18n.date_range(start, end, lang)
+        shown_range = i18n.date_range(start, end, locale)
         label = data.words(span.label, loc + ("label",), span.fact, range=shown_range,
                            days=data.shown(days))
         spans.append([start, end, label, span.style, shown_range])
     dates = [e[0] for e in events] + [s[0] for s in spans] + [s[1] for s in spans]
     start, end = min(dates), max(dates)
     today = data.today if figure.today and start <= data.today <= end else None
-    spec = {"kind": "timeline", "lang": lang, "start": start.isoformat(),
+    spec = {"kind": "timeline", "locale": locale, "start": start.isoformat(),
             "end": end.isoformat(),
-            "events": [[day.isoformat(), _day(day, lang), label, marker]
+            "events": [[day.isoformat(), _day(day, locale), label, marker]
                        for day, label, marker in events],
             "spans": [[s.isoformat(), e.isoformat(), label, style]
                       for s, e, label, style, _ in spans],
             "today": [today.isoformat(),
                       data.words(figure.today.label, ("today", "label"),
-                                 date=_day(today, lang, year=True))] if today else None}
-    offered = {"start": i18n.date(start, lang), "end": i18n.date(end, lang),
-               "events": "; ".join(f"{i18n.date(day, lang)}: {label}"
+                                 date=_day(today, locale, year=True))] if today else None}
+    offered = {"start": i18n.date(start, locale), "end": i18n.date(end, locale),
+               "events": "; ".join(f"{i18n.date(day, locale)}: {label}"
                                    for day, label, _ in sorted(events, key=lambda e: e[0])),
                "spans": "; ".join(f"{label} ({shown})" if shown not in label else label
                                   for _, _, label, _, shown in spans)}
     alt = data.words(figure.alt, ("alt",), **offered)
     if today:
         alt += " " + data.words(figure.today.alt, ("today", "alt"),
-                                date=i18n.date(today, lang))
+                                date=i18n.date(today, locale))
     caption = data.words(figure.caption, ("caption",), **offered)
     if undated:
         if figure.undated is None:
             raise data.error(("undated",), "some events have no date: say with 'undated' "
                                            "how the caption lists them ({items})")
         caption += " " + data.words(figure.undated, ("undated",),
-                                    items=i18n.join(undated, lang))
+                                    items=i18n.join(undated, locale))
     return Made(spec, alt, caption)
 
 
 def points(figure: d.Points, data: Data, style: Style) -> Made:
-    lang = data.lang
+    locale = data.locale
     rows = []
     for k, point in enumerate(figure.points):
         loc = ("points", k)
@@ -139,8 +140,8 @@ def points(figure: d.Points, data: Data, style: Style) -> Made:
         else:
             day = data.typed(dt.date, point.date, loc + ("date",), point.fact)
             at = day.year + day.timetuple().tm_yday / 366
-            when = format_date(day, "MMM y", locale=i18n.LOCALES[lang])
-            said = i18n.date(day, lang, "month")
+            when = format_date(day, "MMM y", locale=locale)
+            said = i18n.date(day, locale, "month")
         label = data.words(point.label, loc + ("label",), point.fact)
         note = data.words(point.note, loc + ("note",), point.fact) if point.note else ""
         rows.append([at, when, label, note, point.marker, said])
@@ -155,7 +156,7 @@ def points(figure: d.Points, data: Data, style: Style) -> Made:
                   "items": names}
     offered = {"points": "; ".join(f"{said}: {label}" + (f" ({note})" if note else "")
                                    for *_, label, note, _, said in rows),
-               "others": i18n.join(names, lang), "count": data.shown(len(names))}
+               "others": i18n.join(names, locale), "count": data.shown(len(names))}
     return Made({"kind": "points", "points": [row[:5] for row in rows], "others": others},
                 data.words(figure.alt, ("alt",), **offered),
                 data.words(figure.caption, ("caption",), **offered))
@@ -166,7 +167,6 @@ def _sort_key(name: str) -> str:
 
 
 def groups(figure: d.Groups, data: Data, style: Style) -> Made:
-    lang = data.lang
     items = data.names(figure.items, ("items",))
     spellings = data.spellings(figure.items, ("items",))
     placed = {}               # item's position in the fact → (group, key written)
@@ -200,7 +200,7 @@ def groups(figure: d.Groups, data: Data, style: Style) -> Made:
         drawn.append([name, data.words(count_words, ("count",), n=data.shown(len(rows))),
                       rows])
         described.append(f"{name}: " + i18n.join(
-            [f"{item} ({note})" if note else item for item, note in rows], lang))
+            [f"{item} ({note})" if note else item for item, note in rows], data.locale))
     offered = {"n": data.shown(len(items)), "groups": ". ".join(described)}
     return Made({"kind": "groups", "groups": drawn},
                 data.words(figure.alt, ("alt",), **offered),
@@ -225,7 +225,7 @@ def vega_lite(figure: d.VegaLite, data: Data, style: Style) -> Made:
     spec = _in_language(figure.spec, data.lang)
     if problem := vegalite.compile_problem(spec, rows, style):
         raise data.error(("spec",), problem)
-    return Made({"kind": "vega-lite", "lang": data.lang, "rows": rows, "spec": spec},
+    return Made({"kind": "vega-lite", "locale": data.locale, "rows": rows, "spec": spec},
                 data.words(figure.alt, ("alt",)), data.words(figure.caption, ("caption",)))
 
 
@@ -233,7 +233,7 @@ def _in_language(node, lang: str):
     """A specification's words in one language: each ``{es: …, en: …}`` in it (an axis
     title, say) becomes the text for ``lang``."""
     if isinstance(node, dict):
-        if node and set(node) == set(i18n.LOCALES):
+        if node and set(node) == set(LANGS):
             return node[lang]
         return {key: _in_language(value, lang) for key, value in node.items()}
     if isinstance(node, list):

@@ -80,7 +80,7 @@ def render(name: str, made: Made, cache: Path, style: Style) -> Figure:
 def _draw(made: Made, style: Style) -> str:
     spec = made.spec
     if spec["kind"] == "vega-lite":
-        svg = vegalite.to_svg(spec["spec"], spec["rows"], spec["lang"], style, WIDTH * 4 / 3)
+        svg = vegalite.to_svg(spec["spec"], spec["rows"], spec["locale"], style, WIDTH * 4 / 3)
         # its description, as the drawn kinds have it, for a browser showing the SVG alone
         return re.sub(r"(<svg[^>]*>)", lambda m: f"{m[1]}<title>{escape(made.alt)}</title>",
                       svg, count=1)

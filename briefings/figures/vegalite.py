@@ -9,7 +9,6 @@ import difflib
 from babel import Locale
 from babel.dates import get_day_names, get_month_names
 
-from briefings import i18n
 from briefings.style import Style
 
 
@@ -87,15 +86,13 @@ def config(style: Style) -> dict:
             "autosize": {"type": "fit", "contains": "padding"}}
 
 
-def _number_locale(lang: str) -> dict:
-    locale = Locale.parse(i18n.LOCALES[lang])
-    return {"decimal": locale.number_symbols["latn"]["decimal"],
-            "thousands": locale.number_symbols["latn"]["group"], "grouping": [3],
+def _number_locale(locale: str) -> dict:
+    symbols = Locale.parse(locale).number_symbols["latn"]
+    return {"decimal": symbols["decimal"], "thousands": symbols["group"], "grouping": [3],
             "currency": ["", ""]}
 
 
-def _time_locale(lang: str) -> dict:
-    locale = i18n.LOCALES[lang]
+def _time_locale(locale: str) -> dict:
     days = get_day_names("wide", locale=locale)          # Monday is 0; d3 starts on Sunday
     short_days = get_day_names("abbreviated", locale=locale)
     months = get_month_names("wide", locale=locale)
@@ -108,9 +105,9 @@ def _time_locale(lang: str) -> dict:
             "shortMonths": [short[k].rstrip(".") for k in range(1, 13)]}
 
 
-def to_svg(spec: dict, rows: list[dict], lang: str, style: Style, width_px: float) -> str:
+def to_svg(spec: dict, rows: list[dict], locale: str, style: Style, width_px: float) -> str:
     import vl_convert
     vl_convert.register_font_directory(str(style.fonts))
     return vl_convert.vegalite_to_svg(_chart(spec, rows, width_px), config=config(style), allowed_base_urls=[],
-                                      format_locale=_number_locale(lang),
-                                      time_format_locale=_time_locale(lang))
+                                      format_locale=_number_locale(locale),
+                                      time_format_locale=_time_locale(locale))
