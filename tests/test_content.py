@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import functools
 import re
 
 import pytest
@@ -69,13 +70,19 @@ LANGS = ["es", "en"]
 PROJECT = Project(ROOT)
 
 
-@pytest.fixture(scope="module")
-def facts():
+@functools.cache
+def peru_facts():
     return load_facts(PROJECT.facts)
 
 
-def composed(facts, lang, today=TODAY):
-    return compose(PROJECT, facts, peru(PROJECT, "cancilleria"), lang, today)
+@pytest.fixture
+def facts():
+    return peru_facts()
+
+
+@functools.cache  # the tests only read the document
+def composed(lang, today=TODAY):
+    return compose(PROJECT, peru_facts(), peru(PROJECT, "cancilleria"), lang, today)
 
 
 def flat(text: str) -> str:
@@ -87,9 +94,10 @@ def section_text(document, name) -> str:
     return flat(section.text_content())
 
 
-def pdf_pages(built, lang) -> list[str]:
+@functools.cache  # pypdf reads a page's text in a tenth of a second or more
+def pdf_pages(built, lang) -> tuple[str, ...]:
     reader = PdfReader(built / f"peru-mnna/cancilleria/peru-mnna-cancilleria-{lang}.pdf")
-    return [flat(page.extract_text()) for page in reader.pages]
+    return tuple(flat(page.extract_text()) for page in reader.pages)
 
 
 def unhyphenated(text: str) -> str:
@@ -108,7 +116,7 @@ def period(facts):
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_nine_sections_in_order_with_their_headings(facts, lang):
-    document = composed(facts, lang)
+    document = composed(lang)
     sections = document.body.findall("section")
     assert [s.get("data-section") for s in sections] == SECTIONS
     assert [s.findtext("h1") for s in sections] == HEADINGS[lang]
@@ -163,7 +171,7 @@ def test_key_values_reach_the_pdf(built, facts, lang):
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_every_benefit_is_named_with_its_citation(facts, lang):
-    document = composed(facts, lang)
+    document = composed(lang)
     (section,) = document.body.xpath("//section[@data-section='benefits']")
     text = flat(section.text_content())
     assert set(BENEFIT_WORDS[lang]) == {i for i in facts.facts if i.startswith("benefits.")}
@@ -179,7 +187,7 @@ def test_horizons_show_their_target_years(built, facts, lang):
     base_year = TODAY.year                      # the year of SOURCE_DATE_EPOCH in the fixture
     expected = [label.format(n=n, year=base_year + n)
                 for label, n in zip(HORIZON_LABELS[lang], (2, 5, 10))]
-    document = composed(facts, lang)
+    document = composed(lang)
     (section,) = document.body.xpath("//section[@data-section='recommendations']")
     assert [flat(h.text_content()) for h in section.findall("h2")] == expected
     pdf = " ".join(pdf_pages(built, lang)[1:])
@@ -190,7 +198,7 @@ def test_horizons_show_their_target_years(built, facts, lang):
 @pytest.mark.parametrize("lang", LANGS)
 def test_horizons_follow_the_build_year(facts, lang):
     later = dt.date(TODAY.year + 3, 2, 1)
-    document = composed(facts, lang, later)
+    document = composed(lang, later)
     text = section_text(document, "recommendations")
     assert HORIZON_LABELS[lang][0].format(n=2, year=later.year + 2) in text
     assert HORIZON_LABELS[lang][2].format(n=10, year=later.year + 10) in text
@@ -198,7 +206,7 @@ def test_horizons_follow_the_build_year(facts, lang):
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_recommendations_say_who_leads_or_that_no_one_is_named(facts, lang):
-    text = section_text(composed(facts, lang), "recommendations")
+    text = section_text(composed(lang), "recommendations")
     for fact_id in ("recommendations.thesis_regional_interlocutor",
                     "recommendations.thesis_integral_study",
                     "recommendations.thesis_nato_engagement",
@@ -210,7 +218,7 @@ def test_recommendations_say_who_leads_or_that_no_one_is_named(facts, lang):
 
 
 def days_sentence(facts, lang, today) -> str:
-    document = composed(facts, lang, today)
+    document = composed(lang, today)
     (section,) = document.body.xpath("//section[@data-section='authorization']")
     label = "Situación a la fecha de este informe" if lang == "es" else "Status as of this brief"
     (paragraph,) = [p for p in section.iter("p") if label in p.text_content()]
@@ -250,7 +258,7 @@ def test_last_day_and_single_day_wording(facts):
 
 
 def test_spanish_and_english_rest_on_the_same_facts(facts):
-    spanish, english = composed(facts, "es"), composed(facts, "en")
+    spanish, english = composed("es"), composed("en")
     assert set(spanish.facts_used) == set(english.facts_used)
     # and cite the same sources, in the same order
     def cited(document):
@@ -261,7 +269,7 @@ def test_spanish_and_english_rest_on_the_same_facts(facts):
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_status_section_never_suggests_membership_or_a_defence_guarantee(facts, lang):
-    text = section_text(composed(facts, lang), "status")
+    text = section_text(composed(lang), "status")
     for fact_id in ("designation.not_membership", "designation.no_us_defence_obligation",
                     "designation.no_obligation_for_peru"):
         assert flat(facts.get(fact_id).text[lang]) in text
@@ -269,14 +277,14 @@ def test_status_section_never_suggests_membership_or_a_defence_guarantee(facts, 
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_opinion_is_marked_as_opinion(facts, lang):
-    text = section_text(composed(facts, lang), "risks")
+    text = section_text(composed(lang), "risks")
     assert ("opiniones y análisis" if lang == "es" else "opinion and analysis") in text
     assert ("parlamentario andino" if lang == "es" else "Andean Parliament") in text
 
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_notice_recipient_discrepancy_is_footnoted_in_the_summary(facts, lang):
-    document = composed(facts, lang)
+    document = composed(lang)
     (summary,) = document.body.xpath("//section[@data-section='summary']")
     notes = flat(" ".join(summary.xpath(".//div[@class='footnote']//text()")))
     assert flat(facts.get("procedure.notified_body").text[lang]) in notes
