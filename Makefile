@@ -28,8 +28,9 @@ check: $(STAMP)
 list: $(STAMP)
 	$(VENV)/bin/briefings list
 
+# One test process per core; a module's tests stay together, sharing what they build.
 test: $(STAMP)
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto --dist loadfile
 
 # Speed against the engine's floor and against pandoc; writes build/bench.json.
 bench: $(STAMP)

@@ -7,7 +7,7 @@ import sys
 
 from briefings.build import build
 from briefings.scaffold import new_reader
-from tests.conftest import ALPHA, ROOT
+from tests.conftest import ALPHA, ROOT, briefings
 
 
 def test_a_second_build_rebuilds_nothing(tiny, tmp_path):
@@ -77,9 +77,6 @@ def test_an_output_changed_in_place_is_rebuilt(tiny, tmp_path):
     original = path.read_bytes()
     path.write_bytes(original.replace(b"Prensa", b"PRENSA", 1))  # same size, other bytes
     assert path.read_bytes() != original
-    result = subprocess.run(
-        [sys.executable, "-m", "briefings", "--project", str(tiny.root), "build",
-         "--format", "html", "--lang", "es", "--out", str(out)],
-        capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}, check=True)
+    result = briefings(tiny, "build", "--format", "html", "--lang", "es", "--out", str(out))
     assert result.stdout == f"built 1 files in {out} (2 already up to date)\n"
     assert path.read_bytes() == original
