@@ -221,6 +221,65 @@ def place_figures(section: html.HtmlElement, maker: FigureMaker, numbers, label:
         p.getparent().replace(p, element)
 
 
+# The marks a citation's call goes before where the language says so (i18n
+# ``citation_call``); not a period after another ("...": an ellipsis typed as periods).
+_CALL_MARKS = re.compile(r"(?<!\.)[.,;:]$")
+
+
+def _names_a_source(after: str) -> bool:
+    """After a mark, a citation followed by a lower-case word or a mark is no call: it names
+    a source in the clause it starts ("…el destinatario. [3] y [4] hablan…", "el Senado,
+    [3]. El…")."""
+    first = after.lstrip()[:1]
+    return first != "" and (first in ".,;:" or first.islower())
+
+
+def place_citations(section: html.HtmlElement, before: bool) -> None:
+    """Templates and facts write a citation after its sentence's period ("…la OTAN. [3]"),
+    as English has it. Where the language puts the call ``before`` a period, comma,
+    semicolon or colon (Spanish: "…la OTAN [3]."), the mark moves after the call (out of
+    an emphasis that ends just before it too), and a no-break space ties the call to the
+    word, closing quote or question mark before it. In the tree a citation is ``[``, its
+    links joined by ``,\u00a0``, then ``]``."""
+    if not before:
+        return
+    for link in section.xpath(".//a[starts-with(@href, '#src-')]"):
+        holder, where = _text_before(link)
+        text = getattr(holder, where) or ""
+        last = link
+        while (last.tail or "") == ",\u00a0" and last.getnext() is not None:
+            last = last.getnext()
+        if not text.endswith("[") or not (last.tail or "").startswith("]"):
+            continue  # a citation's second number (already placed), or another link
+        head = text[:-1].rstrip()
+        spaced = head != text[:-1]  # no space at the start of a paragraph
+        inner = None if head else _emphasis_end(holder, where)  # "*…no lo designa.* [3]"
+        end = (getattr(*inner) or "") if inner else head
+        if mark := _CALL_MARKS.search(end):
+            if _names_a_source(last.tail[1:]):
+                continue
+            if inner:
+                setattr(*inner, end[:-1])
+            else:
+                head = head[:-1]
+            last.tail = "]" + mark.group() + last.tail[1:]
+            spaced = True
+        setattr(holder, where, head + ("\u00a0[" if spaced else "["))
+
+
+def _text_before(element: html.HtmlElement) -> tuple[html.HtmlElement, str]:
+    """Where the text right before an element is: its parent's text or its sibling's tail."""
+    previous = element.getprevious()
+    return (element.getparent(), "text") if previous is None else (previous, "tail")
+
+
+def _emphasis_end(holder: html.HtmlElement, where: str) -> tuple[html.HtmlElement, str] | None:
+    """Where the last text of an emphasis is, if the text ``where`` is its tail."""
+    if where != "tail" or holder.tag not in ("em", "strong"):
+        return None
+    return (holder[-1], "tail") if len(holder) else (holder, "text")
+
+
 def _finalize(value):
     """Every ``{{ … }}``: dates must go through the ``date`` filter; text is made
     Markdown-safe unless a helper already made it so."""
@@ -333,6 +392,7 @@ def compose(project: Project, facts: FactBase, edition: Edition, lang: str,
         problems += template_rules.override_errors(env, section_template(name, lang), template)
         section = markdown_to_section(converter, text, name, template)
         place_figures(section, figure, numbers, strings["figure"], template)
+        place_citations(section, strings["citation_call"] == "before")
         if problem := urls.body_problem(section, resources):
             raise BriefingError(problem.message, template,
                                 _line_of(project.root / template, problem.culprit))

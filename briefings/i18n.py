@@ -18,9 +18,12 @@ from briefings.facts import LANGS
 from briefings.yamlfile import read_yaml
 
 
-# The page furniture the engine and the layout read from templates/theme/i18n/<lang>.yaml.
+# What the engine and the layout read from templates/theme/i18n/<lang>.yaml: the page
+# furniture, and where the language puts a citation's call against a period (compose.py).
 LABELS = ("kind", "date", "as_of", "version", "reader", "language", "language_name", "page_of",
-          "contents", "figure", "author")
+          "contents", "figure", "author", "citation_call")
+# Keys of those files that are a choice, not a text: the values each may take.
+CHOICES = {"citation_call": ("before", "after")}
 
 
 def load_strings(folder: Path, lang: str, required: Iterable[str] = ()) -> dict[str, str]:
@@ -66,6 +69,10 @@ def _strings(path: Path) -> dict[str, str]:
     for key, value in doc.data.items():
         if not isinstance(value, str):
             raise BriefingError("expected a text (put it in quotes)", path,
+                                doc.line_of([key]), str(key))
+        if value not in CHOICES.get(key, (value,)):
+            choices = " or ".join(f'"{c}"' for c in CHOICES[key])
+            raise BriefingError(f'must be {choices}, not "{value}"', path,
                                 doc.line_of([key]), str(key))
     return doc.data
 

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from briefings.compose import compose
@@ -228,3 +230,58 @@ def test_the_projects_locales_say_how_values_are_written(tiny):
     assert "3,5 millones de coronas" in text_of(es)       # es_ES: a decimal comma
     assert en.meta.created_text == "November 23, 2026"
     assert ">Works: Apr 1\u2009–\u2009Nov 30, 2026</text>" in drawn(en)["works"][2]
+
+
+def spaced_text(document) -> str:
+    """The document's text with its no-break spaces kept (``text_of`` folds them)."""
+    return re.sub(r"[ \n]+", " ", document.body.text_content())
+
+
+def test_spanish_puts_a_citation_before_the_period_english_after_it(tiny):
+    """The RAE's order in Spanish, Chicago's in English (i18n ``citation_call``), for
+    ``{{ fact }}``, for ``. {{ x.cite }}`` in a template and in a footnote alike; a
+    no-break space ties a Spanish call to its word, so that no line starts with one."""
+    es, en = spaced_text(composed(tiny, "es")), spaced_text(composed(tiny, "en"))
+    assert ("17 en contra\u00a0[1,\u00a02]. Las obras empiezan en abril de 2026\u00a0[2]. "
+            in es)
+    assert "Las obras costarán 3.5 millones de coronas\u00a0[1].\u00a0↩" in es
+    assert "by 41 votes to 17. [1,\u00a02] Works start in April 2026. [2] " in en
+    assert "The works will cost 3.5 million crowns. [1]\u00a0↩" in en
+
+
+def test_a_spanish_call_goes_after_a_closing_quote_and_before_a_semicolon_or_colon(tiny):
+    """After a closing quote or question mark (the call cites all they close), before a
+    semicolon or colon, and before a period that ends an emphasis, taken out of it."""
+    put_first(tiny, '{% set o = fact("harbour.opening") %}{% set w = fact("harbour.works") %}'
+                    'Dice la gaceta: «{{ o.text | trim(".") }}». {{ o.cite }} ¿A tiempo? '
+                    '{{ w.cite }} {{ w.text | trim(".") }}; {{ w.cite }} '
+                    '{{ o.text | trim(".") }}: {{ o.cite }} *Sin fecha de cierre.* {{ w.cite }}')
+    paragraph = " ".join(composed(tiny, "es").body.find("section/p").text_content().split(" "))
+    assert paragraph == (
+        "Dice la gaceta: «El faro abrirá el 15 de diciembre de 2026»\u00a0[1]. "
+        "¿A tiempo?\u00a0[2] Las obras irán del 1 de abril al 30 de noviembre de 2026\u00a0[2]; "
+        "El faro abrirá el 15 de diciembre de 2026\u00a0[1]: Sin fecha de cierre\u00a0[2].")
+
+
+def test_a_spanish_call_in_a_note_goes_before_the_period_a_source_named_stays(tiny):
+    """``{source:<id>}`` in a note is a call when it ends a sentence, and moves; when it
+    starts a clause ("[2] lo confirma") it names the source, and stays where it is."""
+    edit(tiny.facts / "harbour.yaml",
+         "es: La columna {source:guardiana-opinion} es anterior a la votación; el acta "
+         "{source:gaceta-faro} no la menciona.",
+         "es: La columna es anterior a la votación. {source:guardiana-opinion} El acta no la "
+         "menciona. {source:gaceta-faro} {source:tide-herald} lo confirma.")
+    [note] = [li for li in composed(tiny, "es").body.iter("li")
+              if li.text_content().startswith("Nota.")]
+    assert note.text_content() == ("Nota. La columna es anterior a la votación\u00a0[3]. El "
+                                   "acta no la menciona\u00a0[1]. [2] lo confirma.")
+
+
+def test_where_a_citation_goes_is_before_or_after(tiny):
+    path = tiny.theme / "i18n/es.yaml"
+    edit(path, 'citation_call: "before"', 'citation_call: "antes"')
+    line = path.read_text(encoding="utf-8").splitlines().index('citation_call: "antes"') + 1
+    with pytest.raises(BriefingError) as excinfo:
+        composed(tiny, "es")
+    assert str(excinfo.value) == (f'{path}:{line}: citation_call: must be "before" or '
+                                  '"after", not "antes"')
