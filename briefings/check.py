@@ -119,13 +119,14 @@ def missing_translations(edition: Edition, locales: Locales) -> list[Finding]:
 def unwritable(document: Document, theme: Theme, project: Project) -> list[Finding]:
     """What a writer would refuse (a heading or list too deep for Word, a page against the
     URL rule): the HTML and DOCX writers run in memory, so a brief that passes the check
-    does not fail the build. The PDF is the HTML page, laid out."""
+    does not fail the build. The PDF is the HTML page, laid out; the DOCX is not saved."""
     from briefings.writers import docx as docx_writer
     from briefings.writers import html as html_writer
     findings = []
-    for writer in (html_writer, docx_writer):
+    for write in (lambda: html_writer.render(document, theme),
+                  lambda: docx_writer.DocxWriter(document, theme).write()):
         try:
-            writer.render(document, theme)
+            write()
         except BriefingError as exc:
             findings += _errors(exc, project)
     return findings

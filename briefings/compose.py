@@ -312,12 +312,17 @@ def _date_form(form) -> str:
     return form
 
 
+# Shared by every section environment: they all have the options below, which decide
+# what Jinja compiles.
+COMPILED = templating.CompiledInMemory()
+
+
 def make_environment(edition: Edition, locale: str, today: dt.date) -> Sandbox:
     """Templates looked up along the edition's chain (``templating.chain_loader``), their
-    filters writing values as the Babel ``locale`` does. Compiled in memory only: a compiled
-    cache on disk is code that whoever can write it would run."""
+    filters writing values as the Babel ``locale`` does."""
     env = templating.environment(
         templating.chain_loader(edition.chain),
+        bytecode_cache=COMPILED,
         autoescape=True,
         finalize=_finalize,
         trim_blocks=True,

@@ -50,6 +50,8 @@ def override_errors(env: jinja2.Environment, name: str, shown: str) -> list[Brie
     """A template that extends another prints only its blocks: a block its base does not
     have, or text outside any block, would be lost without a word."""
     source, _, _ = env.loader.get_source(env, name)
+    if "extends" not in source:  # most templates: no need to parse them
+        return []
     tree = env.parse(source)
     extends = next(iter(tree.find_all(nodes.Extends)), None)
     if extends is None or not isinstance(extends.template, nodes.Const):

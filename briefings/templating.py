@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import traceback
+from collections import OrderedDict
 from pathlib import Path
 
 import jinja2
+import jinja2.bccache
 from jinja2.runtime import LoopContext
 from jinja2.sandbox import SandboxedEnvironment
 from jinja2.utils import Cycler, Namespace
@@ -102,6 +104,29 @@ def chain_loader(chain) -> jinja2.BaseLoader:
                              "theme": jinja2.FileSystemLoader(theme)}),
         jinja2.FileSystemLoader(list(chain)),
     ])
+
+
+class CompiledInMemory(jinja2.BytecodeCache):
+    """Templates compiled once per process, kept in memory, never on disk (compiled code in
+    a file is code whoever can write the file would run). A check composes every brief for
+    every reader and language from the same templates; compiling each again took a third of
+    its time. Keyed by file and source, so an edited template is compiled anew; the least
+    recently used are dropped past ``size``."""
+
+    def __init__(self, size: int = 512):
+        self._code: OrderedDict[str, bytes] = OrderedDict()
+        self._size = size
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if (code := self._code.get(bucket.key)) is not None:
+            self._code.move_to_end(bucket.key)
+            bucket.bytecode_from_string(code)  # ignored if the source's checksum differs
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+        self._code.move_to_end(bucket.key)
+        if len(self._code) > self._size:
+            self._code.popitem(last=False)
 
 
 def environment(loader: jinja2.BaseLoader, **options) -> Sandbox:

@@ -32,6 +32,20 @@ def test_sections_in_the_editions_order_with_fact_values(tiny):
         assert "41" in text_of(doc) and "17" in text_of(doc)
 
 
+def test_a_template_edited_between_two_documents_is_compiled_anew(tiny):
+    """Templates compiled once are kept in memory for the next document: an edit (as the
+    preview makes while it runs) must still show, and its mistakes name their new line."""
+    template = tiny.briefs / "alpha/sections/es/summary.md.j2"
+    assert "Texto añadido" not in text_of(composed(tiny))
+    template.write_text(template.read_text(encoding="utf-8") + "\nTexto añadido.\n",
+                        encoding="utf-8")
+    assert "Texto añadido" in text_of(composed(tiny))
+    template.write_text("\n" + template.read_text(encoding="utf-8") + "{{ nada }}\n",
+                        encoding="utf-8")
+    with pytest.raises(BriefingError, match=r"summary\.md\.j2:\d+: .*nada"):
+        composed(tiny)
+
+
 def test_unknown_fact_names_template_line_and_key(tiny):
     template = tiny.briefs / "alpha/sections/es/summary.md.j2"
     edit(template, 'fact("harbour.works")', 'fact("harbour.wroks")')

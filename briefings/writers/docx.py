@@ -308,6 +308,16 @@ class DocxWriter:
         return self.error(f"<{tag}> is not supported by the DOCX writer{where}")
 
     def render(self) -> bytes:
+        self.write()
+        docx_fonts.embed(self.doc, self.folders)
+        out = io.BytesIO()
+        self.doc.save(out)
+        created = dt.datetime.combine(self.meta.created, dt.time())
+        return ooxml.reproducible_zip(out.getvalue(), created)
+
+    def write(self) -> None:
+        """The document's tree as Word paragraphs and tables, in memory: where the writer
+        refuses what it cannot write."""
         if self.body.tag != "article":
             raise self.unsupported(self.body, " as the document root (expected <article>)")
         self.cover()
@@ -320,11 +330,6 @@ class DocxWriter:
         if self.pending_bookmarks:          # a linked id on an empty last element
             self.paragraph(ctx, "Spacer")
         self.properties()
-        docx_fonts.embed(self.doc, self.folders)
-        out = io.BytesIO()
-        self.doc.save(out)
-        created = dt.datetime.combine(self.meta.created, dt.time())
-        return ooxml.reproducible_zip(out.getvalue(), created)
 
     # -- links and bookmarks ----------------------------------------------------------
 

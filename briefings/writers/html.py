@@ -198,12 +198,15 @@ def render(document: Document, theme: Theme, body: html.HtmlElement | None = Non
     sheets = [(load_style(theme).css(theme.base), theme.file("style.yaml")),
               (theme.file("brief.css").read_text(encoding="utf-8"), theme.file("brief.css"))]
     page = page_with("\n".join(css for css, _ in sheets))
+    parsed = html.document_fromstring(page)
+    # Checked before the fonts go in: their data: URLs are made here from files the rule
+    # allows, and reading them back would only cost time.
+    if problem := urls.page_problem(parsed, resources):
+        raise BriefingError(problem.message, *_where(problem.culprit, theme))
     if body is None:
-        text = html.document_fromstring(page).text_content()
+        text = parsed.text_content()
         page = page_with("\n".join(embed_fonts(css, file, resources, text)
                                    for css, file in sheets))
-    if problem := urls.page_problem(html.document_fromstring(page), resources):
-        raise BriefingError(problem.message, *_where(problem.culprit, theme))
     return page
 
 
