@@ -28,9 +28,9 @@ check: $(STAMP)
 list: $(STAMP)
 	$(VENV)/bin/briefings list
 
-# One test process per core; a module's tests stay together, sharing what they build.
+# One test process per core; modules are kept whole (tests/conftest.py).
 test: $(STAMP)
-	$(PY) -m pytest -n auto --dist loadfile
+	$(PY) -m pytest -n auto --dist loadgroup
 
 # Speed against the engine's floor and against pandoc; writes build/bench.json.
 bench: $(STAMP)

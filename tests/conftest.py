@@ -123,13 +123,24 @@ def project(tmp_path, monkeypatch) -> Project:
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory) -> Path:
-    """The real project built once, all formats: the folder holding manifest.json."""
+    """The Peru brief built once for its readers, in every format (what its content tests
+    read): the folder holding manifest.json."""
     from briefings.build import build
     out = tmp_path_factory.mktemp("build")
     mp = pytest.MonkeyPatch()
     mp.setenv("SOURCE_DATE_EPOCH", "1795453200")
     try:
-        build(Project(ROOT), formats=["pdf", "docx", "html"], out=out)
+        build(Project(ROOT), briefs=[PERU], formats=["pdf", "docx", "html"], out=out)
     finally:
         mp.undo()
     return out
+
+
+def pytest_collection_modifyitems(items):
+    """For ``make test``'s workers (pytest-xdist, ``--dist loadgroup``): a module's tests
+    run in one worker, sharing its module fixtures, and the modules that read the built
+    Peru brief share one worker, so that it is built once."""
+    readers = {item.module for item in items if "built" in getattr(item, "fixturenames", ())}
+    for item in items:
+        name = "built" if item.module in readers else item.module.__name__
+        item.add_marker(pytest.mark.xdist_group(name))

@@ -104,7 +104,7 @@ def test_html_holds_the_four_figures_self_contained(built, lang):
         alt, shown, svg = found[name]
         assert alt and not re.search(r"\{[\w.]+\}", alt)
         assert shown.startswith(f"{LABEL[lang]} {n}. {caption(name, lang)[:30]}")
-        assert re.search(r"\[\d+(,\s\d+)*\]$", shown), "the caption cites its sources"
+        assert re.search(r"\[\d+(,\s\d+)*\]\.?$", shown), "the caption cites its sources"
         assert DRAWN[lang][name] in svg
         assert 'font-family="IBM Plex Serif' in svg
     assert "file://" not in output(built, lang, "html").read_text()
@@ -162,7 +162,7 @@ def test_docx_pictures_are_print_resolution(built):
 def test_figure_files_are_cached_beside_the_outputs(built):
     cache = built / CACHE / "figures"
     svgs, pngs = sorted(cache.glob("*.svg")), sorted(cache.glob("*.png"))
-    assert len(svgs) == len(pngs) == 10     # (four Peru figures + one NATO figure) × two languages
+    assert len(svgs) == len(pngs) == 8      # four figures × two languages
     assert {p.stem for p in svgs} == {p.stem for p in pngs}
 
 
@@ -287,7 +287,7 @@ def test_each_kind_draws_its_facts_in_the_documents_language(tiny, tmp_path):
     assert "IBM Plex Serif" in svg and "Votes" in svg and "In favour" in svg
     es = drawn(compose_alpha(tiny, "es", tmp_path))
     assert ">En contra</text>" in es["vote"][2] and "Votos" in es["chart"][2]
-    assert "Sin fecha: las sesiones, cada 14 días." in es["works"][1]
+    assert "Sin fecha: las sesiones, cada 14 días [1, 2]." in es["works"][1]
 
 
 def test_a_figures_facts_are_used_and_cited(tiny, tmp_path):
