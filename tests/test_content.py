@@ -141,6 +141,26 @@ def test_pdf_has_every_heading_in_order_after_the_cover(built, lang):
         position = found + len(heading)
 
 
+def note_numbers(path) -> list[int]:
+    """The footnotes' numbers in the order their notes are set, page by page: the text runs
+    that start with "n. " in the notes' 8.5 pt."""
+    numbers = []
+    for page in PdfReader(path).pages:
+        def visit(text, cm, tm, font, size):
+            if (match := re.match(r"(\d{1,3})\. ", text)) and size * tm[0] * cm[0] < 9:
+                numbers.append(int(match[1]))
+        page.extract_text(visitor_text=visit)
+    return numbers
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_notes_are_set_in_their_order(built, lang):
+    """A note that does not fit under its call must not go alone to a later page, where
+    WeasyPrint may set it after the next one (34 after 35 in the English brief)."""
+    numbers = note_numbers(built / f"peru-mnna/cancilleria/peru-mnna-cancilleria-{lang}.pdf")
+    assert len(numbers) > 20 and numbers == list(range(1, len(numbers) + 1))
+
+
 @pytest.mark.parametrize("lang", LANGS)
 def test_pdf_is_at_least_five_pages(built, lang):
     assert len(pdf_pages(built, lang)) >= 5
