@@ -19,6 +19,7 @@ class Meta:
     reader: str              # name of the reader: its file's name
     reader_name: str
     lang: str
+    language_tag: str        # BCP 47, from the project's locale ("es-PE"): what Word spell-checks in
     title: str
     subtitle: str
     keywords: str

@@ -48,6 +48,7 @@ def make_meta(**changes) -> Meta:
               "language_name": "English", "page_of": "Page {page} of {pages}",
               "contents": "Contents", "author": "Desk"}
     values = dict(brief="test", reader="desk", reader_name="Test Desk", lang="en",
+                  language_tag="en-GB",
                   title="Test brief", subtitle="A subtitle", keywords="test",
                   classification="Official use",
                   version="1.0", created=dt.date(2026, 1, 2), created_text="2 January 2026",
@@ -482,7 +483,7 @@ def test_brief_running_text_is_justified_and_hyphenated_as_the_pdfs(brief):
     languages = [el.get(f"{W}val") for name in ("word/styles.xml", "word/document.xml",
                                                 "word/footnotes.xml")
                  for el in etree.fromstring(part_xml(data, name).encode()).iter(f"{W}lang")]
-    assert languages == [document.meta.lang]
+    assert languages == [{"es": "es-PE", "en": "en-GB"}[document.meta.lang]]  # the locales
     assert seen["Body Text"] and seen["List Bullet"] and seen["Heading 1"] \
         and seen["Table Text"] and seen["Bibliography"]
 
@@ -634,7 +635,7 @@ def test_brief_core_properties(brief):
     meta = document.meta
     assert props.title == meta.title
     assert props.subject == meta.subtitle
-    assert props.language == meta.lang
+    assert props.language == meta.language_tag == {"es": "es-PE", "en": "en-GB"}[meta.lang]
     assert props.author == meta.labels["author"] and props.author
     assert props.keywords == meta.keywords and props.keywords
     assert props.revision == 1
@@ -642,7 +643,7 @@ def test_brief_core_properties(brief):
     assert props.created.replace(tzinfo=None) == midnight
     assert props.modified.replace(tzinfo=None) == midnight
     lang = d.styles.element.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr/{W}lang")
-    assert lang.get(f"{W}val") == meta.lang
+    assert lang.get(f"{W}val") == meta.language_tag
 
 
 def test_brief_rendering_is_reproducible(brief, tiny_project):

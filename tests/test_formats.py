@@ -42,8 +42,8 @@ def document(body: str) -> Document:
               "version": "Version", "reader": "Prepared for", "language": "Language",
               "language_name": "English", "page_of": "Page {page} of {pages}",
               "contents": "Contents", "author": "Desk"}
-    meta = Meta(brief="test", reader="desk", reader_name="Desk", lang="en", title="Test",
-                subtitle="Subtitle", keywords="test", classification="Official use",
+    meta = Meta(brief="test", reader="desk", reader_name="Desk", lang="en", language_tag="en",
+                title="Test", subtitle="Subtitle", keywords="test", classification="Official use",
                 version="1.0", created=dt.date(2026, 11, 23), created_text="23 November 2026",
                 as_of_text="1 November 2026", labels=labels)
     return Document(meta, html.fromstring(body), ())

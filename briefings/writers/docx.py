@@ -824,7 +824,7 @@ class DocxWriter:
 
     def properties(self) -> None:
         m = self.meta
-        ooxml.set_language(self.doc.styles.element, m.lang)
+        ooxml.set_language(self.doc.styles.element, m.language_tag)
         when = dt.datetime.combine(m.created, dt.time(), tzinfo=dt.timezone.utc)
         cp = self.doc.core_properties
         cp.title = one_line(m.title)
@@ -835,7 +835,7 @@ class DocxWriter:
         cp.content_status = one_line(m.classification)
         cp.identifier = m.stem
         cp.version = one_line(m.version)
-        cp.language = m.lang
+        cp.language = m.language_tag
         cp.comments = ""
         cp.created = cp.modified = when
         cp.revision = 1
