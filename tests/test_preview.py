@@ -73,7 +73,7 @@ def test_only_requests_addressed_to_this_machine_are_answered(server):
     for host in ("127.0.0.1", f"127.0.0.1:{port}", f"localhost:{port}", "LocalHost",
                  f"[::1]:{port}"):
         status, page = get(port, host=host)
-        assert status == 200 and '<html lang="en">' in page, host
+        assert status == 200 and '<html lang="en-GB">' in page, host
     # A page on evil.example whose name now points at 127.0.0.1 sends its own name.
     for host in ("evil.example", f"evil.example:{port}", "127.0.0.1.evil.example",
                  "localhost.evil.example", f"localhost:{port}@evil.example", "", None):
@@ -106,7 +106,7 @@ def test_a_template_error_shows_in_page_and_terminal_and_the_fix_brings_the_brie
 
     edit(template, original + "\n{{ 1/0 }}\n", project.root)
     page = next_page(port, built)
-    assert "could not be built" in page and '<html lang="en">' not in page
+    assert "could not be built" in page and '<html lang="en-GB">' not in page
     [shown] = errors_in(page)
     assert "zero" in shown.lower()
     terminal = capsys.readouterr()
@@ -114,7 +114,7 @@ def test_a_template_error_shows_in_page_and_terminal_and_the_fix_brings_the_brie
 
     edit(template, original, project.root)
     page = next_page(port, built + 1)
-    assert '<html lang="en">' in page and "could not be built" not in page
+    assert '<html lang="en-GB">' in page and "could not be built" not in page
     assert "fixed" in capsys.readouterr().out
 
 
@@ -131,7 +131,7 @@ def test_any_exception_is_one_line_in_page_and_terminal(tiny, capsys, monkeypatc
     assert capsys.readouterr().err == "error: RuntimeError: a bug over two lines\n"
     monkeypatch.setattr(preview_module, "compose", real)
     preview.rebuild()
-    assert '<html lang="en">' in preview.page and not errors_in(preview.page)
+    assert '<html lang="en-GB">' in preview.page and not errors_in(preview.page)
 
 
 def preview_command(*args: str, cwd) -> subprocess.CompletedProcess:
@@ -182,7 +182,7 @@ def test_with_two_briefs_the_one_to_show_is_named(tiny):
     try:
         assert (server.preview.brief, server.preview.reader) == (ALPHA, "press")
         page = server.preview.page
-        assert '<html lang="en">' in page and "<title>The Strelsau lighthouse</title>" in page
+        assert '<html lang="en-GB">' in page and "<title>The Strelsau lighthouse</title>" in page
     finally:
         server.server_close()
 
@@ -211,7 +211,7 @@ def test_the_command_serves_the_page_and_rebuilds_on_save(tiny):
             with urllib.request.urlopen(url, timeout=5) as response:
                 return response.read().decode()
 
-        assert "<html lang=\"en\">" in page() and "/__build" in page()
+        assert "<html lang=\"en-GB\">" in page() and "/__build" in page()
         template = tiny.theme / "sections/en" / SOURCES
         template.write_text(template.read_text().replace("# Sources", "# Sources consulted"))
         deadline = time.monotonic() + 30
