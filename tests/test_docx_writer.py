@@ -190,6 +190,18 @@ def test_brief_cover_shows_what_the_pdf_cover_shows_in_its_order(brief):
     assert styles[-1] == "Classification"
 
 
+def test_the_text_after_the_cover_starts_at_the_top_of_its_page(brief):
+    """Word and LibreOffice keep a paragraph's space before after a page break: the first
+    heading would sit lower on page 2 than in the PDF."""
+    _, _, d = brief
+    paragraphs = body_paragraphs(d)
+    first = paragraphs[len(cover_of_the_docx(d))]
+    assert first.style.name == "Heading 1" and d.styles["Heading 1"].paragraph_format.space_before
+    assert first.paragraph_format.space_before == 0
+    assert all(p.paragraph_format.space_before is None
+               for p in paragraphs if p.style.name == "Heading 1" and p is not first)
+
+
 def test_brief_cover_styles_take_the_pdf_cover_look():
     """As the PDF cover (brief.css): kind, contents heading and classification in capitals
     in the accent colour; the subtitle and the detail labels muted; the subtitle upright.

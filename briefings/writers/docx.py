@@ -47,6 +47,7 @@ import docx
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from docx.shared import Emu, Pt
 from docx.text.paragraph import Paragraph
 from lxml import html
@@ -320,7 +321,7 @@ class DocxWriter:
         refuses what it cannot write."""
         if self.body.tag != "article":
             raise self.unsupported(self.body, " as the document root (expected <article>)")
-        self.cover()
+        cover_end = self.cover()
         self.furniture()
         ctx = Context(BodyBlocks(self.doc), "Body Text", self.doc.part)
         for child in self.body:
@@ -329,6 +330,11 @@ class DocxWriter:
             self.block(child, ctx)
         if self.pending_bookmarks:          # a linked id on an empty last element
             self.paragraph(ctx, "Spacer")
+        # Word and LibreOffice keep the space before the paragraph after a page break; the
+        # PDF's text starts at the top of page 2.
+        first = cover_end._p.getnext()
+        if first is not None and first.tag == qn("w:p"):
+            Paragraph(first, cover_end._parent).paragraph_format.space_before = Pt(0)
         self.properties()
 
     # -- links and bookmarks ----------------------------------------------------------
@@ -762,9 +768,9 @@ class DocxWriter:
             raise BriefingError(f"label '{key}' missing from the document's strings",
                                 key="labels") from None
 
-    def cover(self) -> None:
+    def cover(self) -> Paragraph:
         """Page 1, as the PDF's (layout.html.j2): kind, title, subtitle, the details, the
-        contents list, the classification."""
+        contents list, the classification (returned: the page break ends it)."""
         m = self.meta
         d = self.doc
         d.add_paragraph(self.label("kind"), style="Cover Kind")
@@ -779,6 +785,7 @@ class DocxWriter:
         self.contents_list()
         p = d.add_paragraph(one_line(m.classification), style="Classification")
         p.add_run().add_break(WD_BREAK.PAGE)
+        return p
 
     def contents_list(self) -> None:
         """A TOC field whose last result is already written: the sections' headings, each a
