@@ -17,6 +17,7 @@ from briefings.project import Project
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 11, 23)
+EPOCH = "1795453200"  # SOURCE_DATE_EPOCH of TODAY: noon in Lima
 
 
 def briefings(project: Project, *args: str) -> subprocess.CompletedProcess:
@@ -96,44 +97,37 @@ def alpha(project: Project, reader: str = "ministry"):
 @pytest.fixture
 def tiny(tmp_path, monkeypatch) -> Project:
     """A private copy of the fixture project that a test may edit."""
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795453200")  # 2026-11-23, noon in Lima
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     return copy_tiny(tmp_path)
+
+
+def built_on_today(project: Project, out: Path, **options) -> Path:
+    """``project`` built in every format on TODAY: the folder holding manifest.json."""
+    from briefings.build import build
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        build(project, formats=["pdf", "docx", "html"], out=out, **options)
+    return out
 
 
 @pytest.fixture(scope="session")
 def tiny_built(tmp_path_factory) -> Path:
-    """The fixture project built once, all formats: the folder holding manifest.json."""
-    from briefings.build import build
-    root, out = tmp_path_factory.mktemp("tiny"), tmp_path_factory.mktemp("tiny-build")
-    mp = pytest.MonkeyPatch()
-    mp.setenv("SOURCE_DATE_EPOCH", "1795453200")
-    try:
-        build(copy_tiny(root), formats=["pdf", "docx", "html"], out=out)
-    finally:
-        mp.undo()
-    return out
+    """The fixture project built once."""
+    return built_on_today(copy_tiny(tmp_path_factory.mktemp("tiny")),
+                          tmp_path_factory.mktemp("tiny-build"))
 
 
 @pytest.fixture
 def project(tmp_path, monkeypatch) -> Project:
     """A private copy of facts/ and templates/ that a test may edit."""
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795453200")  # 2026-11-23, noon in Lima
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     return copy_project(tmp_path)
 
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory) -> Path:
-    """The Peru brief built once for its readers, in every format (what its content tests
-    read): the folder holding manifest.json."""
-    from briefings.build import build
-    out = tmp_path_factory.mktemp("build")
-    mp = pytest.MonkeyPatch()
-    mp.setenv("SOURCE_DATE_EPOCH", "1795453200")
-    try:
-        build(Project(ROOT), briefs=[PERU], formats=["pdf", "docx", "html"], out=out)
-    finally:
-        mp.undo()
-    return out
+    """The Peru brief built once for its readers (what its content tests read)."""
+    return built_on_today(Project(ROOT), tmp_path_factory.mktemp("build"), briefs=[PERU])
 
 
 def pytest_collection_modifyitems(items):
