@@ -50,6 +50,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Emu, Pt
 from docx.text.paragraph import Paragraph
+from docx.text.parfmt import ParagraphFormat
 from lxml import html
 
 from briefings import urls
@@ -334,7 +335,7 @@ class DocxWriter:
         # PDF's text starts at the top of page 2.
         first = cover_end._p.getnext()
         if first is not None and first.tag == qn("w:p"):
-            Paragraph(first, cover_end._parent).paragraph_format.space_before = Pt(0)
+            ParagraphFormat(first).space_before = Pt(0)
         self.properties()
 
     # -- links and bookmarks ----------------------------------------------------------
