@@ -16,13 +16,20 @@ CHECK   := $(VENV)/bin/briefings check $(if $(SOURCES),--sources $(SOURCES))
 
 .PHONY: brief check list test bench email new-brief reader system clean docx-proof
 
+# What is typed after make (BRIEF=, NAME=, READER=, FROM=, ARGS=) reaches the shell as
+# quoted words, unexpanded and not exported: `make new-brief 'NAME=x; touch y'` names a
+# brief, it runs nothing.
+quoted = $(foreach word,$(value $(1)),'$(subst ','\'',$(word))')
+unexport BRIEF NAME READER FROM ARGS
+
 # make brief [BRIEF=<id>]   every brief, or one. The build checks what it builds (facts,
 # templates, numbers, quotes) and stops on errors; when nothing changed it returns at once.
 brief: $(STAMP)
-	$(VENV)/bin/briefings build $(if $(BRIEF),--brief $(BRIEF)) $(if $(SOURCES),--sources $(SOURCES))
+	$(VENV)/bin/briefings build $(if $(value BRIEF),--brief $(call quoted,BRIEF)) \
+	  $(if $(SOURCES),--sources $(SOURCES))
 
 check: $(STAMP)
-	$(CHECK) $(if $(BRIEF),--brief $(BRIEF))
+	$(CHECK) $(if $(value BRIEF),--brief $(call quoted,BRIEF))
 
 # Briefs × readers × languages, and what is built and current.
 list: $(STAMP)
@@ -45,19 +52,22 @@ docx-proof: $(STAMP)
 # make email BRIEF=peru-mnna READER=cancilleria   writes the messages to build/outbox/ (see
 # README.md); add ARGS=--send to deliver them.
 email: $(STAMP)
-	@test -n "$(READER)" || { echo "usage: make email [BRIEF=<id>] READER=<name> [ARGS=--send]"; exit 2; }
-	$(VENV)/bin/briefings email $(if $(BRIEF),--brief $(BRIEF)) --reader $(READER) $(ARGS)
+	@$(if $(value READER),,echo "usage: make email [BRIEF=<id>] READER=<name> [ARGS=--send]"; exit 2)
+	$(VENV)/bin/briefings email $(if $(value BRIEF),--brief $(call quoted,BRIEF)) \
+	  --reader $(call quoted,READER) $(call quoted,ARGS)
 
 # make new-brief NAME=peru-otan-2027 [READER=cancilleria]   a new brief that builds at once
 # (see docs/editing-templates.md).
 new-brief: $(STAMP)
-	@test -n "$(NAME)" || { echo "usage: make new-brief NAME=<id> [READER=<name>]"; exit 2; }
-	$(VENV)/bin/briefings new-brief $(NAME) $(if $(READER),--reader $(READER))
+	@$(if $(value NAME),,echo "usage: make new-brief NAME=<id> [READER=<name>]"; exit 2)
+	$(VENV)/bin/briefings new-brief $(call quoted,NAME) \
+	  $(if $(value READER),--reader $(call quoted,READER))
 
 # make reader NAME=comision-defensa [FROM=cancilleria]   a new reader, copied from another.
 reader: $(STAMP)
-	@test -n "$(NAME)" || { echo "usage: make reader NAME=<name> [FROM=<reader>]"; exit 2; }
-	$(VENV)/bin/briefings new-reader $(NAME) --from $(or $(FROM),cancilleria)
+	@$(if $(value NAME),,echo "usage: make reader NAME=<name> [FROM=<reader>]"; exit 2)
+	$(VENV)/bin/briefings new-reader $(call quoted,NAME) \
+	  --from $(if $(value FROM),$(call quoted,FROM),cancilleria)
 
 $(STAMP): pyproject.toml requirements.txt | system
 	test -x $(PY) || python3 -m venv $(VENV)

@@ -65,9 +65,24 @@ class Reader(Strict):
 Sections = Annotated[list[str], AfterValidator(_once_each)]
 
 
+def _some_sections(sections: list[str] | None) -> list[str] | None:
+    # An empty list would fall back to every section: a press reader would get them all.
+    if sections == []:
+        raise ValueError("a reader with no sections: list the sections it gets, or remove "
+                         "the reader")
+    return sections
+
+
+def _years_ahead(horizons: list[int]) -> list[int]:
+    if any(not 1 <= n <= 100 for n in horizons):
+        raise ValueError("a horizon is a number of years after the base year, from 1 to "
+                         "100, e.g. [2, 5, 10]")
+    return horizons
+
+
 class ReaderOptions(Strict):
     """What one reader gets of a brief, when it differs from the brief's own."""
-    sections: Sections | None = None
+    sections: Annotated[Sections | None, AfterValidator(_some_sections)] = None
     length: Literal["full", "short"] = "full"
 
 
@@ -77,7 +92,9 @@ class BriefFile(Strict):
     keywords: Bilingual
     version: Text
     sections: Sections = Field(min_length=1)
-    horizons: list[int] = Field([], description="recommendation horizons, in years")
+    horizons: Annotated[list[int], AfterValidator(_years_ahead),
+                        AfterValidator(_once_each)] = Field(
+        [], description="recommendation horizons, in years")
     base_year: int | None = Field(None, description="year the horizons count from; "
                                   "default: the year of the build")
     readers: dict[str, ReaderOptions | None] = Field(min_length=1)
