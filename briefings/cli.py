@@ -227,6 +227,10 @@ def main(argv: list[str] | None = None) -> int:
             email_briefs(project, one_brief(project, args.brief), args.reader, args.lang,
                          args.to, args.attach.split(","), args.send, args.resend,
                          args.env_file, args.max_size_mb)
+    except KeyboardInterrupt:  # Ctrl-C (a build says itself what it left as it was)
+        print(f"interrupted: briefings {args.command} stopped before it finished",
+              file=sys.stderr)
+        return 130
     except BriefingErrors as exc:
         for error in exc.errors:
             print(f"error: {error}", file=sys.stderr)

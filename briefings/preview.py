@@ -171,7 +171,11 @@ def start(project: Project, brief: str, reader: str | None, lang: str | None,
                     debounce=200, rust_timeout=200, yield_on_timeout=True)
     next(changes)  # its first (empty) yield: the watcher runs, no edit from now on is missed
     threading.Thread(target=preview.follow, args=(changes,), daemon=True).start()
-    preview.rebuild()
+    try:
+        preview.rebuild()
+    except KeyboardInterrupt:  # Ctrl-C before the page is served: close what is open
+        server.server_close()
+        raise
     return server
 
 

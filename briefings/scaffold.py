@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import shutil
 from pathlib import Path
 
 from briefings.briefs import check_name, load_reader
-from briefings.errors import BriefingError
+from briefings.errors import BriefingError, shown
 from briefings.facts import LANGS
 from briefings.project import Project
 
@@ -100,6 +102,21 @@ def _first_fact(project: Project) -> str:
     return next(iter(facts))
 
 
+@contextlib.contextmanager
+def _created(made: Path):
+    """A folder that cannot be written (or a full disk) is one line, and nothing half-made
+    is left behind."""
+    try:
+        yield
+    except OSError as exc:
+        if made.is_dir():
+            shutil.rmtree(made, ignore_errors=True)
+        else:
+            made.unlink(missing_ok=True)
+        raise BriefingError(f"cannot be created ({exc.strerror}): check that you may write "
+                            f"in {shown(made.parent)}/", made) from None
+
+
 def new_brief(project: Project, name: str, reader: str | None = None) -> Path:
     check_name(name, "brief")
     readers = project.reader_names()
@@ -112,13 +129,14 @@ def new_brief(project: Project, name: str, reader: str | None = None) -> Path:
     if folder.exists():
         raise BriefingError(f"brief '{name}' already exists", folder)
     fact = _first_fact(project)
-    for lang in LANGS:
-        sections = folder / "sections" / lang
-        sections.mkdir(parents=True)
-        (sections / "summary.md.j2").write_text(SUMMARY[lang].format(fact=fact),
-                                                encoding="utf-8")
-    (folder / "brief.yaml").write_text(BRIEF.format(name=name, reader=reader),
-                                       encoding="utf-8")
+    with _created(folder):
+        for lang in LANGS:
+            sections = folder / "sections" / lang
+            sections.mkdir(parents=True)
+            (sections / "summary.md.j2").write_text(SUMMARY[lang].format(fact=fact),
+                                                    encoding="utf-8")
+        (folder / "brief.yaml").write_text(BRIEF.format(name=name, reader=reader),
+                                           encoding="utf-8")
     return folder
 
 
@@ -128,7 +146,7 @@ def new_reader(project: Project, name: str, base: str) -> Path:
     path = project.readers / f"{name}.yaml"
     if path.exists():
         raise BriefingError(f"reader '{name}' already exists", path)
-    path.write_text(READER.format(
+    text = READER.format(
         name=name, base=base,
         name_es=_yaml(f"{source.name.es} ({name})"),
         name_en=_yaml(f"{source.name.en} ({name})"),
@@ -136,6 +154,8 @@ def new_reader(project: Project, name: str, base: str) -> Path:
         classification_es=_yaml(source.classification.es),
         classification_en=_yaml(source.classification.en),
         tone=_yaml(source.tone),
-    ), encoding="utf-8")
+    )
+    with _created(path):
+        path.write_text(text, encoding="utf-8")
     return path
 

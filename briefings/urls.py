@@ -62,7 +62,10 @@ class Resources:
         parts = urlsplit(url.strip())
         if parts.scheme.lower() not in ("", "file") or parts.netloc not in ("", "localhost"):
             return None
-        path = (self.base / unquote(parts.path)).resolve()
+        name = unquote(parts.path)
+        if "\0" in name:  # no file is named so (and resolve() would raise)
+            return None
+        path = (self.base / name).resolve()
         return path if any(path.is_relative_to(root) for root in self.roots) else None
 
     def problem(self, url: str) -> Refused | None:
