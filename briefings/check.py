@@ -104,7 +104,7 @@ def missing_translations(edition: Edition, locales: Locales) -> list[Finding]:
             except TemplateNotFound:
                 missing.append(lang)
                 continue
-            except TemplateSyntaxError:
+            except (TemplateSyntaxError, BriefingError):
                 pass  # reported with its file and line when the section is rendered
             found.append(lang)
         for lang in missing:

@@ -17,7 +17,7 @@ import markdown
 from lxml import html
 from markupsafe import Markup, escape
 
-from briefings import i18n, template_rules, templating, urls
+from briefings import glyphs, i18n, template_rules, templating, urls
 from briefings.briefs import Edition
 from briefings.document import Document, Meta, Theme
 from briefings.errors import BriefingError, BriefingErrors
@@ -392,8 +392,13 @@ def compose(project: Project, facts: FactBase, edition: Edition, lang: str,
     numbers = itertools.count(1)
     resources = urls.Resources(edition.theme, *edition.chain, figures_dir)
     problems: list[BriefingError] = []
+    chars = glyphs.font_chars(edition.theme / "fonts")
     for name in edition.sections:
         text, template = render_section(env, name, lang, context, project, edition)
+        # Templates print only what facts may hold: nothing invisible, nothing the fonts lack.
+        if problem := glyphs.problem(text, chars):
+            raise templating.misprint(env, project.root, chars) or BriefingError(
+                f"it prints text that {problem}", template)
         problems += template_rules.override_errors(env, section_template(name, lang), template)
         section = markdown_to_section(converter, text, name, template)
         place_figures(section, figure, numbers, strings["figure"], template)

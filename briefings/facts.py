@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -37,23 +36,9 @@ LANGS = ("es", "en")
 SOURCE_REF = re.compile(r"\{source:([^}\s]*)\}")
 MAX_QUOTE_WORDS = 30  # "a short verbatim quote": about 25 words, with a little slack
 
-# Characters that print nothing yet change the text: control characters (invalid in Word's
-# XML), format characters (zero-width spaces and joiners, bidirectional overrides that make
-# a sentence display in another order than it reads) and code points that are no character.
-_INVISIBLE = {"Cc": "an invisible control character", "Cf": "an invisible formatting character",
-              "Cs": "a code point that is not a character",
-              "Cn": "a code point that is not a character"}
-
-
 def _printable(text: str) -> str:
-    bad = [ch for ch in set(text)
-           if unicodedata.category(ch) in _INVISIBLE and ch not in "\t\n\r"]
-    if bad:
-        ch = min(bad, key=text.index)
-        name = unicodedata.name(ch, "")
-        raise ValueError(f"contains {_INVISIBLE[unicodedata.category(ch)]} "
-                         f"(U+{ord(ch):04X}{' ' + name if name else ''}); "
-                         "retype the text around it")
+    if problem := glyphs.invisible(text):
+        raise ValueError(problem)
     return text
 
 

@@ -1,5 +1,6 @@
-"""Which characters the shipped fonts can print: a character none of them has would come out
-of WeasyPrint and Word as an empty box (or a glyph from whatever font the reader has)."""
+"""Which characters a brief can print: none that is invisible, and none the shipped fonts
+lack (it would come out of WeasyPrint and Word as an empty box, or a glyph from whatever font
+the reader has). Facts and templates are held to the same rule."""
 
 from __future__ import annotations
 
@@ -8,6 +9,26 @@ from functools import lru_cache
 from pathlib import Path
 
 from briefings.errors import BriefingError
+
+
+# Characters that print nothing yet change the text: control characters (invalid in Word's
+# XML), format characters (zero-width spaces and joiners, bidirectional overrides that make
+# a sentence display in another order than it reads) and code points that are no character.
+_INVISIBLE = {"Cc": "an invisible control character", "Cf": "an invisible formatting character",
+              "Cs": "a code point that is not a character",
+              "Cn": "a code point that is not a character"}
+
+
+def invisible(text: str) -> str | None:
+    """Why ``text`` holds a character that does not print as itself, or None."""
+    bad = [ch for ch in set(text)
+           if unicodedata.category(ch) in _INVISIBLE and ch not in "\t\n\r"]
+    if bad:
+        ch = min(bad, key=text.index)
+        name = unicodedata.name(ch, "")
+        return (f"contains {_INVISIBLE[unicodedata.category(ch)]} "
+                f"(U+{ord(ch):04X}{' ' + name if name else ''}); retype the text around it")
+    return None
 
 
 def font_chars(fonts: Path) -> frozenset[int] | None:
@@ -45,3 +66,9 @@ def unprintable(text: str, chars: frozenset[int]) -> str | None:
                 "brief's fonts and would print as an empty box: leave it out or say it "
                 "in words")
     return None
+
+
+def problem(text: str, chars: frozenset[int] | None) -> str | None:
+    """Why ``text`` cannot be printed as written (``chars``: the fonts' characters, None when
+    the project ships no font), or None."""
+    return invisible(text) or (unprintable(text, chars) if chars is not None else None)

@@ -19,6 +19,7 @@ from jinja2.runtime import LoopContext
 from jinja2.sandbox import SandboxedEnvironment
 from jinja2.utils import Cycler, Namespace
 
+from briefings import glyphs
 from briefings.errors import BriefingError
 from briefings.syntax import explain_syntax_error
 
@@ -69,9 +70,18 @@ class Sandbox(SandboxedEnvironment):
         return any(isinstance(obj, kind) and attr in names for kind, names in SAFE_ATTRIBUTES)
 
 
+NOT_UTF8 = "the file is not UTF-8 text: save it as UTF-8 in your editor"
+
+
+class Undefined(jinja2.StrictUndefined):
+    """StrictUndefined that fails inside a list too: ``[x]`` prints its items' repr, and
+    ``|map(attribute='cite._access')`` must not print ``[Undefined]`` into a brief."""
+    __repr__ = jinja2.StrictUndefined._fail_with_undefined_error
+
+
 class TemplatesOnly(jinja2.BaseLoader):
     """Loads ``*.j2`` files only: a template cannot include a profile (with its distribution
-    list), a font or a document. A file that is not UTF-8 is named, not a traceback.
+    list), a font or a document. A byte-order mark some editors put first is dropped.
     ``files`` lists every file loaded, extended and included ones too."""
 
     def __init__(self, loader: jinja2.BaseLoader):
@@ -84,14 +94,26 @@ class TemplatesOnly(jinja2.BaseLoader):
                                           "can be included or extended")
         try:
             source, filename, uptodate = self.loader.get_source(environment, name)
-        except UnicodeDecodeError:
-            raise BriefingError("the file is not UTF-8 text: save it as UTF-8 in your "
-                                "editor", name) from None
+        except UnicodeDecodeError:  # from a loader that cannot name the file, as Folders does
+            raise BriefingError(NOT_UTF8, name) from None
         self.files.append(filename)
-        return source, filename, uptodate
+        return source.removeprefix("\ufeff"), filename, uptodate
 
     def list_templates(self):
         return [name for name in self.loader.list_templates() if name.endswith(".j2")]
+
+
+class Folders(jinja2.FileSystemLoader):
+    """Jinja's loader of template files, naming the file that is not UTF-8 text."""
+
+    def get_source(self, environment, template):
+        try:
+            return super().get_source(environment, template)
+        except UnicodeDecodeError:
+            pieces = jinja2.loaders.split_template_path(template)
+            file = next(path for folder in self.searchpath
+                        if (path := Path(folder, *pieces)).is_file())
+            raise BriefingError(NOT_UTF8, file) from None
 
 
 def chain_loader(chain) -> jinja2.BaseLoader:
@@ -100,9 +122,8 @@ def chain_loader(chain) -> jinja2.BaseLoader:
     theme's, so an override can extend the very template it replaces."""
     _, brief, theme = chain
     return jinja2.ChoiceLoader([
-        jinja2.PrefixLoader({"brief": jinja2.FileSystemLoader([brief, theme]),
-                             "theme": jinja2.FileSystemLoader(theme)}),
-        jinja2.FileSystemLoader(list(chain)),
+        jinja2.PrefixLoader({"brief": Folders([brief, theme]), "theme": Folders(theme)}),
+        Folders(list(chain)),
     ])
 
 
@@ -131,7 +152,7 @@ class CompiledInMemory(jinja2.BytecodeCache):
 
 def environment(loader: jinja2.BaseLoader, **options) -> Sandbox:
     """Every template of the project (sections, page layout, email) runs in one of these."""
-    return Sandbox(loader=TemplatesOnly(loader), undefined=jinja2.StrictUndefined, **options)
+    return Sandbox(loader=TemplatesOnly(loader), undefined=Undefined, **options)
 
 
 def relative(filename: str | None, root: Path) -> str | None:
@@ -139,6 +160,21 @@ def relative(filename: str | None, root: Path) -> str | None:
     if filename and Path(filename).is_relative_to(root):
         return str(Path(filename).relative_to(root))
     return filename
+
+
+def misprint(env: jinja2.Environment, root: Path, chars: frozenset[int] | None
+             ) -> BriefingError | None:
+    """Where the templates loaded so far print what a brief cannot (``glyphs.problem``):
+    typed into their text, or as an escape in a string (``{{ "\\u202e" }}``)."""
+    for file in dict.fromkeys(env.loader.files):
+        source = Path(file).read_text(encoding="utf-8").removeprefix("\ufeff")
+        for token in env.lexer.tokenize(source):
+            if token.type not in ("data", "string"):  # code and comments print nothing
+                continue
+            for n, line in enumerate(token.value.split("\n")):
+                if problem := glyphs.problem(line, chars):
+                    return BriefingError(problem, relative(file, root), token.lineno + n)
+    return None
 
 
 def _place(exc: BaseException, root: Path, innermost: bool = True
@@ -149,6 +185,13 @@ def _place(exc: BaseException, root: Path, innermost: bool = True
         return None, None
     frame = frames[-1] if innermost else frames[0]
     return relative(frame.filename, root), frame.lineno
+
+
+def _in_macros(exc: RecursionError) -> bool:
+    """Whether a recursion went round a macro (Jinja names a macro's frames "template")
+    rather than round templates including or extending each other."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith(".j2")]
+    return sum(f.name == "template" for f in frames) > len(frames) // 2
 
 
 def _runtime_message(exc: Exception) -> str:
@@ -176,6 +219,7 @@ def render(env: jinja2.Environment, name: str, context: dict, root: Path,
     except BriefingError as exc:
         if exc.file == name or exc.file is None:  # raised by the loader: name the file
             exc.file = template_file
+        exc.file = relative(exc.file, root)
         raise
     except jinja2.TemplateSyntaxError as exc:
         file = relative(exc.filename, root) or template_file
@@ -187,6 +231,11 @@ def render(env: jinja2.Environment, name: str, context: dict, root: Path,
                             + (f" ({exc.message})" if exc.message != exc.name else ""),
                             file or template_file, line) from None
     except RecursionError as exc:
+        if _in_macros(exc):
+            file, line = _place(exc, root)
+            raise BriefingError("a macro here calls itself without end: give it a case "
+                                "where it stops calling itself", file or template_file,
+                                line) from None
         file, line = _place(exc, root, innermost=False)
         raise BriefingError("this template includes or extends itself (to build on the "
                             "brief's template of the same name, name it with brief/, e.g. "
