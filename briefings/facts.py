@@ -46,6 +46,17 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1),
                  AfterValidator(_printable)]
 
 
+def _not_a_number(value: Any) -> Any:
+    # pydantic reads a number as seconds since 1970: "as_of: 5" is not a date.
+    if isinstance(value, (int, float)):
+        raise ValueError(f"{value!r} is not a date: write it as year-month-day, e.g. "
+                         "2026-03-02")
+    return value
+
+
+Day = Annotated[dt.date, BeforeValidator(_not_a_number)]
+
+
 def _spelled(pattern: str, rule: str) -> AfterValidator:
     """A name that must match ``pattern``; the error says the rule in words."""
     def check(name: str) -> str:
@@ -123,7 +134,7 @@ class Source(Strict):
     kind: Literal["news", "opinion", "thesis", "official", "report"]
     outlet: Text | None = None
     author: Text | None = None
-    date: dt.date
+    date: Day
     date_precision: Literal["day", "month", "year"] = "day"
     date_basis: Literal["stated", "inferred"]
     date_note: Text | None = Field(None, description="why an inferred date is what it is")
@@ -167,7 +178,7 @@ class Fact(Strict):
     derived: dict[ValueName, Text] = Field(
         {}, description="values the brief works out (a count, a sum) rather than quotes, "
         "each with how")
-    as_of: dt.date
+    as_of: Day
     kind: Literal["state", "event"] = Field(
         "state", description="'event' for what happened (a vote, a statement): it stays true "
         "and never goes stale; 'state' for what holds now and may change")

@@ -3,13 +3,15 @@ previous outputs in the output folder left exactly as they were."""
 
 import json
 import os
+import signal
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from briefings.build import build
-from tests.conftest import ALPHA, ROOT, section
+from tests.conftest import ALPHA, ROOT, briefings, section
 
 
 def edit(path, old, new):
@@ -154,3 +156,153 @@ def test_a_full_disk_fails_in_one_line_and_changes_nothing(tiny, tmp_path):
     assert line.startswith("error: disk/out/")
     assert line.endswith(": cannot write this file (No space left on device)")
     assert (seen / "after").read_text() == (seen / "before").read_text()
+
+
+# -- each trigger of a traceback in the 2026-12-06 review: one line, never a traceback ----
+
+WORKS = "templates/briefs/alpha/sections/es/works.md.j2"
+PRESS = "templates/briefs/alpha/readers/press/sections/es/summary.md.j2"
+
+
+def append(project, text, file=WORKS):
+    with open(project.root / file, "a", encoding="utf-8") as out:
+        out.write("\n" + text + "\n")
+
+
+SLIPS = {
+    "a reader with sections: []": (
+        lambda p: edit(p.briefs / "alpha/brief.yaml", "sections: [summary, works, sources]",
+                       "sections: []"),
+        "templates/briefs/alpha/brief.yaml:19:", "readers.press.sections: a reader with no "
+        "sections: list the sections it gets, or remove the reader"),
+    "horizons before the base year": (
+        lambda p: edit(p.briefs / "alpha/brief.yaml", "horizons: [1, 3]", "horizons: [-5, 0]"),
+        "templates/briefs/alpha/brief.yaml:15:", "horizons: a horizon is a number of years "
+        "after the base year"),
+    "a NUL in an image address": (
+        lambda p: append(p, "![x](a%00b.png)"), f"{WORKS}:22:", "refused to load a%00b.png"),
+    "a bidirectional override typed": (
+        lambda p: append(p, "Texto \u202e revés"), f"{WORKS}:22:",
+        "contains an invisible formatting character (U+202E RIGHT-TO-LEFT OVERRIDE)"),
+    "an escape printed": (
+        lambda p: append(p, '{{ "x\\x1b" }}'), f"{WORKS}:22:",
+        "contains an invisible control character (U+001B)"),
+    "half a character printed": (
+        lambda p: append(p, '{{ "x\\ud800y" }}'), f"{WORKS}:22:",
+        "contains a code point that is not a character (U+D800)"),
+    "a character the fonts lack": (
+        lambda p: append(p, "Fiesta \U0001f389"), f"{WORKS}:22:",
+        "'\U0001f389' (U+1F389 party popper) is not in the brief's fonts"),
+    "a character made by a filter": (
+        lambda p: append(p, '{{ "%c" | format(27) }}'), f"{WORKS}:",
+        "it prints text that contains an invisible control character (U+001B)"),
+    "as_of a number": (
+        lambda p: edit(p.facts / "harbour.yaml", "as_of: 2026-03-02", "as_of: 5"),
+        "facts/harbour.yaml:11:", "as_of: 5 is not a date: write it as year-month-day"),
+    "a recursive macro": (
+        lambda p: append(p, "{% macro m(n) %}{{ m(n) }}{% endmacro %}{{ m(1) }}"),
+        f"{WORKS}:22:", "a macro here calls itself without end"),
+    "a private attribute through map": (
+        lambda p: append(p, "{{ [fact('harbour.vote')] | map(attribute='cite._access') "
+                            "| list }}"),
+        f"{WORKS}:22:", "access to attribute '_access' of 'Citation' object is unsafe"),
+    "a template that is not UTF-8": (
+        lambda p: (p.root / PRESS).write_bytes("# Resumen: \xe1\n".encode("latin-1")),
+        f"{PRESS}:", "the file is not UTF-8 text"),
+}
+
+
+@pytest.mark.parametrize("case", SLIPS)
+def test_each_traceback_trigger_is_one_line(tiny, tmp_path, case):
+    spoil, place, problem = SLIPS[case]
+    spoil(tiny)
+    result = briefings(tiny, "build", "--format", "html", "--jobs", "1",
+                       "--out", str(tmp_path / "out"))
+    assert result.returncode == 1
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"error: {place}") and problem in line, line
+
+
+def test_a_bom_at_the_start_of_an_override_is_no_text_outside_a_block(tiny, tmp_path):
+    template = tiny.root / PRESS
+    template.write_text("\ufeff" + template.read_text(encoding="utf-8"), encoding="utf-8")
+    result = briefings(tiny, "build", "--format", "html", "--jobs", "1",
+                       "--out", str(tmp_path / "out"))
+    assert (result.returncode, result.stderr) == (0, "")
+
+
+def test_check_reports_a_template_that_is_not_utf8_and_goes_on(tiny):
+    (tiny.root / PRESS).write_bytes("# Resumen: \xe1\n".encode("latin-1"))
+    append(tiny, "{{ 1/0 }}", "templates/briefs/beta/sections/es/" + next(
+        p.name for p in (tiny.briefs / "beta/sections/es").iterdir()))
+    result = briefings(tiny, "check", "--format", "json")
+    assert (result.returncode, result.stderr) == (1, "")
+    found = {(f["file"], f["message"]) for f in json.loads(result.stdout)}
+    assert (PRESS, "the file is not UTF-8 text: save it as UTF-8 in your editor") in found
+    assert any(file.startswith("templates/briefs/beta/") for file, _ in found)
+
+
+@pytest.mark.parametrize("command", ["new-brief", "new-reader"])
+def test_a_project_folder_that_cannot_be_written_is_one_line(tiny, monkeypatch, command):
+    def refused(path, *args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(path))
+    monkeypatch.setattr(Path, "mkdir", refused)
+    monkeypatch.setattr(Path, "write_text", refused)
+    args = ["nueva"] if command == "new-brief" else ["nuevo", "--from", "press"]
+    result = briefings(tiny, command, *args)
+    assert result.returncode == 1
+    [line] = result.stderr.splitlines()
+    made = "templates/briefs/nueva" if command == "new-brief" else "templates/readers/nuevo.yaml"
+    assert line == (f"error: {made}: cannot be created (Permission denied): check that you "
+                    f"may write in {made.rsplit('/', 1)[0]}/")
+    assert not (tiny.root / made).exists()
+
+
+# The command with one of its steps held up, so that Ctrl-C lands in it: it prints
+# "started" when the step begins.
+SLOW = """
+import sys, time
+import {module} as held
+step = held.{name}
+def slow(*args, **kwargs):
+    print("started", flush=True)
+    time.sleep(60)
+    return step(*args, **kwargs)
+held.{name} = slow
+from briefings.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+@pytest.mark.parametrize("command, module, name", [
+    (["check"], "briefings.check", "run_checks"),
+    (["preview", "--brief", "alpha", "--port", "0"], "briefings.preview", "compose"),
+], ids=["check", "preview's first build"])
+def test_ctrl_c_is_one_line(tiny, command, module, name):
+    running = subprocess.Popen(
+        [sys.executable, "-c", SLOW.format(module=module, name=name), "--project",
+         str(tiny.root), *command], cwd=tiny.root, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)},
+        start_new_session=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    try:
+        assert running.stdout.readline() == "started\n"
+        os.killpg(running.pid, signal.SIGINT)
+        _, stderr = running.communicate(timeout=30)
+    finally:
+        if running.poll() is None:
+            running.kill()
+    assert running.returncode == 130
+    assert stderr.splitlines() == [f"interrupted: briefings {command[0]} stopped before it "
+                                   "finished"]
+
+
+def test_make_passes_what_is_typed_as_quoted_words(tmp_path):
+    """``make new-brief 'NAME=x; touch …'`` names a brief, it runs no command."""
+    mark = tmp_path / "ran"
+    shown = subprocess.run(
+        ["make", "-n", "-s", "new-brief", f"NAME=x; touch {mark}",
+         f"READER=$(shell touch {mark})"], cwd=ROOT, capture_output=True, text=True)
+    assert f"new-brief 'x;' 'touch' '{mark}'" in shown.stdout
+    assert f"--reader '$(shell' 'touch' '{mark})'" in shown.stdout
+    assert not mark.exists()
