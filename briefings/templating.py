@@ -219,7 +219,8 @@ def render(env: jinja2.Environment, name: str, context: dict, root: Path,
     except BriefingError as exc:
         if exc.file == name or exc.file is None:  # raised by the loader: name the file
             exc.file = template_file
-        exc.file = relative(exc.file, root)
+        elif exc.file.endswith(".j2"):  # a template, named as every template error here
+            exc.file = relative(exc.file, root)
         raise
     except jinja2.TemplateSyntaxError as exc:
         file = relative(exc.filename, root) or template_file
