@@ -11,11 +11,20 @@ from typing import Annotated
 from pydantic import StringConstraints
 
 from briefings.document import Theme
+from briefings.cssvalues import css_string
 from briefings.errors import BriefingError
-from briefings.facts import Strict
-from briefings.yamlfile import read_yaml
+from briefings.facts import Strict, _spelled
+from briefings.yamlfile import dotted, read_yaml
 
 Colour = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]
+# A typeface's name as fonts are named: letters, digits, spaces and a few marks. It is
+# written into CSS, SVG and Word, so nothing that could end a value gets in.
+FamilyName = Annotated[str, _spelled(r"\w[\w .'-]{0,62}",
+                                     "a font name has letters, digits, spaces and hyphens")]
+# A colour's name becomes a CSS variable (var(--accent)) and is what figures name.
+ColourName = Annotated[str, _spelled(r"[a-z][a-z0-9-]*",
+                                     "a colour's name has lowercase letters, digits and "
+                                     "hyphens, e.g. 'accent'")]
 # The colours the drawing code itself uses; a style may add more for figures to name.
 NEEDED = ("ink", "accent", "muted", "grey", "rule", "tint", "paper")
 
@@ -31,7 +40,7 @@ class Faces(Strict):
 
 
 class Font(Strict):
-    family: str
+    family: FamilyName
     faces: Faces
 
 
@@ -42,7 +51,7 @@ FACES = {(400, False): "regular", (400, True): "italic", (600, False): "semibold
 
 class Style(Strict):
     font: Font
-    palette: dict[str, Colour]
+    palette: dict[ColourName, Colour]
     fonts: Path = Path()              # the folder of the font files
 
     def face(self, weight: int, italic: bool) -> Path:
@@ -51,14 +60,15 @@ class Style(Strict):
     def css(self, base: Path) -> str:
         """The faces as ``@font-face`` rules (their files named relative to ``base``, the
         folder the page's URLs are read against) and the palette and family as variables."""
-        family = self.font.family.replace('"', "")
+        family = css_string(self.font.family)
         rules = []
         for weight, italic in FACES:
             url = Path(os.path.relpath(self.face(weight, italic), base)).as_posix()
-            rules.append(f'@font-face {{ font-family: "{family}"; font-weight: {weight}; '
-                         f'font-style: {"italic" if italic else "normal"}; src: url("{url}"); }}')
+            rules.append(f'@font-face {{ font-family: {family}; font-weight: {weight}; '
+                         f'font-style: {"italic" if italic else "normal"}; '
+                         f'src: url({css_string(url)}); }}')
         variables = [f"  --{name}: {colour};" for name, colour in self.palette.items()]
-        return "\n".join([*rules, ":root {", *variables, f'  --font: "{family}";', "}", ""])
+        return "\n".join([*rules, ":root {", *variables, f'  --font: {family};', "}", ""])
 
 
 def load_style(theme: Theme) -> Style:
@@ -66,7 +76,9 @@ def load_style(theme: Theme) -> Style:
     are in the first ``fonts/`` folder along the chain that has them."""
     path = theme.file("style.yaml")
     doc = read_yaml(path)
-    style = doc.validate(Style)
+    # a palette name's error is shown as "palette", not the name again
+    style = doc.validate(Style, name=lambda loc: "palette" if loc[-1:] == ["[key]"]
+                         else dotted(loc))
     missing = [name for name in NEEDED if name not in style.palette]
     if missing:
         raise BriefingError(f"the palette needs the colours {', '.join(missing)}", path,

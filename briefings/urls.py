@@ -15,10 +15,18 @@ from urllib.parse import unquote, urlsplit
 import tinycss2
 from lxml import html
 
+from briefings import allowlist
+
 LINK_SCHEMES = ("https", "http", "mailto")
 LINKS = "links may go to https, http or mailto addresses, or to #a-place in the brief"
 RESOURCES = ("images, fonts and stylesheets must be files in the templates folder or "
-             "data: URLs")
+             "data: URLs of an image or a font")
+# What a data: URL may hold: pictures and fonts, which load nothing more. A stylesheet, an
+# SVG or an HTML page could (an @import, an <image>, a frame), so they are refused.
+DATA_TYPES = ("image/png", "image/jpeg", "image/gif", "image/webp", "font/woff", "font/woff2",
+              "font/ttf", "font/otf", "font/sfnt", "application/font-woff")
+# CSS functions whose strings are addresses, as url()'s are.
+URL_FUNCTIONS = ("url", "src", "image", "image-set", "-webkit-image-set", "cross-fade")
 
 # The attributes Markdown writes, and the ones compose adds; Markdown's attribute lists
 # ({: … }) may set only id and class, so anything else came from one and is refused.
@@ -28,9 +36,6 @@ BODY_ATTRIBUTES = frozenset({"id", "class", "href", "src", "alt", "title", "alig
 # Elements that run code or load another page: never in a brief.
 ACTIVE_ELEMENTS = frozenset({"script", "iframe", "frame", "frameset", "object", "embed",
                              "applet", "base", "form", "portal"})
-# Attributes that load a resource, on any element (href is a link on <a> and <area>).
-RESOURCE_ATTRIBUTES = ("src", "srcset", "poster", "data", "background", "href",
-                       "{http://www.w3.org/1999/xlink}href")
 
 
 class Refused(NamedTuple):
@@ -70,7 +75,7 @@ class Resources:
 
     def problem(self, url: str) -> Refused | None:
         """Why ``url`` may not be loaded, or None."""
-        if url.strip().lower().startswith("data:") or self.file(url) is not None:
+        if is_data(url) or self.file(url) is not None:
             return None
         return Refused(f"refused to load {url}: {RESOURCES}", url)
 
@@ -82,14 +87,23 @@ class Resources:
         return None
 
 
+def is_data(url: str) -> bool:
+    """Whether ``url`` is a data: URL of a type that loads nothing more."""
+    url = "".join(url.split()).lower()   # browsers drop tabs and newlines in URLs
+    if not url.startswith("data:"):
+        return False
+    kind = url[5:].split(",", 1)[0].split(";", 1)[0]
+    return kind in DATA_TYPES
+
+
 def css_urls(nodes) -> list[str]:
-    """Every address a parsed stylesheet (or style attribute) names: url(…) in any form and
-    @import "…"."""
+    """Every address a parsed stylesheet (or style attribute) names: url(…) in any form,
+    the strings of image-set() and its kin, and @import "…"."""
     found = []
     for node in nodes:
         if node.type == "url":
             found.append(node.value)
-        elif node.type == "function" and node.lower_name == "url":
+        elif node.type == "function" and node.lower_name in URL_FUNCTIONS:
             found += [arg.value for arg in node.arguments if arg.type == "string"]
         elif node.type == "at-rule" and node.lower_at_keyword == "import":
             found += [arg.value for arg in node.prelude if arg.type == "string"]
@@ -99,27 +113,48 @@ def css_urls(nodes) -> list[str]:
 
 
 def element_problem(element: html.HtmlElement, resources: Resources) -> Refused | None:
-    """Why one element of a page may not be kept: active content, an event handler, a link
-    or a resource against the rule."""
-    tag = element.tag if isinstance(element.tag, str) else ""
+    """Why one element of a page may not be kept: an element or attribute not on the
+    allow-list, or a link or resource against the rule."""
+    if not isinstance(element.tag, str):
+        return None  # a comment: the page is written without them
+    tag = element.tag
     if tag.lower() in ACTIVE_ELEMENTS:
         return Refused(f"<{tag}> refused: a brief holds no scripts and embeds no other page",
                        f"<{tag}")
+    if not allowlist.element_allowed(tag):
+        return Refused(f"<{tag}> refused: a page holds text, tables and static figures "
+                       "only", f"<{tag}")
     for name, value in element.attrib.items():
         if name.lower().startswith("on"):
             return Refused(f"attribute '{name}' refused: a brief runs no scripts", name)
-        if name.lower() == "style":
-            problem = resources.css_problem(f"x{{{value}}}")
-        elif name.lower() == "href" and tag in ("a", "area"):
-            problem = link_problem(value)
-        elif name.lower() in RESOURCE_ATTRIBUTES:
-            problem = resources.problem(value)
-        else:
-            continue
-        if problem:
+        if not allowlist.attribute_allowed(tag, name):
+            return Refused(f"attribute '{name}' on <{tag}> refused: it is not one a page "
+                           "needs", name)
+        if problem := value_problem(tag, name, value, resources):
             return problem
     if tag == "style":
         return resources.css_problem(element.text or "")
+    return None
+
+
+def value_problem(tag: str, name: str, value: str, resources: Resources) -> Refused | None:
+    """Why the value of an allowed attribute may not be kept: a link or a resource against
+    the rule, or a figure reaching outside its own drawing."""
+    name = name.lower()
+    if allowlist.is_svg(tag):
+        if name == "href" and not value.startswith("#"):
+            return Refused(f"href=\"{value}\" refused: a figure may refer only to a part "
+                           "of itself (#id)", value)
+        if name in allowlist.PAINT_ATTRIBUTES and any(
+                not url.startswith("#") for url in css_urls(
+                    tinycss2.parse_component_value_list(value))):
+            return Refused(f"{name}=\"{value}\" refused: a figure may use only its own "
+                           "gradients and clip paths, url(#id)", value)
+        return None
+    if name == "href":
+        return link_problem(value)
+    if name == "src":
+        return resources.problem(value)
     return None
 
 

@@ -11,7 +11,6 @@ import base64
 import copy
 import dataclasses
 import io
-import json
 import re
 from pathlib import Path
 
@@ -21,10 +20,12 @@ from fontTools.ttLib import TTFont
 from lxml import etree, html
 from markupsafe import Markup
 
-from briefings import fonts, templating, urls
+from briefings import allowlist, fonts, templating, urls
+from briefings.cssvalues import css_string, style_text
 from briefings.document import Document, Theme
 from briefings.errors import BriefingError
 from briefings.style import load_style
+from briefings.writers import safe_page
 
 
 def page_counter_css(label: str) -> str:
@@ -34,7 +35,7 @@ def page_counter_css(label: str) -> str:
         if chunk in ("page", "pages"):
             parts.append(f"counter({chunk})")
         elif chunk:
-            parts.append(json.dumps(chunk, ensure_ascii=False))
+            parts.append(css_string(chunk))
     return " ".join(parts)
 
 
@@ -47,37 +48,60 @@ def contents(body: html.HtmlElement) -> list[tuple[str, str]]:
 # The figures are our own drawings, still read as XML that may hold anything: no entity is
 # expanded and nothing is fetched.
 SVG_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
-# What an inline SVG may not bring into the page: code, rules (an SVG's <style> styles the
-# whole page), HTML of its own, and a <title>: the figure's alt text is its one name.
-SVG_DROPPED = urls.ACTIVE_ELEMENTS | {"style", "title", "foreignObject"}
 ID_REFERENCE = re.compile(r"""url\(\s*['"]?#""")
+SVG = "http://www.w3.org/2000/svg"
 
 
-def inline_svg(path: Path, alt: str, prefix: str) -> etree._Element:
+def _drawn(el: etree._Element) -> bool:
+    """Whether ``el`` is an SVG element a static chart may hold."""
+    return isinstance(el.tag, str) and etree.QName(el).namespace == SVG \
+        and allowlist.is_svg(etree.QName(el).localname)
+
+
+def _drop(el: etree._Element) -> None:
+    """Remove ``el`` and all it holds, keeping the text after it."""
+    parent, previous = el.getparent(), el.getprevious()
+    if parent is None:
+        return  # inside an element already dropped
+    if el.tail:
+        if previous is not None:
+            previous.tail = (previous.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)
+
+
+def inline_svg(path: Path, alt: str, prefix: str,
+               resources: urls.Resources) -> etree._Element:
     """A figure's SVG file as an element of the page, named by ``alt`` (as the <img> was).
 
     Inside <img>, an SVG cannot use the page's fonts; inline, its text is set in the
-    brief's own font. Its ids are prefixed, and every reference to them (``url(#…)``,
-    ``href="#…"``), so that two charts (Vega-Lite numbers its clip paths and gradients
-    alike in each) do not use each other's. Namespaces are dropped: in an HTML page the
-    <svg> element sets them, and SVG 2 reads ``href`` without xlink."""
+    brief's own font. Only what a static chart needs is kept (``allowlist``): no script,
+    animation, foreign HTML, page-wide <style> or link out, and no <title>: the figure's
+    alt text is its one name. Its ids are prefixed, and every reference to them
+    (``url(#…)``, ``href="#…"``), so that two charts (Vega-Lite numbers its clip paths and
+    gradients alike in each) do not use each other's. Namespaces are dropped: in an HTML
+    page the <svg> element sets them, and SVG 2 reads ``href`` without xlink."""
     try:
         svg = etree.fromstring(path.read_bytes(), SVG_PARSER)
     except etree.XMLSyntaxError:
         raise BriefingError(f"figure file damaged: {path} (delete it and build again)") \
             from None
-    etree.strip_elements(svg, etree.Comment, etree.ProcessingInstruction, etree.Entity,
-                         *(f"{{*}}{name}" for name in SVG_DROPPED), with_tail=False)
+    if svg.tag != f"{{{SVG}}}svg":
+        raise BriefingError(f"figure file damaged: {path} (delete it and build again)")
+    for el in [el for el in svg.iter() if not _drawn(el)]:
+        _drop(el)
     for el in svg.iter():
         el.tag = etree.QName(el).localname
         for name, value in list(el.attrib.items()):
             del el.attrib[name]
             name = etree.QName(name).localname    # xlink:href → href
-            if name.lower().startswith("on"):
+            if not allowlist.attribute_allowed(el.tag, name) \
+                    or urls.value_problem(el.tag, name, value, resources):
                 continue
             if name == "id":
                 value = prefix + value
-            elif name == "href" and value.startswith("#"):
+            elif name == "href":
                 value = "#" + prefix + value[1:]
             else:
                 value = ID_REFERENCE.sub(lambda m: f"{m[0]}{prefix}", value)
@@ -88,13 +112,13 @@ def inline_svg(path: Path, alt: str, prefix: str) -> etree._Element:
     return svg
 
 
-def inline_figures(document: Document) -> html.HtmlElement:
+def inline_figures(document: Document, resources: urls.Resources) -> html.HtmlElement:
     """A copy of the tree whose figures are their SVG drawings, inline."""
     tree = copy.deepcopy(document.body)
     figures = tree.xpath('//figure[contains(@class, "figure")]/img')
     for n, img in enumerate(figures, 1):
         svg = inline_svg(document.figure_file(img.get("src", "")), img.get("alt", ""),
-                         f"figure-{n}-")
+                         f"figure-{n}-", resources)
         svg.tail = img.tail
         img.getparent().replace(img, svg)
     return tree
@@ -171,14 +195,14 @@ def render(document: Document, theme: Theme, body: html.HtmlElement | None = Non
     (whose figures and fonts stay files, fetched by WeasyPrint). Without it, the HTML
     file's page, figures and fonts inlined."""
     env = templating.environment(jinja2.FileSystemLoader(list(theme.folders)), autoescape=True)
+    resources = urls.Resources(theme.base, *theme.folders,
+                               *filter(None, [document.figures_dir]))
     if body is None:  # the web page
-        tree = inline_figures(document)
+        tree = inline_figures(document, resources)
         wrap_tables(tree)
     else:
         tree = body
     scope_headers(tree)
-    resources = urls.Resources(theme.base, *theme.folders,
-                               *filter(None, [document.figures_dir]))
 
     def page_with(stylesheet: str) -> str:
         try:
@@ -188,7 +212,7 @@ def render(document: Document, theme: Theme, body: html.HtmlElement | None = Non
                 page_counter=Markup(page_counter_css(document.meta.labels["page_of"])),
                 contents=contents(tree),
                 body=Markup(html.tostring(tree, encoding="unicode")),
-                stylesheet=Markup(stylesheet),
+                stylesheet=Markup(style_text(stylesheet)),
             )
         except jinja2.TemplateError as exc:
             raise BriefingError(f"page layout: {exc}", theme.file("layout.html.j2"),
@@ -207,7 +231,7 @@ def render(document: Document, theme: Theme, body: html.HtmlElement | None = Non
         text = parsed.text_content()
         page = page_with("\n".join(embed_fonts(css, file, resources, text)
                                    for css, file in sheets))
-    return page
+    return safe_page.write(page, resources)
 
 
 def _where(culprit: str, theme: Theme) -> tuple[Path, int | None]:
