@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import errno
 import re
+import secrets
 import sys
 import threading
 from collections.abc import Iterator
@@ -23,8 +24,9 @@ from briefings.errors import BriefingError, BriefingErrors
 from briefings.facts import load_facts
 from briefings.project import Project, build_date
 from briefings.writers import html as html_writer
+from briefings.writers.safe_page import POLICY, policy_meta
 
-RELOAD = """<script>
+RELOAD = """<script nonce="%s">
 (function () {
   var built = %d;
   setInterval(function () {
@@ -52,7 +54,7 @@ class Preview:
 
     def __init__(self, project: Project, brief: str, reader: str, lang: str | None):
         self.project, self.brief, self.reader, self.lang = project, brief, reader, lang
-        self.page, self.number, self.failed = "", 0, False
+        self.page, self.policy, self.number, self.failed = b"", POLICY, 0, False
         self.lock = threading.Lock()
 
     def rebuild(self) -> None:
@@ -72,9 +74,15 @@ class Preview:
         if self.failed and not problems:
             print("fixed: the brief builds again", flush=True)
         self.failed = bool(problems)
+        # The page's own policy, plus the reload script (by a nonce of this build) and
+        # its one request; the page holds no other script, so none other runs.
+        nonce = secrets.token_urlsafe(16)
+        policy = f"{POLICY}; script-src 'nonce-{nonce}'; connect-src 'self'"
         with self.lock:
             self.number += 1
-            self.page = page.replace("</body>", RELOAD % self.number + "</body>", 1)
+            page = page.replace(policy_meta(), policy_meta(policy), 1).replace(
+                "</body>", RELOAD % (nonce, self.number) + "</body>", 1)
+            self.page, self.policy = page.encode(), policy
 
     def follow(self, changes: Iterator[set]) -> None:
         for changed in changes:
@@ -104,6 +112,7 @@ def language(chosen: Edition, lang: str | None) -> str:
 
 class Handler(BaseHTTPRequestHandler):
     server: PreviewServer
+    timeout = 10  # a client that sends nothing for this long is let go
 
     def do_GET(self):
         # A web page elsewhere may point its own name at 127.0.0.1 (DNS rebinding) and read
@@ -114,18 +123,23 @@ class Handler(BaseHTTPRequestHandler):
         preview = self.server.preview
         path = self.path.split("?", 1)[0]
         if path == "/":
+            # Copied under the lock, written outside it: a slow client never holds up a
+            # rebuild.
             with preview.lock:
-                self._send(preview.page.encode(), "text/html; charset=utf-8")
+                page, policy = preview.page, preview.policy
+            self._send(page, "text/html; charset=utf-8", policy)
         elif path == "/__build":
-            self._send(str(preview.number).encode(), "text/plain")
+            self._send(str(preview.number).encode(), "text/plain", POLICY)
         else:
             self.send_error(HTTPStatus.NOT_FOUND)
 
-    def _send(self, body: bytes, kind: str):
+    def _send(self, body: bytes, kind: str, policy: str):
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "no-store")
+        self.send_header("Content-Security-Policy", policy)
+        self.send_header("X-Content-Type-Options", "nosniff")
         self.end_headers()
         self.wfile.write(body)
 
@@ -149,6 +163,11 @@ class PreviewServer(ThreadingHTTPServer):
     def server_close(self):
         self.stop_watching.set()
         super().server_close()
+
+    def handle_error(self, request, client_address):
+        # A browser that closes its tab mid-page is no error worth a traceback.
+        if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            super().handle_error(request, client_address)
 
 
 def start(project: Project, brief: str, reader: str | None, lang: str | None,

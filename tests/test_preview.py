@@ -91,7 +91,11 @@ def test_the_preview_serves_the_page_the_build_writes_fonts_included(server, tmp
     build(server.preview.project, briefs=[ALPHA], readers=["press"], langs=["en"],
           formats=["html"], out=out)
     built = (out / ALPHA / "press" / f"{ALPHA}-press-en.html").read_text(encoding="utf-8")
-    assert re.sub(r"<script>.*?</script>", "", page, flags=re.DOTALL) == built
+    [policy] = re.findall(r'http-equiv="Content-Security-Policy" content="([^"]*)"', page)
+    page_policy = re.findall(r'http-equiv="Content-Security-Policy" content="[^"]*"', built)[0]
+    served = re.sub(r'<script nonce="[^"]*">.*?</script>', "", page, flags=re.DOTALL)
+    assert re.sub(r'http-equiv="Content-Security-Policy" content="[^"]*"', page_policy,
+                  served) == built
     faces = re.findall(r"@font-face\s*\{[^}]*\}", page)
     assert len(faces) == 6 and all('url("data:font/woff;base64,' in face for face in faces)
 
@@ -127,11 +131,12 @@ def test_any_exception_is_one_line_in_page_and_terminal(tiny, capsys, monkeypatc
     real = preview_module.compose
     monkeypatch.setattr(preview_module, "compose", broken)
     preview.rebuild()
-    assert errors_in(preview.page) == ["RuntimeError: a bug over two lines"]
+    assert errors_in(preview.page.decode()) == ["RuntimeError: a bug over two lines"]
     assert capsys.readouterr().err == "error: RuntimeError: a bug over two lines\n"
     monkeypatch.setattr(preview_module, "compose", real)
     preview.rebuild()
-    assert '<html lang="en-GB">' in preview.page and not errors_in(preview.page)
+    page = preview.page.decode()
+    assert '<html lang="en-GB">' in page and not errors_in(page)
 
 
 def preview_command(*args: str, cwd) -> subprocess.CompletedProcess:
@@ -181,7 +186,7 @@ def test_with_two_briefs_the_one_to_show_is_named(tiny):
     server = start(tiny, ALPHA, None, None, 0)
     try:
         assert (server.preview.brief, server.preview.reader) == (ALPHA, "press")
-        page = server.preview.page
+        page = server.preview.page.decode()
         assert '<html lang="en-GB">' in page and "<title>The Strelsau lighthouse</title>" in page
     finally:
         server.server_close()
@@ -226,3 +231,43 @@ def test_the_command_serves_the_page_and_rebuilds_on_save(tiny):
     finally:
         process.terminate()
         process.wait(timeout=5)
+
+
+def test_the_preview_sends_the_page_s_policy_and_allows_only_its_own_script(server):
+    """The page's Content-Security-Policy, as a header too, plus the reload script by a nonce
+    of this build and its one request to /__build: no other script runs."""
+    connection = http.client.HTTPConnection("127.0.0.1", server.server_port, timeout=10)
+    try:
+        connection.request("GET", "/", headers={"Host": "127.0.0.1"})
+        response = connection.getresponse()
+        page = response.read().decode()
+    finally:
+        connection.close()
+    policy = response.getheader("Content-Security-Policy")
+    assert policy.startswith("default-src 'none'; img-src data:; font-src data:;")
+    assert 'content="%s"' % policy.replace("'", "&#39;") in page
+    [nonce] = re.findall(r"script-src 'nonce-([^']+)'; connect-src 'self'$", policy)
+    assert re.findall(r"<script([^>]*)>", page) == [f' nonce="{nonce}"']
+
+
+def test_clients_that_never_read_do_not_stop_rebuilds_nor_print_tracebacks(server, tmp_path,
+                                                                           capfd):
+    """A hundred clients asking for the page and never reading it, then gone: the next edit
+    is shown at once, and the broken connections print nothing."""
+    clients = []
+    for _ in range(100):
+        client = socket.create_connection(("127.0.0.1", server.server_port))
+        client.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1024)
+        client.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        clients.append(client)
+    number = int(get(server.server_port, "/__build")[1])
+    sources = server.preview.project.templates / "theme/sections/en" / SOURCES
+    edit(sources, sources.read_text(encoding="utf-8") + "\nIDLE-CLIENTS-EDIT\n", tmp_path)
+    started = time.monotonic()
+    assert "IDLE-CLIENTS-EDIT" in next_page(server.server_port, number)
+    assert time.monotonic() - started < 15
+    for client in clients:
+        client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\1\0\0\0\0\0\0\0")
+        client.close()  # reset: the server's write fails
+    time.sleep(0.5)
+    assert "Traceback" not in capfd.readouterr().err
