@@ -129,7 +129,7 @@ def element_problem(element: html.HtmlElement, resources: Resources) -> Refused 
             return Refused(f"attribute '{name}' refused: a brief runs no scripts", name)
         if not allowlist.attribute_allowed(tag, name):
             return Refused(f"attribute '{name}' on <{tag}> refused: it is not one a page "
-                           "needs", name)
+                           "needs", f"{name}=")
         if problem := value_problem(tag, name, value, resources):
             return problem
     if tag == "style":

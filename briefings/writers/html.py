@@ -239,7 +239,9 @@ def _where(culprit: str, theme: Theme) -> tuple[Path, int | None]:
     when it was composed, so it is in the layout or the stylesheet."""
     for name in ("layout.html.j2", "brief.css"):
         lines = theme.file(name).read_text(encoding="utf-8").splitlines()
-        line = next((n for n, text in enumerate(lines, 1) if culprit in text), None)
+        # lxml gives the names of SVG elements in lower case
+        line = next((n for n, text in enumerate(lines, 1) if culprit.lower() in text.lower()),
+                    None)
         if line:
             return theme.file(name), line
     return theme.file("layout.html.j2"), None

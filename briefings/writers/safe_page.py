@@ -45,18 +45,18 @@ def write(page: str, resources: urls.Resources) -> str:
     parts = ["<!DOCTYPE html>",
              f'<html lang="{lang}">' if LANGUAGE_TAG.fullmatch(lang) else "<html>",
              "<head>", '<meta charset="utf-8">', policy_meta(),
-             *(_head_element(el) for el in (head if head is not None else ())),
+             *(_head_element(el, resources) for el in (head if head is not None else ())),
              "</head>", "<body>", body(page, resources).strip(), "</body>", "</html>", ""]
     return "\n".join(part for part in parts if part)
 
 
-def _head_element(el: html.HtmlElement) -> str:
+def _head_element(el: html.HtmlElement, resources: urls.Resources) -> str:
     """One element of the layout's head, rebuilt from its allowed parts (or nothing)."""
     if el.tag == "title":
         return f"<title>{escape(el.text_content())}</title>"
     if el.tag == "meta" and META_NAME.fullmatch(el.get("name", "")):
         return f'<meta name="{el.get("name")}" content="{escape(el.get("content", ""))}">'
-    if el.tag == "style":
+    if el.tag == "style" and not resources.css_problem(el.text or ""):
         return f"<style>{style_text(el.text or '')}</style>"
     return ""
 
