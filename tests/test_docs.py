@@ -314,7 +314,7 @@ def test_contrapartes_eeuu_is_english_first_with_its_own_summary(documents, fact
     assert peru(PROJECT, "contrapartes-eeuu").languages == ["en", "es"]
     preview = Preview(PROJECT, PERU, "contrapartes-eeuu", None)
     preview.rebuild()
-    assert '<html lang="en-GB">' in preview.page
+    assert '<html lang="en-GB">' in preview.page.decode()
     built_langs = {e["lang"] for e in json.loads((built / "manifest.json").read_text())[
         "outputs"] if e["reader"] == "contrapartes-eeuu"}
     assert built_langs == {"en", "es"}
