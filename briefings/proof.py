@@ -10,6 +10,11 @@ recipient without that font sees another) or could not be converted.
 Each document is converted by its own LibreOffice process with a profile of this run's
 own, as one recipient opening one attachment; none of it touches a LibreOffice the user
 has open. LibreOffice and poppler's ``pdffonts``/``pdftoppm`` must be installed.
+
+LibreOffice fetches what a document links to (linked images, an attached template), and
+any DOCX under ``BUILD`` is proofed, built here or not: it runs in a network namespace of
+its own, with no network (``unshare --net``, as root or through a user namespace). Where
+neither works the proof refuses to run rather than run connected.
 """
 
 from __future__ import annotations
@@ -35,6 +40,9 @@ TOOLS = {"soffice": "libreoffice-writer-nogui", "pdffonts": "poppler-utils",
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 CONVERT_SECONDS = 300
+# ways to run a program with no network: a new, empty network namespace; without root,
+# inside a user namespace of its own where this user is root
+OFFLINE = (("unshare", "--net"), ("unshare", "--net", "--map-root-user"))
 RESOLUTION = 60                             # dots per inch of the page images
 
 
@@ -84,14 +92,27 @@ def pdf_fonts(pdf: Path) -> list[str]:
     return sorted({re.sub(r"^[A-Z]{6}\+", "", line.split()[0]) for line in listing if line})
 
 
-def proof_one(docx: Path, build: Path, out: Path, profile: Path, work: Path) -> Proof:
+def offline() -> list[str] | None:
+    """The command prefix that cuts a program off the network here, or None if none does."""
+    for prefix in OFFLINE:
+        try:
+            if subprocess.run([*prefix, "true"], capture_output=True).returncode == 0:
+                return list(prefix)
+        except OSError:                     # no unshare
+            return None
+    return None
+
+
+def proof_one(docx: Path, build: Path, out: Path, profile: Path, work: Path,
+              isolated: list[str]) -> Proof:
     result = Proof(str(docx.relative_to(build)))
     folder = out / docx.parent.relative_to(build)
     converted = work / (docx.stem + ".pdf")
     try:
-        subprocess.run(["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless",
-                        "--norestore", "--convert-to", "pdf", "--outdir", str(work),
-                        str(docx)], capture_output=True, timeout=CONVERT_SECONDS, check=True)
+        subprocess.run([*isolated, "soffice", f"-env:UserInstallation={profile.as_uri()}",
+                        "--headless", "--norestore", "--convert-to", "pdf", "--outdir",
+                        str(work), str(docx)],
+                       capture_output=True, timeout=CONVERT_SECONDS, check=True)
     except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
         result.error = f"LibreOffice could not convert it ({exc})"
         return result
@@ -139,6 +160,12 @@ def run(build: Path) -> int:
         print(f"docx-proof needs {' and '.join(missing)}: install with "
               f"apt-get install -y {packages}")
         return 1
+    isolated = offline()
+    if isolated is None:
+        print("docx-proof runs LibreOffice without network, and cannot here: 'unshare --net' "
+              "fails (it needs root, or user namespaces enabled: sysctl "
+              "kernel.unprivileged_userns_clone=1)")
+        return 1
     out = build / "proof"
     documents = sorted(p for p in build.rglob("*.docx") if out not in p.parents)
     if not documents:
@@ -150,7 +177,7 @@ def run(build: Path) -> int:
         for n, docx in enumerate(documents):
             work = Path(temp) / str(n)
             work.mkdir()
-            proofs.append(proof_one(docx, build, out, profile, work))
+            proofs.append(proof_one(docx, build, out, profile, work, isolated))
             print(describe(proofs[-1]), flush=True)
     out.mkdir(parents=True, exist_ok=True)
     report = out / "report.json"

@@ -903,15 +903,17 @@ def test_ooxml_restart_numbering():
     assert p.pPr.numPr.numId.val == new and p.pPr.numPr.ilvl.val == 0
 
 
-def test_ooxml_footnotes_part_keeps_only_separators():
+def test_ooxml_footnotes_part_is_the_writers_own():
     d = docx.Document(REFERENCE)
     part = ooxml.footnotes_part(d.part)
     note = ooxml.add_footnote(part.element, 1)
+    part.element[0].append(parse_xml(f'<w:p {nsdecls("w")}><w:r><w:t>x</w:t></w:r></w:p>'))
     assert note.get(qn("w:id")) == "1"
-    # a second call (as with a reference.docx an editor saved with notes) starts afresh
+    # a second call (as with a reference.docx an editor saved with notes, or separators of
+    # its own) starts afresh
     again = ooxml.footnotes_part(d.part)
     ids = [n.get(qn("w:id")) for n in again.element.findall(qn("w:footnote"))]
-    assert ids == ["-1", "0"]
+    assert ids == ["-1", "0"] and b"<w:t>x</w:t>" not in again.blob
     assert [r.target_part for r in d.part.rels.values()].count(again) == 1
     assert part not in [r.target_part for r in d.part.rels.values() if not r.is_external]
 

@@ -56,7 +56,7 @@ from lxml import html
 from briefings import urls
 from briefings.document import Document, Meta, Theme
 from briefings.errors import BriefingError
-from briefings.writers import docx_fonts, ooxml
+from briefings.writers import docx_fonts, docx_package, ooxml
 
 REFERENCE = "reference.docx"
 # The contents list: Word's own TOC field, as pandoc writes it but for the level: the
@@ -312,6 +312,7 @@ class DocxWriter:
     def render(self) -> bytes:
         self.write()
         docx_fonts.embed(self.doc, self.folders)
+        docx_package.clean(self.doc.part.package)     # nothing from reference.docx unasked
         out = io.BytesIO()
         self.doc.save(out)
         created = dt.datetime.combine(self.meta.created, dt.time())

@@ -63,14 +63,16 @@ def bookmark(p, bookmark_id: int, name: str) -> None:
 
 
 def _xml_part(document_part, reltype: str, partname: str, content_type: str,
-              empty: str) -> XmlPart:
+              empty: str, keep: bool = True) -> XmlPart:
     """The document's part of ``reltype`` as an XML part one can change. python-docx loads
     footnotes and the font table as opaque bytes: they are replaced, under the same name, by
-    an XML part holding the same XML (or ``empty`` when reference.docx has none)."""
+    an XML part holding the same XML if ``keep``, else (or when reference.docx has none)
+    ``empty``."""
     element = None
     for r_id, rel in list(document_part.rels.items()):
         if rel.reltype == reltype:
-            element = parse_xml(rel.target_part.blob)
+            if keep:
+                element = parse_xml(rel.target_part.blob)
             document_part.rels.pop(r_id)
     part = XmlPart(PackURI(partname), content_type,
                    parse_xml(empty) if element is None else element, document_part.package)
@@ -79,14 +81,11 @@ def _xml_part(document_part, reltype: str, partname: str, content_type: str,
 
 
 def footnotes_part(document_part) -> XmlPart:
-    """The document's footnotes part, started afresh. Separators an editor set up in
-    reference.docx are kept; any notes in it are dropped (reference.docx has no content)."""
-    part = _xml_part(document_part, RT.FOOTNOTES, "/word/footnotes.xml", CT.WML_FOOTNOTES,
-                     _FOOTNOTES_XML)
-    for note in part.element.findall(qn("w:footnote")):
-        if note.get(qn("w:type")) is None:
-            part.element.remove(note)
-    return part
+    """The document's footnotes part, the writer's own: its separators, no notes. Nothing
+    of reference.docx's (which has no content, and whose separators may hold anything a
+    paragraph can, fields and linked pictures included)."""
+    return _xml_part(document_part, RT.FOOTNOTES, "/word/footnotes.xml", CT.WML_FOOTNOTES,
+                     _FOOTNOTES_XML, keep=False)
 
 
 def font_table_part(document_part) -> XmlPart:
