@@ -163,8 +163,7 @@ def run(build: Path) -> int:
     isolated = offline()
     if isolated is None:
         print("docx-proof runs LibreOffice without network, and cannot here: 'unshare --net' "
-              "fails (it needs root, or user namespaces enabled: sysctl "
-              "kernel.unprivileged_userns_clone=1)")
+              "fails (it needs root, or user namespaces allowed to this user)")
         return 1
     out = build / "proof"
     documents = sorted(p for p in build.rglob("*.docx") if out not in p.parents)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import http.server
 import json
 import shutil
+import subprocess
+import threading
 import zipfile
 
 import pytest
@@ -11,6 +14,7 @@ import pytest
 from briefings import proof
 from briefings.build import build
 from tests.conftest import BETA
+from tests.test_docx_package import hostile
 
 NEEDED = ("soffice", "pdffonts", "pdftoppm")
 
@@ -63,3 +67,92 @@ def test_without_libreoffice_it_says_how_to_install_it(tmp_path, monkeypatch, ca
     (line,) = capsys.readouterr().out.splitlines()
     assert line == ("docx-proof needs soffice and pdffonts and pdftoppm: install with "
                     "apt-get install -y libreoffice-writer-nogui poppler-utils")
+
+
+def test_libreoffice_runs_without_network(tmp_path, monkeypatch):
+    """Each soffice command starts with the prefix that cuts it off the network."""
+    commands = []
+
+    def run(command, **kwargs):
+        commands.append(command)
+        return subprocess.CompletedProcess(command, 0)
+    monkeypatch.setattr(proof, "offline", lambda: ["unshare", "--net"])
+    monkeypatch.setattr(proof.shutil, "which", lambda tool: "/usr/bin/" + tool)
+    monkeypatch.setattr(proof.subprocess, "run", run)
+    (tmp_path / "a.docx").write_bytes(b"")
+    proof.run(tmp_path)
+    (soffice,) = [c for c in commands if "soffice" in c]
+    assert soffice[:3] == ["unshare", "--net", "soffice"]
+
+
+def test_without_a_way_to_cut_the_network_it_refuses(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(proof, "offline", lambda: None)
+    monkeypatch.setattr(proof.shutil, "which", lambda tool: "/usr/bin/" + tool)
+    (tmp_path / "a.docx").write_bytes(b"")
+    assert proof.run(tmp_path) == 1
+    (line,) = capsys.readouterr().out.splitlines()
+    assert line.startswith("docx-proof runs LibreOffice without network, and cannot here")
+    assert not (tmp_path / "proof").exists()
+
+
+@pytest.mark.parametrize("answers, expected", [
+    ([0], ["unshare", "--net"]),                                # root
+    ([1, 0], ["unshare", "--net", "--map-root-user"]),          # a user with namespaces
+    ([1, 1], None),
+    ([FileNotFoundError], None),                                # no unshare at all
+])
+def test_offline_takes_the_first_way_that_works_here(monkeypatch, answers, expected):
+    answers = iter(answers)
+
+    def run(command, **kwargs):
+        assert command[-1] == "true"
+        answer = next(answers)
+        if answer is FileNotFoundError:
+            raise answer(command[0])
+        return subprocess.CompletedProcess(command, answer)
+    monkeypatch.setattr(proof.subprocess, "run", run)
+    assert proof.offline() == expected
+
+
+@pytest.mark.skipif(any(shutil.which(tool) is None for tool in NEEDED),
+                    reason="LibreOffice (soffice) and poppler-utils are not installed")
+def test_proof_reaches_no_address_a_document_links_to(tiny, tmp_path):
+    """A DOCX under build/ that links to pictures on a local listener: LibreOffice asks for
+    them when run as it is, and the proof makes no request."""
+    if proof.offline() is None:
+        pytest.skip("unshare --net does not work here (the proof refuses to run)")
+    hits = []
+
+    class Listener(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            hits.append(self.path)
+            self.send_response(404)
+            self.end_headers()
+
+        do_HEAD = do_OPTIONS = do_PROPFIND = do_GET
+
+        def log_message(self, *args):
+            pass
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Listener)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        out = tmp_path / "build"
+        build(tiny, briefs=[BETA], langs=["en"], formats=["docx"], out=out)
+        (built,) = out.rglob("*.docx")
+        url = f"http://127.0.0.1:{server.server_address[1]}"
+        linked = built.with_name("linked.docx")
+        linked.write_bytes(hostile(built.read_bytes(), url))
+        built.unlink()
+
+        proof.run(out)
+        assert hits == []
+        assert (out / "proof" / linked.parent.relative_to(out) / "linked.pdf").is_file()
+
+        # the same document, opened by LibreOffice on the network, asks for them
+        subprocess.run(["soffice", f"-env:UserInstallation={(tmp_path / 'p').as_uri()}",
+                        "--headless", "--norestore", "--convert-to", "pdf", "--outdir",
+                        str(tmp_path), str(linked)], capture_output=True, timeout=300)
+        assert hits
+    finally:
+        server.shutdown()
+        server.server_close()
