@@ -982,6 +982,12 @@ def test_ooxml_font_table_and_embedding_settings():
     assert [r.target_part for r in d.part.rels.values()].count(table) == 1
     names = [f.get(qn("w:name")) for f in table.element.findall(qn("w:font"))]
     assert "Cambria" in names                       # reference.docx's entries are kept
+    # without the faces a reference.docx embedded: they are not carried over
+    ooxml.font_entry(table.element, "Cambria").append(parse_xml(
+        f'<w:embedRegular {nsdecls("w", "r")} r:id="rId1"/>'))
+    table = ooxml.font_table_part(d.part)
+    assert not list(table.element.iter(qn("w:embedRegular")))
+    assert "Cambria" in [f.get(qn("w:name")) for f in table.element.findall(qn("w:font"))]
     entry = ooxml.font_entry(table.element, "New Face")
     assert ooxml.font_entry(table.element, "New Face") is entry
     settings = d.settings.element

@@ -30,6 +30,9 @@ Choices worth knowing:
   and strong text takes its "Strong" style. Nothing is bold, as nothing in the PDF is.
 - The theme's font faces are embedded, subset (``docx_fonts``): the DOCX looks the same
   on a machine without them.
+- Nothing of reference.docx reaches the reader unless the writer needs it: the saved
+  package passes an allow-list of parts, relationships, settings and fields
+  (``docx_package``), so no attached template, linked picture or field of its own survives.
 - A ``<figure>`` becomes its PNG (300 dpi at its printed size; Word's SVG support is
   uneven), with the alt text as the picture's description, then a "Caption" paragraph
   whose number is a ``SEQ Figure`` field, as Word's own Insert Caption writes it.

@@ -29,6 +29,9 @@ _FOOTNOTES_XML = (
     'w:line="240" w:lineRule="auto"/></w:pPr><w:r><w:continuationSeparator/></w:r></w:p>'
     '</w:footnote></w:footnotes>'
 )
+# a font table entry's embedded faces (ECMA-376 Part 1, §17.8.3)
+_EMBEDDED = [qn(f"w:{slot}") for slot in ("embedRegular", "embedBold", "embedItalic",
+                                           "embedBoldItalic")]
 
 
 def _insert_after_ppr(p, *elements) -> None:
@@ -89,9 +92,13 @@ def footnotes_part(document_part) -> XmlPart:
 
 
 def font_table_part(document_part) -> XmlPart:
-    """The document's font table (``word/fontTable.xml``), to describe and embed fonts in."""
-    return _xml_part(document_part, RT.FONT_TABLE, "/word/fontTable.xml", CT.WML_FONT_TABLE,
+    """The document's font table (``word/fontTable.xml``), to describe and embed fonts in:
+    reference.docx's entries, without the faces it embedded (not carried over)."""
+    part = _xml_part(document_part, RT.FONT_TABLE, "/word/fontTable.xml", CT.WML_FONT_TABLE,
                      f'<w:fonts {nsdecls("w", "r")}/>')
+    for embedded in list(part.element.iter(*_EMBEDDED)):
+        embedded.getparent().remove(embedded)
+    return part
 
 
 def font_entry(fonts, name: str):
