@@ -50,7 +50,7 @@ BENEFIT_WORDS = {
            "benefits.export_licences": "export licences",
            "benefits.military_financing": "foreign military financing",
            "benefits.cooperative_training": "cooperative training agreements",
-           "benefits.material_loans": "loans of materiel",
+           "benefits.material_loans": "loans of materials",
            "benefits.broad_access": "sensitive technology",
            "benefits.satellite_licences": "satellite technology",
            "benefits.counterterrorism": "counter-terrorism",
@@ -235,8 +235,7 @@ def test_recommendations_say_who_leads_or_that_no_one_is_named(facts, lang):
     text = section_text(composed(lang), "recommendations")
     for fact_id in ("recommendations.thesis_regional_interlocutor",
                     "recommendations.thesis_integral_study",
-                    "recommendations.thesis_nato_engagement",
-                    "recommendations.arce_legal_framework"):
+                    "recommendations.thesis_nato_engagement"):
         assert facts.get(fact_id).values["lead"][lang] in text
     assert ("La fuente no designa responsable" if lang == "es"
             else "None named in the source") in text
@@ -246,7 +245,7 @@ def test_recommendations_say_who_leads_or_that_no_one_is_named(facts, lang):
 def days_sentence(facts, lang, today) -> str:
     document = composed(lang, today)
     (section,) = document.body.xpath("//section[@data-section='authorization']")
-    label = "Situación a la fecha de este informe" if lang == "es" else "Status as of this brief"
+    label = "Conforme a la resolución" if lang == "es" else "Under the resolution"
     (paragraph,) = [p for p in section.iter("p") if label in p.text_content()]
     return flat(paragraph.text_content())
 
@@ -260,12 +259,15 @@ def test_days_remaining_are_computed_from_the_build_date(facts, lang):
     sentences = {when: days_sentence(facts, lang, when) for when in (before, during, after)}
     assert len(set(sentences.values())) == 3
     expected = {
-        "es": {before: ["aún no ha comenzado", f"dentro de {(start - before).days} días"],
-               during: [f"termina el {i18n.date(end, locale)}", f"faltan {(end - during).days} días"],
+        "es": {before: [f"comenzará el {i18n.date(start, locale)}",
+                        f"dentro de {(start - before).days} días"],
+               during: [f"concluirá el {i18n.date(end, locale)}",
+                        f"dentro de {(end - during).days} días"],
                after: [f"concluyó el {i18n.date(end, locale)}",
                        f"hace {(after - end).days} días"]},
-        "en": {before: ["has not yet begun", f"in {(start - before).days} days"],
-               during: [f"ends on {i18n.date(end, locale)}", f"with {(end - during).days} days to go"],
+        "en": {before: [f"begins on {i18n.date(start, locale)}",
+                        f"in {(start - before).days} days’ time"],
+               during: [f"ends on {i18n.date(end, locale)}", f"in {(end - during).days} days’ time"],
                after: [f"ended on {i18n.date(end, locale)}", f"{(after - end).days} days ago"]},
     }[lang]
     for when, phrases in expected.items():
@@ -280,7 +282,7 @@ def test_last_day_and_single_day_wording(facts):
     assert "concluye hoy" in days_sentence(facts, "es", end)
     assert "ends today" in days_sentence(facts, "en", end)
     assert "dentro de 1 día." in days_sentence(facts, "es", start - dt.timedelta(days=1))
-    assert "in 1 day." in days_sentence(facts, "en", start - dt.timedelta(days=1))
+    assert "in 1 day’s time." in days_sentence(facts, "en", start - dt.timedelta(days=1))
 
 
 def test_spanish_and_english_rest_on_the_same_facts(facts):
