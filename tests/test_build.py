@@ -53,11 +53,11 @@ def test_manifest_lists_every_output_with_its_hash(tiny_built):
     ("es", ["Resumen", "Las obras", "Perspectivas", "Fuentes", "CIFRAS CLAVE",
             "41 a favor, 17 en contra", "1 de abril – 30 de noviembre de 2026",
             "Página 2 de", "USO OFICIAL — DISTRIBUCIÓN RESTRINGIDA",
-            "Información vigente al", "Pesca, carga y turismo"]),
+            "Información más reciente", "Pesca, carga y turismo"]),
     ("en", ["Summary", "The works", "Outlook", "Sources", "KEY FIGURES",
             "41 in favour, 17 against", "1 Apr – 30 Nov 2026",
             "Page 2 of", "OFFICIAL USE — LIMITED DISTRIBUTION",
-            "Information current as of", "fishing, cargo and tourism"]),
+            "Latest information", "fishing, cargo and tourism"]),
 ])
 def test_pdf_has_sections_values_and_furniture_in_its_language(tiny_built, lang, words):
     pdf = tiny_built / path("ministry", lang, "pdf")
