@@ -375,6 +375,18 @@ def markdown_to_section(converter: markdown.Markdown, text: str, name: str,
     return section
 
 
+# Longer than any word of the briefs' languages: an address, a code. A table cell holding
+# one lets it break anywhere (class "long-word"), so the table stays on the page; other
+# cells keep their words whole.
+LONG_WORD = 30
+
+
+def mark_long_words(section: html.HtmlElement) -> None:
+    for cell in section.xpath(".//td | .//th"):
+        if any(len(word) > LONG_WORD for word in cell.text_content().split()):
+            cell.set("class", " ".join([*cell.classes, "long-word"]))
+
+
 def compose(project: Project, facts: FactBase, edition: Edition, lang: str,
             today: dt.date, cache: Path | None = None) -> Document:
     """``cache`` keeps the figures' drawings by content hash (default: build/.cache)."""
@@ -401,6 +413,7 @@ def compose(project: Project, facts: FactBase, edition: Edition, lang: str,
                 f"it prints text that {problem}", template)
         problems += template_rules.override_errors(env, section_template(name, lang), template)
         section = markdown_to_section(converter, text, name, template)
+        mark_long_words(section)
         place_figures(section, figure, numbers, strings["figure"], template)
         place_citations(section, strings["citation_call"] == "before")
         if problem := urls.body_problem(section, resources):

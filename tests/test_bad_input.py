@@ -306,3 +306,44 @@ def test_make_passes_what_is_typed_as_quoted_words(tmp_path):
     assert f"new-brief 'x;' 'touch' '{mark}'" in shown.stdout
     assert f"--reader '$(shell' 'touch' '{mark})'" in shown.stdout
     assert not mark.exists()
+
+
+# -- a word longer than its column (review item 27, D-M7) ------------------------------------
+
+LONG = "Supercalifragilistico" * 15  # 315 characters, no break
+
+
+def test_a_long_word_in_a_table_cell_breaks_inside_its_cell(tiny, tmp_path):
+    import docx
+    import pypdf
+    from fontTools.ttLib import TTFont
+    edit(tiny.root / "templates/briefs/alpha/sections/es/summary.md.j2", "| Obras |",
+         f"| Obras {LONG} |")
+    out = tmp_path / "out"
+    build(tiny, readers=["ministry"], langs=["es"], formats=["pdf", "docx", "html"], out=out,
+          jobs=1)
+    name = out / "alpha/ministry/alpha-ministry-es"
+    # PDF: where each run of text ends, measured with the theme's regular face (no glyph
+    # of a table cell is bold or wider).
+    with TTFont(tiny.theme / "fonts/IBMPlexSerif-Regular.ttf") as font:
+        cmap, advance = font.getBestCmap(), font["hmtx"].metrics
+        em = font["head"].unitsPerEm
+        ends = []
+        for page in pypdf.PdfReader(name.with_suffix(".pdf")).pages:
+            def visit(text, cm, tm, _font, size):
+                matrix = pypdf.mult(tm, cm)
+                width = sum(advance[cmap[ord(c)]][0] for c in text if ord(c) in cmap) / em
+                ends.append((matrix[4] + width * size * matrix[0], float(page.mediabox.width),
+                             text))
+            page.extract_text(visitor_text=visit)
+    assert any(LONG[:40] in text for _, _, text in ends)
+    assert [(end, text) for end, width, text in ends if end > width] == []
+    # HTML: the cell breaks anywhere, the other cells keep their words.
+    page = name.with_suffix(".html").read_text(encoding="utf-8")
+    assert f'<td class="long-word">Obras {LONG}</td>' in page
+    assert "td.long-word, th.long-word { overflow-wrap: anywhere; }" in page
+    # DOCX: the other column keeps the room the PDF gives it, so the word wraps in its cell.
+    [box] = docx.Document(name.with_suffix(".docx")).tables
+    [table] = box.rows[0].cells[0].tables
+    widths = [column.width for column in table.columns]
+    assert min(widths) > sum(widths) / 10

@@ -871,7 +871,9 @@ def column_shares(rows, width: float, measure) -> list[int]:
         for i, cell in enumerate(tr):
             text = _WHITESPACE.sub(" ", cell.text_content()).strip()
             bold = cell.tag == "th"
-            least = max(measure(word, bold) for word in text.split(" ")) + CELL_PADDING
+            # A cell marked "long-word" breaks anywhere, as the PDF's does (its CSS).
+            pieces = text if "long-word" in cell.classes else text.split(" ")
+            least = max(measure(piece, bold) for piece in pieces) + CELL_PADDING
             most = measure(text, bold) + CELL_PADDING
             if i == len(narrow):
                 narrow.append(least)
