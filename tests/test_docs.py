@@ -128,7 +128,7 @@ def test_the_new_reader_example_runs_as_written(guided):
         assert pdf.is_file() and pdf.read_bytes().startswith(b"%PDF")
 
     facts = load_facts(project.facts)
-    new_fact = facts.get("risks.not_choosing_sides")
+    new_fact = facts.get("risks.international_law")
     demo = peru(project, "parlamento-andino")
     base = peru(project, "cancilleria")
     assert list(demo.sections) == ["summary", "status", "risks", "recommendations", "sources"]
