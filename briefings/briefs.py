@@ -16,6 +16,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, EmailStr, Field
 
+from briefings import projectfiles
 from briefings.errors import BriefingError
 from briefings.facts import LANGS, Bilingual, Strict, Text
 from briefings.project import Project
@@ -148,7 +149,7 @@ def _unknown(what: str, name: str, known, path: Path, line: int | None = None
 
 def load_reader(project: Project, name: str) -> Reader:
     path = project.readers / f"{check_name(name)}.yaml"
-    if not path.is_file():
+    if not projectfiles.found(path):
         raise _unknown("reader", name, project.reader_names(), path)
     return read_yaml(path).validate(Reader)
 
@@ -162,7 +163,7 @@ def section_names(folders) -> set[str]:
 def load_brief(project: Project, brief_id: str) -> Brief:
     folder = project.briefs / check_name(brief_id, "brief")
     path = folder / "brief.yaml"
-    if not path.is_file():
+    if not projectfiles.found(path):
         raise _unknown("brief", brief_id, project.brief_ids(), path)
     doc = read_yaml(path)
     spec = doc.validate(BriefFile)

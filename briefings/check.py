@@ -16,7 +16,8 @@ from jinja2 import TemplateNotFound, TemplateSyntaxError
 from briefings.briefs import Brief, Edition, editions, load_brief
 from briefings.compose import FIGURES, FactAccess, compose, make_environment, section_template
 from briefings.document import Document, Theme
-from briefings.errors import BriefingError, BriefingErrors
+from briefings import projectfiles
+from briefings.errors import BriefingError, BriefingErrors, shown
 from briefings.facts import LANGS, FactBase, load_facts
 from briefings.figures import declared, kinds
 from briefings.figures.bind import Data
@@ -69,13 +70,29 @@ def _flat(text: str) -> str:
     return " ".join(text.split())
 
 
+def _source_text(path: Path, sources_dir: Path) -> str | None:
+    """A source's text, read from the project or the sources folder only (a ``file:``
+    naming /etc/passwd would make the quote check an oracle on it); None if missing."""
+    try:
+        return _flat(projectfiles.read_text(path, sources_dir)) \
+            if projectfiles.found(path) else None
+    except FileNotFoundError:
+        return None
+
+
 def unquoted(facts: FactBase, project: Project, sources_dir: Path) -> list[Finding]:
     """Every quote must appear word for word (spacing aside) in its source document."""
     texts: dict[str, str | None] = {}
     findings = []
     for source in facts.sources.values():
         path = sources_dir / source.file
-        texts[source.id] = _flat(path.read_text(encoding="utf-8")) if path.is_file() else None
+        try:
+            texts[source.id] = _source_text(path, sources_dir)
+        except BriefingError as exc:
+            texts[source.id] = None
+            findings.append(Finding("error", f"source '{source.id}': {shown(exc.file)}: "
+                                    f"{exc.message}", "facts/sources.yaml"))
+            continue
         if texts[source.id] is None:
             findings.append(Finding("warning", f"source '{source.id}': file {path} not found, "
                                     "its quotes were not checked", "facts/sources.yaml"))

@@ -17,7 +17,7 @@ import markdown
 from lxml import html
 from markupsafe import Markup, escape
 
-from briefings import glyphs, i18n, template_rules, templating, urls
+from briefings import glyphs, i18n, projectfiles, template_rules, templating, urls
 from briefings.briefs import Edition
 from briefings.document import Document, Meta, Theme
 from briefings.errors import BriefingError, BriefingErrors
@@ -402,7 +402,7 @@ def compose(project: Project, facts: FactBase, edition: Edition, lang: str,
     article = html.Element("article")
     article.set("class", "brief")
     numbers = itertools.count(1)
-    resources = urls.Resources(edition.theme, *edition.chain, figures_dir)
+    resources = urls.Resources(edition.theme, *edition.chain, cache=figures_dir)
     problems: list[BriefingError] = []
     chars = glyphs.font_chars(edition.theme / "fonts")
     for name in edition.sections:
@@ -449,7 +449,7 @@ def compose(project: Project, facts: FactBase, edition: Edition, lang: str,
 
 def _line_of(path: Path, text: str) -> int | None:
     """The first line of a template holding ``text``."""
-    lines = path.read_text(encoding="utf-8").splitlines()
+    lines = projectfiles.read_text(path).splitlines()
     return next((n for n, line in enumerate(lines, 1) if text in line), None)
 
 

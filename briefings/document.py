@@ -9,6 +9,7 @@ from urllib.parse import unquote, urlparse
 
 from lxml import html
 
+from briefings import projectfiles
 from briefings.errors import BriefingError
 
 
@@ -44,7 +45,8 @@ class Theme:
     folders: tuple[Path, ...]
 
     def file(self, name: str) -> Path:
-        return next((folder / name for folder in self.folders if (folder / name).exists()),
+        return next((folder / name for folder in self.folders
+                     if projectfiles.found(folder / name)),
                     self.folders[-1] / name)
 
     @property

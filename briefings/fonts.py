@@ -9,13 +9,14 @@ from pathlib import Path
 
 import uharfbuzz
 
+from briefings import projectfiles
 from briefings.errors import BriefingError
 
 
 def subset(path: Path, chars: Iterable[str], hinting: bool = True) -> bytes:
     """The font at ``path`` with only the glyphs for ``chars`` (and those its layout rules
     reach); without its hints when ``hinting`` is false."""
-    face = uharfbuzz.Face(path.read_bytes())
+    face = uharfbuzz.Face(projectfiles.read_bytes(path))
     if not face.glyph_count:
         raise BriefingError(f"{path.name} is not a TrueType or OpenType font", path)
     plan = uharfbuzz.SubsetInput()

@@ -4,10 +4,12 @@ the reader has). Facts and templates are held to the same rule."""
 
 from __future__ import annotations
 
+import io
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
+from briefings import projectfiles
 from briefings.errors import BriefingError
 
 
@@ -46,7 +48,7 @@ def _chars(files: tuple[tuple[str, int], ...]) -> frozenset[int]:
     maps = []
     for path, _mtime in files:  # the times are part of the cache key only
         try:
-            with TTFont(path, lazy=True) as font:
+            with TTFont(io.BytesIO(projectfiles.read_bytes(Path(path))), lazy=True) as font:
                 maps.append(set(font.getBestCmap()))
         except (TTLibError, OSError):
             raise BriefingError("not a font file the brief can use (it cannot be read as "

@@ -13,6 +13,7 @@ from babel.dates import format_date, format_interval, format_skeleton
 from babel.lists import format_list
 from babel.numbers import format_decimal
 
+from briefings import projectfiles
 from briefings.errors import BriefingError, BriefingErrors
 from briefings.facts import LANGS
 from briefings.yamlfile import read_yaml
@@ -32,13 +33,13 @@ def load_strings(folder: Path, lang: str, required: Iterable[str] = ()) -> dict[
     other languages' files have must be there: a label missing in one language would
     otherwise fail only when that language is built."""
     path = folder / f"{lang}.yaml"
-    if not path.is_file():
+    if not projectfiles.found(path):
         known = ", ".join(sorted(p.stem for p in folder.glob("*.yaml")))
         raise BriefingError(f"no strings for language '{lang}' (known: {known})", path)
     strings = _strings(path)
     expected = {}  # key → why: the other language's file is the likelier fix to copy from
     for other in LANGS:
-        if other != lang and (folder / f"{other}.yaml").is_file():
+        if other != lang and projectfiles.found(folder / f"{other}.yaml"):
             for key in _strings(folder / f"{other}.yaml"):
                 expected.setdefault(key, f"{other}.yaml has it")
     for key in required:
@@ -57,7 +58,7 @@ def labels(chain, lang: str) -> dict[str, str]:
     merged = load_strings(theme / "i18n", lang, LABELS)
     for folder in reversed(overrides):
         path = folder / "i18n" / f"{lang}.yaml"
-        if path.is_file():
+        if projectfiles.found(path):
             merged.update(_strings(path))
     return merged
 

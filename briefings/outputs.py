@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from briefings import __file__ as _package_init
+from briefings import projectfiles
 from briefings.errors import BriefingError, shown
 from briefings.project import SETTINGS, Project, build_date, time_zone
 
@@ -144,17 +145,19 @@ class InputKeys:
         self.project = project
         self._files: dict[Path, str] = {}
         self._folders: dict[tuple, list[tuple[str, str]]] = {}  # a folder is walked once
-        self._common = self._digest(
-            [("day", day.isoformat())] + self._tree(PACKAGE, lambda p: p.suffix == ".py"))
+        self._common = self._digest([("day", day.isoformat())] + self._tree(
+            PACKAGE, lambda p: p.suffix == ".py", read=Path.read_bytes))
 
-    def _hash(self, path: Path) -> str:
+    def _hash(self, path: Path, read=projectfiles.read_bytes) -> str:
+        """The file's hash; a project file is read through the project's door."""
         if path not in self._files:
-            self._files[path] = hashlib.sha256(path.read_bytes()).hexdigest()
+            self._files[path] = hashlib.sha256(read(path)).hexdigest()
         return self._files[path]
 
-    def _tree(self, folder: Path, keep=lambda path: True) -> list[tuple[str, str]]:
+    def _tree(self, folder: Path, keep=lambda path: True, read=projectfiles.read_bytes
+              ) -> list[tuple[str, str]]:
         return [(str(p.relative_to(self.project.root) if p.is_relative_to(self.project.root)
-                     else p.relative_to(folder)), self._hash(p))
+                     else p.relative_to(folder)), self._hash(p, read))
                 for p in sorted(folder.rglob("*")) if p.is_file() and keep(p)]
 
     @staticmethod

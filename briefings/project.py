@@ -11,6 +11,7 @@ from functools import cached_property
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from briefings import projectfiles
 from briefings.errors import BriefingError
 
 SETTINGS = Path("templates/project.yaml")
@@ -54,6 +55,9 @@ def day_start(day: dt.date, zone: str) -> int:
 @dataclass(frozen=True)
 class Project:
     root: Path
+
+    def __post_init__(self):
+        projectfiles.allow(self.root)  # the project's files may be read, and only they
 
     @property
     def facts(self) -> Path:

@@ -10,6 +10,7 @@ from typing import Annotated
 
 from pydantic import StringConstraints
 
+from briefings import projectfiles
 from briefings.document import Theme
 from briefings.cssvalues import css_string
 from briefings.errors import BriefingError
@@ -85,7 +86,11 @@ def load_style(theme: Theme) -> Style:
                             doc.line_of(["palette"]))
     fonts = theme.file(f"fonts/{style.font.faces.regular}").parent
     for name, file in style.font.faces:
+        where = path, doc.line_of(["font", "faces", name]), f"font.faces.{name}"
         if not (fonts / file).is_file():
-            raise BriefingError(f"font file {file} not found in {fonts}", path,
-                                doc.line_of(["font", "faces", name]), f"font.faces.{name}")
+            raise BriefingError(f"font file {file} not found in {fonts}", *where)
+        try:  # a font from elsewhere on the disk would be embedded in every DOCX
+            projectfiles.resolve(fonts / file)
+        except BriefingError as exc:
+            raise BriefingError(f"{file}: {exc.message}", *where) from None
     return style.model_copy(update={"fonts": fonts})

@@ -10,6 +10,7 @@ from pathlib import Path
 import jinja2
 from jinja2 import nodes
 
+from briefings import projectfiles
 from briefings.errors import BriefingError
 
 # Markdown syntax that holds digits without being a number of the brief: a list item's
@@ -25,7 +26,7 @@ def typed_numbers(path: Path, shown: str, env: jinja2.Environment) -> list[Brief
     """Every number typed into a template's text (or into a quoted string it may print),
     whatever it equals: a number in a brief comes from a fact, so it changes when the fact
     does."""
-    source = path.read_text(encoding="utf-8")
+    source = projectfiles.read_text(path)
     errors = []
     for line, kind, value in env.lex(source):
         if kind == "data":

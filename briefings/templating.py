@@ -9,6 +9,7 @@ template's file and line (Jinja rewrites tracebacks so that template frames carr
 from __future__ import annotations
 
 import datetime as dt
+import os
 import traceback
 from collections import OrderedDict
 from pathlib import Path
@@ -19,7 +20,7 @@ from jinja2.runtime import LoopContext
 from jinja2.sandbox import SandboxedEnvironment
 from jinja2.utils import Cycler, Namespace
 
-from briefings import glyphs
+from briefings import glyphs, projectfiles
 from briefings.errors import BriefingError
 from briefings.syntax import explain_syntax_error
 
@@ -70,9 +71,6 @@ class Sandbox(SandboxedEnvironment):
         return any(isinstance(obj, kind) and attr in names for kind, names in SAFE_ATTRIBUTES)
 
 
-NOT_UTF8 = "the file is not UTF-8 text: save it as UTF-8 in your editor"
-
-
 class Undefined(jinja2.StrictUndefined):
     """StrictUndefined that fails inside a list too: ``[x]`` prints its items' repr, and
     ``|map(attribute='cite._access')`` must not print ``[Undefined]`` into a brief."""
@@ -92,10 +90,7 @@ class TemplatesOnly(jinja2.BaseLoader):
         if not name.endswith(".j2"):
             raise jinja2.TemplateNotFound(name, "only templates (files ending in .j2) "
                                           "can be included or extended")
-        try:
-            source, filename, uptodate = self.loader.get_source(environment, name)
-        except UnicodeDecodeError:  # from a loader that cannot name the file, as Folders does
-            raise BriefingError(NOT_UTF8, name) from None
+        source, filename, uptodate = self.loader.get_source(environment, name)
         self.files.append(filename)
         return source.removeprefix("\ufeff"), filename, uptodate
 
@@ -104,16 +99,32 @@ class TemplatesOnly(jinja2.BaseLoader):
 
 
 class Folders(jinja2.FileSystemLoader):
-    """Jinja's loader of template files, naming the file that is not UTF-8 text."""
+    """Jinja's loader of template files, reading through the project's one door
+    (``projectfiles``): a template that is a link out of the project, or a named pipe, is
+    refused with its name instead of being printed into the brief, or hanging it; one that
+    is not UTF-8 text is named too."""
 
     def get_source(self, environment, template):
+        pieces = jinja2.loaders.split_template_path(template)  # refuses '..' in the name
+        for folder in self.searchpath:
+            filename = os.path.normpath(os.path.join(folder, *pieces))
+            if projectfiles.found(filename):
+                break
+        else:
+            raise jinja2.TemplateNotFound(template)
         try:
-            return super().get_source(environment, template)
-        except UnicodeDecodeError:
-            pieces = jinja2.loaders.split_template_path(template)
-            file = next(path for folder in self.searchpath
-                        if (path := Path(folder, *pieces)).is_file())
-            raise BriefingError(NOT_UTF8, file) from None
+            source = projectfiles.read_text(filename)
+            mtime = os.path.getmtime(filename)
+        except FileNotFoundError:  # a link to nothing
+            raise jinja2.TemplateNotFound(template) from None
+        return source, filename, lambda: _mtime(filename) == mtime
+
+
+def _mtime(filename: str) -> float | None:
+    try:
+        return os.path.getmtime(filename)
+    except OSError:
+        return None
 
 
 def chain_loader(chain) -> jinja2.BaseLoader:

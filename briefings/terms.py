@@ -14,6 +14,7 @@ from pathlib import Path
 from lxml import html
 from pydantic import Field
 
+from briefings import projectfiles
 from briefings.document import Document
 from briefings.facts import FactBase, Strict, Text
 from briefings.yamlfile import read_yaml
@@ -47,7 +48,7 @@ def load_terms(chain, lang: str) -> list[Term]:
     terms = []
     for folder in reversed(chain):
         path = folder / FILE
-        if path.is_file():
+        if projectfiles.found(path):
             terms += getattr(read_yaml(path).validate(TermsFile), lang)
     return terms
 
@@ -65,10 +66,9 @@ def _unquoted_text(section: html.HtmlElement) -> str:
 def _written(path: Path, pattern: re.Pattern) -> int | None:
     """The first line of a template where ``pattern`` is written outside quotations and
     outside Jinja comments (which are never printed)."""
-    if not path.is_file():
+    if not projectfiles.found(path):
         return None
-    source = COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m[0]),
-                         path.read_text(encoding="utf-8"))
+    source = COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m[0]), projectfiles.read_text(path))
     return next((n for n, text in enumerate(source.splitlines(), 1)
                  if pattern.search(QUOTED.sub(" ", text))), None)
 

@@ -15,7 +15,7 @@ from urllib.parse import unquote, urlsplit
 import tinycss2
 from lxml import html
 
-from briefings import allowlist
+from briefings import allowlist, projectfiles
 
 LINK_SCHEMES = ("https", "http", "mailto")
 LINKS = "links may go to https, http or mailto addresses, or to #a-place in the brief"
@@ -55,12 +55,15 @@ def link_problem(href: str) -> Refused | None:
 
 
 class Resources:
-    """Where a brief's resources may come from: ``data:`` URLs and files under ``roots``.
-    Relative URLs are read against ``base`` (the theme folder), as WeasyPrint reads them."""
+    """Where a brief's resources may come from: ``data:`` URLs, files under ``roots`` (the
+    theme folders) that really are in the project (``projectfiles``), and files in
+    ``cache`` (the figures' drawings, in the build folder). Relative URLs are read against
+    ``base`` (the theme folder), as WeasyPrint reads them."""
 
-    def __init__(self, base: Path, *roots: Path):
+    def __init__(self, base: Path, *roots: Path, cache: Path | None = None):
         self.base = base.resolve()
         self.roots = [self.base, *(root.resolve() for root in roots)]
+        self.cache = cache.resolve() if cache else None
 
     def file(self, url: str) -> Path | None:
         """The allowed file ``url`` names, or None if it names no allowed file."""
@@ -71,7 +74,10 @@ class Resources:
         if "\0" in name:  # no file is named so (and resolve() would raise)
             return None
         path = (self.base / name).resolve()
-        return path if any(path.is_relative_to(root) for root in self.roots) else None
+        if self.cache and path.is_relative_to(self.cache):
+            return path
+        return path if any(path.is_relative_to(root) for root in self.roots) \
+            and projectfiles.inside(path) else None
 
     def problem(self, url: str) -> Refused | None:
         """Why ``url`` may not be loaded, or None."""

@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from briefings import projectfiles
 from briefings.errors import BriefingError, BriefingErrors
 
 MAX_DEPTH = 20  # a fact file nests six deep; a list this deep is a mistake or an attack
@@ -96,11 +97,9 @@ def _explain(err: dict) -> str:
 def read_yaml(path: Path) -> YamlFile:
     """Parse ``path``; a syntax error names the file and line."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = projectfiles.read_text(path)
     except OSError as exc:
         raise BriefingError(f"cannot read file ({exc.strerror})", path) from None
-    except UnicodeDecodeError:
-        raise BriefingError("file is not UTF-8 text", path) from None
     if bad := _UNREADABLE.search(text):
         what = "a code point that is not a character" if bad[0] in "\ufffe\uffff" \
             else "an invisible control character"

@@ -13,11 +13,23 @@ from pathlib import Path
 import pytest
 import yaml
 
+from briefings import projectfiles
 from briefings.project import Project
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 11, 23)
 EPOCH = "1795453200"  # SOURCE_DATE_EPOCH of TODAY: noon in Lima
+
+
+@pytest.fixture(autouse=True)
+def project_files(request):
+    """The files a test may read (``projectfiles``): besides the projects it opens, the
+    repository's own and the test's folder, where tests hand the writers a theme without
+    opening a project. Files outside these stay refused (tests put them in their own
+    ``tmp_path_factory`` folder)."""
+    projectfiles.allow(ROOT)
+    if "tmp_path" in request.fixturenames:
+        projectfiles.allow(request.getfixturevalue("tmp_path"))
 
 
 def briefings(project: Project, *args: str) -> subprocess.CompletedProcess:

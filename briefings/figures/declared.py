@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import Discriminator, Field, StringConstraints, Tag, model_validator
 
+from briefings import projectfiles
 from briefings.errors import BriefingError
 from briefings.facts import Bilingual, Strict, Text
 from briefings.yamlfile import YamlFile, read_yaml
@@ -165,7 +166,7 @@ class Declared:
 
 def load(path: Path) -> Declared:
     """The brief's figures.yaml; a brief without one has no figures."""
-    if not path.is_file():
+    if not projectfiles.found(path):
         return Declared(path, {}, None)
     doc = read_yaml(path)
     listed = doc.data.get("figures") if isinstance(doc.data, dict) else None

@@ -56,7 +56,7 @@ from docx.text.paragraph import Paragraph
 from docx.text.parfmt import ParagraphFormat
 from lxml import html
 
-from briefings import urls
+from briefings import projectfiles, urls
 from briefings.document import Document, Meta, Theme
 from briefings.errors import BriefingError
 from briefings.writers import docx_fonts, docx_package, ooxml
@@ -275,11 +275,11 @@ def _remember_style_ids(part) -> None:
 class DocxWriter:
     def __init__(self, document: Document, theme: Theme):
         reference = theme.file(REFERENCE)
-        if not reference.is_file():
+        if not projectfiles.found(reference):
             raise BriefingError("reference document not found", reference)
         self.meta: Meta = document.meta
         self.body = document.body
-        self.doc = docx.Document(str(reference))
+        self.doc = docx.Document(io.BytesIO(projectfiles.read_bytes(reference)))
         missing = missing_styles(self.doc)
         if missing:
             raise BriefingError(f"styles missing: {', '.join(missing)}", reference)

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import io
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,7 +37,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from fontTools.ttLib import TTFont, TTLibError
 
-from briefings import fonts
+from briefings import fonts, projectfiles
 from briefings.writers import ooxml
 
 OBFUSCATED_FONT = "application/vnd.openxmlformats-officedocument.obfuscatedFont"
@@ -60,10 +61,15 @@ class Face:
     path: Path
 
 
+def _font(path: Path) -> TTFont:
+    """A font file of the theme, read through the project's door (a link out is refused)."""
+    return TTFont(io.BytesIO(projectfiles.read_bytes(path)), lazy=True)
+
+
 @functools.lru_cache(maxsize=64)
 def _read_face(path: Path, mtime: float) -> Face | None:
     try:
-        names = TTFont(path, lazy=True)["name"]
+        names = _font(path)["name"]
     except (TTLibError, OSError, KeyError):
         return None                         # not a font: a file the theme keeps beside them
     family, style = names.getDebugName(1), names.getDebugName(2)
@@ -87,7 +93,7 @@ def theme_faces(folders) -> dict[str, dict[str, Face]]:
 
 @functools.lru_cache(maxsize=16)
 def _advances(path: Path, mtime: float) -> dict[int, float]:
-    font = TTFont(path, lazy=True)
+    font = _font(path)
     em, hmtx = font["head"].unitsPerEm, font["hmtx"]
     return {code: hmtx[glyph][0] / em for code, glyph in font.getBestCmap().items()}
 
@@ -152,7 +158,7 @@ def obfuscate(data: bytes, key: str) -> bytes:
 def describe(entry, path: Path) -> None:
     """Fill a fontTable ``w:font`` with what a substitute is chosen by: a fallback name,
     PANOSE, character set, family kind, pitch and the Unicode and code-page ranges."""
-    os2 = TTFont(path, lazy=True)["OS/2"]
+    os2 = _font(path)["OS/2"]
     panose = os2.panose
     # Latin text faces (family type 2) with serif styles 11 and above are sans serif
     kind = ("swiss" if panose.bSerifStyle >= 11 else "roman") \

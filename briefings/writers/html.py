@@ -20,7 +20,7 @@ from fontTools.ttLib import TTFont
 from lxml import etree, html
 from markupsafe import Markup
 
-from briefings import allowlist, fonts, templating, urls
+from briefings import allowlist, fonts, projectfiles, templating, urls
 from briefings.cssvalues import css_string, style_text
 from briefings.document import Document, Theme
 from briefings.errors import BriefingError
@@ -183,7 +183,7 @@ def embed_fonts(css: str, css_file: Path, resources: urls.Resources, text: str) 
                                     "@font-face and that the file exists",
                                     css_file, token.source_line)
             kind = FONT_TYPES.get(path.suffix.lower(), "font/woff")
-            data = path.read_bytes() if path.suffix.lower() in FONT_TYPES \
+            data = projectfiles.read_bytes(path) if path.suffix.lower() in FONT_TYPES \
                 else web_font(path, text)
             url = f"data:{kind};base64,{base64.b64encode(data).decode('ascii')}"
             token.representation = f'url("{url}")' if token.type == "url" else f'"{url}"'
@@ -194,9 +194,8 @@ def render(document: Document, theme: Theme, body: html.HtmlElement | None = Non
     """The whole page; ``body`` lets the PDF writer pass a print-adapted copy of the tree
     (whose figures and fonts stay files, fetched by WeasyPrint). Without it, the HTML
     file's page, figures and fonts inlined."""
-    env = templating.environment(jinja2.FileSystemLoader(list(theme.folders)), autoescape=True)
-    resources = urls.Resources(theme.base, *theme.folders,
-                               *filter(None, [document.figures_dir]))
+    env = templating.environment(templating.Folders(list(theme.folders)), autoescape=True)
+    resources = urls.Resources(theme.base, *theme.folders, cache=document.figures_dir)
     if body is None:  # the web page
         tree = inline_figures(document, resources)
         wrap_tables(tree)
@@ -220,7 +219,7 @@ def render(document: Document, theme: Theme, body: html.HtmlElement | None = Non
 
     # the theme's typeface and palette (style.yaml), then the stylesheet that uses them
     sheets = [(load_style(theme).css(theme.base), theme.file("style.yaml")),
-              (theme.file("brief.css").read_text(encoding="utf-8"), theme.file("brief.css"))]
+              (projectfiles.read_text(theme.file("brief.css")), theme.file("brief.css"))]
     page = page_with("\n".join(css for css, _ in sheets))
     parsed = html.document_fromstring(page)
     # Checked before the fonts go in: their data: URLs are made here from files the rule
@@ -238,7 +237,7 @@ def _where(culprit: str, theme: Theme) -> tuple[Path, int | None]:
     """The theme file and line holding what the page may not keep: the body was checked
     when it was composed, so it is in the layout or the stylesheet."""
     for name in ("layout.html.j2", "brief.css"):
-        lines = theme.file(name).read_text(encoding="utf-8").splitlines()
+        lines = projectfiles.read_text(theme.file(name)).splitlines()
         # lxml gives the names of SVG elements in lower case
         line = next((n for n, text in enumerate(lines, 1) if culprit.lower() in text.lower()),
                     None)

@@ -144,7 +144,7 @@ def render(document: Document, theme: Theme) -> Printed:
     page = html_writer.render(document, theme, body=tree)
     # the theme (fonts), and the figures' cache: nothing else
     fetcher = LocalFetcher(urls.Resources(theme.base, *theme.folders,
-                                          *filter(None, [document.figures_dir])))
+                                          cache=document.figures_dir))
     # Tagged PDF/UA-1: headings, lists and tables are readable by screen readers.
     variant = "pdf/ua-1"
     with _resource_failures() as failures:
