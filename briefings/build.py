@@ -20,6 +20,7 @@ import multiprocessing
 import os
 import shutil
 import signal
+import stat
 import sys
 import tempfile
 import threading
@@ -35,15 +36,14 @@ from briefings.compose import CACHE, compose
 from briefings.document import Document, Theme
 from briefings.errors import BriefingError, BriefingErrors
 from briefings.facts import LANGS, FactBase, load_facts
-from briefings.outputs import (DEFAULT_FORMATS, MANIFEST, InputKeys, build_lock, cannot_write,
-                               is_current, make_folder, manifest_bytes, output_path,
-                               read_manifest)
+from briefings.buildfiles import cannot_write, real_folder, remove, write_atomic
+from briefings.outputs import (DEFAULT_FORMATS, MANIFEST, STAGING, InputKeys, build_lock,
+                               is_current, manifest_bytes, output_path, read_manifest)
 from briefings.project import Project, build_date, day_start
 
 # Writer modules by format, imported only when that format is built.
 WRITERS = {"pdf": "briefings.writers.pdf", "docx": "briefings.writers.docx",
            "html": "briefings.writers.html"}
-STAGING = ".staging-"
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
@@ -174,33 +174,39 @@ def _staging(out: Path):
     try:
         yield stage
     finally:
-        shutil.rmtree(stage, ignore_errors=True)
+        remove(stage)
 
 
 def _stage(stage: Path, out: Path, name: str, data: bytes) -> None:
     try:
-        (stage / name).parent.mkdir(parents=True, exist_ok=True)
-        (stage / name).write_bytes(data)
-    except OSError as exc:
-        raise cannot_write(out / name, exc) from None
+        write_atomic(stage, stage / name, data)
+    except BriefingError as exc:
+        exc.file = str(out / name)
+        raise
 
 
-def _link_or_copy(source: str, target: str) -> None:
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copy2(source, target)
-
-
-def _seed_cache(cache: Path, staged: Path) -> None:
+def _seed_cache(out: Path, cache: Path, staged: Path) -> None:
     """The staged cache starts as the cache (hard links, not copies): figures already drawn
-    are found, new ones join the cache only with the outputs."""
-    if cache.is_dir():
-        try:
-            shutil.copytree(cache, staged, copy_function=_link_or_copy)
-        except (OSError, shutil.Error):
-            raise BriefingError("cannot copy the figures drawn before into the build",
-                                cache) from None
+    are found, new ones join the cache only with the outputs. Only its plain files: a link
+    in the cache would put another file of the disk into the brief."""
+    real_folder(out, cache, make=False)  # a linked cache folder is refused
+    if not cache.is_dir():
+        return
+    for folder, _folders, files in os.walk(cache):  # does not enter linked folders
+        target = staged / Path(folder).relative_to(cache)
+        target.mkdir(parents=True, exist_ok=True)
+        for name in files:
+            source = os.path.join(folder, name)
+            if not stat.S_ISREG(os.lstat(source).st_mode):
+                continue
+            try:
+                os.link(source, target / name)
+            except OSError:
+                try:
+                    shutil.copyfile(source, target / name, follow_symlinks=False)
+                except OSError:
+                    raise BriefingError("cannot copy the figures drawn before into the build",
+                                        cache) from None
 
 
 def _unstaged(error: BriefingError, stage: Path, out: Path) -> None:
@@ -214,10 +220,7 @@ def _check_targets(out: Path, names: list[str]) -> None:
     """Find what would stop the move into place before anything is built or moved."""
     for name in [*names, MANIFEST]:
         path = out / name
-        for folder in path.relative_to(out).parents:
-            if (out / folder).exists() and not (out / folder).is_dir():
-                raise BriefingError("is a file where the build puts a folder: move or "
-                                    "delete it", out / folder)
+        real_folder(out, path.parent, make=False)  # no file, and no link, for a folder
         if path.is_dir():
             raise BriefingError("is a folder where the build puts a file: move or delete it",
                                 path)
@@ -243,14 +246,14 @@ def _commit(stage: Path, out: Path, names: list[str]) -> None:
     """Move everything staged into place, the manifest last."""
     for drawn in (stage / CACHE).rglob("*"):
         target = out / drawn.relative_to(stage)
-        if drawn.is_file() and not target.exists():
+        if drawn.is_file() and not os.path.lexists(target):
             try:
-                target.parent.mkdir(parents=True, exist_ok=True)
+                real_folder(out, target.parent)
                 os.replace(drawn, target)
-            except OSError:
+            except (OSError, BriefingError):
                 pass  # a cache: what did not join it is drawn again next time
     for name in [*names, MANIFEST]:
-        make_folder((out / name).parent)
+        real_folder(out, (out / name).parent)
         try:
             os.replace(stage / name, out / name)
         except OSError as exc:
@@ -306,7 +309,7 @@ def build(project: Project, briefs: list[str] | None = None,
 
     with build_lock(out):
         for left in out.glob(f"{STAGING}*"):  # by a build that was killed
-            shutil.rmtree(left, ignore_errors=True)
+            remove(left)
         entries, keys = read_manifest(out), InputKeys(project, day)
 
         def name(brief: str, reader: str, lang: str, fmt: str) -> str:
@@ -331,7 +334,7 @@ def build(project: Project, briefs: list[str] | None = None,
         todo.sort(key=lambda job: (chosen[job.brief, job.reader].length != "full",
                                    "pdf" not in job.formats))
         with _staging(out) as stage, _epoch_pinned(day, zone):
-            _seed_cache(out / CACHE, stage / CACHE)
+            _seed_cache(out, out / CACHE, stage / CACHE)
             _inputs = _Inputs(project, facts, chosen, day, stage / CACHE)
             built = []
             try:

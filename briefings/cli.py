@@ -154,11 +154,12 @@ def _build(project: Project, args) -> int:
 
 
 def _build_or_not(project: Project, args, out: Path) -> int:
-    from briefings.outputs import DEFAULT_FORMATS, all_current
+    from briefings.outputs import DEFAULT_FORMATS, all_current, sweep
     # Decided from file hashes alone, before any heavy import: a no-op build costs nothing.
     if not args.force and all_current(project, out, args.brief or project.brief_ids(),
                                       args.reader, args.lang,
                                       args.format or list(DEFAULT_FORMATS)):
+        sweep(out)  # what a killed build left goes even when there is nothing to build
         print(f"up to date: nothing changed since the last build in {out}")
         return 0
     from briefings.build import build

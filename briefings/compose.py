@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import itertools
+import os
 import re
 from pathlib import Path
 
@@ -390,7 +391,8 @@ def mark_long_words(section: html.HtmlElement) -> None:
 def compose(project: Project, facts: FactBase, edition: Edition, lang: str,
             today: dt.date, cache: Path | None = None) -> Document:
     """``cache`` keeps the figures' drawings by content hash (default: build/.cache)."""
-    cache = (cache or project.build / CACHE).resolve()
+    # not resolved: a link in the build folder is refused when a figure is written there
+    cache = Path(os.path.abspath(cache or project.build / CACHE))
     strings = i18n.labels(edition.chain, lang)
     locale = project.settings.locales[lang]
     env = make_environment(edition, locale, today)

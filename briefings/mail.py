@@ -34,7 +34,8 @@ from email_validator import EmailNotValidError, validate_email
 from briefings import i18n, templating
 from briefings.briefs import Edition, edition, load_brief
 from briefings.errors import BriefingError, BriefingErrors, shown
-from briefings.outputs import MANIFEST, read_manifest, write_atomic
+from briefings.buildfiles import open_plain, real_folder, write_atomic
+from briefings.outputs import MANIFEST, read_manifest
 from briefings.project import Project, time_zone
 
 SETTINGS = ("BRIEFINGS_FROM", "BRIEFINGS_SMTP_HOST", "BRIEFINGS_SMTP_PORT",
@@ -396,7 +397,9 @@ def record(path: Path, status: str, edition: str, item: Outgoing,
     if problem:
         entry["problem"] = problem
     try:
-        with path.open("a", encoding="utf-8") as log:
+        # <build>/outbox/sent.jsonl, appended to, never through a link
+        with os.fdopen(open_plain(path.parent.parent, path, os.O_WRONLY | os.O_APPEND), "a",
+                       encoding="utf-8") as log:
             log.write(json.dumps(entry, ensure_ascii=False) + "\n")
             log.flush()
             os.fsync(log.fileno())
@@ -408,8 +411,7 @@ def record(path: Path, status: str, edition: str, item: Outgoing,
 @contextmanager
 def outbox_lock(outbox: Path):
     """One ``briefings email`` at a time per project: two at once could both send."""
-    outbox.mkdir(parents=True, exist_ok=True)
-    with (outbox / ".lock").open("w") as lock:
+    with os.fdopen(open_plain(outbox.parent, outbox / ".lock", os.O_RDWR), "r+b") as lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -423,13 +425,14 @@ def outbox_lock(outbox: Path):
 def write_outbox(folder: Path, outgoing: list[Outgoing], langs: set[str]) -> list[Path]:
     """This run's messages, byte for byte as they go to the server, replace the folder's
     earlier ones in the languages of this run (only those)."""
-    folder.mkdir(parents=True, exist_ok=True)
+    build = folder.parents[2]  # <build>/outbox/<brief>/<reader>
+    real_folder(build, folder)
     for old in folder.glob("*.eml"):
         if old.name.split("-", 1)[0] in langs:  # named <lang>-<address>.eml
             old.unlink()
     paths = []
     for item in outgoing:
-        write_atomic(folder / item.eml_name, item.data)
+        write_atomic(build, folder / item.eml_name, item.data)
         paths.append(folder / item.eml_name)
     return paths
 

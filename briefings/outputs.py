@@ -16,80 +16,54 @@ import hashlib
 import json
 import os
 import sys
-import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
 from briefings import __file__ as _package_init
-from briefings import projectfiles
+from briefings import buildfiles, projectfiles
 from briefings.errors import BriefingError, shown
 from briefings.project import SETTINGS, Project, build_date, time_zone
 
 MANIFEST = "manifest.json"
 LOCK = ".lock"
+STAGING = ".staging-"  # a build's files until all are made
 DEFAULT_FORMATS = ("pdf", "docx")
 PACKAGE = Path(_package_init).parent
-# What the build records about each output; an entry without one of these is damaged.
-ENTRY_KEYS = ("brief", "reader", "lang", "format", "path", "sha256", "bytes", "pages", "fact_files",
-              "key")
+# What the build records about each output, and what each is; an entry without one of
+# these, or with another kind of value, is damaged.
+_TEXT, _COUNT = (str, "a text"), (int, "a whole number")
+ENTRY_KEYS = {"brief": _TEXT, "reader": _TEXT, "lang": _TEXT, "format": _TEXT, "path": _TEXT,
+              "sha256": _TEXT, "bytes": _COUNT, "pages": ((int, type(None)), "a whole number"),
+              "fact_files": (list, "a list of file names"), "key": _TEXT}
 
-_UMASK = os.umask(0)
-os.umask(_UMASK)
-
-
-def make_folder(folder: Path) -> Path:
-    """``folder`` and its parents, or one clear error naming it."""
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise _unwritable(folder, exc) from None
-    return folder
-
-
-def _unwritable(folder: Path, exc: OSError) -> BriefingError:
-    return BriefingError(f"cannot write the output folder ({exc.strerror})", folder)
-
-
-def cannot_write(path: Path, exc: OSError) -> BriefingError:
-    return BriefingError(f"cannot write this file ({exc.strerror})", path)
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside ``path``, then rename: never a half-written file."""
-    make_folder(path.parent)
-    try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise _unwritable(path.parent, exc) from None
-    try:
-        os.fchmod(fd, 0o666 & ~_UMASK)  # mkstemp makes files private; outputs are shared
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-        os.replace(tmp, path)
-    except BaseException as exc:
-        Path(tmp).unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise cannot_write(path, exc) from None
-        raise
 
 
 @contextmanager
-def build_lock(out: Path):
+def build_lock(out: Path, wait: bool = True):
     """One build at a time in ``out``: two at once would each drop the other's manifest
-    entries. A second build waits for the first, then sees what it built."""
-    make_folder(out)
-    try:
-        lock = (out / LOCK).open("w")
-    except OSError as exc:
-        raise _unwritable(out, exc) from None
-    with lock:
+    entries. A second build waits for the first, then sees what it built. Without
+    ``wait``, yields whether it got the lock at once."""
+    with os.fdopen(buildfiles.open_plain(out, out / LOCK, os.O_RDWR), "r+b") as lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
+            if not wait:
+                yield False
+                return
             print(f"waiting: another build is writing to {shown(out)}", file=sys.stderr,
                   flush=True)
             fcntl.flock(lock, fcntl.LOCK_EX)
-        yield
+        yield True
+
+
+def sweep(out: Path) -> None:
+    """Remove what a killed build left (its staging folder), unless a build is running:
+    then the leftovers may be its own, and it removes them itself."""
+    if os.path.isdir(out):
+        with build_lock(out, wait=False) as alone:
+            if alone:
+                for left in out.glob(f"{STAGING}*"):
+                    buildfiles.remove(left)
 
 
 def _damaged(out: Path, problem: str, line: int | None = None) -> BriefingError:
@@ -119,6 +93,11 @@ def load_manifest(out: Path) -> dict:
             else ["path"]
         if missing:
             raise _damaged(out, f"output {number} has no '{missing[0]}'")
+        for key, (kind, words) in ENTRY_KEYS.items():
+            value = entry[key]
+            if not isinstance(value, kind) or isinstance(value, bool) or (
+                    isinstance(value, list) and not all(isinstance(v, str) for v in value)):
+                raise _damaged(out, f"output {number}: '{key}' is not {words}")
     zone = manifest.get("timezone")
     if zone is not None:
         try:
@@ -204,8 +183,12 @@ def is_current(entry: dict | None, out: Path, keys: InputKeys) -> bool:
     if entry is None:
         return False
     path = out / entry["path"]
-    if not path.is_file() or path.stat().st_size != entry["bytes"] \
-            or file_sha256(path) != entry["sha256"]:
+    # Only the plain file the build writes at that very place: an edited entry naming a
+    # file elsewhere, or a link, is rebuilt rather than taken for the output.
+    where = output_path(out, entry["brief"], entry["reader"], entry["lang"], entry["format"])
+    real = Path(os.path.realpath(out)) / entry["path"]
+    if path != where or Path(os.path.realpath(path)) != real or not path.is_file() \
+            or path.stat().st_size != entry["bytes"] or file_sha256(path) != entry["sha256"]:
         return False
     return entry["key"] == keys.key(entry["brief"], entry["reader"], entry["lang"],
                                     entry["format"], entry["fact_files"])

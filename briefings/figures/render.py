@@ -20,7 +20,7 @@ from pathlib import Path
 from briefings.figures import draw, vegalite
 from briefings.figures.canvas import WIDTH, Canvas
 from briefings.figures.kinds import Made
-from briefings.outputs import write_atomic
+from briefings.buildfiles import write_atomic
 from briefings.style import Style
 
 DPI = 220               # the PNG for Word, at its printed size: the resolution Word itself
@@ -70,9 +70,11 @@ def render(name: str, made: Made, cache: Path, style: Style) -> Figure:
     svg_path, png_path = cache / f"{key}.svg", cache / f"{key}.png"
     if not (svg_path.is_file() and png_path.is_file()):
         svg = _draw(made, style).encode("utf-8")
-        # Atomic: build workers may draw the same figure at the same time.
-        write_atomic(svg_path, svg)
-        write_atomic(png_path, to_png(svg.decode("utf-8"), _size_pt(svg)[0], style))
+        # Atomic: build workers may draw the same figure at the same time. Inside the
+        # build folder (``cache`` is <build>/.cache/figures), through real folders only.
+        build = cache.parent.parent
+        write_atomic(build, svg_path, svg)
+        write_atomic(build, png_path, to_png(svg.decode("utf-8"), _size_pt(svg)[0], style))
     width, height = _size_pt(svg_path.read_bytes())
     return Figure(name, svg_path, png_path, width, height, made.alt, made.caption)
 
