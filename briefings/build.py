@@ -31,12 +31,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from briefings.briefs import Edition, editions, load_brief
+from briefings.buildfiles import cannot_write, real_folder, remove, write_atomic
 from briefings.check import unquoted
 from briefings.compose import CACHE, compose
 from briefings.document import Document, Theme
 from briefings.errors import BriefingError, BriefingErrors
 from briefings.facts import LANGS, FactBase, load_facts
-from briefings.buildfiles import cannot_write, real_folder, remove, write_atomic
 from briefings.outputs import (DEFAULT_FORMATS, MANIFEST, STAGING, InputKeys, build_lock,
                                is_current, manifest_bytes, output_path, read_manifest)
 from briefings.project import Project, build_date, day_start

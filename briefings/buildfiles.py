@@ -48,10 +48,10 @@ def real_folder(top: Path, folder: Path, make: bool = True) -> Path:
     real folder (made where missing, unless ``make`` is false): never a link."""
     top, folder = Path(os.path.abspath(top)), Path(os.path.abspath(folder))
     if make:
-        try:
-            top.parent.mkdir(parents=True, exist_ok=True)  # above the build folder: the user's
+        try:  # the folders above the build folder are the user's: only made
+            top.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise _unwritable(top.parent, exc) from None
+            raise _unwritable(top, exc) from None
     parts = folder.relative_to(top).parts
     for path in [top, *(top.joinpath(*parts[:n]) for n in range(1, len(parts) + 1))]:
         try:
@@ -93,6 +93,27 @@ def open_plain(top: Path, path: Path, flags: int) -> int:
         raise _special(path)
     os.set_blocking(fd, True)
     return fd
+
+
+def read(top: Path, path: Path) -> bytes:
+    """The content of the plain file ``path`` inside ``top``, read without following a link
+    and never waiting on a named pipe. A missing file raises FileNotFoundError, a folder
+    IsADirectoryError, as ``Path.read_bytes`` does."""
+    real_folder(top, path.parent, make=False)
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise _link(path, "file") from None
+        raise
+    with os.fdopen(fd, "rb") as file:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+        if not stat.S_ISREG(mode):
+            raise _special(path)
+        os.set_blocking(fd, True)
+        return file.read()
 
 
 def write_atomic(top: Path, path: Path, data: bytes) -> None:

@@ -33,8 +33,8 @@ from email_validator import EmailNotValidError, validate_email
 
 from briefings import i18n, templating
 from briefings.briefs import Edition, edition, load_brief
+from briefings.buildfiles import open_plain, read, real_folder, write_atomic
 from briefings.errors import BriefingError, BriefingErrors, shown
-from briefings.buildfiles import open_plain, real_folder, write_atomic
 from briefings.outputs import MANIFEST, read_manifest
 from briefings.project import Project, time_zone
 
@@ -260,7 +260,7 @@ def load_attachments(build: Path, manifest: dict[str, dict], edition: Edition, l
             raise BriefingError(f"the {fmt} of '{lang}' listed in the manifest is outside "
                                 f"{build.name}/: {RUN_MAKE_BRIEF}", build / MANIFEST)
         try:
-            data = path.read_bytes()
+            data = read(build, path)
         except OSError:
             raise BriefingError(f"file listed in the manifest is missing: {RUN_MAKE_BRIEF}",
                                 path) from None
@@ -364,9 +364,13 @@ def read_sent_log(path: Path) -> dict[tuple, tuple[str, str]]:
     lost, or the run died after "sending" was logged). A "failed" message counts for nothing."""
     latest = {}  # message id -> (key, status, time): a message's last line is its outcome
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        # <build>/outbox/sent.jsonl, never through a link
+        lines = read(path.parent.parent, path).decode("utf-8").splitlines()
     except FileNotFoundError:
         return {}
+    except UnicodeDecodeError:
+        raise BriefingError("the delivery log is not UTF-8 text: fix it rather than delete "
+                            "it (it records the messages sent)", path) from None
     for number, line in enumerate(lines, 1):
         try:
             entry = json.loads(line)

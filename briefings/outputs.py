@@ -1,5 +1,4 @@
-"""What is in ``build/``: atomic writes, the lock, the manifest, and whether an output is up
-to date.
+"""What is in ``build/``: the lock, the manifest, and whether an output is up to date.
 
 An output is up to date when its file still has the hash the manifest records and the hash
 of its inputs — the package's code, the build day, the files along its own chain (the
@@ -75,7 +74,7 @@ def load_manifest(out: Path) -> dict:
     """The manifest as written, checked; ``{}`` when there is none yet."""
     path = out / MANIFEST
     try:
-        manifest = json.loads(path.read_bytes())
+        manifest = json.loads(buildfiles.read(out, path))
     except FileNotFoundError:
         return {}
     except IsADirectoryError:

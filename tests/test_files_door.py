@@ -338,3 +338,13 @@ def test_a_manifest_entry_of_the_wrong_kind_is_one_line(tiny, monkeypatch, key, 
     (tiny.build / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     assert one_error(briefings(tiny, *command)).startswith(
         f"error: build/manifest.json: output 1: '{key}' is not ")
+
+
+@pytest.mark.parametrize("name", ["build/manifest.json", "build/.lock"])
+def test_a_named_pipe_in_build_is_refused_not_waited_on(tiny, name):
+    assert briefings(tiny, *HTML).returncode == 0
+    (tiny.root / name).unlink()
+    os.mkfifo(tiny.root / name)
+    with deadline():
+        line = one_error(briefings(tiny, *HTML, "--force"))
+    assert line.startswith(f"error: {name}: is not a plain file")
