@@ -178,7 +178,7 @@ def misprint(env: jinja2.Environment, root: Path, chars: frozenset[int] | None
     """Where the templates loaded so far print what a brief cannot (``glyphs.problem``):
     typed into their text, or as an escape in a string (``{{ "\\u202e" }}``)."""
     for file in dict.fromkeys(env.loader.files):
-        source = Path(file).read_text(encoding="utf-8").removeprefix("\ufeff")
+        source = projectfiles.read_text(file).removeprefix("\ufeff")
         for token in env.lexer.tokenize(source):
             if token.type not in ("data", "string"):  # code and comments print nothing
                 continue
