@@ -47,6 +47,45 @@ def _blocks(template: nodes.Template) -> dict[str, int]:
     return {block.name: block.lineno for block in template.find_all(nodes.Block)}
 
 
+def _extends(tree: nodes.Template, shown: str) -> nodes.Extends | None:
+    """The template's ``{% extends %}``: one, at its top level. Inside an ``if`` or a loop
+    it would make the template a different one depending on data, which no check can
+    follow (and a condition never true hid a template extending itself)."""
+    found = list(tree.find_all(nodes.Extends))
+    for extends in found:
+        if not any(extends is node for node in tree.body):
+            raise BriefingError("{% extends %} inside an {% if %}, a loop or a block: put it "
+                                "on the template's first line, outside anything else",
+                                shown, extends.lineno)
+    if len(found) > 1:
+        raise BriefingError("a template extends one other template: keep one "
+                            "{% extends %}", shown, found[1].lineno)
+    return found[0] if found else None
+
+
+def _bases(env: jinja2.Environment, first: str, name: str, shown: str) -> dict[str, int]:
+    """The blocks of the whole chain of bases, from ``first`` up."""
+    blocks: dict[str, int] = {}
+    chain, parent = [name], first
+    while parent is not None:
+        if parent in chain:
+            raise BriefingError("this template extends itself through "
+                                f"{' → '.join([*chain, parent])}: a base cannot extend the "
+                                "template that builds on it", shown)
+        chain.append(parent)
+        try:
+            source, filename, _ = env.loader.get_source(env, parent)
+            parent_tree = env.parse(source)
+            grand = _extends(parent_tree, filename)
+        except jinja2.TemplateNotFound:
+            raise BriefingError(f"template not found: {parent} (which {chain[-2]} "
+                                "extends)", shown) from None
+        blocks.update(_blocks(parent_tree))
+        parent = grand.template.value if grand and isinstance(grand.template, nodes.Const) \
+            else None
+    return blocks
+
+
 def override_errors(env: jinja2.Environment, name: str, shown: str) -> list[BriefingError]:
     """A template that extends another prints only its blocks: a block its base does not
     have, or text outside any block, would be lost without a word."""
@@ -54,17 +93,10 @@ def override_errors(env: jinja2.Environment, name: str, shown: str) -> list[Brie
     if "extends" not in source:  # most templates: no need to parse them
         return []
     tree = env.parse(source)
-    extends = next(iter(tree.find_all(nodes.Extends)), None)
+    extends = _extends(tree, shown)
     if extends is None or not isinstance(extends.template, nodes.Const):
         return []
-    base_blocks: dict[str, int] = {}
-    parent = extends.template.value
-    while parent is not None:  # the blocks of the whole chain of bases
-        parent_tree = env.parse(env.loader.get_source(env, parent)[0])
-        base_blocks.update(_blocks(parent_tree))
-        grand = next(iter(parent_tree.find_all(nodes.Extends)), None)
-        parent = grand.template.value if grand and isinstance(grand.template, nodes.Const) \
-            else None
+    base_blocks = _bases(env, extends.template.value, name, shown)
     known = ", ".join(base_blocks) or "none"
     errors = []
     for block, line in _blocks(tree).items():

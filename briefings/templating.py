@@ -20,7 +20,7 @@ from jinja2.runtime import LoopContext
 from jinja2.sandbox import SandboxedEnvironment
 from jinja2.utils import Cycler, Namespace
 
-from briefings import glyphs, projectfiles
+from briefings import bounded, glyphs, limits, projectfiles
 from briefings.errors import BriefingError
 from briefings.syntax import explain_syntax_error
 
@@ -44,7 +44,23 @@ class TemplateValueError(Exception):
 
 class Sandbox(SandboxedEnvironment):
     """Jinja's sandbox with an allow-list of attributes instead of "everything public":
-    a live object that slips into the context (a path, a model) offers nothing."""
+    a live object that slips into the context (a path, a model) offers nothing. What an
+    operator, a call or a filter would make is measured first (``bounded``)."""
+
+    # Intercepted operators are also never worked out while compiling.
+    intercepted_binops = frozenset({"*", "**", "%", "+"})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters = bounded.Filters(self.filters)
+
+    def call_binop(self, context, operator, left, right):
+        bounded.before_binop(operator, left, right)
+        return bounded.checked(super().call_binop(context, operator, left, right))
+
+    def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 (Jinja's names)
+        bounded.before_call(__obj, args, kwargs)
+        return bounded.checked(super().call(__context, __obj, *args, **kwargs))
 
     def getattr(self, obj, attribute):
         # A dict's keys come before its methods: ``fact("x").values`` is the fact's values.
@@ -209,13 +225,31 @@ def _runtime_message(exc: Exception) -> str:
     """A Python error raised by an expression, in an analyst's words."""
     if isinstance(exc, jinja2.UndefinedError):
         return f"undefined: {exc}"
-    if isinstance(exc, (TemplateValueError, jinja2.exceptions.SecurityError)):
+    if isinstance(exc, (TemplateValueError, bounded.TooLarge,
+                        jinja2.exceptions.SecurityError)):
         return str(exc)
+    if isinstance(exc, MemoryError):
+        return ("this template needs more memory than a document may use: look for a loop "
+                "that makes a text or a list grow")
     if isinstance(exc, ZeroDivisionError):
         return "this expression divides by zero"
     if isinstance(exc, OverflowError):
         return f"this expression is too large for a brief ({exc})"
     return f"this expression cannot be worked out: {exc}"
+
+
+def _bounded_render(template: jinja2.Template, context: dict) -> str:
+    """The template's text, stopped as soon as it is longer than a section may be (a loop
+    printing a little many times)."""
+    parts, size = [], 0
+    for part in template.generate(context):
+        size += len(part)
+        if size > limits.TEXT:
+            raise bounded.TooLarge(f"this template prints more than {limits.TEXT:,} "
+                                   "characters, more than a brief's section holds: look "
+                                   "for a loop that runs too many times")
+        parts.append(part)
+    return "".join(parts)
 
 
 def render(env: jinja2.Environment, name: str, context: dict, root: Path,
@@ -226,7 +260,7 @@ def render(env: jinja2.Environment, name: str, context: dict, root: Path,
     try:
         template = env.get_template(name)
         template_file = relative(template.filename, root)
-        return template.render(context), template_file
+        return _bounded_render(template, context), template_file
     except BriefingError as exc:
         if exc.file == name or exc.file is None:  # raised by the loader: name the file
             exc.file = template_file
