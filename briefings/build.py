@@ -11,12 +11,10 @@ time writes to a folder (``outputs.build_lock``)."""
 
 from __future__ import annotations
 
-import ctypes
 import datetime as dt
 import difflib
 import hashlib
 import importlib
-import multiprocessing
 import os
 import shutil
 import signal
@@ -25,11 +23,11 @@ import sys
 import tempfile
 import threading
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from briefings import limits, workers
 from briefings.briefs import Edition, editions, load_brief
 from briefings.buildfiles import cannot_write, real_folder, remove, write_atomic
 from briefings.check import unquoted
@@ -44,7 +42,6 @@ from briefings.project import Project, build_date, day_start
 # Writer modules by format, imported only when that format is built.
 WRITERS = {"pdf": "briefings.writers.pdf", "docx": "briefings.writers.docx",
            "html": "briefings.writers.html"}
-PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
 @dataclass(frozen=True)
@@ -90,6 +87,7 @@ _inputs: _Inputs | None = None  # module state on purpose: forked workers inheri
 
 def _write(document: Document, theme: Theme, fmt: str) -> tuple[bytes, int | None]:
     """The file's bytes, and its page count where the format has pages."""
+    limits.at(None, f"writing the {fmt.upper()}")
     written = importlib.import_module(WRITERS[fmt]).render(document, theme)
     if fmt == "pdf":
         return written.data, written.pages
@@ -129,38 +127,29 @@ def _progress(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
 
 
-def _worker_start(parent: int) -> None:
-    """The kernel kills each worker when the build goes, however it goes (even SIGKILL).
-    Ctrl-C reaches every process of the terminal: the build alone answers it, by stopping
-    its workers."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    if sys.platform.startswith("linux"):
-        ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    if os.getppid() != parent:  # the build went before prctl took effect
-        os._exit(1)
+def _label(job: Job) -> str:
+    return f"{job.brief}-{job.reader}-{job.lang}"
 
 
-def _results(jobs: list[Job], workers: int):
-    """Rendered files as their documents finish: here, or in a pool of forked workers."""
-    if workers <= 1 or len(jobs) <= 1:
-        for job in jobs:
-            yield from _render(job)
-        return
-    others = set(multiprocessing.active_children())
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
-                               initializer=_worker_start, initargs=(os.getpid(),))
-    try:
-        for future in as_completed([pool.submit(_render, job) for job in jobs]):
-            yield from future.result()
-    except BaseException:
-        # An error, Ctrl-C or SIGTERM: the documents still rendering are not wanted.
-        pool.shutdown(wait=False, cancel_futures=True)
-        for worker in set(multiprocessing.active_children()) - others:
-            worker.kill()
-            worker.join()
-        raise
-    pool.shutdown()
+def _results(jobs: list[Job], workers_wanted: int):
+    """Rendered files as their documents finish, each document made in a worker under the
+    limits of ``workers``."""
+    for _, done in workers.run(jobs, _render, workers_wanted, _label):
+        if isinstance(done, BriefingError):
+            raise done
+        yield from done
+
+
+def _workers(jobs: int | None, documents: int) -> int:
+    """Documents made at once: one per processor core unless told, never more than there
+    are documents or cores (a worker beyond the cores only waits for one)."""
+    cores = os.cpu_count() or 1
+    if jobs is None:
+        return min(cores, documents)
+    if jobs > cores:
+        print(f"note: --jobs {jobs}: making {min(cores, documents)} documents at once, one "
+              "per processor core", file=sys.stderr)
+    return min(jobs, cores, documents)
 
 
 @contextmanager
@@ -294,6 +283,9 @@ def build(project: Project, briefs: list[str] | None = None,
           formats: list[str] | None = None, out: Path | None = None,
           sources: Path | None = None, jobs: int | None = None, force: bool = False) -> Report:
     global _inputs
+    if jobs is not None and jobs < 1:
+        raise BriefingError(f"--jobs {jobs}: give how many documents to make at once, "
+                            "1 or more")
     out = out or project.build
     zone = project.settings.timezone
     day = build_date(zone)
@@ -338,7 +330,7 @@ def build(project: Project, briefs: list[str] | None = None,
             _inputs = _Inputs(project, facts, chosen, day, stage / CACHE)
             built = []
             try:
-                with closing(_results(todo, jobs or os.cpu_count() or 1)) as results:
+                with closing(_results(todo, _workers(jobs, len(todo)))) as results:
                     for done in results:
                         entry = name(done.brief, done.reader, done.lang, done.format)
                         _stage(stage, out, entry, done.data)

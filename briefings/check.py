@@ -8,11 +8,13 @@ what a writer would refuse, quotes not found in their source, and stale facts.""
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from jinja2 import TemplateNotFound, TemplateSyntaxError
 
+from briefings import workers
 from briefings.briefs import Brief, Edition, editions, load_brief
 from briefings.compose import FIGURES, FactAccess, compose, make_environment, section_template
 from briefings.document import Document, Theme
@@ -28,6 +30,7 @@ from briefings.templating import relative
 from briefings.terms import load_terms, misuses
 
 LANG_NAMES = {"es": "Spanish", "en": "English"}
+MAX_AGE_DAYS = 36_500     # a century: a fact's date is a calendar date
 
 
 @dataclass(frozen=True)
@@ -169,13 +172,46 @@ def figure_problems(project: Project, facts: FactBase, brief: Brief,
     return list(dict.fromkeys(findings))
 
 
+def _check_document(job: tuple[Project, FactBase, Edition, str, dt.date]
+                    ) -> tuple[list[Finding], list[str]]:
+    """One document composed and written in memory: what is wrong with it, and the facts
+    it uses."""
+    project, facts, edition, lang, today = job
+    try:
+        document = compose(project, facts, edition, lang, today)
+        words = load_terms(edition.chain, lang)
+    except BriefingError as exc:
+        return _errors(exc, project), []
+    findings = unwritable(document, Theme(edition.chain), project)
+    findings += [Finding("warning", m.message, m.file, m.line)
+                 for m in misuses(document, edition.chain, words, facts, project.root)]
+    return findings, list(document.facts_used)
+
+
+def _documents(project: Project, jobs: list) -> list[tuple[list[Finding], list[str]]]:
+    """Each document checked in a worker, under the limits a build has (``workers``),
+    several at once; the findings in the order of ``jobs``."""
+    from briefings.writers import docx, html  # noqa: F401 (imported once, before forking)
+    done = {}
+    for job, outcome in workers.run(range(len(jobs)), lambda k: _check_document(jobs[k]),
+                                    os.cpu_count() or 1,
+                                    lambda k: f"{jobs[k][2].brief.id}-{jobs[k][2].reader}-"
+                                              f"{jobs[k][3]}"):
+        done[job] = (_errors(outcome, project), []) if isinstance(outcome, BriefingError) \
+            else outcome
+    return [done[k] for k in range(len(jobs))]
+
+
 def run_checks(project: Project, today: dt.date, sources_dir: Path | None = None,
                max_age_days: int = 365, briefs: list[str] | None = None) -> list[Finding]:
+    if not 0 <= max_age_days <= MAX_AGE_DAYS:
+        raise BriefingError(f"--max-age-days {max_age_days}: give a number of days from 0 "
+                            f"to {MAX_AGE_DAYS:,}")
     try:
         facts = load_facts(project.facts)
     except BriefingError as exc:
         return _errors(exc, project)
-    findings, used = [], set()
+    findings, used, jobs = [], set(), []
     if sources_dir is not None:
         findings += unquoted(facts, project, sources_dir)
     for brief_id in briefs or project.brief_ids():
@@ -191,20 +227,11 @@ def run_checks(project: Project, today: dt.date, sources_dir: Path | None = None
         for edition in chosen:
             translations = missing_translations(edition, project.settings.locales)
             findings += translations
-            if translations:
-                continue
-            for lang in edition.languages:
-                try:
-                    document = compose(project, facts, edition, lang, today)
-                    words = load_terms(edition.chain, lang)
-                except BriefingError as exc:
-                    findings += _errors(exc, project)
-                    continue
-                used.update(document.facts_used)
-                findings += unwritable(document, Theme(edition.chain), project)
-                findings += [Finding("warning", m.message, m.file, m.line)
-                             for m in misuses(document, edition.chain, words, facts,
-                                              project.root)]
+            if not translations:
+                jobs += [(project, facts, edition, lang, today) for lang in edition.languages]
+    for found, facts_used in _documents(project, jobs):
+        findings += found
+        used.update(facts_used)
     findings = stale_facts(facts, project, today, max_age_days, used) + findings
     # A mistake in a shared template shows in every edition that uses it: report it once.
     return list(dict.fromkeys(findings))

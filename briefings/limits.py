@@ -52,3 +52,17 @@ def cap_memory(megabytes: float) -> None:
     soft = held + int(megabytes * 2**20)
     resource.setrlimit(resource.RLIMIT_DATA,
                        (soft if hard == resource.RLIM_INFINITY else min(soft, hard), hard))
+
+
+_report = None  # in a worker: where to tell the parent what it is doing
+
+
+def report_to(callback) -> None:
+    global _report
+    _report = callback
+
+
+def at(file: str | None, doing: str) -> None:
+    """What a worker does now (``file``: the file it reads), named if it meets a limit."""
+    if _report is not None:
+        _report(file, doing)

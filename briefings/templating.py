@@ -229,8 +229,9 @@ def _runtime_message(exc: Exception) -> str:
                         jinja2.exceptions.SecurityError)):
         return str(exc)
     if isinstance(exc, MemoryError):
-        return ("this template needs more memory than a document may use: look for a loop "
-                "that makes a text or a list grow")
+        return ("this template needs more memory than a document may use "
+                f"({limits.setting('BRIEFINGS_DOCUMENT_MB'):g} MB, BRIEFINGS_DOCUMENT_MB): "
+                "look for a loop that makes a text or a list grow")
     if isinstance(exc, ZeroDivisionError):
         return "this expression divides by zero"
     if isinstance(exc, OverflowError):
@@ -260,6 +261,7 @@ def render(env: jinja2.Environment, name: str, context: dict, root: Path,
     try:
         template = env.get_template(name)
         template_file = relative(template.filename, root)
+        limits.at(template_file, "composing this section")
         return _bounded_render(template, context), template_file
     except BriefingError as exc:
         if exc.file == name or exc.file is None:  # raised by the loader: name the file

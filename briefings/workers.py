@@ -1,0 +1,135 @@
+"""Documents made in forked worker processes, each under a time and a memory limit.
+
+A template is text anyone may send an analyst: a loop in it may run for hours, and no
+signal reaches code that runs no Python bytecode in between (a regular expression, a
+native library). So each document is made in a process of its own, forked (it inherits
+what the parent loaded), which may write at most ``BRIEFINGS_DOCUMENT_MB`` more than that
+and which the parent kills past ``BRIEFINGS_DOCUMENT_SECONDS``. The kernel kills a worker
+when its parent goes, however it goes (even SIGKILL); Ctrl-C and SIGTERM stop the parent,
+which kills its workers at once. A worker that crashes is one line, never a traceback.
+
+A worker reports where it is (``limits.at``), so that a limit met names the file."""
+
+from __future__ import annotations
+
+import ctypes
+import multiprocessing
+import os
+import signal
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from typing import Any
+
+from briefings import limits
+from briefings.errors import BriefingError
+
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+
+def _worker_start(parent: int) -> None:
+    """The kernel kills the worker when the parent goes. Ctrl-C reaches every process of
+    the terminal: the parent alone answers it, by stopping its workers."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent went before prctl took effect
+        os._exit(1)
+
+
+def _child(conn: Connection, work: Callable, job, parent: int, megabytes: float) -> None:
+    _worker_start(parent)
+    limits.cap_memory(megabytes)
+    limits.report_to(lambda file, doing: conn.send(("at", file, doing)))
+    try:
+        outcome = ("done", work(job))
+    except MemoryError:
+        outcome = ("memory", None)
+    except BaseException as exc:  # sent to the parent, which raises it
+        outcome = ("failed", exc)
+    try:
+        conn.send(outcome)
+    except Exception as exc:  # an exception that does not pickle: its words do
+        conn.send(("failed", RuntimeError(f"{type(outcome[1]).__name__}: {outcome[1]} "
+                                          f"({exc})")))
+
+
+@dataclass
+class _Running:
+    job: Any
+    process: multiprocessing.process.BaseProcess
+    conn: Connection
+    deadline: float
+    file: str | None = None
+    doing: str = "starting"     # what it was doing, e.g. "composing this section"
+
+
+def _stopped(running: _Running, label: str, why: str) -> BriefingError:
+    return BriefingError(f"stopped while {running.doing} ({label}): {why}", running.file)
+
+
+def run(jobs: Iterable, work: Callable, workers: int, label: Callable[[Any], str]
+        ) -> Iterator[tuple[Any, Any]]:
+    """``(job, work(job))`` for each job as it finishes, at most ``workers`` at a time;
+    ``work(job)`` is a ``BriefingError`` when that is what it raised, or when the job
+    met a limit or crashed. Any other exception is raised here."""
+    seconds = limits.setting("BRIEFINGS_DOCUMENT_SECONDS")
+    megabytes = limits.setting("BRIEFINGS_DOCUMENT_MB")
+    context = multiprocessing.get_context("fork")
+    pending, running = list(jobs), {}
+    try:
+        while pending or running:
+            while pending and len(running) < workers:
+                job = pending.pop(0)
+                mine, theirs = context.Pipe(duplex=False)
+                process = context.Process(target=_child, daemon=True,
+                                          args=(theirs, work, job, os.getpid(), megabytes))
+                process.start()
+                theirs.close()  # the parent keeps only its end: EOF when the worker dies
+                running[mine] = _Running(job, process, mine, time.monotonic() + seconds)
+            nearest = min(r.deadline for r in running.values())
+            for conn in wait(list(running), timeout=max(nearest - time.monotonic(), 0)):
+                r = running[conn]
+                try:
+                    kind, *payload = conn.recv()
+                except EOFError:  # died without a word: killed, or crashed natively
+                    r.process.join()
+                    _end(running.pop(conn))
+                    code = -r.process.exitcode if r.process.exitcode < 0 else 0
+                    name = signal.Signals(code).name if code else f"exit {r.process.exitcode}"
+                    yield r.job, _stopped(
+                        r, label(r.job), f"it crashed ({name}), or needed more memory than "
+                        f"a document may use ({megabytes:g} MB, BRIEFINGS_DOCUMENT_MB): look "
+                        "for a loop that makes a text or a list grow")
+                    continue
+                if kind == "at":
+                    r.file, r.doing = payload
+                    continue
+                _end(running.pop(conn))
+                if kind == "memory":
+                    yield r.job, _stopped(
+                        r, label(r.job), f"it needed more memory than a document may use "
+                        f"({megabytes:g} MB, BRIEFINGS_DOCUMENT_MB)")
+                elif kind == "failed" and not isinstance(payload[0], BriefingError):
+                    raise payload[0]  # a bug: its traceback helps
+                else:
+                    yield r.job, payload[0]
+            for conn, r in list(running.items()):
+                if time.monotonic() >= r.deadline:
+                    _end(running.pop(conn))
+                    yield r.job, _stopped(
+                        r, label(r.job), f"it took more than {seconds:g} s, the time a document "
+                        "may take (BRIEFINGS_DOCUMENT_SECONDS): look for a loop that runs "
+                        "too many times")
+    finally:  # an error, Ctrl-C or SIGTERM: the documents still being made are not wanted
+        for r in running.values():
+            _end(r)
+
+
+def _end(running: _Running) -> None:
+    running.process.kill()  # nothing if it has finished
+    running.process.join()
+    running.conn.close()
