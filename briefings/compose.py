@@ -26,6 +26,7 @@ from briefings.facts import SOURCE_REF, Bilingual, Fact, FactBase
 from briefings.figures import declared, kinds, render
 from briefings.figures.bind import Data
 from briefings.figures.canvas import NoRoom
+from briefings.figures.vegalite import CannotDraw
 from briefings.project import Project
 from briefings.style import Style, load_style
 from briefings.templating import Sandbox, TemplateValueError
@@ -180,6 +181,8 @@ class FigureMaker:
         except NoRoom as exc:
             raise self._declared.error((name,), f"no room for the label '{exc}' above the "
                                                 "axis: shorten some labels") from None
+        except CannotDraw as exc:  # figures.yaml's mistake, not the section's
+            raise self._declared.error((name,), str(exc)) from None
         sources = [ref.id for fact_id in data.facts
                    for ref in self._access.used[fact_id].sources]
         cite = Citation(self._access, list(dict.fromkeys(sources))).__html__()

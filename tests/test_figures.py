@@ -324,8 +324,7 @@ BAD = [  # (change to FIGURES, what the error says, the line it names holds)
      "Invalid field type", "mark: bar"),
     ("mark: bar", "mark: bar\n      data: {url: 'file:///etc/passwd'}",
      "a chart's data are its rows", "data:"),
-    ("encoding:", "encoding:\n        href: {value: 'https://example.org/x.png'}\n"
-     "        url: {value: 'https://example.org/x.png'}",
+    ("encoding:", "encoding:\n        url: {value: 'https://example.org/x.png'}",
      "may not load anything from a URL or a file", "url:"),
 ]
 

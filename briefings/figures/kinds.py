@@ -208,7 +208,7 @@ def groups(figure: d.Groups, data: Data, style: Style) -> Made:
 
 
 def vega_lite(figure: d.VegaLite, data: Data, style: Style) -> Made:
-    vegalite.check_spec(figure.spec, data)
+    vegalite.check_spec(figure.spec, figure.rows, data)
     rows = []
     for k, row in enumerate(figure.rows):
         out = {}

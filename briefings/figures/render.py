@@ -83,6 +83,10 @@ def _draw(made: Made, style: Style) -> str:
     spec = made.spec
     if spec["kind"] == "vega-lite":
         svg = vegalite.to_svg(spec["spec"], spec["rows"], spec["locale"], style, WIDTH * 4 / 3)
+        # padding, legends and views side by side add to the size the spec gives
+        if max(_size_pt(svg.encode("utf-8"))) * 4 / 3 > vegalite.DRAWN:
+            raise vegalite.CannotDraw(f"this chart is drawn larger than {vegalite.DRAWN:,} px "
+                                      "wide or tall: make it smaller")
         # its description, as the drawn kinds have it, for a browser showing the SVG alone
         return re.sub(r"(<svg[^>]*>)", lambda m: f"{m[1]}<title>{escape(made.alt)}</title>",
                       svg, count=1)

@@ -1,44 +1,115 @@
 """The ``vega-lite`` kind: any chart a Vega-Lite specification describes, its data rows
 bound to facts, drawn by vl-convert (no browser, no network) in the theme's font and
-palette. A specification may not load data or images itself: its data are the rows."""
+palette. A specification may not load data or images itself: its data are the rows.
+
+A specification is text anyone may send an analyst, and Vega runs its expressions: a
+regular expression can run for hours, ``sequence`` or ``pad`` fill gigabytes. So a chart
+calls only the functions of an allow-list, is of bounded size, and is drawn in a process
+of its own under a time and memory limit (``vegalite_process``)."""
 
 from __future__ import annotations
 
 import difflib
+import json
+import re
+import signal
+import subprocess
+import sys
 
 from babel import Locale
 from babel.dates import get_day_names, get_month_names
 
+from briefings import limits
 from briefings.style import Style
 
 
 MARKS = ("arc", "area", "bar", "boxplot", "circle", "errorband", "errorbar", "line", "point",
          "rect", "rule", "square", "text", "tick", "trail")     # not image or geoshape: no files
 
+# Vega's expression functions a chart may call: arithmetic, text, dates, colours and
+# scales. Not regexp, test, match, replace or split (regular expressions backtrack), nor
+# sequence, pad, format or timeSequence (they make what their numbers say), nor now or
+# random (a brief is the same whenever it is built).
+FUNCTIONS = frozenset("""
+    if isArray isBoolean isDate isDefined isNumber isObject isString isValid
+    toBoolean toDate toNumber toString
+    isNaN isFinite abs acos asin atan atan2 ceil clamp cos exp floor hypot log max min pow
+    round sin sqrt tan
+    datetime date day dayofyear year quarter month week hours minutes seconds milliseconds
+    time timezoneoffset utc utcdate utcday utcdayofyear utcyear utcquarter utcmonth utcweek
+    utchours utcminutes utcseconds utcmilliseconds
+    extent clampRange indexof inrange join lastindexof length lerp peek reverse slice span
+    lower upper trim substring truncate parseFloat parseInt merge
+    dayFormat dayAbbrevFormat monthFormat monthAbbrevFormat timeFormat timeParse utcFormat
+    utcParse rgb hsl lab hcl luminance contrast scale invert bandwidth
+""".split())
+# Where Vega-Lite reads an expression (in a filter, anywhere below it).
+EXPRESSIONS = ("calculate", "filter", "expr", "test", "labelExpr", "signal")
+_QUOTED = re.compile(r"'(?:\\.|[^'\\])*'|\"(?:\\.|[^\"\\])*\"")
+_CALL = re.compile(r"([A-Za-z_$][\w$]*)\s*\(")
+_NUMBER = re.compile(r"\d+")
+PIXELS = 2_000           # a chart's width, height or step
+DRAWN = 4_000            # what is drawn, padding, legends and side-by-side views included
+ROWS = 1_000
+LIST = 100               # items of a list in a specification (repeat, concat, layers…)
+SPEC = 20_000            # characters of a specification, as JSON
 
-def check_spec(spec: dict, data) -> None:
+
+class CannotDraw(Exception):
+    """vl-convert refused a chart, or drawing it met a limit: one line."""
+
+
+def check_spec(spec: dict, rows: list, data) -> None:
     """No ``url`` anywhere (data, images, fonts) and no ``data`` of its own: everything a
-    chart shows comes from the facts, through its rows. A mark's name is checked here,
+    chart shows comes from the facts, through its rows. Nothing a reader could click, no
+    function off the allow-list, no size beyond the limits. A mark's name is checked here,
     since Vega-Lite's own message for a misspelt one names no mark."""
-    def walk(node, loc: tuple) -> None:
+    if len(rows) > ROWS:
+        raise data.error(("rows",), f"a chart has at most {ROWS:,} rows, not {len(rows):,}")
+    if len(json.dumps(spec, default=str)) > SPEC:
+        raise data.error(("spec",), f"a chart's specification holds at most {SPEC:,} "
+                                    "characters: make it simpler")
+
+    def walk(node, loc: tuple, expression: bool) -> None:
         if isinstance(node, dict):
             for key, value in node.items():
-                if key == "url":
-                    raise data.error(loc + (key,), "a chart may not load anything from a "
-                                                   "URL or a file: its data are its rows")
-                if key in ("data", "datasets"):
-                    raise data.error(loc + (key,), "a chart's data are its rows, bound to "
-                                                   "facts: remove this 'data'")
-                walk(value, loc + (key,))
+                _check_key(key, value, loc + (key,), data)
+                walk(value, loc + (key,), expression or key in EXPRESSIONS)
         elif isinstance(node, list):
+            if len(node) > LIST:
+                raise data.error(loc, f"a list in a chart has at most {LIST} items")
             for k, value in enumerate(node):
-                walk(value, loc + (k,))
-    walk(spec, ("spec",))
+                walk(value, loc + (k,), expression)
+        elif isinstance(node, str) and expression:
+            for function in _CALL.findall(_QUOTED.sub("''", node)):
+                if function not in FUNCTIONS:
+                    raise data.error(loc, f"a chart's expression may not call {function}(): "
+                                          "only arithmetic, text, date and colour functions "
+                                          "(no regular expressions, sequences or padding, "
+                                          "which can run for hours)")
+    walk(spec, ("spec",), False)
     for loc, mark in _marks(spec, ("spec",)):
         if mark not in MARKS:
             close = difflib.get_close_matches(str(mark), MARKS, n=1)
             hint = f"did you mean '{close[0]}'? " if close else ""
             raise data.error(loc, f"unknown mark '{mark}' ({hint}marks: {', '.join(MARKS)})")
+
+
+def _check_key(key, value, loc: tuple, data) -> None:
+    if key == "url":
+        raise data.error(loc, "a chart may not load anything from a URL or a file: its "
+                              "data are its rows")
+    if key in ("data", "datasets"):
+        raise data.error(loc, "a chart's data are its rows, bound to facts: remove this "
+                              "'data'")
+    if key in ("params", "selection", "href"):
+        raise data.error(loc, f"a chart is printed, no one clicks it: remove this '{key}'")
+    if key in ("width", "height", "step") and isinstance(value, (int, float)) \
+            and not 0 <= value <= PIXELS:
+        raise data.error(loc, f"a chart's {key} is at most {PIXELS:,} px")
+    if key == "format" and isinstance(value, str) and any(
+            len(n) > 3 or int(n) > 100 for n in _NUMBER.findall(value)):
+        raise data.error(loc, "a format's width or precision is at most 100")
 
 
 def _marks(node, loc: tuple):
@@ -59,12 +130,10 @@ def _marks(node, loc: tuple):
 
 def compile_problem(spec: dict, rows: list[dict], style: Style) -> str | None:
     """Vega-Lite's complaint about a chart, compiled but not drawn; None when it is valid."""
-    import vl_convert
     try:
-        vl_convert.vegalite_to_vega(_chart(spec, rows, 600), config=config(style))
-    except ValueError as exc:
-        lines = [line.strip() for line in str(exc).splitlines()[1:] if line.strip()]
-        return "Vega-Lite cannot read this chart: " + (lines[0] if lines else str(exc))
+        _convert("vega", _chart(spec, rows, 600), style)
+    except CannotDraw as exc:
+        return f"Vega-Lite cannot read this chart: {exc}"
     return None
 
 
@@ -106,8 +175,33 @@ def _time_locale(locale: str) -> dict:
 
 
 def to_svg(spec: dict, rows: list[dict], locale: str, style: Style, width_px: float) -> str:
-    import vl_convert
-    vl_convert.register_font_directory(str(style.fonts))
-    return vl_convert.vegalite_to_svg(_chart(spec, rows, width_px), config=config(style), allowed_base_urls=[],
-                                      format_locale=_number_locale(locale),
-                                      time_format_locale=_time_locale(locale))
+    return _convert("svg", _chart(spec, rows, width_px), style,
+                    format_locale=_number_locale(locale),
+                    time_format_locale=_time_locale(locale))
+
+
+def _convert(to: str, chart: dict, style: Style, **locales) -> str:
+    """vl-convert's answer, from a process of its own that may take ``BRIEFINGS_FIGURE_*``
+    (killed past its time, on Ctrl-C, and with the build)."""
+    seconds = limits.setting("BRIEFINGS_FIGURE_SECONDS")
+    megabytes = limits.setting("BRIEFINGS_FIGURE_MB")
+    request = {"to": to, "chart": chart, "config": config(style), "fonts": str(style.fonts),
+               **locales}
+    try:
+        done = subprocess.run([sys.executable, "-I", "-m", "briefings.figures.vegalite_process"],
+                              input=json.dumps(request).encode(), capture_output=True,
+                              timeout=seconds)
+    except subprocess.TimeoutExpired:
+        raise CannotDraw(f"drawing this chart took more than {seconds:g} s, the time a "
+                         "chart may take (BRIEFINGS_FIGURE_SECONDS): look for a transform or "
+                         "an expression that repeats work") from None
+    if done.returncode != 0:
+        how = signal.Signals(-done.returncode).name if done.returncode < 0 \
+            else f"exit {done.returncode}"
+        raise CannotDraw(f"drawing this chart needed more memory than a chart may use "
+                         f"({megabytes:g} MB, BRIEFINGS_FIGURE_MB), or crashed ({how}): look "
+                         "for a transform that makes many rows")
+    answer = json.loads(done.stdout)
+    if "error" in answer:
+        raise CannotDraw(answer["error"])
+    return answer["result"]
