@@ -22,7 +22,6 @@ from briefings.yamlfile import read_yaml
 # What a brief quotes keeps its source's words: «…» and “…” are not checked. (Straight
 # quotes are not quotation marks in a brief's prose; in a template they delimit Jinja text.)
 QUOTED = re.compile(r"«[^»]*»|“[^”]*”")
-COMMENT = re.compile(r"\{#.*?#\}", re.DOTALL)
 FILE = "terms.yaml"
 
 
@@ -63,12 +62,26 @@ def _unquoted_text(section: html.HtmlElement) -> str:
     return QUOTED.sub(" ", " ".join(el.text_content() for el in kept))
 
 
+def _blank_comments(source: str) -> str:
+    """The source with each ``{# … #}`` blanked, its lines kept. A scan, not a regular
+    expression: one retries from every unclosed ``{#``, which is quadratic."""
+    out, pos = [], 0
+    while (start := source.find("{#", pos)) != -1:
+        end = source.find("#}", start + 2)
+        if end == -1:
+            break  # unclosed (inside {% raw %}, say): the rest is text
+        out += [source[pos:start], re.sub(r"[^\n]", " ", source[start:end + 2])]
+        pos = end + 2
+    out.append(source[pos:])
+    return "".join(out)
+
+
 def _written(path: Path, pattern: re.Pattern) -> int | None:
     """The first line of a template where ``pattern`` is written outside quotations and
     outside Jinja comments (which are never printed)."""
     if not projectfiles.found(path):
         return None
-    source = COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m[0]), projectfiles.read_text(path))
+    source = _blank_comments(projectfiles.read_text(path))
     return next((n for n, text in enumerate(source.splitlines(), 1)
                  if pattern.search(QUOTED.sub(" ", text))), None)
 
