@@ -71,16 +71,18 @@ def test_a_runaway_template_is_one_line_naming_it(tiny, text, message, command):
 
 @pytest.mark.parametrize("command", ["build", "check"])
 def test_nested_loops_stop_at_the_time_limit(tiny, monkeypatch, command):
-    monkeypatch.setenv("BRIEFINGS_DOCUMENT_SECONDS", "2")
+    monkeypatch.setenv("BRIEFINGS_DOCUMENT_SECONDS", "5")
     works(tiny, "# Works\n\n{% for i in range(100000) %}{% for j in range(100000) %}"
                 "{% endfor %}{% endfor %}\n")
     args = BUILD if command == "build" else ("check", "--brief", ALPHA)
     done = briefings(tiny, *args)
-    # check goes on with the other documents: each that has the section says so once
     assert done.returncode != 0 and "Traceback" not in done.stderr + done.stdout
+    # check goes on with the other documents (on a busy machine one of them may take
+    # more than 5 s too: it says so on a line of its own)
     lines = [line for line in (done.stderr + done.stdout).splitlines()
              if line.startswith("error: ")]
-    assert lines and all(WORKS in line and "took more than 2 s" in line for line in lines)
+    assert any(WORKS in line for line in lines)
+    assert all("took more than 5 s" in line for line in lines)
 
 
 def test_a_template_that_grows_step_by_step_meets_the_memory_limit(tiny, monkeypatch):
