@@ -31,21 +31,24 @@ def allow(root: Path) -> None:
     _projects.add(Path(os.path.realpath(root)))
 
 
+def _roots(extra: tuple[Path, ...]) -> list[Path]:
+    return [*_projects, *(Path(os.path.realpath(folder)) for folder in extra)]
+
+
 def _inside(real: Path, roots: list[Path]) -> bool:
     return any(real.is_relative_to(root) for root in roots)
 
 
 def inside(path: Path, *extra: Path) -> bool:
     """Whether the real location of ``path`` is in a project (or in ``extra``)."""
-    return _inside(Path(os.path.realpath(path)),
-                   [*_projects, *(Path(os.path.realpath(folder)) for folder in extra)])
+    return _inside(Path(os.path.realpath(path)), _roots(extra))
 
 
 def resolve(path: Path, *extra: Path) -> Path:
     """The real location of ``path``, or one error naming the link (or the name) that
     leads outside the project and the folders ``extra``."""
     path = Path(os.path.abspath(path))
-    roots = [*_projects, *(Path(os.path.realpath(folder)) for folder in extra)]
+    roots = _roots(extra)
     real = Path(os.path.realpath(path))
     if _inside(real, roots):
         return real

@@ -125,6 +125,17 @@ def test_a_link_out_of_the_project_is_refused_with_one_line(tiny, outside, attac
         str(target), "")
 
 
+def test_a_link_out_that_no_brief_uses_is_refused_too(tiny, outside):
+    """Every file of a brief's chain is hashed to tell whether it changed: a link out is
+    refused even before anything includes it."""
+    (outside / "passwd").write_text(f"root:x:0:0:{SECRET}\n", encoding="utf-8")
+    assert briefings(tiny, *HTML).returncode == 0
+    (tiny.theme / "unused.j2").symlink_to(outside / "passwd")
+    assert one_error(briefings(tiny, *HTML)) == (
+        "error: templates/theme/unused.j2: this file is a link to a file outside the project "
+        f"({outside / 'passwd'}); replace it with the file itself")
+
+
 def test_the_layout_route_of_the_review_is_refused_by_check_too(tiny, outside):
     _layout_include(tiny)
     (outside / "passwd").write_text(f"root:x:0:0:{SECRET}\n", encoding="utf-8")
