@@ -17,6 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from markupsafe import escape
 
+from briefings import workers
 from briefings.briefs import Edition, edition, load_brief
 from briefings.compose import compose
 from briefings.document import Theme
@@ -59,13 +60,13 @@ class Preview:
 
     def rebuild(self) -> None:
         try:
-            # A fresh Project each time: it caches its settings, and edits must show too.
-            project = Project(self.project.root)
-            chosen = edition(project, load_brief(project, self.brief), self.reader)
-            document = compose(project, load_facts(project.facts), chosen,
-                               language(chosen, self.lang),
-                               build_date(project.settings.timezone))
-            page, problems = html_writer.render(document, Theme(chosen.chain)), []
+            # Made in a worker under the limits a build has: a template that loops forever
+            # is a page saying so, and the preview goes on.
+            [(_, page)] = workers.run([self], Preview._page, 1,
+                                      lambda _: f"{self.brief}-{self.reader}")
+            if isinstance(page, BriefingError):
+                raise page
+            problems = []
         except Exception as exc:  # anything at all, even a bug: the watcher must keep going
             problems = one_line_each(exc)
             page = ERROR_PAGE % "".join(f"<code>{escape(p)}</code>" for p in problems)
@@ -83,6 +84,14 @@ class Preview:
             page = page.replace(policy_meta(), policy_meta(policy), 1).replace(
                 "</body>", RELOAD % (nonce, self.number) + "</body>", 1)
             self.page, self.policy = page.encode(), policy
+
+    def _page(self) -> str:
+        # A fresh Project each time: it caches its settings, and edits must show too.
+        project = Project(self.project.root)
+        chosen = edition(project, load_brief(project, self.brief), self.reader)
+        document = compose(project, load_facts(project.facts), chosen,
+                           language(chosen, self.lang), build_date(project.settings.timezone))
+        return html_writer.render(document, Theme(chosen.chain))
 
     def follow(self, changes: Iterator[set]) -> None:
         for changed in changes:

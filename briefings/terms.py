@@ -21,7 +21,8 @@ from briefings.yamlfile import read_yaml
 
 # What a brief quotes keeps its source's words: «…» and “…” are not checked. (Straight
 # quotes are not quotation marks in a brief's prose; in a template they delimit Jinja text.)
-QUOTED = re.compile(r"«[^»]*»|“[^”]*”")
+QUOTES = {"«": "»", "“": "”"}
+_OPENING = re.compile("|".join(QUOTES))
 FILE = "terms.yaml"
 
 
@@ -59,7 +60,25 @@ def _pattern(variant: str) -> re.Pattern:
 def _unquoted_text(section: html.HtmlElement) -> str:
     """A section's words, without the sources' entries (their titles are quotations)."""
     kept = [el for el in section if not (el.get("id") or "").startswith("src-")]
-    return QUOTED.sub(" ", " ".join(el.text_content() for el in kept))
+    return _unquoted(" ".join(el.text_content() for el in kept))
+
+
+def _unquoted(text: str) -> str:
+    """The text with each quotation replaced by a space. A scan, not a regular expression:
+    one retries from every unclosed «, which is quadratic."""
+    out, pos, start, unclosed = [], 0, 0, set()
+    while match := _OPENING.search(text, start):
+        end = -1 if match[0] in unclosed else text.find(QUOTES[match[0]], match.end())
+        if end == -1:  # none later closes this kind: it is text
+            unclosed.add(match[0])
+            if len(unclosed) == len(QUOTES):
+                break
+            start = match.end()
+            continue
+        out += [text[pos:match.start()], " "]
+        pos = start = end + 1
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def _blank_comments(source: str) -> str:
@@ -83,7 +102,7 @@ def _written(path: Path, pattern: re.Pattern) -> int | None:
         return None
     source = _blank_comments(projectfiles.read_text(path))
     return next((n for n, text in enumerate(source.splitlines(), 1)
-                 if pattern.search(QUOTED.sub(" ", text))), None)
+                 if pattern.search(_unquoted(text))), None)
 
 
 def misuses(document: Document, chain, terms: list[Term], facts: FactBase, root: Path
@@ -111,7 +130,7 @@ def misuses(document: Document, chain, terms: list[Term], facts: FactBase, root:
                     for fact_id in document.facts_used:
                         fact = facts.facts[fact_id]
                         written = [fact.text[lang]] + ([fact.note[lang]] if fact.note else [])
-                        if any(pattern.search(QUOTED.sub(" ", w)) for w in written):
+                        if any(pattern.search(_unquoted(w)) for w in written):
                             path, line = facts.origin[fact_id]
                             file = str(path.relative_to(root))
                             break

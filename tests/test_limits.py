@@ -171,3 +171,23 @@ def test_more_jobs_than_cores_is_a_note(tiny):
     done = briefings(tiny, "build", "--brief", ALPHA, "--format", "html", "--jobs", "200")
     assert done.returncode == 0
     assert "note: --jobs 200: making" in done.stderr
+
+
+def test_the_terms_check_is_linear_in_unclosed_quotation_marks(tiny):
+    (tiny.briefs / ALPHA / "terms.yaml").write_text(
+        'en:\n  - use: "beacon"\n    avoid: ["Works"]\n', encoding="utf-8")
+    works(tiny, "# Works\n\n" + "«" * 200000 + "\n")
+    done = briefings(tiny, "check", "--brief", ALPHA)
+    assert 'use "beacon", not "Works"' in done.stdout
+
+
+def test_the_preview_shows_a_runaway_template_as_its_error_page(tiny, monkeypatch, capsys):
+    from briefings.preview import Preview
+    monkeypatch.setenv("BRIEFINGS_DOCUMENT_SECONDS", "3")
+    works(tiny, "# Works\n\n{% for i in range(100000) %}{% for j in range(100000) %}"
+                "{% endfor %}{% endfor %}\n")
+    preview = Preview(tiny, ALPHA, "ministry", "en")
+    preview.rebuild()
+    assert "took more than 3 s" in preview.page.decode()
+    [line] = capsys.readouterr().err.splitlines()
+    assert line.startswith(f"error: {WORKS}: stopped while composing this section")
