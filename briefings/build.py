@@ -31,10 +31,11 @@ from briefings import limits, workers
 from briefings.briefs import Edition, editions, load_brief
 from briefings.buildfiles import cannot_write, real_folder, remove, write_atomic
 from briefings.check import unquoted
-from briefings.compose import CACHE, compose
+from briefings.compose import CACHE, compose, drafts
 from briefings.document import Document, Theme
 from briefings.errors import BriefingError, BriefingErrors
 from briefings.facts import LANGS, FactBase, load_facts
+from briefings.numbering import brief_numbers
 from briefings.outputs import (DEFAULT_FORMATS, MANIFEST, STAGING, InputKeys, build_lock,
                                is_current, manifest_bytes, output_path, read_manifest)
 from briefings.project import Project, build_date, day_start
@@ -80,6 +81,8 @@ class _Inputs:
     editions: dict[tuple[str, str], Edition]    # by (brief, reader)
     day: dt.date
     cache: Path            # the staged <out>/.cache: figures
+    numbers: dict[str, dict[str, int]]   # by brief: each source's number in the brief
+    fact_files: dict[str, list[str]]     # by brief: the fact files its versions use
 
 
 _inputs: _Inputs | None = None  # module state on purpose: forked workers inherit it
@@ -100,10 +103,9 @@ def _render(job: Job) -> list[Rendered]:
     started = time.perf_counter()
     edition = _inputs.editions[job.brief, job.reader]
     document = compose(_inputs.project, _inputs.facts, edition, job.lang, _inputs.day,
-                       _inputs.cache)
+                       _inputs.cache, _inputs.numbers[job.brief])
     composing = time.perf_counter() - started
-    origin = _inputs.facts.origin
-    fact_files = sorted({origin[fact_id][0].name for fact_id in document.facts_used})
+    fact_files = _inputs.fact_files[job.brief]
     rendered = []
     for fmt in job.formats:
         started = time.perf_counter()
@@ -264,6 +266,21 @@ def _epoch_pinned(day: dt.date, zone: str):
         del os.environ["SOURCE_DATE_EPOCH"]
 
 
+def _brief_wide(project: Project, facts: FactBase, todo: list[Job],
+                chosen: dict[tuple[str, str], Edition], day: dt.date, cache: Path
+                ) -> tuple[dict[str, dict[str, int]], dict[str, list[str]]]:
+    """Each brief's source numbers and the fact files its versions use, from a draft of
+    every version of it (every reader, not only the chosen ones): numbers are the brief's."""
+    numbers, fact_files = {}, {}
+    briefs = {edition.brief.id: edition.brief for edition in chosen.values()}
+    for brief_id in dict.fromkeys(job.brief for job in todo):
+        versions = drafts(project, facts, briefs[brief_id], day, cache)
+        numbers[brief_id] = brief_numbers(facts.sources, versions)
+        fact_files[brief_id] = sorted({facts.origin[fact_id][0].name for version in versions
+                                       for fact_id in version.facts_used})
+    return numbers, fact_files
+
+
 def choose(project: Project, briefs: list[str] | None, readers: list[str] | None
            ) -> list[Edition]:
     """The editions of the chosen briefs (default: all) for the chosen readers (default:
@@ -327,7 +344,8 @@ def build(project: Project, briefs: list[str] | None = None,
                                    "pdf" not in job.formats))
         with _staging(out) as stage, _epoch_pinned(day, zone):
             _seed_cache(out, out / CACHE, stage / CACHE)
-            _inputs = _Inputs(project, facts, chosen, day, stage / CACHE)
+            _inputs = _Inputs(project, facts, chosen, day, stage / CACHE,
+                              *_brief_wide(project, facts, todo, chosen, day, stage / CACHE))
             built = []
             try:
                 with closing(_results(todo, _workers(jobs, len(todo)))) as results:

@@ -2,7 +2,8 @@
 
 Templates run sandboxed, with StrictUndefined and autoescaping. They reach facts only
 through ``fact("id")``, which records every use: that record gives the cited sources,
-the "current as of" date and the set of fact ids a document rests on.
+the "current as of" date and the set of fact ids a document rests on. Sources carry the
+brief's numbers (``numbering``), worked out from drafts of every version of the brief.
 """
 
 from __future__ import annotations
@@ -12,14 +13,15 @@ import difflib
 import itertools
 import os
 import re
+from collections.abc import Mapping
 from pathlib import Path
 
 import markdown
 from lxml import html
 from markupsafe import Markup, escape
 
-from briefings import glyphs, i18n, projectfiles, template_rules, templating, urls
-from briefings.briefs import Edition
+from briefings import glyphs, i18n, numbering, projectfiles, template_rules, templating, urls
+from briefings.briefs import Brief, Edition, editions
 from briefings.document import Document, Meta, Theme
 from briefings.errors import BriefingError, BriefingErrors
 from briefings.facts import SOURCE_REF, Bilingual, Fact, FactBase
@@ -53,8 +55,8 @@ def _escaped(text: str) -> Markup:
 
 class Citation:
     """``[1, 3]`` linking to the sources section. Numbers are given when the citation is
-    printed, so sources are numbered in reading order. A no-break space after each comma
-    keeps a citation on one line."""
+    printed: the brief's, or in a draft the order of first use. A no-break space after each
+    comma keeps a citation on one line."""
 
     def __init__(self, access: FactAccess, source_ids: list[str]):
         self._access, self._ids = access, source_ids
@@ -111,10 +113,12 @@ def _localize(value, lang: str):
 
 
 class FactAccess:
-    """The one door from templates to facts; it records the facts used and the sources cited."""
+    """The one door from templates to facts; it records the facts used and the sources
+    cited. ``numbers`` are the brief's (``numbering.brief_numbers``); without them, sources
+    are numbered in the order this document first cites them (a draft)."""
 
-    def __init__(self, base: FactBase, lang: str):
-        self._base, self._lang = base, lang
+    def __init__(self, base: FactBase, lang: str, numbers: Mapping[str, int] | None = None):
+        self._base, self._lang, self._numbers = base, lang, numbers
         self.used: dict[str, Fact] = {}
         self.cited: dict[str, int] = {}
 
@@ -133,7 +137,13 @@ class FactAccess:
                         CitedText(self, fact.note[self._lang]) if fact.note else None)
 
     def number(self, source_id: str) -> int:
-        return self.cited.setdefault(source_id, len(self.cited) + 1)
+        if self._numbers is None:
+            return self.cited.setdefault(source_id, len(self.cited) + 1)
+        if source_id not in self._numbers:  # the drafts the numbers came from did not cite it
+            raise TemplateValueError(f"source '{source_id}' has no number in this brief: "
+                                     "build the brief again")
+        self.cited[source_id] = self._numbers[source_id]
+        return self.cited[source_id]
 
     def sources(self) -> list[dict]:
         """The sources cited so far, numbered; the sources section comes last."""
@@ -392,14 +402,42 @@ def mark_long_words(section: html.HtmlElement) -> None:
 
 
 def compose(project: Project, facts: FactBase, edition: Edition, lang: str,
-            today: dt.date, cache: Path | None = None) -> Document:
-    """``cache`` keeps the figures' drawings by content hash (default: build/.cache)."""
+            today: dt.date, cache: Path | None = None,
+            numbers: Mapping[str, int] | None = None) -> Document:
+    """One version of a brief, its sources carrying the brief's ``numbers``: worked out
+    here unless given (who composes several versions works them out once, with
+    ``source_numbers``). ``cache`` keeps the figures' drawings by content hash (default:
+    build/.cache)."""
+    if numbers is None:
+        numbers = source_numbers(project, facts, edition.brief, today, cache)
+    return draft(project, facts, edition, lang, today, cache, numbers)
+
+
+def source_numbers(project: Project, facts: FactBase, brief: Brief, today: dt.date,
+                   cache: Path | None = None) -> dict[str, int]:
+    """The brief's number of each source it cites, from a draft of each of its versions."""
+    return numbering.brief_numbers(facts.sources, drafts(project, facts, brief, today, cache))
+
+
+def drafts(project: Project, facts: FactBase, brief: Brief, today: dt.date,
+           cache: Path | None = None) -> list[Document]:
+    """Every version of the brief, each reader in each of their languages, as drafts."""
+    return [draft(project, facts, edition, lang, today, cache)
+            for edition in editions(project, brief) for lang in edition.languages]
+
+
+def draft(project: Project, facts: FactBase, edition: Edition, lang: str,
+          today: dt.date, cache: Path | None = None,
+          numbers: Mapping[str, int] | None = None) -> Document:
+    """The document, its sources numbered with ``numbers`` or, in a draft, in the order it
+    first cites them: all the check reads, and what the brief's numbers are worked out
+    from."""
     # not resolved: a link in the build folder is refused when a figure is written there
     cache = Path(os.path.abspath(cache or project.build / CACHE))
     strings = i18n.labels(edition.chain, lang)
     locale = project.settings.locales[lang]
     env = make_environment(edition, locale, today)
-    access = FactAccess(facts, lang)
+    access = FactAccess(facts, lang, numbers)
     figures_dir = cache / "figures"
     figure = FigureMaker(edition, access, lang, locale, today, figures_dir)
     context = template_context(edition, lang, today, strings, access, figure)

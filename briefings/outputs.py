@@ -1,10 +1,10 @@
 """What is in ``build/``: the lock, the manifest, and whether an output is up to date.
 
 An output is up to date when its file still has the hash the manifest records and the hash
-of its inputs — the package's code, the build day, the files along its own chain (the
-reader's overrides, the brief's folder and the theme, leaving out other languages' sections
-and other readers' overrides), the reader's profile, the sources registry and the fact files
-it used — equals the key stored beside it. Standard library only, so a build that has nothing to do never imports the heavy
+of its inputs — the package's code, the build day, the brief's folder and the theme, the
+readers' profiles, the sources registry and the fact files the brief's versions use —
+equals the key stored beside it. Every version of a brief is an input of each: its sources
+carry the brief's numbers, which any version's citations may change (``numbering``). Standard library only, so a build that has nothing to do never imports the heavy
 libraries."""
 
 from __future__ import annotations
@@ -122,7 +122,7 @@ class InputKeys:
     def __init__(self, project: Project, day: dt.date):
         self.project = project
         self._files: dict[Path, str] = {}
-        self._folders: dict[tuple, list[tuple[str, str]]] = {}  # a folder is walked once
+        self._folders: dict[Path, list[tuple[str, str]]] = {}  # a folder is walked once
         self._common = self._digest([("day", day.isoformat())] + self._tree(
             PACKAGE, lambda p: p.suffix == ".py", read=Path.read_bytes))
 
@@ -142,28 +142,21 @@ class InputKeys:
     def _digest(items: list[tuple[str, str]]) -> str:
         return hashlib.sha256(json.dumps(items).encode()).hexdigest()
 
-    def _templates(self, folder: Path, lang: str, skip: Path | None = None
-                   ) -> list[tuple[str, str]]:
-        """A template folder's files, leaving out the sections of the other languages (and
-        ``skip``, another part of the chain)."""
-        if (folder, lang, skip) not in self._folders:
-            sections = folder / "sections"
-            self._folders[folder, lang, skip] = self._tree(
-                folder, lambda p: (not p.is_relative_to(sections)
-                                   or p.is_relative_to(sections / lang))
-                and not (skip and p.is_relative_to(skip))) if folder.is_dir() else []
-        return self._folders[folder, lang, skip]
+    def _folder(self, folder: Path) -> list[tuple[str, str]]:
+        if folder not in self._folders:
+            self._folders[folder] = self._tree(folder) if folder.is_dir() else []
+        return self._folders[folder]
 
     def key(self, brief: str, reader: str, lang: str, fmt: str, fact_files: list[str]) -> str:
+        """``fact_files``: those of every version of the brief. The readers' profiles are
+        all there, as a profile's languages decide which versions the brief has."""
         root = self.project
-        brief_folder = root.briefs / brief
-        inputs = [root.root / SETTINGS, root.readers / f"{reader}.yaml",
-                  root.facts / "sources.yaml", *(root.facts / name for name in fact_files)]
+        inputs = [root.root / SETTINGS, root.facts / "sources.yaml",
+                  *(root.facts / name for name in fact_files)]
         return self._digest([
-            ("common", self._common), ("lang", lang), ("format", fmt),
-            *self._templates(brief_folder / "readers" / reader, lang),
-            *self._templates(brief_folder, lang, skip=brief_folder / "readers"),
-            *self._templates(root.theme, lang),
+            ("common", self._common), ("reader", reader), ("lang", lang), ("format", fmt),
+            *self._folder(root.briefs / brief), *self._folder(root.theme),
+            *self._folder(root.readers),
             *((str(p.name), self._hash(p) if p.is_file() else "missing") for p in inputs)])
 
 

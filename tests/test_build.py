@@ -359,3 +359,31 @@ def test_pdf_is_tagged_and_labelled(tiny_built, lang):
     assert info.author and info.subject and info.get("/Keywords")
     assert info["/Keywords"] == ("Ruritania, faro, puerto" if lang == "es"
                                  else "Ruritania, lighthouse, port")
+
+
+def test_every_format_of_every_version_gives_a_source_the_brief_s_number(tiny, tmp_path):
+    """The press leads with the works, cited from the Herald, the ministry with the vote,
+    cited from the Gazette first: in the PDF, the DOCX and the HTML of both, [1] is the
+    Gazette and [2] the Herald, in their text and in their sources list."""
+    from docx import Document as Docx
+    from lxml import html as lxml_html
+    override = tiny.briefs / ALPHA / "readers/press/sections/es/summary.md.j2"
+    override.write_text(override.read_text(encoding="utf-8").replace(
+        "{% block key_points %}", '{% block bottom_line %}\n{{ fact("harbour.works") }} '
+        '{{ fact("harbour.vote") }}\n\n{% endblock %}\n{% block key_points %}'),
+        encoding="utf-8")
+    out = tmp_path / "out"
+    build(tiny, briefs=[ALPHA], langs=["es"], formats=["pdf", "docx", "html"], out=out,
+          jobs=1)
+    texts = {}
+    for reader in ("ministry", "press"):
+        texts[reader, "pdf"] = pdf_text(out / path(reader, "es", "pdf"))
+        texts[reader, "docx"] = " ".join(
+            p.text for p in Docx(out / path(reader, "es", "docx")).paragraphs)
+        texts[reader, "html"] = " ".join(lxml_html.parse(
+            out / path(reader, "es", "html")).getroot().text_content().split())
+    for (reader, fmt), text in texts.items():
+        assert "[1] Acta del Consejo del Puerto de Strelsau" in text, (reader, fmt)
+        assert "[2] Strelsau lighthouse approved" in text, (reader, fmt)
+    # the press's first citation is the Herald's, [2]; a reading-order number would be [1]
+    assert texts["press", "pdf"].index("[2]") < texts["press", "pdf"].index("[1]")

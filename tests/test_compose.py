@@ -111,12 +111,13 @@ def test_fact_text_is_text_not_markup(tiny):
             "& < > \" ¿ ¡ ñ á é í ó ú ü — 41 votes to 17.") in text_of(doc)
 
 
-def test_sources_are_numbered_in_reading_order_and_only_cited_ones_listed(tiny):
+def test_sources_are_numbered_in_the_registers_order_and_only_cited_ones_listed(tiny):
     doc = composed(tiny, "en")
-    links = [a.get("href") for a in doc.body.xpath("//a[starts-with(@href, '#src-')]")]
-    first_seen = list(dict.fromkeys(links))
+    links = {a.get("href") for a in doc.body.xpath("//a[starts-with(@href, '#src-')]")}
+    register = [s.id for s in load_facts(tiny.facts).sources.values()]
     entries = doc.body.xpath("//section[@data-section='sources']/p")
-    assert ["#" + p.get("id") for p in entries] == first_seen
+    assert ["#src-" + s for s in register if "#src-" + s in links] == \
+        ["#" + p.get("id") for p in entries]
     assert [p.text_content()[:3] for p in entries] == [f"[{n}]" for n in
                                                         range(1, len(entries) + 1)]
     assert doc.body.xpath("//a[@href='#src-gaceta-faro']")[0].text == "1"
@@ -204,7 +205,7 @@ def test_a_template_that_extends_or_includes_itself_is_one_line(tiny, text):
 
 def test_a_source_cited_in_a_note_prints_as_the_readers_citation_number(tiny):
     """{source:<id>} in a note becomes [n], linked to the sources list like any citation,
-    numbered in reading order; no internal key reaches the reader."""
+    with the brief's number of the source; no internal key reaches the reader."""
     (tiny.facts / "extra.yaml").write_text("""\
 facts:
   - id: extra.noted
@@ -224,8 +225,9 @@ facts:
     paragraph = document.body.find("section").find("p")
     assert "{source:" not in paragraph.text_content()
     cited = {a.get("href"): a.text for a in paragraph.iter("a")}
-    assert cited == {"#src-guardiana-opinion": "1", "#src-tide-herald": "2"}
-    assert " ".join(paragraph.text_content().split()).startswith("Note: See [1] and [2].")
+    # the register's order (gaceta-faro, tide-herald, guardiana-opinion), not reading order
+    assert cited == {"#src-guardiana-opinion": "3", "#src-tide-herald": "2"}
+    assert " ".join(paragraph.text_content().split()).startswith("Note: See [3] and [2].")
 
 
 def test_the_projects_locales_say_how_values_are_written(tiny):
@@ -299,3 +301,34 @@ def test_where_a_citation_goes_is_before_or_after(tiny):
         composed(tiny, "es")
     assert str(excinfo.value) == (f'{path}:{line}: citation_call: must be "before" or '
                                   '"after", not "antes"')
+
+
+def test_a_source_has_one_number_in_every_version_of_a_brief(tiny):
+    """The press leads with the works (cited from tide-herald), the ministry with the vote
+    (gaceta-faro first): each cites them in another order, yet [1] is the same source in
+    both, in every language, the register's order."""
+    for lang in ("es", "en"):
+        override = tiny.briefs / "alpha/readers/press/sections" / lang / "summary.md.j2"
+        edit(override, "{% block key_points %}",
+             '{% block bottom_line %}\n{{ fact("harbour.works") }} {{ fact("harbour.vote") }}'
+             "\n\n{% endblock %}\n{% block key_points %}")
+    facts = load_facts(tiny.facts)
+    from briefings.compose import draft
+
+    def numbers(document):
+        return {a.get("href"): a.text
+                for a in document.body.xpath("//a[starts-with(@href, '#src-')]")}
+
+    def listed(document):
+        return [p.text_content()[:3] + p.get("id") for p in
+                document.body.xpath("//section[@data-section='sources']/p")]
+    for lang in ("es", "en"):
+        drafts = [numbers(draft(tiny, facts, alpha(tiny, r), lang, TODAY))
+                  for r in ("ministry", "press")]
+        assert drafts[0]["#src-gaceta-faro"] != drafts[1]["#src-gaceta-faro"]  # per document
+        ministry, press = (compose(tiny, facts, alpha(tiny, r), lang, TODAY)
+                           for r in ("ministry", "press"))
+        assert numbers(ministry)["#src-gaceta-faro"] == numbers(press)["#src-gaceta-faro"] == "1"
+        assert numbers(ministry)["#src-tide-herald"] == numbers(press)["#src-tide-herald"] == "2"
+        assert listed(press) == ["[1]src-gaceta-faro", "[2]src-tide-herald"]
+        assert listed(ministry)[:2] == listed(press)
