@@ -3,7 +3,8 @@
 Composes every brief × reader × language and runs the HTML and DOCX writers in memory (no
 file is written), reporting with file and line: facts that do not load, templates that fail,
 sections missing in one language, numbers typed into templates instead of taken from facts,
-what a writer would refuse, quotes not found in their source, and stale facts."""
+what a writer would refuse, quotes not found in their source, stale facts, and old facts
+printed as the present (``tense``)."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from briefings.project import Project
 from briefings.settings import Locales
 from briefings.style import load_style
 from briefings.templating import relative
+from briefings.tense import misdated, printings, told_in_the_past
 from briefings.terms import load_terms, misuses
 
 LANG_NAMES = {"es": "Spanish", "en": "English"}
@@ -59,7 +61,8 @@ def stale_facts(facts: FactBase, project: Project, today: dt.date, max_age_days:
                 used: set[str]) -> list[Finding]:
     """Facts a checked brief prints that describe how things stand (``kind: state``) and
     were last confirmed long ago; an event (a vote, a statement) stays what it was however
-    old it is, and a fact no brief prints cannot mislead a reader."""
+    old it is, and a fact no brief prints, or prints only in the past with its year, cannot
+    mislead a reader."""
     oldest = today - dt.timedelta(days=max_age_days)
     return [Finding("warning", f"fact '{fact.id}' is current as of {fact.as_of}, more than "
                     f"{max_age_days} days before {today}: check it is still true (or mark it "
@@ -175,7 +178,7 @@ def figure_problems(project: Project, facts: FactBase, brief: Brief,
 def _check_document(job: tuple[Project, FactBase, Edition, str, dt.date]
                     ) -> tuple[list[Finding], list[str]]:
     """One document composed and written in memory: what is wrong with it, and the facts
-    it uses."""
+    it prints as how things stand (not only in the past with their year)."""
     project, facts, edition, lang, today = job
     try:
         # A draft: the brief's source numbers change nothing the check reads.
@@ -183,10 +186,13 @@ def _check_document(job: tuple[Project, FactBase, Edition, str, dt.date]
         words = load_terms(edition.chain, lang)
     except BriefingError as exc:
         return _errors(exc, project), []
+    printed = list(printings(document, facts))
     findings = unwritable(document, Theme(edition.chain), project)
     findings += [Finding("warning", m.message, m.file, m.line)
-                 for m in misuses(document, edition.chain, words, facts, project.root)]
-    return findings, list(document.facts_used)
+                 for m in [*misuses(document, edition.chain, words, facts, project.root),
+                           *misdated(printed, document, edition.chain, facts, today,
+                                     project.root)]]
+    return findings, sorted(set(document.facts_used) - told_in_the_past(printed))
 
 
 def _documents(project: Project, jobs: list) -> list[tuple[list[Finding], list[str]]]:
@@ -212,7 +218,7 @@ def run_checks(project: Project, today: dt.date, sources_dir: Path | None = None
         facts = load_facts(project.facts)
     except BriefingError as exc:
         return _errors(exc, project)
-    findings, used, jobs = [], set(), []
+    findings, current, jobs = [], set(), []  # current: facts printed as how things stand
     if sources_dir is not None:
         findings += unquoted(facts, project, sources_dir)
     for brief_id in briefs or project.brief_ids():
@@ -230,9 +236,9 @@ def run_checks(project: Project, today: dt.date, sources_dir: Path | None = None
             findings += translations
             if not translations:
                 jobs += [(project, facts, edition, lang, today) for lang in edition.languages]
-    for found, facts_used in _documents(project, jobs):
+    for found, printed_as_current in _documents(project, jobs):
         findings += found
-        used.update(facts_used)
-    findings = stale_facts(facts, project, today, max_age_days, used) + findings
+        current.update(printed_as_current)
+    findings = stale_facts(facts, project, today, max_age_days, current) + findings
     # A mistake in a shared template shows in every edition that uses it: report it once.
     return list(dict.fromkeys(findings))

@@ -195,3 +195,75 @@ def test_every_real_quote_is_in_its_source_document():
     real = Project(ROOT)
     assert [str(f) for f in unquoted(load_facts(real.facts), real, REAL_SEEDS)
             if f.level == "error"] == []
+
+
+OLD_STATE = """\
+facts:
+  - id: extra.keepers
+    text:
+      es: El faro tiene tres guardianes.
+      en: The lighthouse has three keepers.
+    as_of: 2020-05-10
+    kind: state
+    sources:
+      - {id: gaceta-faro, quote: "El Consejo se reúne cada 14 días.", locator: "línea 6"}
+"""
+
+
+def print_old_state(tiny, es, en):
+    """The fixture's summary prints a state described in 2020 after the given words."""
+    (tiny.facts / "extra.yaml").write_text(OLD_STATE, encoding="utf-8")
+    for lang, words in (("es", es), ("en", en)):
+        add_after_heading(tiny.briefs / f"alpha/sections/{lang}/summary.md.j2",
+                          '{% set keepers = fact("extra.keepers") %}\n'
+                          f'{words} {{{{ keepers }}}}')
+
+
+def tense_warnings(project):
+    return [str(f) for f in run_checks(project, TODAY)
+            if f.level == "warning" and "describes the situation" in f.message]
+
+
+def test_an_old_state_printed_as_now_is_a_warning_at_its_template_line(tiny):
+    print_old_state(tiny, "Hoy:", "Now:")
+    assert tense_warnings(tiny) == [
+        "warning: templates/briefs/alpha/sections/es/summary.md.j2:5: fact 'extra.keepers' "
+        "describes the situation in 2020, but the sentence says \"Hoy\": write it in the "
+        "past with its year, e.g. \"en 2020, …\"",
+        "warning: templates/briefs/alpha/sections/en/summary.md.j2:5: fact 'extra.keepers' "
+        "describes the situation in 2020, but the sentence says \"Now\": write it in the "
+        "past with its year, e.g. \"in 2020, …\""]
+    assert run_cli(tiny).returncode == 0
+    strict = run_cli(tiny, "--strict")
+    assert strict.returncode == 1
+    assert "error: templates/briefs/alpha/sections/es/summary.md.j2:5: fact 'extra.keepers' " \
+        "describes the situation in 2020" in strict.stdout
+
+
+def test_an_old_state_without_its_year_is_a_warning(tiny):
+    print_old_state(tiny, "Situación:", "Situation:")
+    assert [f.message for f in run_checks(tiny, TODAY) if "describes the" in f.message] == [
+        "fact 'extra.keepers' describes the situation in 2020, but the sentence gives no "
+        f"year: write it in the past with its year, e.g. \"{example}\""
+        for example in ("en 2020, …", "in 2020, …")]
+
+
+def test_an_old_state_in_the_past_with_its_year_is_clean(tiny):
+    print_old_state(tiny, 'En {{ keepers.as_of | date("year") }}, según la gaceta:',
+                    'In {{ keepers.as_of | date("year") }}, according to the gazette:')
+    assert tense_warnings(tiny) == []
+    # nor stale: the brief no longer offers it as how things stand
+    assert run_cli(tiny, "--strict").returncode == 0
+
+
+def test_a_marker_in_the_facts_own_text_names_the_fact_file(tiny):
+    (tiny.facts / "extra.yaml").write_text(OLD_STATE.replace(
+        "El faro tiene", "El faro tiene hoy").replace(
+        "The lighthouse has", "The lighthouse now has"), encoding="utf-8")
+    for lang in ("es", "en"):
+        add_after_heading(tiny.briefs / f"alpha/sections/{lang}/summary.md.j2",
+                          '{{ fact("extra.keepers") }}')
+    found = tense_warnings(tiny)
+    assert len(found) == 2 and all(
+        "sections/" in w and "its text says" in w and "(facts/extra.yaml:2)" in w
+        for w in found)
