@@ -405,25 +405,25 @@ def compose(project: Project, facts: FactBase, edition: Edition, lang: str,
             today: dt.date, cache: Path | None = None,
             numbers: Mapping[str, int] | None = None) -> Document:
     """One version of a brief, its sources carrying the brief's ``numbers``: worked out
-    here unless given (who composes several versions works them out once, with
-    ``source_numbers``). ``cache`` keeps the figures' drawings by content hash (default:
+    here unless given (who composes several versions works them out once, from
+    ``drafts``). ``cache`` keeps the figures' drawings by content hash (default:
     build/.cache)."""
     if numbers is None:
-        numbers = source_numbers(project, facts, edition.brief, today, cache)
+        numbers = numbering.brief_numbers(facts.sources, drafts(
+            project, facts, edition.brief, today, cache, first=(edition.reader, lang)))
     return draft(project, facts, edition, lang, today, cache, numbers)
 
 
-def source_numbers(project: Project, facts: FactBase, brief: Brief, today: dt.date,
-                   cache: Path | None = None) -> dict[str, int]:
-    """The brief's number of each source it cites, from a draft of each of its versions."""
-    return numbering.brief_numbers(facts.sources, drafts(project, facts, brief, today, cache))
-
-
 def drafts(project: Project, facts: FactBase, brief: Brief, today: dt.date,
-           cache: Path | None = None) -> list[Document]:
-    """Every version of the brief, each reader in each of their languages, as drafts."""
-    return [draft(project, facts, edition, lang, today, cache)
-            for edition in editions(project, brief) for lang in edition.languages]
+           cache: Path | None = None, first: tuple[str, str] | None = None
+           ) -> list[Document]:
+    """Every version of the brief, each reader in each of their languages, as drafts;
+    ``first`` (reader, language) before the others, so that its own mistakes are the ones
+    reported."""
+    versions = sorted(((edition, lang) for edition in editions(project, brief)
+                       for lang in edition.languages),
+                      key=lambda version: (version[0].reader, version[1]) != first)
+    return [draft(project, facts, edition, lang, today, cache) for edition, lang in versions]
 
 
 def draft(project: Project, facts: FactBase, edition: Edition, lang: str,
