@@ -23,6 +23,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import defaultdict
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,11 +32,11 @@ from briefings import limits, workers
 from briefings.briefs import Edition, editions, load_brief
 from briefings.buildfiles import cannot_write, real_folder, remove, write_atomic
 from briefings.check import unquoted
-from briefings.compose import CACHE, compose, drafts
+from briefings.compose import CACHE, compose, draft
 from briefings.document import Document, Theme
 from briefings.errors import BriefingError, BriefingErrors
 from briefings.facts import LANGS, FactBase, load_facts
-from briefings.numbering import brief_numbers
+from briefings.numbering import brief_numbers, cited
 from briefings.outputs import (DEFAULT_FORMATS, MANIFEST, STAGING, InputKeys, build_lock,
                                is_current, manifest_bytes, output_path, read_manifest)
 from briefings.project import Project, build_date, day_start
@@ -267,18 +268,32 @@ def _epoch_pinned(day: dt.date, zone: str):
 
 
 def _brief_wide(project: Project, facts: FactBase, todo: list[Job],
-                chosen: dict[tuple[str, str], Edition], day: dt.date, cache: Path
+                chosen: dict[tuple[str, str], Edition], day: dt.date, cache: Path,
+                workers_wanted: int
                 ) -> tuple[dict[str, dict[str, int]], dict[str, list[str]]]:
     """Each brief's source numbers and the fact files its versions use, from a draft of
-    every version of it (every reader, not only the chosen ones): numbers are the brief's."""
-    numbers, fact_files = {}, {}
+    every version of it (every reader, not only the chosen ones): numbers are the brief's.
+    Drafts are documents too, made in workers under the same limits."""
     briefs = {edition.brief.id: edition.brief for edition in chosen.values()}
-    for brief_id in dict.fromkeys(job.brief for job in todo):
-        versions = drafts(project, facts, briefs[brief_id], day, cache)
-        numbers[brief_id] = brief_numbers(facts.sources, versions)
-        fact_files[brief_id] = sorted({facts.origin[fact_id][0].name for version in versions
-                                       for fact_id in version.facts_used})
-    return numbers, fact_files
+    versions = [(edition, lang) for brief_id in dict.fromkeys(job.brief for job in todo)
+                for edition in editions(project, briefs[brief_id])
+                for lang in edition.languages]
+
+    def read(k: int) -> tuple[set[str], tuple[str, ...]]:
+        document = draft(project, facts, *versions[k], day, cache)
+        return cited(document), document.facts_used
+
+    cites, used = defaultdict(list), defaultdict(set)
+    for k, done in workers.run(range(len(versions)), read, workers_wanted,
+                               lambda k: f"{versions[k][0].brief.id}-{versions[k][0].reader}-"
+                                         f"{versions[k][1]}"):
+        if isinstance(done, BriefingError):
+            raise done
+        brief_id = versions[k][0].brief.id
+        cites[brief_id].append(done[0])
+        used[brief_id].update(facts.origin[fact_id][0].name for fact_id in done[1])
+    return ({brief_id: brief_numbers(facts.sources, sets) for brief_id, sets in cites.items()},
+            {brief_id: sorted(files) for brief_id, files in used.items()})
 
 
 def choose(project: Project, briefs: list[str] | None, readers: list[str] | None
@@ -345,7 +360,8 @@ def build(project: Project, briefs: list[str] | None = None,
         with _staging(out) as stage, _epoch_pinned(day, zone):
             _seed_cache(out, out / CACHE, stage / CACHE)
             _inputs = _Inputs(project, facts, chosen, day, stage / CACHE,
-                              *_brief_wide(project, facts, todo, chosen, day, stage / CACHE))
+                              *_brief_wide(project, facts, todo, chosen, day, stage / CACHE,
+                                           _workers(jobs, len(todo))))
             built = []
             try:
                 with closing(_results(todo, _workers(jobs, len(todo)))) as results:

@@ -409,8 +409,8 @@ def compose(project: Project, facts: FactBase, edition: Edition, lang: str,
     ``drafts``). ``cache`` keeps the figures' drawings by content hash (default:
     build/.cache)."""
     if numbers is None:
-        numbers = numbering.brief_numbers(facts.sources, drafts(
-            project, facts, edition.brief, today, cache, first=(edition.reader, lang)))
+        numbers = numbering.brief_numbers(facts.sources, map(numbering.cited, drafts(
+            project, facts, edition.brief, today, cache, first=(edition.reader, lang))))
     return draft(project, facts, edition, lang, today, cache, numbers)
 
 

@@ -29,8 +29,9 @@ def cited(document: Document) -> set[str]:
         f".//a[starts-with(@href, '{ANCHOR}')]/@href")}
 
 
-def brief_numbers(register: Iterable[str], versions: Iterable[Document]) -> dict[str, int]:
-    """Each source some version cites, numbered in the register's order."""
-    used = set().union(*(cited(version) for version in versions))
+def brief_numbers(register: Iterable[str], cited_by: Iterable[set[str]]) -> dict[str, int]:
+    """Each source some version cites (``cited_by``: each version's), numbered in the
+    register's order."""
+    used = set().union(*cited_by)
     return {source_id: n for n, source_id in
             enumerate((s for s in register if s in used), 1)}
