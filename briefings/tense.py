@@ -22,7 +22,7 @@ from lxml import html
 
 from briefings.document import Document
 from briefings.facts import Fact, FactBase
-from briefings.terms import QUOTED
+from briefings.terms import _unquoted as unquoted  # the terms check's rule for «…», “…”
 
 OLD = dt.timedelta(days=365)
 # The elements whose text is read as running prose, innermost first.
@@ -89,10 +89,10 @@ def printings(document: Document, facts: FactBase) -> Iterator[Printing]:
             while start != -1:
                 fact, end = facts.facts[fact_id], start + len(text)
                 sentence = _sentence(block, start, end)
-                marker = present.search(QUOTED.sub(" ", sentence)) if present else None
+                marker = present.search(unquoted(sentence)) if present else None
                 yield Printing(
                     fact, section, sentence, marker[0] if marker else None,
-                    bool(marker) and bool(present.search(QUOTED.sub(" ", text))),
+                    bool(marker) and bool(present.search(unquoted(text))),
                     re.search(rf"(?<!\d){fact.as_of.year}(?!\d)", sentence) is not None)
                 start = block.find(text, end)
 
