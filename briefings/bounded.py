@@ -86,13 +86,16 @@ def before_binop(operator: str, left, right) -> None:
 
 def before_call(function, args, kwargs) -> None:
     """A method of a string that multiplies it (``"x".replace("", …)``), or ``lipsum``."""
-    if getattr(function, "__name__", None) == "replace" and \
-            isinstance(getattr(function, "__self__", None), str):
-        _replaced(function.__self__, *args, **kwargs)
-    elif getattr(function, "__name__", None) == "generate_lorem_ipsum":
-        bound = inspect.signature(function).bind(*args, **kwargs)
-        bound.apply_defaults()
-        _text(_int(bound.arguments["n"]) * _int(bound.arguments["max"]) * 12)  # a word: 12
+    name = getattr(function, "__name__", None)
+    try:
+        if name == "replace" and isinstance(getattr(function, "__self__", None), str):
+            _replaced(function.__self__, *args, **kwargs)
+        elif name == "generate_lorem_ipsum":
+            bound = inspect.signature(function).bind(*args, **kwargs)
+            bound.apply_defaults()
+            _text(_int(bound.arguments["n"]) * _int(bound.arguments["max"]) * 12)  # words
+    except TypeError:
+        pass  # wrong arguments: the call itself says so
 
 
 def _joined(value, d="", attribute=None, **_) -> None:

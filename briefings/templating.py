@@ -58,7 +58,7 @@ class Sandbox(SandboxedEnvironment):
         bounded.before_binop(operator, left, right)
         return bounded.checked(super().call_binop(context, operator, left, right))
 
-    def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 (Jinja's names)
+    def call(__self, __context, __obj, *args, **kwargs):  # Jinja's names: keywords pass
         bounded.before_call(__obj, args, kwargs)
         return bounded.checked(super().call(__context, __obj, *args, **kwargs))
 
