@@ -273,25 +273,31 @@ def _brief_wide(project: Project, facts: FactBase, todo: list[Job],
                 ) -> tuple[dict[str, dict[str, int]], dict[str, list[str]]]:
     """Each brief's source numbers and the fact files its versions use, from a draft of
     every version of it (every reader, not only the chosen ones): numbers are the brief's.
-    Drafts are documents too, made in workers under the same limits."""
+    Drafts are documents too, made in workers under the same limits; the documents asked
+    for come first, so that a mistake is reported as their own."""
     briefs = {edition.brief.id: edition.brief for edition in chosen.values()}
-    versions = [(edition, lang) for brief_id in dict.fromkeys(job.brief for job in todo)
-                for edition in editions(project, briefs[brief_id])
-                for lang in edition.languages]
+    asked = {(job.brief, job.reader, job.lang) for job in todo}
+    versions = sorted(((edition, lang) for brief_id in dict.fromkeys(job.brief for job in todo)
+                       for edition in editions(project, briefs[brief_id])
+                       for lang in edition.languages),
+                      key=lambda v: (v[0].brief.id, v[0].reader, v[1]) not in asked)
 
     def read(k: int) -> tuple[set[str], tuple[str, ...]]:
         document = draft(project, facts, *versions[k], day, cache)
         return cited(document), document.facts_used
 
-    cites, used = defaultdict(list), defaultdict(set)
+    cites, used, failed = defaultdict(list), defaultdict(set), {}
     for k, done in workers.run(range(len(versions)), read, workers_wanted,
                                lambda k: f"{versions[k][0].brief.id}-{versions[k][0].reader}-"
                                          f"{versions[k][1]}"):
         if isinstance(done, BriefingError):
-            raise done
+            failed[k] = done
+            continue
         brief_id = versions[k][0].brief.id
         cites[brief_id].append(done[0])
         used[brief_id].update(facts.origin[fact_id][0].name for fact_id in done[1])
+    if failed:
+        raise failed[min(failed)]
     return ({brief_id: brief_numbers(facts.sources, sets) for brief_id, sets in cites.items()},
             {brief_id: sorted(files) for brief_id, files in used.items()})
 
