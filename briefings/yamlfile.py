@@ -115,11 +115,33 @@ def read_yaml(path: Path) -> YamlFile:
         mark = exc.problem_mark or exc.context_mark
         # Syntax is checked first, so a constructor error here is a value: our dates.
         problem = exc.problem if isinstance(exc, yaml.constructor.ConstructorError) \
-            else f"invalid YAML: {exc.problem or exc.context}"
+            else f"invalid YAML: {_advice(exc, text)}"
         raise BriefingError(problem, path, mark.line + 1 if mark else None) from None
     except yaml.YAMLError as exc:  # the parser's other complaints carry no line
         raise BriefingError(f"invalid YAML: {' '.join(str(exc).split())}", path) from None
     return YamlFile(path, data, root)
+
+
+_INDENTED = ("the keys of a block must each start straight under the one above: check the "
+             "indentation of this line and the one above it")
+
+
+def _advice(exc: yaml.MarkedYAMLError, text: str) -> str:
+    """What an analyst should do about the parser's complaint, in their words: the usual
+    slips are a sentence with ': ' in it and a line indented one space off."""
+    problem = exc.problem or exc.context or ""
+    mark = exc.problem_mark
+    if "mapping values are not allowed" in problem and mark:
+        before = text.splitlines()[mark.line][:mark.column].strip().removeprefix("- ")
+        if ": " in before:
+            return "this sentence has a colon followed by a space; put the whole sentence in quotes"
+        return _INDENTED
+    if "expected '-' indicator" in problem:
+        return ("the items of a list must each start with '-' straight under the one above: "
+                "check the indentation of this line and the one above it")
+    if "did not find expected key" in problem:
+        return _INDENTED + " (or, if a quoted text goes on after its closing quote, quote it all)"
+    return problem
 
 
 def _refuse_unplain(text: str, path: Path) -> None:

@@ -206,6 +206,20 @@ SLIPS = {
         lambda p: append(p, "{{ [fact('harbour.vote')] | map(attribute='cite._access') "
                             "| list }}"),
         f"{WORKS}:22:", "access to attribute '_access' of 'Citation' object is unsafe"),
+    "a colon in a sentence": (
+        lambda p: edit(p.facts / "harbour.yaml", "en: The Strelsau Port Council approved",
+                       "en: As the gazette says: the Strelsau Port Council approved"),
+        "facts/harbour.yaml:7:", "invalid YAML: this sentence has a colon followed by a space; "
+        "put the whole sentence in quotes"),
+    "a list item indented one space off": (
+        lambda p: edit(p.facts / "harbour.yaml", "      - id: tide-herald",
+                       "       - id: tide-herald"),
+        "facts/harbour.yaml:18:", "invalid YAML: the items of a list must each start with '-' "
+        "straight under the one above: check the indentation of this line and the one above it"),
+    "a key indented one space further": (
+        lambda p: edit(p.facts / "harbour.yaml", "    kind: event", "     kind: event"),
+        "facts/harbour.yaml:12:", "invalid YAML: the keys of a block must each start straight "
+        "under the one above: check the indentation of this line and the one above it"),
     "a template that is not UTF-8": (
         lambda p: (p.root / PRESS).write_bytes("# Resumen: \xe1\n".encode("latin-1")),
         f"{PRESS}:", "the file is not UTF-8 text"),
