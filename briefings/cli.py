@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 from pathlib import Path
@@ -199,6 +200,17 @@ def _check(project: Project, args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        code = _run(argv)
+        sys.stdout.flush()  # now rather than at exit, so that a reader gone is seen here
+        return code
+    except BrokenPipeError:  # `briefings list | head`: the reader has what it wanted
+        # What is still buffered goes nowhere, so the flush at exit does not fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 128 + signal.SIGPIPE  # as a command the pipe's signal stopped
+
+
+def _run(argv: list[str] | None) -> int:
     args = _parser().parse_args(argv)
     project = Project(args.project.resolve())
     try:

@@ -12,6 +12,7 @@ A worker reports where it is (``limits.at``), so that a limit met names the file
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import multiprocessing
 import os
@@ -27,6 +28,19 @@ from briefings import limits
 from briefings.errors import BriefingError
 
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+STOPS = {signal.SIGINT, signal.SIGTERM}
+
+
+@contextlib.contextmanager
+def _stops_held() -> Iterator[None]:
+    """Ctrl-C and SIGTERM wait while a worker is forked and recorded: a worker inherits them
+    held, so none lands in it before it ignores them (that printed "Process ForkProcess-2:"
+    and a traceback), and the parent stops only workers it knows of."""
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, STOPS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _worker_start(parent: int) -> None:
@@ -34,6 +48,7 @@ def _worker_start(parent: int) -> None:
     the terminal: the parent alone answers it, by stopping its workers."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOPS)
     if sys.platform.startswith("linux"):
         ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:  # the parent went before prctl took effect
@@ -87,9 +102,10 @@ def run(jobs: Iterable, work: Callable, workers: int, label: Callable[[Any], str
                 mine, theirs = context.Pipe(duplex=False)
                 process = context.Process(target=_child, daemon=True,
                                           args=(theirs, work, job, os.getpid(), megabytes))
-                process.start()
-                theirs.close()  # the parent keeps only its end: EOF when the worker dies
-                running[mine] = _Running(job, process, mine, time.monotonic() + seconds)
+                with _stops_held():
+                    process.start()
+                    theirs.close()  # the parent keeps only its end: EOF when the worker dies
+                    running[mine] = _Running(job, process, mine, time.monotonic() + seconds)
             nearest = min(r.deadline for r in running.values())
             for conn in wait(list(running), timeout=max(nearest - time.monotonic(), 0)):
                 r = running[conn]

@@ -311,6 +311,17 @@ def test_ctrl_c_is_one_line(tiny, command, module, name):
                                    "finished"]
 
 
+def test_a_reader_that_stops_early_ends_the_command_quietly(tiny):
+    """``briefings list | head``: the reader closes the pipe before the listing is written."""
+    listing = subprocess.Popen(
+        [sys.executable, "-m", "briefings", "--project", str(tiny.root), "list"],
+        cwd=tiny.root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)})
+    listing.stdout.close()
+    stderr = listing.stderr.read()
+    assert (listing.wait(timeout=60), stderr) == (128 + signal.SIGPIPE, "")
+
+
 def test_make_passes_what_is_typed_as_quoted_words(tmp_path):
     """``make new-brief 'NAME=x; touch …'`` names a brief, it runs no command."""
     mark = tmp_path / "ran"
