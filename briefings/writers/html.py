@@ -142,6 +142,20 @@ def scope_headers(tree: html.HtmlElement) -> None:
         th.set("scope", "row" if heads_row else "col")
 
 
+def number_notes(tree: html.HtmlElement) -> None:
+    """Number the notes through the document, as the PDF and the DOCX do (Python-Markdown
+    numbers them from 1 in each section)."""
+    before = 0
+    for section in tree.iter("section"):
+        notes = section.xpath('.//div[@class="footnote"]/ol/li')
+        numbers = {"#" + li.get("id"): before + n for n, li in enumerate(notes, 1)}
+        for call in section.xpath('.//a[@class="footnote-ref"]'):
+            call.text = str(numbers[call.get("href")])
+        for ol in section.xpath('.//div[@class="footnote"]/ol'):
+            ol.set("start", str(before + 1))
+        before += len(notes)
+
+
 def web_font(path: Path, text: str) -> bytes:
     """A TrueType or OpenType font cut down to the glyphs ``text`` needs, as WOFF.
 
@@ -199,6 +213,7 @@ def render(document: Document, theme: Theme, body: html.HtmlElement | None = Non
     if body is None:  # the web page
         tree = inline_figures(document, resources)
         wrap_tables(tree)
+        number_notes(tree)
     else:
         tree = body
     scope_headers(tree)

@@ -1,0 +1,44 @@
+"""The web page (the HTML writer's file) as good as the PDF: notes numbered through the
+document, every generated word in the page's language, landmarks, links told apart without
+colour, no internal path, and no print-only CSS."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from lxml import html
+
+from briefings.compose import markdown_converter, markdown_to_section
+from briefings.document import Document
+from briefings.writers import html as html_writer
+from tests.test_formats import THEME, document
+
+SECTIONS = {"first": "# One\n\nA fact.[^a] Another.[^b]\n\n[^a]: Note a.\n[^b]: Note b.\n",
+            "second": "# Two\n\nA third fact.[^c]\n\n[^c]: Note c.\n"}
+
+
+def noted(labels: dict[str, str] | None = None) -> Document:
+    """A document of two sections with notes, made by compose's own Markdown."""
+    converter = markdown_converter()
+    body = html.Element("article")
+    for name, text in SECTIONS.items():
+        body.append(markdown_to_section(converter, text, name, f"sections/en/{name}.md.j2"))
+    made = document("<article/>")
+    meta = dataclasses.replace(made.meta, labels={
+        **made.meta.labels, "note_back": "Back to note {note} in the text", **(labels or {})})
+    return Document(meta, body, ())
+
+
+def page(doc: Document) -> html.HtmlElement:
+    return html.fromstring(html_writer.render(doc, THEME))
+
+
+def test_notes_are_numbered_through_the_document():
+    built = page(noted())
+    assert built.xpath('//a[@class="footnote-ref"]/text()') == ["1", "2", "3"]
+    assert built.xpath('//div[@class="footnote"]/ol/@start') == ["1", "3"]
+    # each call leads to the note of its number
+    for n, call in enumerate(built.xpath('//a[@class="footnote-ref"]'), 1):
+        [note] = built.xpath(f'//li[@id="{call.get("href")[1:]}"]')
+        assert note.xpath("string(p)").startswith(f"Note {'abc'[n - 1]}")
+
