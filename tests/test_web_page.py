@@ -42,3 +42,16 @@ def test_notes_are_numbered_through_the_document():
         [note] = built.xpath(f'//li[@id="{call.get("href")[1:]}"]')
         assert note.xpath("string(p)").startswith(f"Note {'abc'[n - 1]}")
 
+
+def test_the_links_back_from_notes_speak_the_page_language():
+    spanish = {"note_back": "Volver a la nota {note} en el texto"}
+    titles = page(noted(spanish)).xpath('//a[@class="footnote-backref"]/@title')
+    assert titles == [f"Volver a la nota {n} en el texto" for n in (1, 2, 3)]
+
+
+def test_the_spanish_pages_have_no_english_tooltip(tiny_built):
+    for path in sorted(tiny_built.rglob("*-es.html")):
+        built = html.fromstring(path.read_bytes())
+        titles = built.xpath('//a[@class="footnote-backref"]/@title')
+        assert all(t.startswith("Volver a la nota ") for t in titles), path.name
+        assert "Jump back" not in path.read_text(encoding="utf-8")

@@ -142,9 +142,11 @@ def scope_headers(tree: html.HtmlElement) -> None:
         th.set("scope", "row" if heads_row else "col")
 
 
-def number_notes(tree: html.HtmlElement) -> None:
+def number_notes(tree: html.HtmlElement, labels: dict[str, str]) -> None:
     """Number the notes through the document, as the PDF and the DOCX do (Python-Markdown
-    numbers them from 1 in each section)."""
+    numbers them from 1 in each section), and title each link back to the text with
+    the label ``note_back`` ("… {note} …"), in the page's language rather than
+    Python-Markdown's English."""
     before = 0
     for section in tree.iter("section"):
         notes = section.xpath('.//div[@class="footnote"]/ol/li')
@@ -153,6 +155,9 @@ def number_notes(tree: html.HtmlElement) -> None:
             call.text = str(numbers[call.get("href")])
         for ol in section.xpath('.//div[@class="footnote"]/ol'):
             ol.set("start", str(before + 1))
+        for li in notes:
+            for link in li.xpath('.//a[@class="footnote-backref"]'):
+                link.set("title", labels["note_back"].replace("{note}", str(numbers["#" + li.get("id")])))
         before += len(notes)
 
 
@@ -213,7 +218,7 @@ def render(document: Document, theme: Theme, body: html.HtmlElement | None = Non
     if body is None:  # the web page
         tree = inline_figures(document, resources)
         wrap_tables(tree)
-        number_notes(tree)
+        number_notes(tree, document.meta.labels)
     else:
         tree = body
     scope_headers(tree)
