@@ -11,7 +11,7 @@ from lxml import html
 from briefings.compose import markdown_converter, markdown_to_section
 from briefings.document import Document
 from briefings.writers import html as html_writer
-from tests.test_formats import THEME, document
+from tests.test_formats import THEME, css_rules, document
 
 SECTIONS = {"first": "# One\n\nA fact.[^a] Another.[^b]\n\n[^a]: Note a.\n[^b]: Note b.\n",
             "second": "# Two\n\nA third fact.[^c]\n\n[^c]: Note c.\n"}
@@ -55,3 +55,24 @@ def test_the_spanish_pages_have_no_english_tooltip(tiny_built):
         titles = built.xpath('//a[@class="footnote-backref"]/@title')
         assert all(t.startswith("Volver a la nota ") for t in titles), path.name
         assert "Jump back" not in path.read_text(encoding="utf-8")
+
+
+def test_the_page_is_in_landmarks_with_no_internal_path(tiny_built):
+    for path in sorted(tiny_built.rglob("*.html")):
+        built = html.fromstring(path.read_bytes())
+        [main] = built.xpath("//main")
+        assert main.xpath("article/section")
+        # the cover (banner, with the contents' nav) and main; the running header is
+        # print furniture, hidden on screen
+        assert [el.tag for el in built.find("body")] == ["div", "header", "main"]
+        assert built.xpath("//header/nav[@class='contents']")
+        assert not built.xpath("//@data-template"), path.name
+        assert "templates/" not in path.read_text(encoding="utf-8"), path.name
+
+
+def test_links_in_the_text_are_told_apart_without_colour(tiny_built):
+    path = next(tiny_built.rglob("*-en.html"))
+    built = html.fromstring(path.read_bytes())
+    assert built.xpath('//main//a[starts-with(@href, "#src-")]')
+    style = "".join(built.xpath("//style/text()"))
+    assert css_rules(style)["main a"]["text-decoration"] == "underline"

@@ -156,8 +156,9 @@ def number_notes(tree: html.HtmlElement, labels: dict[str, str]) -> None:
         for ol in section.xpath('.//div[@class="footnote"]/ol'):
             ol.set("start", str(before + 1))
         for li in notes:
+            back = labels["note_back"].replace("{note}", str(numbers["#" + li.get("id")]))
             for link in li.xpath('.//a[@class="footnote-backref"]'):
-                link.set("title", labels["note_back"].replace("{note}", str(numbers["#" + li.get("id")])))
+                link.set("title", back)
         before += len(notes)
 
 
@@ -222,6 +223,8 @@ def render(document: Document, theme: Theme, body: html.HtmlElement | None = Non
     else:
         tree = body
     scope_headers(tree)
+    for section in tree.xpath("//*[@data-template]"):
+        del section.attrib["data-template"]  # a path of the project, for its tools only
 
     def page_with(stylesheet: str) -> str:
         try:
