@@ -420,6 +420,24 @@ def test_env_file_errors_name_the_line_not_its_content(project, tmp_path, capsys
 
 # --- dry run and refusals ----------------------------------------------------------------------
 
+@pytest.mark.parametrize("subject", [
+    "Peru and NATO: relations, benefits and risks of a closer partnership — 5 December 2026",
+    "Perú y la OTAN: relaciones, beneficios y riesgos de una asociación más estrecha — 5 de "
+    "diciembre de 2026, versión ampliada para la Cancillería",
+    "«Ñandú» ¿qué? ¡sí! — ü " * 6 + "fin",
+    "A plain subject long enough to be folded somewhere, since it runs past seventy-eight "
+    "characters",
+])
+def test_the_subject_reads_back_exactly_as_composed(project, capsys, subject):
+    brief = project.briefs / ALPHA / "email/en"
+    brief.mkdir(parents=True)
+    (brief / "subject.txt.j2").write_text(subject + "\n", encoding="utf-8")
+    assert run(project, "--lang", "en", capsys=capsys)[0] == 0
+    raw = (outbox(project) / "en-john_at_example.org.eml").read_bytes()
+    assert BytesParser(policy=policy.default).parsebytes(raw)["Subject"] == subject
+    assert max(len(line) for line in raw.split(b"\r\n")) <= 78
+
+
 def test_dry_run_writes_messages_that_parse_back_and_sends_nothing(project, capsys):
     code, out, err = run(project, capsys=capsys)
     assert code == 0 and "nothing sent" in out
