@@ -252,11 +252,11 @@ def place_citations(section: html.HtmlElement, before: bool) -> None:
     """Templates and facts write a citation after its sentence's period ("…la OTAN. [3]"),
     as English has it. Where the language puts the call ``before`` a period, comma,
     semicolon or colon (Spanish: "…la OTAN [3]."), the mark moves after the call (out of
-    an emphasis that ends just before it too), and a no-break space ties the call to the
-    word, closing quote or question mark before it. In the tree a citation is ``[``, its
-    links joined by ``,\u00a0``, then ``]``."""
-    if not before:
-        return
+    an emphasis that ends just before it too). In every language a no-break space ties the
+    call to the word, mark, closing quote or question mark before it, so that no line
+    starts with a call; a citation that names a source ("…no la menciona. [2] lo
+    confirma") keeps its space. In the tree a citation is ``[``, its links joined by
+    ``,\u00a0``, then ``]``."""
     for link in section.xpath(".//a[starts-with(@href, '#src-')]"):
         holder, where = _text_before(link)
         text = getattr(holder, where) or ""
@@ -269,9 +269,10 @@ def place_citations(section: html.HtmlElement, before: bool) -> None:
         spaced = head != text[:-1]  # no space at the start of a paragraph
         inner = None if head else _emphasis_end(holder, where)  # "*…no lo designa.* [3]"
         end = (getattr(*inner) or "") if inner else head
-        if mark := _CALL_MARKS.search(end):
-            if _names_a_source(last.tail[1:]):
-                continue
+        mark = _CALL_MARKS.search(end)
+        if mark and _names_a_source(last.tail[1:]):
+            continue
+        if mark and before:
             if inner:
                 setattr(*inner, end[:-1])
             else:

@@ -255,14 +255,38 @@ def spaced_text(document) -> str:
 
 def test_spanish_puts_a_citation_before_the_period_english_after_it(tiny):
     """The RAE's order in Spanish, Chicago's in English (i18n ``citation_call``), for
-    ``{{ fact }}``, for ``. {{ x.cite }}`` in a template and in a footnote alike; a
-    no-break space ties a Spanish call to its word, so that no line starts with one."""
+    ``{{ fact }}``, for ``. {{ x.cite }}`` in a template and in a footnote alike; in both a
+    no-break space ties the call to its word, so that no line starts with one."""
     es, en = spaced_text(composed(tiny, "es")), spaced_text(composed(tiny, "en"))
     assert ("17 en contra\u00a0[1,\u00a02]. Las obras empiezan en abril de 2026\u00a0[2]. "
             in es)
     assert "Las obras costarán 3.5 millones de coronas\u00a0[1].\u00a0↩" in es
-    assert "by 41 votes to 17. [1,\u00a02] Works start in April 2026. [2] " in en
-    assert "The works will cost 3.5 million crowns. [1]\u00a0↩" in en
+    assert "by 41 votes to 17.\u00a0[1,\u00a02] Works start in April 2026.\u00a0[2] " in en
+    assert "The works will cost 3.5 million crowns.\u00a0[1]\u00a0↩" in en
+
+
+def test_no_english_line_starts_with_a_citation_but_a_source_named_keeps_its_space(tiny):
+    """Every English call is tied to the word before it; "[2] confirms it" names a source
+    as the subject of a clause, and stays apart from the clause before."""
+    edit(tiny.facts / "harbour.yaml",
+         "en: The column {source:guardiana-opinion} predates the vote; the minutes "
+         "{source:gaceta-faro} do not mention it.",
+         "en: The column predates the vote. {source:guardiana-opinion} The minutes do not "
+         "mention it; {source:tide-herald} confirms it.")
+    document = composed(tiny, "en")
+    [note] = [li for li in document.body.iter("li")
+              if li.text_content().startswith("Note.")]
+    assert note.text_content().startswith("Note. The column predates the vote.\u00a0[3] The "
+                                          "minutes do not mention it; [2] confirms it.")
+    opened = [a for a in document.body.xpath("//a[starts-with(@href, '#src-')]")
+              if not (a.getprevious() is not None and a.getprevious().tail == ",\u00a0")]
+    assert opened and all(spaced_text_before(a).endswith("\u00a0[")
+                          for a in opened if a.tail != "] confirms it.")
+
+
+def spaced_text_before(link) -> str:
+    previous = link.getprevious()
+    return (link.getparent().text if previous is None else previous.tail) or ""
 
 
 def test_a_spanish_call_goes_after_a_closing_quote_and_before_a_semicolon_or_colon(tiny):
