@@ -282,6 +282,38 @@ def place_citations(section: html.HtmlElement, before: bool) -> None:
         setattr(holder, where, head + ("\u00a0[" if spaced else "["))
 
 
+# A citation's end, "]", and the mark a language that calls before it has moved after it.
+_CITATION_END = re.compile(r"\][.,;:]?")
+# A citation's opening and the space before it, if any.
+_CITATION_OPENING = re.compile(r"\s*\[$")
+
+
+def _is_citation(element: html.HtmlElement | None) -> bool:
+    return element is not None and element.get("href", "").startswith("#src-")
+
+
+def place_notes(section: html.HtmlElement) -> None:
+    """A note's call right after a citation (``{{ fact }}[^n]``: "…of NATO.\u00a0[3]¹",
+    "…la OTAN\u00a0[3].¹") goes before it ("…of NATO.¹\u00a0[3]", "…la OTAN¹\u00a0[3]."), in
+    every language: the note belongs to the words it annotates, the citation to the whole
+    sentence. Runs after ``place_citations``, which ties the citation to the note's call."""
+    for call in section.xpath(".//sup[a[@class='footnote-ref']]"):
+        last = call.getprevious()
+        if not _is_citation(last) or not _CITATION_END.fullmatch(last.tail or ""):
+            continue
+        first = last
+        while _is_citation(first.getprevious()) and first.getprevious().tail == ",\u00a0":
+            first = first.getprevious()
+        holder, where = _text_before(first)
+        text = getattr(holder, where) or ""
+        if not (opening := _CITATION_OPENING.search(text)):
+            continue
+        last.tail += call.tail or ""
+        first.addprevious(call)  # lxml moves the call's tail with it: set anew below
+        setattr(holder, where, text[:opening.start()])
+        call.tail = opening.group()
+
+
 def _text_before(element: html.HtmlElement) -> tuple[html.HtmlElement, str]:
     """Where the text right before an element is: its parent's text or its sibling's tail."""
     previous = element.getprevious()
@@ -460,6 +492,7 @@ def draft(project: Project, facts: FactBase, edition: Edition, lang: str,
         mark_long_words(section)
         place_figures(section, figure, numbers, strings["figure"], template)
         place_citations(section, strings["citation_call"] == "before")
+        place_notes(section)
         if problem := urls.body_problem(section, resources):
             raise BriefingError(problem.message, template,
                                 _line_of(project.root / template, problem.culprit))

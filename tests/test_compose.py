@@ -356,3 +356,20 @@ def test_a_source_has_one_number_in_every_version_of_a_brief(tiny):
         assert numbers(ministry)["#src-tide-herald"] == numbers(press)["#src-tide-herald"] == "2"
         assert listed(press) == ["[1]src-gaceta-faro", "[2]src-tide-herald"]
         assert listed(ministry)[:2] == listed(press)
+
+
+@pytest.mark.parametrize("lang, template, expected", [
+    ("en", '{{ fact("harbour.works") }}[^n]', "30 November 2026.¹\u00a0[2]"),
+    ("en", '{{ fact("harbour.vote") }}[^n]', "by 41 votes to 17.¹\u00a0[1,\u00a02]"),
+    ("es", '{{ fact("harbour.works") }}[^n]', "30 de noviembre de 2026¹\u00a0[2]."),
+    ("es", '{% set w = fact("harbour.works") %}{{ w.text | trim(".") }}[^n]. {{ w.cite }}',
+     "30 de noviembre de 2026¹\u00a0[2]."),
+])
+def test_a_note_call_goes_before_the_citation_in_every_language(tiny, lang, template,
+                                                                  expected):
+    """However the template puts them, the note's call stands against the words it
+    annotates and the citation follows it, tied to it."""
+    put_first(tiny, template + "\n\n[^n]: A note.", lang)
+    paragraph = composed(tiny, lang).body.find("section/p")
+    paragraph.find("sup/a").text = "¹"
+    assert paragraph.text_content().endswith(expected)
