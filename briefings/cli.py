@@ -54,7 +54,7 @@ def _parser() -> argparse.ArgumentParser:
                        help="only this language, es or en (repeatable); default: each "
                        "reader's")
     build.add_argument("--format", action="append", metavar="FORMAT",
-                       help="pdf, docx or html (repeatable); default: pdf and docx")
+                       help="pdf, docx or html (repeatable); default: all three")
     build.add_argument("--out", type=Path, metavar="FOLDER", help="default: build/")
     build.add_argument("--sources", type=Path, metavar="FOLDER",
                        help="the source documents: stop if a quote is not in them")

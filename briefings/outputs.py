@@ -26,7 +26,7 @@ from briefings.project import SETTINGS, Project, build_date, time_zone
 MANIFEST = "manifest.json"
 LOCK = ".lock"
 STAGING = ".staging-"  # a build's files until all are made
-DEFAULT_FORMATS = ("pdf", "docx")
+DEFAULT_FORMATS = ("pdf", "docx", "html")  # every format a reader gets
 PACKAGE = Path(_package_init).parent
 # What the build records about each output, and what each is; an entry without one of
 # these, or with another kind of value, is damaged.

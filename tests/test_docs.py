@@ -224,6 +224,20 @@ def test_the_readme_links_the_guide():
     assert "docs/editing-templates.md" in README.read_text(encoding="utf-8")
 
 
+def test_make_brief_builds_every_format_and_the_readme_says_where_each_goes():
+    """A reader gets the HTML page as well as the PDF and DOCX: `make brief` asks for every
+    format the build can write, by naming them or by leaving the default, which is all."""
+    from briefings.build import WRITERS
+    from briefings.outputs import DEFAULT_FORMATS
+    command = subprocess.run(["make", "-n", "brief"], cwd=ROOT, capture_output=True,
+                             text=True, check=True).stdout
+    assert "briefings build" in command
+    assert set(re.findall(r"--format\s+'?(\w+)", command) or DEFAULT_FORMATS) == set(WRITERS)
+    readme = README.read_text(encoding="utf-8")
+    for fmt in WRITERS:
+        assert f"`<brief>-<reader>-<lang>.{fmt}`" in readme, fmt
+
+
 # --- the Peru brief's four readers ------------------------------------------------------
 
 @pytest.fixture(scope="module")
