@@ -17,6 +17,25 @@ from tests.conftest import BETA
 from tests.test_docx_package import hostile
 
 NEEDED = ("soffice", "pdffonts", "pdftoppm")
+# The real client: where it is missing these tests skip, and pytest's -ra (pyproject.toml)
+# lists each with this reason in the summary. make test installs it when it can.
+needs_libreoffice = pytest.mark.skipif(
+    any(shutil.which(tool) is None for tool in NEEDED),
+    reason="LibreOffice or poppler-utils is not installed: "
+           "sudo apt-get install -y libreoffice-writer-nogui poppler-utils")
+
+
+def test_make_test_installs_libreoffice_or_the_summary_names_each_skip():
+    """A fresh machine never skips the real client silently: make test installs it (as
+    root, with apt-get), and pytest's summary lists every skip with its reason."""
+    import tomllib
+    from tests.conftest import ROOT
+    options = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["pytest"][
+        "ini_options"]["addopts"].split()
+    assert "-ra" in options or "-rs" in options
+    command = subprocess.run(["make", "-n", "test"], cwd=ROOT, capture_output=True,
+                             text=True, check=True).stdout
+    assert "apt-get install -y -qq libreoffice-writer-nogui poppler-utils" in command
 
 
 def rename_font(docx, new_docx, old: str, new: str) -> None:
@@ -29,8 +48,7 @@ def rename_font(docx, new_docx, old: str, new: str) -> None:
             dst.writestr(item, data)
 
 
-@pytest.mark.skipif(any(shutil.which(tool) is None for tool in NEEDED),
-                    reason="LibreOffice (soffice) and poppler-utils are not installed")
+@needs_libreoffice
 def test_proof_converts_each_docx_and_names_fonts_it_fell_back_to(tiny, tmp_path, capsys):
     out = tmp_path / "build"
     build(tiny, briefs=[BETA], langs=["en"], formats=["docx"], out=out)
@@ -114,8 +132,7 @@ def test_offline_takes_the_first_way_that_works_here(monkeypatch, answers, expec
     assert proof.offline() == expected
 
 
-@pytest.mark.skipif(any(shutil.which(tool) is None for tool in NEEDED),
-                    reason="LibreOffice (soffice) and poppler-utils are not installed")
+@needs_libreoffice
 def test_proof_reaches_no_address_a_document_links_to(tiny, tmp_path):
     """A DOCX under build/ that links to pictures on a local listener: LibreOffice asks for
     them when run as it is, and the proof makes no request."""
