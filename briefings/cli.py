@@ -111,7 +111,9 @@ def _parser() -> argparse.ArgumentParser:
                     "briefings email --brief ID --reader NAME --send")
     email.add_argument("--brief", metavar="ID",
                        help="needed when the project has more than one brief")
-    email.add_argument("--reader", required=True, metavar="NAME")
+    email.add_argument("--reader", required=True, metavar="NAME",
+                       help="the reader whose brief is sent, to their distribution list "
+                       "in templates/readers/NAME.yaml unless --to")
     email.add_argument("--lang", metavar="LANG", help="only recipients in this language; "
                        "with --to, their language (default: the reader's first)")
     email.add_argument("--to", action="append", metavar="ADDRESS",

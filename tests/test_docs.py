@@ -224,6 +224,15 @@ def test_the_readme_links_the_guide():
     assert "docs/editing-templates.md" in README.read_text(encoding="utf-8")
 
 
+def test_every_option_of_every_command_has_its_help_text():
+    import argparse
+    from briefings.cli import _parser
+    [commands] = [a for a in _parser()._actions if isinstance(a, argparse._SubParsersAction)]
+    for name, command in commands.choices.items():
+        for action in command._actions:
+            assert action.help, f"briefings {name} {'/'.join(action.option_strings)}"
+
+
 def test_make_brief_builds_every_format_and_the_readme_says_where_each_goes():
     """A reader gets the HTML page as well as the PDF and DOCX: `make brief` asks for every
     format the build can write, by naming them or by leaving the default, which is all."""
