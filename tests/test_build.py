@@ -390,3 +390,12 @@ def test_every_format_of_every_version_gives_a_source_the_brief_s_number(tiny, t
         assert "[2] Strelsau lighthouse approved" in text, (reader, fmt)
     # the press's first citation is the Herald's, [2]; a reading-order number would be [1]
     assert texts["press", "pdf"].index("[2]") < texts["press", "pdf"].index("[1]")
+
+
+def test_a_printed_note_ends_with_its_text(tiny):
+    """The link back to the call goes, and so does the no-break space before it: WeasyPrint
+    broke a note's first line after its first word when the note ended in one."""
+    from briefings.writers.pdf import print_tree
+    from tests.test_compose import composed
+    notes = print_tree(composed(tiny, "es").body).xpath('//span[@class="footnote-note"]')
+    assert notes and all(n.text_content() == n.text_content().rstrip() for n in notes)

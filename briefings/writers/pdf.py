@@ -60,7 +60,9 @@ def _resource_failures():
 
 def print_tree(body: html.HtmlElement) -> html.HtmlElement:
     """The tree as printed: each footnote moved to where it is called, as CSS ``float:
-    footnote`` needs. Citations stay links to their sources, as in the DOCX and HTML."""
+    footnote`` needs, without its link back to the call nor the no-break space before that
+    link (WeasyPrint 70 breaks the first line of a note ending in one after its first word,
+    "34. Se / apoya en…"). Citations stay links to their sources, as in the DOCX and HTML."""
     tree = copy.deepcopy(body)
     for call in tree.xpath('//sup[a[@class="footnote-ref"]]'):
         note_id = call[0].get("href").lstrip("#")
@@ -69,6 +71,11 @@ def print_tree(body: html.HtmlElement) -> html.HtmlElement:
         span.set("class", "footnote-note")
         for paragraph in note.iterchildren("p"):
             for backref in paragraph.xpath('a[@class="footnote-backref"]'):
+                previous = backref.getprevious()
+                if previous is None:
+                    paragraph.text = (paragraph.text or "").rstrip()
+                else:
+                    previous.tail = (previous.tail or "").rstrip()
                 backref.drop_tree()
             span.text = (span.text or "") + (paragraph.text or "")
             span.extend(paragraph)
