@@ -5,6 +5,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -399,3 +400,17 @@ def test_a_printed_note_ends_with_its_text(tiny):
     from tests.test_compose import composed
     notes = print_tree(composed(tiny, "es").body).xpath('//span[@class="footnote-note"]')
     assert notes and all(n.text_content() == n.text_content().rstrip() for n in notes)
+
+
+def test_no_pdf_ends_with_the_sources_heading_or_one_entry_alone(tiny_built):
+    """The print rules keep the sources' heading with the section before it and with its
+    first two entries, and the last entry with the one before; on every fixture PDF the
+    last page holds the end of the text before the sources too."""
+    css = (ROOT / "templates/theme/brief.css").read_text(encoding="utf-8")
+    assert "section + #sources { break-before: avoid; }" in css
+    assert "#sources h1 + p, #sources p:nth-last-of-type(2) { break-after: avoid; }" in css
+    for pdf in tiny_built.glob("*/*/*.pdf"):
+        last = " ".join(PdfReader(pdf).pages[-1].extract_text().split())
+        heading = "Fuentes" if pdf.stem.endswith("-es") else "Sources"
+        before = last.split(f" {heading} [1] ")[0]
+        assert re.search(r"\[\d", before), pdf.name  # a citation in the text before them
