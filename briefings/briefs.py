@@ -8,7 +8,6 @@ files are looked up reader override → brief → theme (``Edition.chain``)."""
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +16,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, EmailStr, Field
 
 from briefings import projectfiles
-from briefings.errors import BriefingError
+from briefings.errors import BriefingError, did_you_mean
 from briefings.facts import LANGS, Bilingual, Strict, Text
 from briefings.project import Project
 from briefings.yamlfile import read_yaml
@@ -138,13 +137,12 @@ def check_name(name: str, what: str = "reader") -> str:
     return name
 
 
-def _unknown(what: str, name: str, known, path: Path, line: int | None = None
+def _unknown(what: str, name: str, known, path: Path | None, line: int | None = None
              ) -> BriefingError:
     known = sorted(known)
-    close = difflib.get_close_matches(name, known, n=1)
-    hint = f"did you mean '{close[0]}'? " if close else ""
-    return BriefingError(f"unknown {what} '{name}' ({hint}known: {', '.join(known) or 'none'})",
-                         path, line)
+    hint = did_you_mean(name, known)
+    return BriefingError(f"unknown {what} '{name}' ({hint + ' ' if hint else ''}known: "
+                         f"{', '.join(known) or 'none'})", path, line)
 
 
 def load_reader(project: Project, name: str) -> Reader:
@@ -207,4 +205,4 @@ def edition(project: Project, brief: Brief, reader: str) -> Edition:
         raise BriefingError(f"brief '{brief.id}' does not go to reader '{reader}' (its "
                             f"readers: {', '.join(brief.spec.readers)}): add them to its "
                             "readers", path)
-    raise _unknown("reader", reader, list(brief.spec.readers), path)
+    raise _unknown("reader", reader, list(brief.spec.readers), None)  # a slip in the command

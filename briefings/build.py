@@ -12,7 +12,6 @@ time writes to a folder (``outputs.build_lock``)."""
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import hashlib
 import importlib
 import os
@@ -34,7 +33,7 @@ from briefings.buildfiles import cannot_write, real_folder, remove, write_atomic
 from briefings.check import unquoted
 from briefings.compose import CACHE, compose, draft
 from briefings.document import Document, Theme
-from briefings.errors import BriefingError, BriefingErrors
+from briefings.errors import BriefingError, BriefingErrors, did_you_mean
 from briefings.facts import LANGS, FactBase, load_facts
 from briefings.numbering import brief_numbers, cited
 from briefings.outputs import (DEFAULT_FORMATS, MANIFEST, STAGING, InputKeys, build_lock,
@@ -119,8 +118,8 @@ def _render(job: Job) -> list[Rendered]:
 def _select(requested: list[str] | None, known, what: str) -> list[str]:
     for item in requested or ():
         if item not in known:
-            close = difflib.get_close_matches(item, known, n=1)
-            hint = f"did you mean '{close[0]}'? " if close else ""
+            hint = did_you_mean(item, known)
+            hint = hint and hint + " "
             raise BriefingError(f"unknown {what} '{item}' ({hint}known: {', '.join(known)})")
     return list(requested) if requested else list(known)
 

@@ -13,11 +13,9 @@ import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from jinja2 import TemplateNotFound, TemplateSyntaxError
-
 from briefings import workers
 from briefings.briefs import Brief, Edition, editions, load_brief
-from briefings.compose import FIGURES, FactAccess, draft, make_environment, section_template
+from briefings.compose import FIGURES, FactAccess, draft, make_environment, missing_section
 from briefings.document import Document, Theme
 from briefings import projectfiles
 from briefings.errors import BriefingError, BriefingErrors, shown
@@ -31,7 +29,6 @@ from briefings.templating import relative
 from briefings.tense import misdated, printings, told_in_the_past
 from briefings.terms import load_terms, misuses
 
-LANG_NAMES = {"es": "Spanish", "en": "English"}
 MAX_AGE_DAYS = 36_500     # a century: a fact's date is a calendar date
 
 
@@ -117,26 +114,10 @@ def unquoted(facts: FactBase, project: Project, sources_dir: Path) -> list[Findi
 
 def missing_translations(edition: Edition, locales: Locales) -> list[Finding]:
     """A section the edition lists must exist in each of the reader's languages."""
-    findings = []
-    for name in edition.sections:
-        found, missing = [], []
-        for lang in edition.languages:
-            try:
-                make_environment(edition, locales[lang], dt.date.today()).get_template(
-                    section_template(name, lang))
-            except TemplateNotFound:
-                missing.append(lang)
-                continue
-            except (TemplateSyntaxError, BriefingError):
-                pass  # reported with its file and line when the section is rendered
-            found.append(lang)
-        for lang in missing:
-            findings.append(Finding(
-                "error", f"section '{name}' exists in "
-                f"{', '.join(LANG_NAMES[f] for f in found) or 'no language'} but not in "
-                f"{LANG_NAMES[lang]} for reader '{edition.reader}'",
-                f"templates/briefs/{edition.brief.id}/{section_template(name, lang)}"))
-    return findings
+    env = make_environment(edition, locales[edition.languages[0]], dt.date.today())
+    return [Finding("error", missing.message, missing.file)
+            for name in edition.sections for lang in edition.languages
+            if (missing := missing_section(env, edition, name, lang))]
 
 
 def unwritable(document: Document, theme: Theme, project: Project) -> list[Finding]:

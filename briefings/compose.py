@@ -9,13 +9,13 @@ brief's numbers (``numbering``), worked out from drafts of every version of the 
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import itertools
 import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
 
+import jinja2
 import markdown
 from lxml import html
 from markupsafe import Markup, escape
@@ -23,7 +23,7 @@ from markupsafe import Markup, escape
 from briefings import glyphs, i18n, numbering, projectfiles, template_rules, templating, urls
 from briefings.briefs import Brief, Edition, editions
 from briefings.document import Document, Meta, Theme
-from briefings.errors import BriefingError, BriefingErrors
+from briefings.errors import BriefingError, BriefingErrors, did_you_mean
 from briefings.facts import SOURCE_REF, Bilingual, Fact, FactBase
 from briefings.figures import declared, kinds, render
 from briefings.figures.bind import Data
@@ -129,9 +129,9 @@ class FactAccess:
         try:
             fact = self._base.get(fact_id)
         except KeyError:
-            close = difflib.get_close_matches(fact_id, self._base.facts, n=1)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
-            raise TemplateValueError(f"unknown fact '{fact_id}'{hint}") from None
+            hint = did_you_mean(fact_id, self._base.facts)
+            raise TemplateValueError(f"unknown fact '{fact_id}'"
+                                     + (f" ({hint})" if hint else "")) from None
         self.used[fact_id] = fact
         return FactView(fact, self._lang, Citation(self, [ref.id for ref in fact.sources]),
                         CitedText(self, fact.note[self._lang]) if fact.note else None)
@@ -178,8 +178,8 @@ class FigureMaker:
         figure = self._declared.figures.get(name)
         if figure is None:
             known = list(self._declared.figures)
-            close = difflib.get_close_matches(name, known, n=1)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            hint = did_you_mean(name, known)
+            hint = hint and f" ({hint})"
             listed = f"; {FIGURES} has " + ", ".join(known) if known else \
                 f": declare it in the brief's {FIGURES}"
             raise TemplateValueError(f"unknown figure '{name}'{hint}{listed}")
@@ -344,9 +344,22 @@ def _needs(value, kind, filter_name: str):
     """A fact value of the wrong type reaching a filter is the fact's mistake: say so."""
     if isinstance(value, bool) or not isinstance(value, kind):
         expected = "a date" if kind is dt.date else "a number"
-        raise TemplateValueError(f"the {filter_name} filter needs {expected}, got {value!r} "
-                                 "(check the fact's value)")
+        raise TemplateValueError(f"the {filter_name} filter needs {expected}, got "
+                                 f"{_in_words(value)} (check the fact's value)")
     return value
+
+
+def _in_words(value) -> str:
+    """A value as an analyst would name it (the text "x", the number 5, a list), never as
+    Python writes it."""
+    if isinstance(value, str):
+        return f'the text "{value}"'
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f"the number {value}"
+    if isinstance(value, dt.date):
+        return f"the date {value.isoformat()}"
+    return {type(None): "nothing", bool: "yes/no", list: "a list", tuple: "a list",
+            dict: "a block of values"}.get(type(value), "a value of another kind")
 
 
 DATE_FORMS = ("long", "day", "month", "year", "short", "medium", "full")
@@ -354,7 +367,7 @@ DATE_FORMS = ("long", "day", "month", "year", "short", "medium", "full")
 
 def _date_form(form) -> str:
     if form not in DATE_FORMS:
-        raise TemplateValueError(f"the date filter does not know the form {form!r} "
+        raise TemplateValueError(f"the date filter does not know the form '{form}' "
                                  f"(known: {', '.join(DATE_FORMS)})")
     return form
 
@@ -391,6 +404,30 @@ def make_environment(edition: Edition, locale: str, today: dt.date) -> Sandbox:
 
 def section_template(name: str, lang: str) -> str:
     return f"sections/{lang}/{name}.md.j2"
+
+
+LANG_NAMES = {"es": "Spanish", "en": "English"}
+
+
+def missing_section(env: Sandbox, edition: Edition, name: str, lang: str
+                    ) -> BriefingError | None:
+    """A section the edition lists that has no template in ``lang``, said as the check says
+    it (``env`` is any of the edition's environments: they share the templates)."""
+    def exists(language: str) -> bool:
+        try:
+            env.loader.get_source(env, section_template(name, language))
+        except jinja2.TemplateNotFound:
+            return False
+        except BriefingError:  # a file the loader refuses: reported when it is rendered
+            pass
+        return True
+    if exists(lang):
+        return None
+    found = [LANG_NAMES[other] for other in edition.languages if exists(other)]
+    return BriefingError(
+        f"section '{name}' exists in {', '.join(found) or 'no language'} but not in "
+        f"{LANG_NAMES[lang]} for reader '{edition.reader}'",
+        f"templates/briefs/{edition.brief.id}/{section_template(name, lang)}")
 
 
 def render_section(env: Sandbox, name: str, lang: str, context: dict,
@@ -482,6 +519,8 @@ def draft(project: Project, facts: FactBase, edition: Edition, lang: str,
     problems: list[BriefingError] = []
     chars = glyphs.font_chars(edition.theme / "fonts")
     for name in edition.sections:
+        if missing := missing_section(env, edition, name, lang):
+            raise missing
         text, template = render_section(env, name, lang, context, project, edition)
         # Templates print only what facts may hold: nothing invisible, nothing the fonts lack.
         if problem := glyphs.problem(text, chars):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from pathlib import Path
 
 
@@ -26,6 +28,12 @@ class BriefingError(Exception):
             place = shown(self.file) + (f":{self.line}" if self.line else "") + ": "
         key = f"{self.key}: " if self.key else ""
         return f"{place}{key}{self.message}"
+
+
+def did_you_mean(name: str, known: Iterable[str]) -> str:
+    """``did you mean 'x'?`` for the known name closest to a misspelt one, else ''."""
+    close = difflib.get_close_matches(name, list(known), n=1)
+    return f"did you mean '{close[0]}'?" if close else ""
 
 
 def shown(file: str | Path) -> str:

@@ -13,7 +13,6 @@ brief's fonts lack.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -27,7 +26,7 @@ from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Di
                       field_validator)
 
 from briefings import glyphs
-from briefings.errors import BriefingError, BriefingErrors
+from briefings.errors import BriefingError, BriefingErrors, did_you_mean
 from briefings.project import Project
 from briefings.yamlfile import YamlFile, dotted, read_yaml
 
@@ -159,15 +158,17 @@ class SourceRef(Strict):
     def _registered(cls, source_id, info: ValidationInfo):
         known = (info.context or {}).get("sources")
         if known is not None and source_id not in known:
-            raise ValueError(f"source '{source_id}' is not registered in facts/sources.yaml")
+            hint = did_you_mean(source_id, known)
+            raise ValueError(f"source '{source_id}' is not registered in facts/sources.yaml"
+                             + (f" ({hint})" if hint else ""))
         return source_id
 
     @field_validator("quote")
     @classmethod
     def _short(cls, quote):
         if len(quote.split()) > MAX_QUOTE_WORDS:
-            raise ValueError(f"quote has {len(quote.split())} words; keep it under "
-                             f"{MAX_QUOTE_WORDS} (a short verbatim excerpt)")
+            raise ValueError(f"quote has {len(quote.split())} words; quote "
+                             f"{MAX_QUOTE_WORDS} words at most (a short verbatim excerpt)")
         return quote
 
 
@@ -196,10 +197,9 @@ class Fact(Strict):
         for text in (note.es, note.en) if note and known is not None else ():
             for source_id in SOURCE_REF.findall(text):
                 if source_id not in known:
-                    close = difflib.get_close_matches(source_id, known, n=1)
-                    hint = f" (did you mean '{close[0]}'?)" if close else ""
+                    hint = did_you_mean(source_id, known)
                     raise ValueError(f"{{source:{source_id}}}: no such source in "
-                                     f"facts/sources.yaml{hint}")
+                                     "facts/sources.yaml" + (f" ({hint})" if hint else ""))
         return note
 
     @field_validator("id")

@@ -5,10 +5,11 @@ many lines later; an analyst needs the line of the tag to fix."""
 
 from __future__ import annotations
 
-import difflib
 import re
 
 import jinja2
+
+from briefings.errors import did_you_mean
 
 # Tags that need an end tag; ``set`` only in its block form ({% set x %}…{% endset %}).
 _PAIRED = ("if", "for", "block", "macro", "call", "filter", "with", "set", "autoescape",
@@ -60,6 +61,11 @@ def explain_syntax_error(exc: jinja2.TemplateSyntaxError, env: jinja2.Environmen
         if f"expected token '{expected}'" in message:
             return (f"syntax error: the '{opener}' that starts here is not closed with "
                     f"'{closer}'", _tag_start(source, line, opener))
+    if message == "unexpected '}'":  # "{{ x }" or "{% if x }": a closer lacks a character
+        before = "\n".join(source.splitlines()[:line])
+        opener, closer = max(_UNCLOSED.values(), key=lambda pair: before.rfind(pair[0]))
+        return (f"syntax error: the '{opener}' that starts here is not closed with '{closer}'",
+                _tag_start(source, line, opener))
     if innermost := _INNERMOST.search(message):
         tag = innermost[1]
         try:
@@ -75,7 +81,6 @@ def explain_syntax_error(exc: jinja2.TemplateSyntaxError, env: jinja2.Environmen
     if message.startswith("Expected an expression, got 'end of"):
         return "syntax error: something is missing before the tag closes (e.g. {% if x %})", line
     if unknown := _UNKNOWN.search(message):
-        close = difflib.get_close_matches(unknown[1], _KNOWN, n=1)
-        hint = f" (did you mean '{close[0]}'?)" if close else ""
-        return f"syntax error: unknown tag '{unknown[1]}'{hint}", line
+        hint = did_you_mean(unknown[1], _KNOWN)
+        return f"syntax error: unknown tag '{unknown[1]}'" + (f" ({hint})" if hint else ""), line
     return f"syntax error: {message}", line

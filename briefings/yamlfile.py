@@ -8,7 +8,9 @@ any of our files needs. Anything else is refused with its line, never a tracebac
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
+import typing
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +20,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from briefings import projectfiles
-from briefings.errors import BriefingError, BriefingErrors
+from briefings.errors import BriefingError, BriefingErrors, did_you_mean
 
 MAX_DEPTH = 20  # a fact file nests six deep; a list this deep is a mistake or an attack
 
@@ -77,7 +79,7 @@ class YamlFile:
                 # A tagged union puts its tag (written "<like this>") in the location.
                 loc = [p for p in err["loc"] if not (isinstance(p, str) and p.startswith("<"))]
                 errors.append(BriefingError(
-                    _explain(err), self.path, self.line_of(loc),
+                    _explain(err, model), self.path, self.line_of(loc),
                     (name or dotted)(loc) or None))
             raise BriefingErrors(errors) from None
 
@@ -86,12 +88,29 @@ def dotted(loc: Sequence[str | int]) -> str:
     return ".".join(str(p) for p in loc)
 
 
-def _explain(err: dict) -> str:
+def _explain(err: dict, model: type[BaseModel]) -> str:
     if err["type"] == "extra_forbidden":
-        return "unknown field (check its spelling)"
+        hint = did_you_mean(str(err["loc"][-1]), _field_names(model))
+        return f"unknown field ({hint or 'check its spelling'})"
     if err["type"] == "missing":
         return "required field is missing"
     return err["msg"].removeprefix("Value error, ")
+
+
+@functools.cache
+def _field_names(model: type[BaseModel]) -> frozenset[str]:
+    """Every field name of ``model`` and of the models inside it: what a misspelt one may be."""
+    names: set[str] = set()
+    types = [model]
+    while types:
+        kind = types.pop()
+        if isinstance(kind, type) and issubclass(kind, BaseModel):
+            for name, field in kind.model_fields.items():
+                names.add(field.alias or name)
+                types.append(field.annotation)
+        else:
+            types.extend(typing.get_args(kind))
+    return frozenset(names)
 
 
 def read_yaml(path: Path) -> YamlFile:

@@ -220,6 +220,29 @@ SLIPS = {
         lambda p: edit(p.facts / "harbour.yaml", "    kind: event", "     kind: event"),
         "facts/harbour.yaml:12:", "invalid YAML: the keys of a block must each start straight "
         "under the one above: check the indentation of this line and the one above it"),
+    "an expression closed with one brace": (
+        lambda p: append(p, "{{ fact('harbour.vote').text }"), f"{WORKS}:22:",
+        "syntax error: the '{{' that starts here is not closed with '}}'"),
+    "a text given to the date filter": (
+        lambda p: append(p, '{{ "pronto" | date }}'), f"{WORKS}:22:",
+        "the date filter needs a date, got the text \"pronto\" (check the fact's value)"),
+    "a misspelt source id": (
+        lambda p: edit(p.facts / "harbour.yaml", "- id: tide-herald", "- id: tide-herlad"),
+        "facts/harbour.yaml:18:", "sources.1.id: source 'tide-herlad' is not registered in "
+        "facts/sources.yaml (did you mean 'tide-herald'?)"),
+    "a misspelt field": (
+        lambda p: edit(p.briefs / "alpha/brief.yaml", "ministry: {}", "ministry: {lenght: short}"),
+        "templates/briefs/alpha/brief.yaml:17:", "readers.ministry.lenght: unknown field "
+        "(did you mean 'length'?)"),
+    "a section missing in one language": (
+        lambda p: (p.briefs / "alpha/sections/en/outlook.md.j2").unlink(),
+        "templates/briefs/alpha/sections/en/outlook.md.j2:", "section 'outlook' exists in "
+        "Spanish but not in English for reader 'ministry'"),
+    "a quote too long": (
+        lambda p: edit(p.facts / "harbour.yaml", 'quote: "Las obras costarán 3.5 millones de '
+                       'coronas."', 'quote: "Las obras costarán 3.5 millones de coronas' +
+                       " y más" * 14 + '."'),
+        "facts/harbour.yaml:32:", "quote has 35 words; quote 30 words at most"),
     "a template that is not UTF-8": (
         lambda p: (p.root / PRESS).write_bytes("# Resumen: \xe1\n".encode("latin-1")),
         f"{PRESS}:", "the file is not UTF-8 text"),
@@ -309,6 +332,14 @@ def test_ctrl_c_is_one_line(tiny, command, module, name):
     assert running.returncode == 130
     assert stderr.splitlines() == [f"interrupted: briefings {command[0]} stopped before it "
                                    "finished"]
+
+
+@pytest.mark.parametrize("command", [["email"], ["preview", "--port", "0"]])
+def test_a_misspelt_reader_is_the_command_s_slip_not_the_brief_s(tiny, monkeypatch, command):
+    monkeypatch.setenv("BRIEFINGS_FROM", "Briefings <briefings@example.org>")
+    result = briefings(tiny, *command, "--brief", "alpha", "--reader", "minstry")
+    assert (result.returncode, result.stderr) == (
+        1, "error: unknown reader 'minstry' (did you mean 'ministry'? known: ministry, press)\n")
 
 
 def test_a_reader_that_stops_early_ends_the_command_quietly(tiny):

@@ -147,7 +147,7 @@ def test_a_value_of_the_wrong_type_is_named_where_it_is_formatted(tiny):
     with pytest.raises(BriefingError) as excinfo:
         composed(tiny, "es")
     assert str(excinfo.value).startswith(f"{file}:1: the number filter needs a number, got "
-                                         "datetime.date(2026, 4, 1)")
+                                         "the date 2026-04-01 (check the fact's value)")
 
 
 def put_first(project, text, lang="es", name="summary"):

@@ -148,7 +148,7 @@ def preview_command(*args: str, cwd) -> subprocess.CompletedProcess:
 @pytest.mark.parametrize("args, problem", [
     (["--brief", "alpah", "--port", "0"], "unknown brief 'alpah' (did you mean 'alpha'?"),
     (["--brief", ALPHA, "--reader", "presss", "--port", "0"],
-     "templates/briefs/alpha/brief.yaml: unknown reader 'presss' (did you mean 'press'?"),
+     "error: unknown reader 'presss' (did you mean 'press'?"),
     (["--brief", ALPHA, "--reader", "press", "--lang", "fr", "--port", "0"], "--lang fr"),
     (["--brief", ALPHA, "--lang", "xx", "--port", "0"], "--lang xx"),
     (["--brief", ALPHA, "--port", "99999"], "--port 99999 is not a port"),
