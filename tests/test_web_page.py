@@ -76,3 +76,27 @@ def test_links_in_the_text_are_told_apart_without_colour(tiny_built):
     assert built.xpath('//main//a[starts-with(@href, "#src-")]')
     style = "".join(built.xpath("//style/text()"))
     assert css_rules(style)["main a"]["text-decoration"] == "underline"
+
+
+PAGED = ("@page", "string-set", "running(", "element(", "float: footnote", "::footnote",
+         "bookmark-level", "target-counter(", "leader(")
+
+
+def test_the_screen_stylesheet_has_no_rules_for_paged_media(tiny_built):
+    theme = (THEME.base / "brief.css").read_text(encoding="utf-8")
+    assert all(rule in theme for rule in PAGED if rule != "string-set")  # the PDF's
+    for path in sorted(tiny_built.rglob("*.html")):
+        style = "".join(html.fromstring(path.read_bytes()).xpath("//style/text()"))
+        assert not [rule for rule in PAGED if rule in style], path.name
+        # the rest is there, screen rules and all
+        assert css_rules(style)[".running-header"] == {"display": "none"}
+
+
+def test_screen_css_keeps_all_but_paged_media():
+    css = ("@page { size: A4; @top-left { content: element(h) } }\n"
+           "h1 { color: red; bookmark-level: 1; string-set: title content() }\n"
+           ".note { float: footnote; float: left; footnote-policy: line }\n"
+           "::footnote-call { content: counter(footnote) }\n"
+           "@media screen { a:hover { text-decoration: underline } }")
+    assert "".join(html_writer.screen_css(css).split()).replace(";}", "}") == \
+        "h1{color:red}.note{float:left}@mediascreen{a:hover{text-decoration:underline}}"

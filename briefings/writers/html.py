@@ -178,6 +178,44 @@ def web_font(path: Path, text: str) -> bytes:
     return data.getvalue()
 
 
+# CSS for paged media (WeasyPrint's, from CSS Paged Media and GCPM): the PDF's alone. A
+# browser ignores it and the Nu Html Checker reports each as an error, so the web page's
+# stylesheet leaves out @page rules, the footnote pseudo-elements, these properties, and
+# these values: float: footnote, position: running(…), content: element(…) and the like.
+PAGED_PROPERTIES = ("bookmark-", "string-set", "footnote-")
+PAGED_FUNCTIONS = {"running", "element", "leader", "target-counter", "target-counters",
+                   "target-text", "string"}
+
+
+def _paged(declaration) -> bool:
+    values = [token for token in declaration.value if token.type != "whitespace"]
+    return declaration.lower_name.startswith(PAGED_PROPERTIES) \
+        or any(token.type == "function" and token.lower_name in PAGED_FUNCTIONS
+               for token in values) \
+        or (declaration.lower_name == "float"
+            and [getattr(token, "lower_value", None) for token in values] == ["footnote"])
+
+
+def _screen_rules(rules: list) -> list:
+    kept = []
+    for rule in rules:
+        if rule.type == "at-rule" and rule.lower_at_keyword == "page" \
+                or rule.type == "qualified-rule" \
+                and "::footnote-" in tinycss2.serialize(rule.prelude).lower():
+            continue
+        if rule.type == "qualified-rule" or rule.type == "at-rule" and rule.content:
+            inner = tinycss2.parse_blocks_contents(rule.content, skip_comments=True)
+            rule.content = [node for node in _screen_rules(inner)
+                            if node.type != "declaration" or not _paged(node)]
+        kept.append(rule)
+    return kept
+
+
+def screen_css(css: str) -> str:
+    """``css`` without its rules for paged media (``PAGED_PROPERTIES``), nor comments."""
+    return tinycss2.serialize(_screen_rules(tinycss2.parse_stylesheet(css, skip_comments=True)))
+
+
 FONT_TYPES = {".woff": "font/woff", ".woff2": "font/woff2"}
 
 
@@ -231,7 +269,9 @@ def render(document: Document, theme: Theme, body: html.HtmlElement | None = Non
             return env.get_template("layout.html.j2").render(
                 meta=dataclasses.asdict(document.meta),  # plain data, like every template's
                 labels=dict(document.meta.labels),
-                page_counter=Markup(page_counter_css(document.meta.labels["page_of"])),
+                # the PDF's page numbers, for its @page rule (the page has no pages)
+                page_counter=body is not None
+                and Markup(page_counter_css(document.meta.labels["page_of"])),
                 contents=contents(tree),
                 body=Markup(html.tostring(tree, encoding="unicode")),
                 stylesheet=Markup(style_text(stylesheet)),
@@ -243,6 +283,8 @@ def render(document: Document, theme: Theme, body: html.HtmlElement | None = Non
     # the theme's typeface and palette (style.yaml), then the stylesheet that uses them
     sheets = [(load_style(theme).css(theme.base), theme.file("style.yaml")),
               (projectfiles.read_text(theme.file("brief.css")), theme.file("brief.css"))]
+    if body is None:
+        sheets = [(screen_css(css), file) for css, file in sheets]
     page = page_with("\n".join(css for css, _ in sheets))
     parsed = html.document_fromstring(page)
     # Checked before the fonts go in: their data: URLs are made here from files the rule
