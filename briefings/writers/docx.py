@@ -112,7 +112,8 @@ class Format:
     bold: bool = False
     italic: bool = False
     code: bool = False
-    link: tuple[str, str] | None = None     # ("url", href) or ("anchor", bookmark name)
+    # ("url", href), ("anchor", bookmark name) or ("citation", a source entry's bookmark)
+    link: tuple[str, str] | None = None
 
 
 @dataclass
@@ -668,7 +669,8 @@ class DocxWriter:
         if href.startswith("#"):
             if href[1:] not in self.anchors:    # e.g. a footnote link outside its <sup>
                 raise self.error(f"link '{href}' is not supported by the DOCX writer here")
-            link = ("anchor", self.anchors[href[1:]])
+            kind = "citation" if href[1:].startswith(SOURCE_ENTRY) else "anchor"
+            link = (kind, self.anchors[href[1:]])
         elif problem := urls.link_problem(href):
             raise self.error(problem.message)
         else:
@@ -706,7 +708,8 @@ class DocxWriter:
                     run.italic = True
                 if fmt.code:
                     run.style = "Verbatim Char"
-                if fmt.link is not None:
+                # a citation keeps its text's colour, as on the PDF's paper (brief.css)
+                if fmt.link is not None and fmt.link[0] != "citation":
                     run.style = "Hyperlink"
                 if fmt.bold:                    # after the style a link or code takes
                     self.strong(run)
