@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from lxml import html
+from lxml import etree, html
 
 from briefings.compose import markdown_converter, markdown_to_section
 from briefings.document import Document
@@ -100,3 +100,19 @@ def test_screen_css_keeps_all_but_paged_media():
            "@media screen { a:hover { text-decoration: underline } }")
     assert "".join(html_writer.screen_css(css).split()).replace(";}", "}") == \
         "h1{color:red}.note{float:left}@mediascreen{a:hover{text-decoration:underline}}"
+
+
+def test_a_figure_is_as_wide_as_its_smallest_words_need_on_a_phone(tiny_built):
+    svg = etree.fromstring(
+        '<svg width="600" height="197.33" viewBox="0 0 450 148"><g font-size="9">'
+        '<text font-size="7.5">Coast</text><text>1985</text></g></svg>')
+    html_writer.legible(svg)
+    # 450 units drawn 660 px wide: 7.5-unit words are 11 px
+    assert (svg.get("width"), svg.get("height")) == ("660", "217.07")
+    html_writer.legible(svg)  # already legible: as it was
+    assert svg.get("width") == "660"
+    # on a screen narrower than that, the figure scrolls in its box; the page does not
+    style = "".join(html.fromstring(next(tiny_built.rglob("*.html")).read_bytes())
+                    .xpath("//style/text()"))
+    assert css_rules(style)["figure.figure"]["overflow-x"] == "auto"
+    assert css_rules(style)["figure.figure > svg"]["max-width"] == "none"

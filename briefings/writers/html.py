@@ -112,6 +112,27 @@ def inline_svg(path: Path, alt: str, prefix: str,
     return svg
 
 
+# The smallest words of a figure on a screen, in CSS pixels.
+MIN_TEXT_PX = 11
+LENGTH = re.compile(r"\s*(\d+(?:\.\d*)?|\.\d+)(px)?\s*")
+
+
+def legible(svg: etree._Element) -> None:
+    """Widen a figure, if need be, to where its smallest words are ``MIN_TEXT_PX``. It is
+    drawn for the printed column, and a phone would shrink it to half that size; on a screen
+    narrower than this width it scrolls sideways in its box instead (brief.css), as a wide
+    table does. Its words stay in the drawing, where they were placed for its shapes."""
+    box = [float(n) for n in svg.get("viewBox", "").replace(",", " ").split()]
+    width, height = (LENGTH.fullmatch(svg.get(name, "")) for name in ("width", "height"))
+    sizes = [float(m[1]) for m in map(LENGTH.fullmatch, svg.xpath(".//@font-size")) if m]
+    if len(box) != 4 or not (box[2] > 0 and width and height and sizes):
+        return
+    needed = box[2] * MIN_TEXT_PX / min(sizes)
+    if needed > float(width[1]):
+        svg.set("width", f"{needed:.2f}".rstrip("0").rstrip("."))
+        svg.set("height", f"{needed * box[3] / box[2]:.2f}".rstrip("0").rstrip("."))
+
+
 def inline_figures(document: Document, resources: urls.Resources) -> html.HtmlElement:
     """A copy of the tree whose figures are their SVG drawings, inline."""
     tree = copy.deepcopy(document.body)
@@ -119,6 +140,7 @@ def inline_figures(document: Document, resources: urls.Resources) -> html.HtmlEl
     for n, img in enumerate(figures, 1):
         svg = inline_svg(document.figure_file(img.get("src", "")), img.get("alt", ""),
                          f"figure-{n}-", resources)
+        legible(svg)
         svg.tail = img.tail
         img.getparent().replace(img, svg)
     return tree
