@@ -76,6 +76,23 @@ def test_the_pdfua_checker_finds_nothing_in_any_pdf(tiny_built):
         assert findings(pdf) == [], pdf.name
 
 
+def test_a_table_split_over_pages_is_one_table_in_the_tag_tree(tmp_path):
+    """WeasyPrint tags each page apart: the rows a table carries onto the next page join
+    its one /Table, and the checker still finds nothing."""
+    rows = "".join(f"<tr><td>Port {n}</td><td>{n}</td></tr>" for n in range(120))
+    doc = document('<article><section id="s"><h1>Ports</h1><table><thead><tr><th>Port</th>'
+                   f"<th>Ships</th></tr></thead><tbody>{rows}</tbody></table></section>"
+                   "</article>")
+    printed = pdf_writer.render(doc, THEME)
+    pdf = tmp_path / "table.pdf"
+    pdf.write_bytes(printed.data)
+    elements = structure(PdfReader(pdf))
+    assert printed.pages > 3
+    assert [e["/S"] for e in elements].count("/Table") == 1
+    assert [e["/S"] for e in elements].count("/TD") == 240
+    assert findings(pdf) == []
+
+
 def test_table_headers_are_scoped_by_column_and_by_row(tmp_path):
     """A header cell first in a row of data heads the row; any other heads its column,
     in the HTML (scope) and in the PDF's structure (/Scope)."""

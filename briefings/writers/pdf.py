@@ -103,6 +103,51 @@ def scope_header_cells(_document, pdf) -> None:
             "/Row" if row else "/Column"
 
 
+def join_split_tables(document, pdf) -> None:
+    """One ``/Table`` in the tag tree for each table, as a WeasyPrint finisher. WeasyPrint
+    tags each page apart, so a table split over two pages was two tables to a screen
+    reader: the rows of its later parts join its first part's tag, which the later parts'
+    tags leave."""
+    tables: dict[html.HtmlElement, list[pydyf.Dictionary]] = {}
+    for page in document.pages:
+        for table, cell in _cells(page._page_box):
+            tag = _ancestor(pdf, cell.mark, "/Table")
+            parts = tables.setdefault(table, [])
+            if tag is not None and not any(part is tag for part in parts):
+                parts.append(tag)
+    for first, *rest in (parts for parts in tables.values() if len(parts) > 1):
+        for part in rest:
+            for kid in part["K"]:
+                _object(pdf, kid)["P"] = first.reference
+                first["K"].append(kid)
+            parent = _object(pdf, part["P"])
+            parent["K"] = pydyf.Array(k for k in parent["K"] if k != part.reference)
+
+
+def _cells(box, table=None):
+    """(HTML table, cell box) for each tagged table cell under a layout box: WeasyPrint's
+    tagging keeps a cell's tag on its box, as ``mark``."""
+    if box.element_tag == "table":
+        table = box.element
+    if table is not None and getattr(box, "mark", None) is not None:
+        yield table, box
+        return
+    for child in getattr(box, "children", ()):
+        yield from _cells(child, table)
+
+
+def _object(pdf, reference) -> pydyf.Dictionary:
+    return pdf.objects[int(reference.split()[0])]
+
+
+def _ancestor(pdf, element: pydyf.Dictionary, kind: str) -> pydyf.Dictionary | None:
+    while element.get("Type") == "/StructElem":
+        if element["S"] == kind:
+            return element
+        element = _object(pdf, element["P"])
+    return None
+
+
 def link_descriptions(tree: html.HtmlElement) -> dict[str, str]:
     """What an internal link leads to, in the document's own words, by the id it points
     at: a section by its heading, anything else (a source entry…) by its text. WeasyPrint
@@ -130,6 +175,7 @@ def describe_links(descriptions: dict[str, str], _document, pdf) -> None:
 
 
 def finish(descriptions: dict[str, str], document, pdf) -> None:
+    join_split_tables(document, pdf)
     scope_header_cells(document, pdf)
     describe_links(descriptions, document, pdf)
 
