@@ -14,6 +14,8 @@ from briefings.figures.declared import Declared, Words
 from briefings.templating import TemplateValueError
 
 _PLACEHOLDER = re.compile(r"\{([^}]*)\}")
+# A whole number in this range, taken from a fact into a figure's words, is a year.
+YEARS = range(1000, 3000)
 _TYPES = {int: "a number", float: "a number", dt.date: "a date", str: "a text",
           list: "a list"}
 
@@ -103,13 +105,22 @@ class Data:
         return _PLACEHOLDER.sub(fill, words[self.lang])
 
     def shown(self, value) -> str:
-        """A value as words print it in this language."""
-        if isinstance(value, bool):
+        """A fact's value as words print it in this language. A whole number from 1000 to
+        2999 is a year, printed without grouping ("2023", never "2,023"): facts hold years
+        as plain numbers under any name (``year``, ``created_year``, ``lisbon``), and a
+        figure's words name years far more often than they count past a thousand (Spanish
+        writes four-digit counts ungrouped too, as the RAE prescribes). What a kind counts
+        itself (bars, days, items) is a quantity: ``number``."""
+        if isinstance(value, bool) or (isinstance(value, int) and value in YEARS):
             return str(value)
         if isinstance(value, (int, float)):
-            return i18n.number(value, self.locale)
+            return self.number(value)
         if isinstance(value, dt.date):
             return i18n.date(value, self.locale)
         if isinstance(value, list):
             return i18n.join([self.shown(v) for v in value], self.locale)
         return str(value)
+
+    def number(self, value: int | float) -> str:
+        """A quantity, grouped as this language writes it: "1,234" / "1.234"."""
+        return i18n.number(value, self.locale)

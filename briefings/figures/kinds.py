@@ -54,7 +54,7 @@ def bars(figure: d.Bars, data: Data, style: Style) -> Made:
         n = data.typed(float, bar.value, loc + ("value",))
         rows.append([data.words(bar.label, loc + ("label",)), n,
                      _colour(data, bar.colour, style, loc + ("colour",))])
-    shown = [data.shown(n) for _, n, _ in rows]
+    shown = [data.number(n) for _, n, _ in rows]
     listed = "; ".join(f"{label}: {n}" for (label, _, _), n in zip(rows, shown))
     return Made({"kind": "bars", "bars": rows, "numbers": shown},
                 data.words(figure.alt, ("alt",), bars=listed),
@@ -95,7 +95,7 @@ def timeline(figure: d.Timeline, data: Data, style: Style) -> Made:
             raise data.error(loc, "the span ends before it starts")
         shown_range = i18n.date_range(start, end, locale)
         label = data.words(span.label, loc + ("label",), span.fact, range=shown_range,
-                           days=data.shown(days))
+                           days=data.number(days))
         spans.append([start, end, label, span.style, shown_range])
     dates = [e[0] for e in events] + [s[0] for s in spans] + [s[1] for s in spans]
     start, end = min(dates), max(dates)
@@ -150,13 +150,13 @@ def points(figure: d.Points, data: Data, style: Style) -> Made:
     if figure.others:
         names = sorted(data.names(figure.others.items, ("others", "items")), key=_sort_key)
         others = {"title": data.words(figure.others.title, ("others", "title"),
-                                      count=data.shown(len(names))),
+                                      count=data.number(len(names))),
                   "note": data.words(figure.others.note, ("others", "note"))
                   if figure.others.note else "",
                   "items": names}
     offered = {"points": "; ".join(f"{said}: {label}" + (f" ({note})" if note else "")
                                    for *_, label, note, _, said in rows),
-               "others": i18n.join(names, locale), "count": data.shown(len(names))}
+               "others": i18n.join(names, locale), "count": data.number(len(names))}
     return Made({"kind": "points", "points": [row[:5] for row in rows], "others": others},
                 data.words(figure.alt, ("alt",), **offered),
                 data.words(figure.caption, ("caption",), **offered))
@@ -197,11 +197,11 @@ def groups(figure: d.Groups, data: Data, style: Style) -> Made:
         count_words = figure.count_one if len(rows) == 1 and figure.count_one \
             else figure.count
         name = data.words(group.name, loc + ("name",))
-        drawn.append([name, data.words(count_words, ("count",), n=data.shown(len(rows))),
+        drawn.append([name, data.words(count_words, ("count",), n=data.number(len(rows))),
                       rows])
         described.append(f"{name}: " + i18n.join(
             [f"{item} ({note})" if note else item for item, note in rows], data.locale))
-    offered = {"n": data.shown(len(items)), "groups": ". ".join(described)}
+    offered = {"n": data.number(len(items)), "groups": ". ".join(described)}
     return Made({"kind": "groups", "groups": drawn},
                 data.words(figure.alt, ("alt",), **offered),
                 data.words(figure.caption, ("caption",), **offered))
