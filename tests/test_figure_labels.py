@@ -32,3 +32,35 @@ def test_a_year_in_a_figures_words_has_no_thousands_separator(tiny, tmp_path):
         assert "2026" in caption and "2026</text>" in svg
         for text in (alt, caption, *re.findall(r">([^<]*)</text>", svg)):
             assert not re.search(r"2[,.\u202f\u00a0]0", text), text
+
+
+LONGER = [("end: 2026-11-30", "end: 2028-12-31"), ("30 de noviembre de 2026", "31 de diciembre de 2028"),
+          ("30 November 2026", "31 December 2028")]
+
+
+def texts(svg: str) -> list[tuple[float, float, float, str]]:
+    """Each text of a drawing as (baseline, left, right, words): its place and its width as
+    measured in the font (textLength)."""
+    return [(float(y), float(x), float(x) + float(width), words) for x, y, width, words
+            in re.findall(r'<text x="([\d.]+)" y="([\d.]+)"[^>]*textLength="([\d.]+)"[^>]*>'
+                          r'([^<]*)</text>', svg)]
+
+
+def test_a_long_timeline_labels_the_months_it_has_room_for(tiny, tmp_path):
+    harbour = tiny.facts / "harbour.yaml"       # works over 33 months, April to December
+    text = harbour.read_text(encoding="utf-8")
+    for old, new in LONGER:
+        text = text.replace(old, new)
+    harbour.write_text(text, encoding="utf-8")
+    with_figures(tiny, names=("works",))
+    for lang in ("es", "en"):
+        svg = drawn(compose_alpha(tiny, lang, tmp_path))["works"][2]
+        placed = texts(svg)
+        for k, (y, left, right, words) in enumerate(placed):
+            assert 0 <= left and right <= 450, words
+            for other in placed[k + 1:]:
+                assert other[0] != y or other[1] >= right or other[2] <= left, (words, other)
+        years = {words: y for y, _, _, words in placed if words.isdigit()}
+        assert {"2026", "2027", "2028"} <= set(years)
+        months = [words for y, _, _, words in placed if y == years["2027"] - 10]
+        assert 10 <= len(months) < 33          # months named, not every one

@@ -14,6 +14,7 @@ BODY = Ink(8.0)
 NOTE = Ink(7.5, 400, True, "muted")
 HEAD = Ink(9.0, 600, False, "accent")
 SCALE = Ink(7.5, 400, False, "muted")
+YEAR = Ink(7.5, 600, False, "muted")
 
 
 def draw(canvas: Canvas, spec: dict) -> float:
@@ -77,32 +78,66 @@ def timeline(c: Canvas, spec: dict) -> float:
             else:
                 c.text(x1 - 4, row_y + 9.8, label, BODY, anchor="end")
         row_y += 18
-    # month ticks and names under everything; the year under January and the first month
+    # month ticks, then month names and years under everything, as many as fit
     scale_y = row_y + 2
     c.line(left, axis_y, right, axis_y, "ink", 0.9)
+    months = []
     d = first
     while d <= last:
         c.line(x(d), axis_y, x(d), axis_y + 3, "ink", 0.75)
         c.line(x(d), scale_y, x(d), scale_y + 3, "rule", 0.6)
-        if d < last:
-            name = format_date(d, "MMM", locale=spec["locale"]).rstrip(".")
-            c.text((x(d) + x(_next_month(d))) / 2, scale_y + 10, name, SCALE, anchor="middle")
-            if d == first or d.month == 1:
-                c.text(x(d) + 1, scale_y + 20, str(d.year), Ink(7.5, 600, False, "muted"))
+        months.append(d)
         d = _next_month(d)
-    bottom = scale_y + 23
+    months.pop()                        # the last tick closes the last month
+    step = _month_step(c, months, x, spec["locale"])
+    names = [(x(m), x(_next_month(m)), format_date(m, "MMM", locale=spec["locale"]).rstrip("."))
+             for m in months if step < 12 and (m.month - 1) % step == 0]
+    _scale_row(c, [((a + b) / 2 - c.measure(n, SCALE) / 2, n) for a, b, n in names],
+               scale_y + 10, SCALE)
+    year_y = scale_y + (20 if step < 12 else 10)
+    _scale_row(c, [(x(m) + 1, str(m.year)) for m in months if m == first or m.month == 1],
+               year_y, YEAR)
+    bottom = year_y + 3
     if spec["today"]:     # from the axis down, labelled under the scale: it meets no callout
         day, label = spec["today"]
         tx = x(_date(day))
         c.line(tx, axis_y, tx, scale_y + 3, "ink", 0.9, "3,2")     # not over the month names
-        c.line(tx, scale_y + 23, tx, scale_y + 27, "ink", 0.9)
+        c.line(tx, bottom, tx, bottom + 4, "ink", 0.9)
         if tx + 3 + c.measure(label, LABEL) <= c.width:
-            c.text(tx + 3, scale_y + 32, label, LABEL)
+            c.text(tx + 3, bottom + 9, label, LABEL)
         else:
-            c.text(tx - 3, scale_y + 32, label, LABEL, anchor="end")
-        bottom = scale_y + 35
+            c.text(tx - 3, bottom + 9, label, LABEL, anchor="end")
+        bottom += 12
     draw_callouts(c, callouts, axis_y)
     return bottom
+
+
+STEPS = (1, 2, 3, 6, 12)      # months between two month names; at 12, the years alone
+ROOM = 4.0                    # pt between two names on the scale
+
+
+def _month_step(c: Canvas, months: list[dt.date], x, locale: str) -> int:
+    """How many months apart the month names must be so that none runs into the next, by
+    the narrowest month's width and the widest name measured in the font (Vega-Lite's tick
+    count does the same with its labels): every month, every other, quarters, half-years,
+    or the years alone."""
+    narrowest = min(x(_next_month(m)) - x(m) for m in months)
+    widest = max(c.measure(format_date(m, "MMM", locale=locale).rstrip("."), SCALE)
+                 for m in months)
+    return next((s for s in STEPS[:-1] if widest + ROOM <= s * narrowest), STEPS[-1])
+
+
+def _scale_row(c: Canvas, labels: list[tuple[float, str]], y: float, ink: Ink) -> None:
+    """Labels at their left edge ``x`` on one line, each dropped that would touch the one
+    after it or run past the figure's edge: the year under the first month gives way to
+    the next January's."""
+    kept, start = [], c.width + ROOM
+    for at, text in reversed(labels):
+        if at >= 0 and at + c.measure(text, ink) + ROOM <= start:
+            kept.append((at, text))
+            start = at
+    for at, text in reversed(kept):
+        c.text(at, y, text, ink)
 
 
 def points(c: Canvas, spec: dict) -> float:
