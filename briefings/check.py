@@ -17,7 +17,7 @@ from briefings import workers
 from briefings.briefs import Brief, Edition, editions, load_brief
 from briefings.compose import FIGURES, FactAccess, draft, make_environment, missing_section
 from briefings.document import Document, Theme
-from briefings import projectfiles
+from briefings import i18n, projectfiles
 from briefings.errors import BriefingError, BriefingErrors, shown
 from briefings.facts import LANGS, FactBase, load_facts
 from briefings.figures import declared, kinds
@@ -149,8 +149,9 @@ def figure_problems(project: Project, facts: FactBase, brief: Brief,
     for lang in LANGS:
         for name, figure in figures.figures.items():
             try:
+                ranges = i18n.labels((brief.folder, project.theme), lang)["date_range"]
                 kinds.make(figure, Data(figures, name, FactAccess(facts, lang), lang,
-                                        project.settings.locales[lang], today), style)
+                                        project.settings.locales[lang], today, ranges), style)
             except BriefingError as exc:
                 findings += _errors(exc, project)
     return list(dict.fromkeys(findings))

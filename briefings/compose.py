@@ -160,11 +160,11 @@ class FigureMaker:
     section is a tree."""
 
     def __init__(self, edition: Edition, access: FactAccess, lang: str, locale: str,
-                 today: dt.date, cache: Path):
+                 today: dt.date, cache: Path, ranges: str):
         self._path = edition.brief.folder / FIGURES
         self._theme = Theme(edition.chain)
         self._access, self._lang, self._locale, self._today = access, lang, locale, today
-        self._cache = cache
+        self._cache, self._ranges = cache, ranges
         self._declared: declared.Declared | None = None
         self._style: Style | None = None
         self.made: dict[str, render.Figure] = {}
@@ -184,7 +184,7 @@ class FigureMaker:
                 f": declare it in the brief's {FIGURES}"
             raise TemplateValueError(f"unknown figure '{name}'{hint}{listed}")
         data = Data(self._declared, name, self._access, self._lang, self._locale,
-                    self._today)
+                    self._today, self._ranges)
         made = kinds.make(figure, data, self._style)
         try:
             self.made[name] = render.render(name, made, self._cache, self._style)
@@ -509,7 +509,7 @@ def draft(project: Project, facts: FactBase, edition: Edition, lang: str,
     env = make_environment(edition, locale, today)
     access = FactAccess(facts, lang, numbers)
     figures_dir = cache / "figures"
-    figure = FigureMaker(edition, access, lang, locale, today, figures_dir)
+    figure = FigureMaker(edition, access, lang, locale, today, figures_dir, strings["date_range"])
     context = template_context(edition, lang, today, strings, access, figure)
     converter = markdown_converter()
     article = html.Element("article")

@@ -9,7 +9,8 @@ import datetime as dt
 from collections.abc import Iterable
 from pathlib import Path
 
-from babel.dates import format_date, format_interval, format_skeleton
+from babel.core import Locale
+from babel.dates import format_date, format_interval, format_skeleton, match_skeleton
 from babel.lists import format_list
 from babel.numbers import format_decimal
 
@@ -23,7 +24,7 @@ from briefings.yamlfile import read_yaml
 # furniture, where the language puts a citation's call against a period (compose.py), and
 # the words of the tense rule (tense.py).
 LABELS = ("kind", "date", "as_of", "version", "reader", "language", "language_name", "page_of",
-          "contents", "figure", "author", "citation_call", "present_markers", "past_with_year")
+          "contents", "figure", "date_range", "author", "citation_call", "present_markers", "past_with_year")
 # Keys of those files that are a choice, not a text: the values each may take.
 CHOICES = {"citation_call": ("before", "after")}
 
@@ -92,9 +93,25 @@ def date(value: dt.date, locale: str, form: str = "long") -> str:
     return format_date(value, form, locale=locale)
 
 
-def date_range(start: dt.date, end: dt.date, locale: str) -> str:
-    """"1 de enero–31 de diciembre de 2026" / "January 1 – December 31, 2026"."""
-    return format_interval(start, end, "yMMMMd", locale=locale)
+RANGE = "yMMMMd"          # a range's dates: day, month in words, year
+_DASHES = " \u2009\u00a0–—-~～"
+
+
+def date_range(start: dt.date, end: dt.date, locale: str, words: str | None = None) -> str:
+    """"1 de enero–31 de diciembre de 2026" / "1 Jan – 31 Dec 2026": Babel's interval
+    format, which writes the month and year the two ends share once. With ``words`` (the
+    theme's ``date_range``, "del {start} al {end}") the ends are joined by those words
+    instead of the dash: "del 1 de enero al 31 de diciembre de 2026", "del 1 al 3 de abril
+    de 2026". Each end is written by its own part of the same interval format (CLDR's
+    first part ends with the dash, which goes)."""
+    if words is None or start == end:
+        return format_interval(start, end, RANGE, locale=locale)
+    formats = Locale.parse(locale).interval_formats
+    parts = formats[match_skeleton(RANGE, formats)]
+    greatest = "y" if start.year != end.year else "M" if start.month != end.month else "d"
+    first, second = parts[greatest]
+    return (words.replace("{start}", format_date(start, first, locale=locale).rstrip(_DASHES))
+            .replace("{end}", format_date(end, second, locale=locale)))
 
 
 def number(value: int | float, locale: str) -> str:

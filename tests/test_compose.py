@@ -239,13 +239,13 @@ def test_the_projects_locales_say_how_values_are_written(tiny):
     es, en = composed(tiny, "es"), composed(tiny, "en")
     assert "3.5 millones de coronas" in text_of(es)       # es_PE: a decimal point
     assert en.meta.created_text == "23 November 2026"     # en_GB: the day first
-    assert ">Works: 1 Apr\u2009–\u200930 Nov 2026</text>" in drawn(en)["works"][2]
+    assert ">Works: from 1 Apr to 30 Nov 2026</text>" in drawn(en)["works"][2]
     edit(tiny.templates / "project.yaml", "es: es_PE\n  en: en_GB", "es: es_ES\n  en: en_US")
     moved = Project(tiny.root)                            # settings are read once a project
     es, en = composed(moved, "es"), composed(moved, "en")
     assert "3,5 millones de coronas" in text_of(es)       # es_ES: a decimal comma
     assert en.meta.created_text == "November 23, 2026"
-    assert ">Works: Apr 1\u2009–\u2009Nov 30, 2026</text>" in drawn(en)["works"][2]
+    assert ">Works: from Apr 1 to Nov 30, 2026</text>" in drawn(en)["works"][2]
 
 
 def spaced_text(document) -> str:

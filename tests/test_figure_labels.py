@@ -64,3 +64,15 @@ def test_a_long_timeline_labels_the_months_it_has_room_for(tiny, tmp_path):
         assert {"2026", "2027", "2028"} <= set(years)
         months = [words for y, _, _, words in placed if y == years["2027"] - 10]
         assert 10 <= len(months) < 33          # months named, not every one
+
+
+def test_a_range_in_a_figure_is_written_in_the_languages_words(tiny, tmp_path):
+    figures = FIGURES.replace('label: {es: "Obras", en: "Works: {range}"}',
+                              'label: {es: "Obras: {range}", en: "Works: {range}"}')
+    with_figures(tiny, figures, names=("works",))
+    es = drawn(compose_alpha(tiny, "es", tmp_path))["works"]
+    assert ">Obras: del 1 de abril al 30 de noviembre de 2026</text>" in es[2]
+    assert "Rotación (del 1 al 3 de abril de 2026)" in es[0]
+    en = drawn(compose_alpha(tiny, "en", tmp_path))["works"]
+    assert ">Works: from 1 Apr to 30 Nov 2026</text>" in en[2]
+    assert "Rotation (from 1 to 3 Apr 2026)" in en[0]

@@ -269,10 +269,10 @@ def test_each_kind_draws_its_facts_in_the_documents_language(tiny, tmp_path):
     assert ">41</text>" in svg and ">Against</text>" in svg and "#8c96a3" in svg
     assert re.match(r"Figure 1\. The vote\. \[\d, \d\]$", caption)   # both of its sources
     alt, caption, svg = en["works"]
-    assert ">Opening</text>" in svg and ">Works: 1 Apr\u2009–\u200930 Nov 2026</text>" in svg
+    assert ">Opening</text>" in svg and ">Works: from 1 Apr to 30 Nov 2026</text>" in svg
     assert ">Today, 23 Nov 2026</text>" in svg
     assert alt.startswith("From 1 April 2026 to 15 December 2026: 15 December 2026: Opening.")
-    assert "; Rotation (1–3 Apr 2026)." in alt and alt.endswith(
+    assert "; Rotation (from 1 to 3 Apr 2026)." in alt and alt.endswith(
         "Today is 23 November 2026.")
     assert "Undated: the sessions, every 14 days." in caption
     alt, _, svg = en["reviews"]

@@ -164,7 +164,8 @@ def test_the_template_context_is_plain_data(project):
     facts = load_facts(project.facts)
     edition = first_edition(project, PERU)
     access = FactAccess(facts, "en")
-    maker = FigureMaker(edition, access, "en", "en_GB", TODAY, project.build / "figures")
+    maker = FigureMaker(edition, access, "en", "en_GB", TODAY, project.build / "figures",
+                        labels(edition.chain, "en")["date_range"])
     context = template_context(edition, "en", TODAY, labels(edition.chain, "en"), access,
                                maker)
     env = make_environment(edition, "en", TODAY)

@@ -28,12 +28,13 @@ def _type_name(value) -> str:
 class Data:
     """Values and words of one figure: ``loc`` arguments are its place in figures.yaml
     (after the figure's name), for the error line. ``lang`` picks the words, ``locale``
-    (Babel's) how dates, numbers and lists are written."""
+    (Babel's) how dates, numbers and lists are written, ``ranges`` the words that join
+    the ends of a range (the theme's ``date_range``)."""
 
     def __init__(self, declared: Declared, name: str, door, lang: str, locale: str,
-                 today: dt.date):
+                 today: dt.date, ranges: str):
         self.declared, self.name, self.today = declared, name, today
-        self.lang, self.locale = lang, locale
+        self.lang, self.locale, self.ranges = lang, locale, ranges
         self._door = door
         self.facts: dict[str, dict] = {}      # id → fact view, in the order first read
 

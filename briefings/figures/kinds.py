@@ -93,7 +93,7 @@ def timeline(figure: d.Timeline, data: Data, style: Style) -> Made:
             days = (end - start).days
         if end < start:
             raise data.error(loc, "the span ends before it starts")
-        shown_range = i18n.date_range(start, end, locale)
+        shown_range = i18n.date_range(start, end, locale, data.ranges)
         label = data.words(span.label, loc + ("label",), span.fact, range=shown_range,
                            days=data.number(days))
         spans.append([start, end, label, span.style, shown_range])
