@@ -24,7 +24,8 @@ from briefings.yamlfile import read_yaml
 # furniture, where the language puts a citation's call against a period (compose.py), and
 # the words of the tense rule (tense.py).
 LABELS = ("kind", "date", "as_of", "version", "reader", "language", "language_name", "page_of",
-          "contents", "figure", "date_range", "author", "citation_call", "present_markers", "past_with_year")
+          "contents", "figure", "date_range", "author", "citation_call", "present_markers",
+          "past_with_year")
 # Keys of those files that are a choice, not a text: the values each may take.
 CHOICES = {"citation_call": ("before", "after")}
 

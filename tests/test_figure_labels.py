@@ -34,7 +34,8 @@ def test_a_year_in_a_figures_words_has_no_thousands_separator(tiny, tmp_path):
             assert not re.search(r"2[,.\u202f\u00a0]0", text), text
 
 
-LONGER = [("end: 2026-11-30", "end: 2028-12-31"), ("30 de noviembre de 2026", "31 de diciembre de 2028"),
+LONGER = [("end: 2026-11-30", "end: 2028-12-31"),
+          ("30 de noviembre de 2026", "31 de diciembre de 2028"),
           ("30 November 2026", "31 December 2028")]
 
 
