@@ -15,13 +15,15 @@ from pathlib import Path
 
 from briefings import workers
 from briefings.briefs import Brief, Edition, editions, load_brief
-from briefings.compose import FIGURES, FactAccess, draft, make_environment, missing_section
+from briefings.compose import (FIGURES, LANG_NAMES, FactAccess, draft, make_environment,
+                               missing_section)
 from briefings.document import Document, Theme
 from briefings import i18n, projectfiles
 from briefings.errors import BriefingError, BriefingErrors, shown
 from briefings.facts import LANGS, FactBase, load_facts
-from briefings.figures import declared, kinds
+from briefings.figures import declared, kinds, render
 from briefings.figures.bind import Data
+from briefings.figures.canvas import NoRoom
 from briefings.project import Project
 from briefings.settings import Locales
 from briefings.style import load_style
@@ -138,8 +140,9 @@ def unwritable(document: Document, theme: Theme, project: Project) -> list[Findi
 
 def figure_problems(project: Project, facts: FactBase, brief: Brief,
                     today: dt.date) -> list[Finding]:
-    """Every figure of the brief's figures.yaml worked out from the facts in each language,
-    none drawn: a mistake in one is found before any build draws the others."""
+    """Every figure of the brief's figures.yaml worked out from the facts in each language
+    and laid out (Vega-Lite's charts are not): a mistake in one is found before any build
+    draws the others, and labels drawn over each other are a warning."""
     try:
         figures = declared.load(brief.folder / FIGURES)
         style = load_style(Theme((brief.folder, project.theme)))
@@ -150,8 +153,16 @@ def figure_problems(project: Project, facts: FactBase, brief: Brief,
         for name, figure in figures.figures.items():
             try:
                 ranges = i18n.labels((brief.folder, project.theme), lang)["date_range"]
-                kinds.make(figure, Data(figures, name, FactAccess(facts, lang), lang,
-                                        project.settings.locales[lang], today, ranges), style)
+                made = kinds.make(figure, Data(figures, name, FactAccess(facts, lang), lang,
+                                               project.settings.locales[lang], today, ranges),
+                                  style)
+                findings += [Finding("warning", f"{name}: {clash} in the {LANG_NAMES[lang]} "
+                                     "drawing: shorten the words",
+                                     relative(figures.path, project.root),
+                                     figures.doc.line_of(("figures", name)))
+                             for clash in render.collisions(made, style)]
+            except NoRoom as exc:
+                findings += _errors(figures.error((name,), str(exc)), project)
             except BriefingError as exc:
                 findings += _errors(exc, project)
     return list(dict.fromkeys(findings))
@@ -210,8 +221,9 @@ def run_checks(project: Project, today: dt.date, sources_dir: Path | None = None
         except BriefingError as exc:
             findings += _errors(exc, project)
             continue
-        if problems := figure_problems(project, facts, brief, today):
-            findings += problems
+        problems = figure_problems(project, facts, brief, today)
+        findings += problems
+        if any(p.level == "error" for p in problems):
             continue
         for edition in chosen:
             translations = missing_translations(edition, project.settings.locales)

@@ -188,10 +188,7 @@ class FigureMaker:
         made = kinds.make(figure, data, self._style)
         try:
             self.made[name] = render.render(name, made, self._cache, self._style)
-        except NoRoom as exc:
-            raise self._declared.error((name,), f"no room for the label '{exc}' above the "
-                                                "axis: shorten some labels") from None
-        except CannotDraw as exc:  # figures.yaml's mistake, not the section's
+        except (NoRoom, CannotDraw) as exc:  # figures.yaml's mistake, not the section's
             raise self._declared.error((name,), str(exc)) from None
         sources = [ref.id for fact_id in data.facts
                    for ref in self._access.used[fact_id].sources]

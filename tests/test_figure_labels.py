@@ -77,3 +77,18 @@ def test_a_range_in_a_figure_is_written_in_the_languages_words(tiny, tmp_path):
     en = drawn(compose_alpha(tiny, "en", tmp_path))["works"]
     assert ">Works: from 1 Apr to 30 Nov 2026</text>" in en[2]
     assert "Rotation (from 1 to 3 Apr 2026)" in en[0]
+
+
+def test_check_warns_of_labels_drawn_over_each_other(tiny, capsys):
+    from briefings.cli import main
+    crowded = "Sea, along every coast and every quay of the harbour, and far beyond it"
+    with_figures(tiny, FIGURES.replace('name: {es: "Mar", en: "Sea"}',
+                                       f'name: {{es: "Mar", en: "{crowded}"}}'))
+    assert main(["--project", str(tiny.root), "check", "--brief", "alpha"]) == 0
+    out = capsys.readouterr().out
+    line = FIGURES.splitlines().index("  uses:") + 2       # its first line: kind
+    warnings = [found for found in out.splitlines() if "overlap" in found]
+    assert f"warning: templates/briefs/alpha/figures.yaml:{line}: uses: '{crowded}' and " \
+        "'2 uses' overlap in the English drawing: shorten the words" in warnings
+    assert all(w.startswith(f"warning: templates/briefs/alpha/figures.yaml:{line}: uses: ")
+               and "English" in w for w in warnings)

@@ -37,6 +37,18 @@ class Ink:
 
 
 Run = tuple[str, Ink]          # a piece of a line in one style
+ASCENT, DESCENT = 0.75, 0.2    # of the font size, above and below the baseline
+TOUCH = 0.5                    # pt two texts may share without colliding
+
+
+@dataclass(frozen=True)
+class Box:
+    """Where a line of text is drawn, in points."""
+    words: str
+    left: float
+    top: float
+    right: float
+    bottom: float
 
 
 class Canvas:
@@ -45,6 +57,7 @@ class Canvas:
     def __init__(self, style: Style, width: float = WIDTH):
         self.style, self.width = style, width
         self.items: list[str] = []
+        self.boxes: list[Box] = []      # every line of text, where it is drawn
 
     def colour(self, name: str | None) -> str | None:
         return None if name is None else self.style.palette[name]
@@ -80,6 +93,9 @@ class Canvas:
             x -= width / 2
         elif anchor == "end":
             x -= width
+        size = max(s.size for _, s in runs)
+        self.boxes.append(Box(_plain(runs).strip(), x, y - ASCENT * size, x + width,
+                              y + DESCENT * size))
         # one <text> per run, each at its measured place: renderers differ on white space
         # and on tspan, not on this
         for text, s in runs:
@@ -95,6 +111,18 @@ class Canvas:
                                   f'{escape(text.strip(), quote=False)}</text>')
             x += self.measure(text, s)
         return width
+
+    def collisions(self) -> list[str]:
+        """Each pair of texts drawn over each other, and each text past the figure's edge,
+        in words (``check`` warns of them)."""
+        found = []
+        for k, a in enumerate(self.boxes):
+            if a.left < -TOUCH or a.right > self.width + TOUCH:
+                found.append(f"'{a.words}' runs past the figure's edge")
+            found += [f"'{a.words}' and '{b.words}' overlap" for b in self.boxes[k + 1:]
+                      if a.left < b.right - TOUCH and b.left < a.right - TOUCH
+                      and a.top < b.bottom - TOUCH and b.top < a.bottom - TOUCH]
+        return found
 
     def _ink_attrs(self, ink: Ink) -> str:
         out = f' font-size="{_n(ink.size)}" fill="{self.colour(ink.fill)}"'
@@ -191,7 +219,8 @@ def place_callouts(callouts: list[Callout], canvas: Canvas, left: float, right: 
     for lanes in range(max(len(c.lines) for c in callouts), max_lanes + 1):
         if search(0, lanes, []):
             return lanes
-    raise NoRoom(_plain(callouts[order[0]].lines[0]))
+    raise NoRoom(f"no room for the label '{_plain(callouts[order[0]].lines[0])}' above the "
+                 "axis: shorten some labels")
 
 
 def _apart(a: Callout, b: Callout) -> bool:

@@ -95,6 +95,16 @@ def _draw(made: Made, style: Style) -> str:
     return canvas.svg(height, made.alt)
 
 
+def collisions(made: Made, style: Style) -> list[str]:
+    """The texts of a figure drawn over each other or past its edge (none in a Vega-Lite
+    chart, which leaves out a label it has no room for)."""
+    if made.spec["kind"] == "vega-lite":
+        return []
+    canvas = Canvas(style)
+    draw.draw(canvas, made.spec)
+    return canvas.collisions()
+
+
 def to_png(svg: str, width_pt: float, style: Style) -> bytes:
     """The SVG at ``DPI`` dots per inch of its printed width, on white, stamped with its
     resolution (a pHYs chunk), drawn by resvg with the theme's fonts only."""
