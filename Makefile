@@ -14,7 +14,8 @@ STAMP := $(VENV)/.installed
 SOURCES := $(wildcard ../shared/seeds)
 CHECK   := $(VENV)/bin/briefings check $(if $(SOURCES),--sources $(SOURCES))
 
-.PHONY: brief check list test bench email new-brief reader system libreoffice clean docx-proof
+.PHONY: brief check list test bench email new-brief reader system libreoffice clean docx-proof \
+        page-check
 
 # What is typed after make (BRIEF=, NAME=, READER=, FROM=, ARGS=) reaches the shell as
 # quoted words, unexpanded and not exported: `make new-brief 'NAME=x; touch y'` names a
@@ -48,6 +49,22 @@ bench: $(STAMP)
 # with page images; per file its pages and fonts, and an error for any font it fell back to.
 docx-proof: $(STAMP) libreoffice
 	$(PY) -m briefings.proof build
+
+# Every built web page through the Nu Html Checker (npm vnu-jar, with the machine's Java)
+# and axe-core in Chromium, at 1280 and 390 px: one line per error or violation, and a
+# failure if there is any (tests/page_check.py). Needs java, chromium and chromium-driver
+# (apt-get install default-jre-headless chromium chromium-driver); the npm packages and
+# selenium are installed here, at these versions.
+PAGE_TOOLS := $(VENV)/page-check
+page-check: $(STAMP)
+	@for tool in java npm chromium chromedriver; do command -v $$tool >/dev/null || \
+	  { echo "page-check needs $$tool (apt-get install default-jre-headless npm chromium chromium-driver)"; exit 2; }; done
+	$(VENV)/bin/briefings build --format html $(if $(value BRIEF),--brief $(call quoted,BRIEF))
+	npm install --silent --no-save --no-audit --no-fund --prefix $(PAGE_TOOLS) \
+	  vnu-jar@26.9.27 axe-core@4.14.1
+	$(PY) -m pip install --quiet --disable-pip-version-check selenium==4.51.0
+	$(PY) tests/page_check.py $(PAGE_TOOLS)/node_modules \
+	  $$(find build -mindepth 3 -maxdepth 3 -name '*.html')
 
 # make email BRIEF=peru-mnna READER=cancilleria   writes the messages to build/outbox/ (see
 # README.md); add ARGS=--send to deliver them.
