@@ -26,6 +26,7 @@ RESOURCES = ("images, fonts and stylesheets must be files in the templates folde
 DATA_TYPES = ("image/png", "image/jpeg", "image/gif", "image/webp", "font/woff", "font/woff2",
               "font/ttf", "font/otf", "font/sfnt", "application/font-woff")
 # CSS functions whose strings are addresses, as url()'s are.
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg")
 URL_FUNCTIONS = ("url", "src", "image", "image-set", "-webkit-image-set", "cross-fade")
 
 # The attributes Markdown writes, and the ones compose adds; Markdown's attribute lists
@@ -160,8 +161,16 @@ def value_problem(tag: str, name: str, value: str, resources: Resources) -> Refu
     if name == "href":
         return link_problem(value)
     if name == "src":
-        return resources.problem(value)
+        return resources.problem(value) or image_problem(value)
     return None
+
+
+def image_problem(src: str) -> Refused | None:
+    """Why an allowed file may not be shown as an image: a stylesheet or a font in the theme
+    would otherwise reach WeasyPrint, whose failure names no line."""
+    if is_data(src) or urlsplit(src.strip()).path.lower().endswith(IMAGE_SUFFIXES):
+        return None
+    return Refused(f"'{src}' is not an image: show a PNG, JPEG, GIF, WebP or SVG file", src)
 
 
 def page_problem(page: html.HtmlElement, resources: Resources) -> Refused | None:

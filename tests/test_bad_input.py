@@ -181,6 +181,9 @@ SLIPS = {
         "after the base year"),
     "a NUL in an image address": (
         lambda p: append(p, "![x](a%00b.png)"), f"{WORKS}:22:", "refused to load a%00b.png"),
+    "a theme file that is not an image, shown as one": (
+        lambda p: append(p, "![x](brief.css)"), f"{WORKS}:22:",
+        "'brief.css' is not an image: show a PNG, JPEG, GIF, WebP or SVG file"),
     "a bidirectional override typed": (
         lambda p: append(p, "Texto \u202e revés"), f"{WORKS}:22:",
         "contains an invisible formatting character (U+202E RIGHT-TO-LEFT OVERRIDE)"),
