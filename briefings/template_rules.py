@@ -3,7 +3,6 @@ no number typed into its prose, and an override that only fills blocks its base 
 
 from __future__ import annotations
 
-import difflib
 import re
 from pathlib import Path
 
@@ -11,7 +10,7 @@ import jinja2
 from jinja2 import nodes
 
 from briefings import projectfiles
-from briefings.errors import BriefingError
+from briefings.errors import BriefingError, did_you_mean
 
 # Markdown syntax that holds digits without being a number of the brief: a list item's
 # number at the start of a line, a footnote label ([^1], [^1]:) and an attribute list.
@@ -101,11 +100,10 @@ def override_errors(env: jinja2.Environment, name: str, shown: str) -> list[Brie
     errors = []
     for block, line in _blocks(tree).items():
         if block not in base_blocks:
-            close = difflib.get_close_matches(block, base_blocks, n=1)
-            hint = f"did you mean '{close[0]}'? " if close else ""
+            hint = did_you_mean(block, base_blocks)
             errors.append(BriefingError(
                 f"block '{block}' is not in {extends.template.value}, so its text would be "
-                f"lost ({hint}its blocks: {known})", shown, line))
+                f"lost ({hint + ' ' if hint else ''}its blocks: {known})", shown, line))
     for node in tree.body:
         if isinstance(node, nodes.Output) and any(
                 isinstance(child, nodes.TemplateData) and child.data.strip()

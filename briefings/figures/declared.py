@@ -3,7 +3,6 @@ words in each language. Read and checked here; nothing is drawn."""
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,7 +11,7 @@ from typing import Annotated, Any, Literal, Union
 from pydantic import Discriminator, Field, StringConstraints, Tag, model_validator
 
 from briefings import projectfiles
-from briefings.errors import BriefingError
+from briefings.errors import BriefingError, did_you_mean
 from briefings.facts import Bilingual, Strict, Text
 from briefings.yamlfile import YamlFile, read_yaml
 
@@ -173,8 +172,7 @@ def load(path: Path) -> Declared:
     for name, figure in (listed.items() if isinstance(listed, dict) else ()):
         kind = figure.get("kind") if isinstance(figure, dict) else None
         if kind not in KINDS:
-            close = difflib.get_close_matches(str(kind), KINDS, n=1)
-            hint = f"did you mean '{close[0]}'? " if close else ""
-            raise BriefingError(f"unknown kind '{kind}' ({hint}kinds: {', '.join(KINDS)})",
+            hint = did_you_mean(str(kind), KINDS)
+            raise BriefingError(f"unknown kind '{kind}' ({hint + ' ' if hint else ''}kinds: {', '.join(KINDS)})",
                                 path, doc.line_of(["figures", name, "kind"]), f"{name}.kind")
     return Declared(path, doc.validate(FiguresFile).figures, doc)

@@ -9,7 +9,6 @@ of its own under a time and memory limit (``vegalite_process``)."""
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 import signal
@@ -20,6 +19,7 @@ from babel import Locale
 from babel.dates import get_day_names, get_month_names
 
 from briefings import limits
+from briefings.errors import did_you_mean
 from briefings.style import Style
 
 
@@ -90,9 +90,8 @@ def check_spec(spec: dict, rows: list, data) -> None:
     walk(spec, ("spec",), False)
     for loc, mark in _marks(spec, ("spec",)):
         if mark not in MARKS:
-            close = difflib.get_close_matches(str(mark), MARKS, n=1)
-            hint = f"did you mean '{close[0]}'? " if close else ""
-            raise data.error(loc, f"unknown mark '{mark}' ({hint}marks: {', '.join(MARKS)})")
+            hint = did_you_mean(str(mark), MARKS)
+            raise data.error(loc, f"unknown mark '{mark}' ({hint + ' ' if hint else ''}marks: {', '.join(MARKS)})")
 
 
 def _check_key(key, value, loc: tuple, data) -> None:
