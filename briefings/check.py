@@ -13,12 +13,10 @@ import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from briefings import workers
+from briefings import i18n, projectfiles, workers
 from briefings.briefs import Brief, Edition, editions, load_brief
-from briefings.compose import (FIGURES, LANG_NAMES, FactAccess, draft, make_environment,
-                               missing_section)
+from briefings.compose import FIGURES, FactAccess, draft, make_environment, missing_section
 from briefings.document import Document, Theme
-from briefings import i18n, projectfiles
 from briefings.errors import BriefingError, BriefingErrors, shown
 from briefings.facts import LANGS, FactBase, load_facts
 from briefings.figures import declared, kinds, render
@@ -156,7 +154,7 @@ def figure_problems(project: Project, facts: FactBase, brief: Brief,
                 made = kinds.make(figure, Data(figures, name, FactAccess(facts, lang), lang,
                                                project.settings.locales[lang], today, ranges),
                                   style)
-                findings += [Finding("warning", f"{name}: {clash} in the {LANG_NAMES[lang]} "
+                findings += [Finding("warning", f"{name}: {clash} in the {i18n.language_name(lang)} "
                                      "drawing: shorten the words",
                                      relative(figures.path, project.root),
                                      figures.doc.line_of(("figures", name)))

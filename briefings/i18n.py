@@ -81,6 +81,12 @@ def _strings(path: Path) -> dict[str, str]:
     return doc.data
 
 
+def language_name(lang: str) -> str:
+    """A brief language's name in English, the language of the tool's messages (Babel's,
+    so a new language needs no list here)."""
+    return Locale.parse(lang).get_language_name("en")
+
+
 def date(value: dt.date, locale: str, form: str = "long") -> str:
     """``long`` (or ``day``): "14 de diciembre de 2025" / "December 14, 2025"; ``month``:
     "diciembre de 2025"; ``year``: "2025"; ``short``: "14/12/25". The precisions are those
