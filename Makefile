@@ -68,8 +68,13 @@ page-check: $(STAMP)
 
 # make email BRIEF=peru-mnna READER=cancilleria   writes the messages to build/outbox/ (see
 # README.md); add ARGS=--send to deliver them.
+# BRIEF may be left out only when the project has one brief.
+BRIEFS := $(notdir $(patsubst %/brief.yaml,%,$(wildcard templates/briefs/*/brief.yaml)))
 email: $(STAMP)
 	@$(if $(value READER),,echo "usage: make email [BRIEF=<id>] READER=<name> [ARGS=--send]"; exit 2)
+	@$(if $(or $(value BRIEF),$(filter 1,$(words $(BRIEFS)))),,echo "this project has \
+	  $(words $(BRIEFS)) briefs: name one with BRIEF= ($(BRIEFS)), e.g. make email \
+	  BRIEF=$(firstword $(BRIEFS)) READER=$(value READER)"; exit 2)
 	$(VENV)/bin/briefings email $(if $(value BRIEF),--brief $(call quoted,BRIEF)) \
 	  --reader $(call quoted,READER) $(call quoted,ARGS)
 
