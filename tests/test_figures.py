@@ -570,7 +570,18 @@ def test_labels_never_overlap_nor_cross_a_leader():
 def test_png_resolution_is_stamped():
     png = render.to_png('<svg xmlns="http://www.w3.org/2000/svg" width="96" height="24" '
                         'viewBox="0 0 72 18"><rect width="72" height="18" fill="#1f3a5f"/></svg>',
-                        72, load_style(Theme((ROOT / "templates/theme",))))
+                        load_style(Theme((ROOT / "templates/theme",))))
     with Image.open(io.BytesIO(png)) as image:   # one printed inch (72 pt) wide
         assert image.size == (render.DPI, render.DPI / 4)
         assert round(image.info["dpi"][0]) == render.DPI
+
+
+def test_png_text_is_set_in_the_themes_font():
+    """Text in the theme's family, which is no system font, is drawn only if the theme's
+    fonts reach the rasterizer."""
+    style = load_style(Theme((ROOT / "templates/theme",)))
+    png = render.to_png('<svg xmlns="http://www.w3.org/2000/svg" width="96" height="24">'
+                        f'<text x="4" y="18" font-family="{style.font.family}" '
+                        'font-size="16">Perú</text></svg>', style)
+    with Image.open(io.BytesIO(png)) as image:
+        assert image.convert("L").getextrema()[0] < 64        # dark ink on white

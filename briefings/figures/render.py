@@ -2,16 +2,14 @@
 PDF and the HTML) and ``<hash>.png`` (220 dpi at its printed size, for the DOCX). A figure
 whose inputs did not change is read back, not drawn again.
 
-The PNG is the SVG rasterized by resvg (``resvg-py``, a self-contained wheel) with the
-theme's fonts only, so the two forms look alike."""
+The PNG is the SVG rasterized by vl-convert (the resvg inside it) with the theme's fonts
+registered, so the two forms look alike."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import re
-import struct
-import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 from html import escape
@@ -43,12 +41,11 @@ class Figure:
 def _tools() -> str:
     """The drawing code and the versions of the libraries that measure and draw: a change
     to any of them redraws every figure."""
-    import PIL
-    import resvg_py
+    import uharfbuzz
     import vl_convert
     here = Path(__file__).parent
     code = hashlib.sha256(b"".join((here / name).read_bytes() for name in _DRAWING_CODE))
-    return (f"{code.hexdigest()} pillow {PIL.__version__} resvg-py {resvg_py.__version__} "
+    return (f"{code.hexdigest()} uharfbuzz {uharfbuzz.__version__} "
             f"vl-convert {vl_convert.__version__} dpi {DPI}")
 
 
@@ -74,7 +71,7 @@ def render(name: str, made: Made, cache: Path, style: Style) -> Figure:
         # build folder (``cache`` is <build>/.cache/figures), through real folders only.
         build = cache.parent.parent
         write_atomic(build, svg_path, svg)
-        write_atomic(build, png_path, to_png(svg.decode("utf-8"), _size_pt(svg)[0], style))
+        write_atomic(build, png_path, to_png(svg.decode("utf-8"), style))
     width, height = _size_pt(svg_path.read_bytes())
     return Figure(name, svg_path, png_path, width, height, made.alt, made.caption)
 
@@ -105,32 +102,18 @@ def collisions(made: Made, style: Style) -> list[str]:
     return canvas.collisions()
 
 
-def to_png(svg: str, width_pt: float, style: Style) -> bytes:
-    """The SVG at ``DPI`` dots per inch of its printed width, on white, stamped with its
-    resolution (a pHYs chunk), drawn by resvg with the theme's fonts only."""
-    import resvg_py
-    family = style.font.family
-    png = bytes(resvg_py.svg_to_bytes(svg_string=svg, width=round(width_pt / 72 * DPI),
-                                      background="white", skip_system_fonts=True,
-                                      font_dirs=[str(style.fonts)], font_family=family,
-                                      serif_family=family))
-    return _with_dpi(png, DPI)
+def to_png(svg: str, style: Style) -> bytes:
+    """The SVG at ``DPI`` dots per inch of its printed size (an SVG pixel is 3/4 pt), on
+    white, stamped with its resolution, its text set in the theme's faces."""
+    import vl_convert
+    _register_fonts(str(style.fonts))
+    on_white = re.sub(r"(<svg[^>]*>)", r'\1<rect width="100%" height="100%" fill="white"/>',
+                      svg, count=1)
+    return bytes(vl_convert.svg_to_png(on_white, scale=0.75, ppi=DPI))
 
 
-def _with_dpi(png: bytes, dpi: int) -> bytes:
-    """Insert (or replace) the pHYs chunk right after IHDR."""
-    ppm = round(dpi / 0.0254)
-    data = struct.pack(">IIB", ppm, ppm, 1)
-    chunk = struct.pack(">I", len(data)) + b"pHYs" + data + \
-        struct.pack(">I", zlib.crc32(b"pHYs" + data) & 0xFFFFFFFF)
-    pos, out = 8, [png[:8]]
-    while pos < len(png):
-        length = struct.unpack(">I", png[pos:pos + 4])[0]
-        kind = png[pos + 4:pos + 8]
-        end = pos + 12 + length
-        if kind != b"pHYs":
-            out.append(png[pos:end])
-        if kind == b"IHDR":
-            out.append(chunk)
-        pos = end
-    return b"".join(out)
+@lru_cache(maxsize=None)
+def _register_fonts(folder: str) -> None:
+    """vl-convert keeps one font list per process: each theme's fonts are added once."""
+    import vl_convert
+    vl_convert.register_font_directory(folder)
