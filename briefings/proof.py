@@ -33,7 +33,7 @@ from pathlib import Path
 from fontTools.ttLib import TTFont, TTLibError
 from lxml import etree
 
-from briefings.writers.docx_fonts import obfuscate
+from briefings.writers.docx.embedded_fonts import obfuscate
 
 TOOLS = {"soffice": "libreoffice-writer-nogui", "pdffonts": "poppler-utils",
          "pdftoppm": "poppler-utils"}

@@ -1,6 +1,6 @@
 """Nothing external in Word (review of 6 December, N2): whatever a reference.docx holds, the
 built DOCX keeps only the parts, relationships, settings and fields the writer needs
-(``writers/docx_package.py``)."""
+(``writers/docx/package_allowlist.py``)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from docx.oxml.ns import nsdecls, qn
 from lxml import etree
 
 from briefings.build import build
-from briefings.writers import docx_package
+from briefings.writers.docx import package_allowlist
 from tests.conftest import ALPHA, ROOT
 
 REFERENCE = ROOT / "templates/theme/reference.docx"
@@ -337,7 +337,7 @@ def test_fields_other_than_the_writers_are_unwrapped_keeping_their_result():
         # one never ended
         '<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> PAGE '
         '</w:instrText></w:r><w:r><w:t>2</w:t></w:r></w:p>')
-    docx_package.clean(d.part.package)
+    package_allowlist.clean(d.part.package)
     body = d.element.body
     assert [el.get(qn("w:instr")) for el in body.iter(qn("w:fldSimple"))] == [" PAGE "]
     assert [el.text for el in body.iter(qn("w:instrText"))] == [" TOC \\o "]
@@ -356,7 +356,7 @@ def test_links_obey_the_url_rule_and_keep_their_text():
         r_id = d.part.relate_to(target, OFFICE + "hyperlink", is_external=True)
         p._p.append(parse_xml(f'<w:hyperlink {nsdecls("w", "r")} r:id="{r_id}"><w:r>'
                               f'<w:t>{len(p._p)}</w:t></w:r></w:hyperlink>'))
-    docx_package.clean(d.part.package)
+    package_allowlist.clean(d.part.package)
     kept = [rel.target_ref for rel in d.part.rels.values() if rel.is_external]
     assert kept == ["https://example.org/"]
     assert p.text == "01234"
@@ -370,7 +370,7 @@ def test_settings_keep_only_what_the_writer_knows():
     settings = d.settings.element
     for name in ("documentProtection", "trackRevisions", "attachedTemplate"):
         settings.insert(0, parse_xml(f'<w:{name} {nsdecls("w")}/>'))
-    docx_package.clean(d.part.package)
+    package_allowlist.clean(d.part.package)
     tags = [etree.QName(child).localname for child in settings]
     assert tags == ["zoom", "defaultTabStop", "autoHyphenation", "doNotHyphenateCaps",
                     "characterSpacingControl", "footnotePr", "compat", "themeFontLang",
@@ -380,9 +380,9 @@ def test_settings_keep_only_what_the_writer_knows():
 
 def test_cleaning_twice_changes_nothing():
     d = docx.Document(io.BytesIO(hostile(REFERENCE.read_bytes(), "http://" + HOST)))
-    docx_package.clean(d.part.package)
+    package_allowlist.clean(d.part.package)
     once = {part.partname: part.blob for part in d.part.package.iter_parts()}
-    docx_package.clean(d.part.package)
+    package_allowlist.clean(d.part.package)
     assert {part.partname: part.blob for part in d.part.package.iter_parts()} == once
     assert sorted(once) == ["/docProps/core.xml", "/word/document.xml", "/word/fontTable.xml",
                             "/word/footerdefault.xml", "/word/footnotes.xml", "/word/headerdefault.xml",

@@ -1,5 +1,5 @@
 """DOCX writer: a composed brief (the fixture project's) in both languages, hand-made
-documents for the edge cases, and the raw Word XML helpers in ``writers/ooxml.py``."""
+documents for the edge cases, and the raw Word XML helpers in ``writers/docx/ooxml.py``."""
 
 from __future__ import annotations
 
@@ -26,8 +26,10 @@ from briefings.errors import BriefingError
 from briefings.facts import load_facts
 from briefings.project import Project
 from briefings.style import FACES, load_style
-from briefings.writers import docx_fonts, ooxml
 from briefings.writers import docx as writer
+from briefings.writers.docx import ooxml, tables
+from briefings.writers.docx import embedded_fonts as font_embedding
+from briefings.writers.docx import styles as writer_styles
 from briefings.writers import html as html_writer
 from tests.conftest import alpha, copy_tiny, peru
 
@@ -96,13 +98,13 @@ def html_texts(body, xpath: str) -> list[str]:
 
 def test_reference_docx_has_every_style_the_writer_uses():
     d = docx.Document(REFERENCE)
-    assert writer.missing_styles(d) == []
+    assert writer_styles.missing_styles(d) == []
     kinds = {s.name: s.type for s in d.styles}
-    for name in writer.PARAGRAPH_STYLES:
+    for name in writer_styles.PARAGRAPH_STYLES:
         assert kinds[name] == WD_STYLE_TYPE.PARAGRAPH, name
-    for name in writer.CHARACTER_STYLES:
+    for name in writer_styles.CHARACTER_STYLES:
         assert kinds[name] == WD_STYLE_TYPE.CHARACTER, name
-    for name in writer.TABLE_STYLES:
+    for name in writer_styles.TABLE_STYLES:
         assert kinds[name] == WD_STYLE_TYPE.TABLE, name
 
 
@@ -831,30 +833,30 @@ def cells(*rows: tuple[str, ...]):
 def test_column_shares_are_the_browsers_automatic_table_layout():
     def one_em_a_character(text, bold=False):
         return len(text)
-    pad = writer.CELL_PADDING
+    pad = tables.CELL_PADDING
     # it all fits on one line: the widest widths, grown alike
-    assert writer.column_shares(cells(("ab", "abcd")), 100, one_em_a_character) == [
+    assert tables.column_shares(cells(("ab", "abcd")), 100, one_em_a_character) == [
         round(1000 * (2 + pad) / (6 + 2 * pad)), round(1000 * (4 + pad) / (6 + 2 * pad))]
     # it does not: each column from its longest word, plus the same share of its range
     date, text = "5 de diciembre de 2025", " ".join(["word"] * 20)
     narrow, wide = [9 + pad, 4 + pad], [22 + pad, 99 + pad]
     share = (50 - sum(narrow)) / (sum(wide) - sum(narrow))
     widths = [n + (w - n) * share for n, w in zip(narrow, wide)]
-    assert writer.column_shares(cells((date, text)), 50, one_em_a_character) == [
+    assert tables.column_shares(cells((date, text)), 50, one_em_a_character) == [
         round(1000 * w / sum(widths)) for w in widths]          # 17 % for the dates
     # not even the longest words fit: those
-    assert writer.column_shares(cells((date, text)), 5, one_em_a_character) == [
+    assert tables.column_shares(cells((date, text)), 5, one_em_a_character) == [
         round(1000 * n / sum(narrow)) for n in narrow]
 
 
 def test_text_is_measured_with_the_fonts_advance_widths():
-    measure = docx_fonts.text_measure(THEME.folders, "IBM Plex Serif")
+    measure = font_embedding.text_measure(THEME.folders, "IBM Plex Serif")
     assert measure("iiii") < measure("MMMM") < measure("MMMM", bold=True)
     assert measure("MMMM") == pytest.approx(4 * 0.9, abs=0.4)
-    assert docx_fonts.text_measure(THEME.folders, "No Such Font")("abcd") == 2.0
+    assert font_embedding.text_measure(THEME.folders, "No Such Font")("abcd") == 2.0
     # header cells in a semibold, a family of its own to Word: measured in that face
     text = "Notificación previa al Poder Legislativo"
-    semibold = docx_fonts.text_measure(THEME.folders, "IBM Plex Serif",
+    semibold = font_embedding.text_measure(THEME.folders, "IBM Plex Serif",
                                        "IBM Plex Serif SemiBold")
     assert semibold(text) == measure(text) < semibold(text, bold=True) < measure(text, True)
 
@@ -1008,8 +1010,8 @@ def test_font_obfuscation_is_the_one_libreoffice_reads():
     positions = [35, 33, 31, 29, 27, 25, 22, 20, 17, 15, 12, 10, 7, 5, 3, 1]
     mask = bytes(int(key[i:i + 2], 16) for i in positions) * 2
     data = bytes(range(40))
-    hidden = docx_fonts.obfuscate(data, key)
+    hidden = font_embedding.obfuscate(data, key)
     assert hidden[:32] == bytes(b ^ m for b, m in zip(data, mask))
-    assert hidden[32:] == data[32:] and docx_fonts.obfuscate(hidden, key) == data
-    assert docx_fonts.font_key(data) == docx_fonts.font_key(bytes(range(40)))
-    assert docx_fonts.font_key(data) != docx_fonts.font_key(hidden)
+    assert hidden[32:] == data[32:] and font_embedding.obfuscate(hidden, key) == data
+    assert font_embedding.font_key(data) == font_embedding.font_key(bytes(range(40)))
+    assert font_embedding.font_key(data) != font_embedding.font_key(hidden)

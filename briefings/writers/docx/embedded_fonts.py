@@ -38,7 +38,7 @@ from docx.oxml.ns import qn
 from fontTools.ttLib import TTFont, TTLibError
 
 from briefings import fonts, projectfiles
-from briefings.writers import ooxml
+from briefings.writers.docx import ooxml
 
 OBFUSCATED_FONT = "application/vnd.openxmlformats-officedocument.obfuscatedFont"
 # Word's four embedding slots, by the face's own subfamily name (name table ID 2)

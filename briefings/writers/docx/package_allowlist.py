@@ -30,7 +30,7 @@ from docx.oxml.ns import qn
 from lxml import etree
 
 from briefings import urls
-from briefings.writers.docx_fonts import OBFUSCATED_FONT
+from briefings.writers.docx.embedded_fonts import OBFUSCATED_FONT
 
 PACKAGE = "package"                     # the package itself, as a source of relationships
 EXTERNAL = None                         # the target of a kept relationship is a URL
