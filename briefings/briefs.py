@@ -3,31 +3,37 @@
 A brief is a folder, ``templates/briefs/<id>/``: its ``brief.yaml`` (title, sections, the
 readers it goes to), its section templates, and any theme file of its own. A reader is
 defined once, ``templates/readers/<name>.yaml``: who they are, their languages, the
-classification and who receives the brief. An edition is one brief for one reader; its
+classification and who receives the brief; it may extend another reader, whose file it is
+deep-merged over. An edition is one brief for one reader; its
 files are looked up reader override → brief → theme (``Edition.chain``)."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, EmailStr, Field
+from pydantic import AfterValidator, EmailStr, Field, ValidationInfo
 
 from briefings import projectfiles
 from briefings.errors import BriefingError, did_you_mean
-from briefings.facts import LANGS, Bilingual, Strict, Text
+from briefings.facts import Bilingual, Strict, Text
 from briefings.project import Project
-from briefings.yamlfile import read_yaml
+from briefings.yamlfile import YamlFile, read_yaml
 
 NAME = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 MAX_NAME = 40
 
 
-def _known_language(lang: str) -> str:
-    if lang not in LANGS:
-        raise ValueError(f"unknown language '{lang}' (known: {', '.join(LANGS)})")
+def _known_language(lang: str, info: ValidationInfo) -> str:
+    """One of the project's languages (given as the ``languages`` context)."""
+    known = (info.context or {}).get("languages")
+    if known is not None and lang not in known:
+        hint = did_you_mean(lang, known)
+        raise ValueError(f"unknown language '{lang}' ({hint + ' ' if hint else ''}known: "
+                         f"{', '.join(known)}; a language is added in templates/project.yaml)")
     return lang
 
 
@@ -54,6 +60,7 @@ class Recipient(Strict):
 
 class Reader(Strict):
     """Who a reader is; which sections each brief gives them is in that brief's brief.yaml."""
+    extends: str | None = Field(None, description="the reader this one is deep-merged over")
     name: Bilingual = Field(description="how the reader is named on the cover")
     languages: Annotated[list[Lang], AfterValidator(_once_each)] = Field(
         min_length=1, description="first = the reader's own")
@@ -146,10 +153,37 @@ def _unknown(what: str, name: str, known, path: Path | None, line: int | None = 
 
 
 def load_reader(project: Project, name: str) -> Reader:
-    path = project.readers / f"{check_name(name)}.yaml"
-    if not projectfiles.found(path):
-        raise _unknown("reader", name, project.reader_names(), path)
-    return read_yaml(path).validate(Reader)
+    """A reader's file, deep-merged over the reader it ``extends`` (if any), validated;
+    errors are located in the reader's own file."""
+    doc = _reader_file(project, name, ())
+    return doc.validate(Reader, languages=project.settings.languages)
+
+
+def _reader_file(project: Project, name: str, seen: tuple[str, ...],
+                 path: Path | None = None, line: int | None = None) -> YamlFile:
+    """``name``'s file with what it extends merged in: ``seen`` are the readers that led to
+    it, each extending the next (``path`` and ``line``: where the last one names it)."""
+    own = project.readers / f"{check_name(name)}.yaml"
+    if not projectfiles.found(own):
+        raise _unknown("reader", name, project.reader_names(), path or own, line)
+    if name in seen:
+        chain = " → ".join((*seen, name))
+        raise BriefingError(f"readers extend each other in a circle ({chain}): remove one "
+                            "'extends'", path, line, "extends")
+    doc = read_yaml(own)
+    base = doc.data.get("extends") if isinstance(doc.data, dict) else None
+    if not isinstance(base, str):
+        return doc  # no extends (or not a name: the schema says so)
+    parent = _reader_file(project, base, (*seen, name), own, doc.line_of(["extends"]))
+    return dataclasses.replace(doc, data=deep_merge(parent.data, doc.data))
+
+
+def deep_merge(base: Any, over: Any) -> Any:
+    """``over`` on top of ``base``: mappings merged key by key, anything else (a list, a
+    text) replaced whole."""
+    if isinstance(base, dict) and isinstance(over, dict):
+        return {**base, **{key: deep_merge(base.get(key), value) for key, value in over.items()}}
+    return over
 
 
 def section_names(folders) -> set[str]:

@@ -34,7 +34,7 @@ from briefings.check import unquoted
 from briefings.compose import CACHE, compose, draft
 from briefings.document import Document, Theme
 from briefings.errors import BriefingError, BriefingErrors, did_you_mean
-from briefings.facts import LANGS, FactBase, load_facts
+from briefings.facts import FactBase, load_facts
 from briefings.numbering import brief_numbers, cited
 from briefings.outputs import (DEFAULT_FORMATS, MANIFEST, STAGING, InputKeys, build_lock,
                                is_current, manifest_bytes, output_path, read_manifest)
@@ -332,7 +332,7 @@ def build(project: Project, briefs: list[str] | None = None,
         if problems:
             raise BriefingErrors([BriefingError(p.message, p.file, p.line) for p in problems])
     chosen = {(e.brief.id, e.reader): e for e in choose(project, briefs, readers)}
-    langs = _select(langs, LANGS, "language")
+    langs = _select(langs, list(project.settings.languages), "language")
     formats = _select(formats, list(WRITERS), "format") if formats else list(DEFAULT_FORMATS)
     report = Report()
 

@@ -18,12 +18,12 @@ from briefings.briefs import Brief, Edition, editions, load_brief
 from briefings.compose import FIGURES, FactAccess, draft, make_environment, missing_section
 from briefings.document import Document, Theme
 from briefings.errors import BriefingError, BriefingErrors, shown
-from briefings.facts import LANGS, FactBase, load_facts
+from briefings.facts import FactBase, load_facts
 from briefings.figures import declared, kinds, render
 from briefings.figures.bind import Data
 from briefings.figures.canvas import NoRoom
 from briefings.project import Project
-from briefings.settings import Locales
+from briefings.settings import ProjectSettings
 from briefings.style import load_style
 from briefings.templating import relative
 from briefings.tense import misdated, printings, told_in_the_past
@@ -112,9 +112,9 @@ def unquoted(facts: FactBase, project: Project, sources_dir: Path) -> list[Findi
     return findings
 
 
-def missing_translations(edition: Edition, locales: Locales) -> list[Finding]:
+def missing_translations(edition: Edition, settings: ProjectSettings) -> list[Finding]:
     """A section the edition lists must exist in each of the reader's languages."""
-    env = make_environment(edition, locales[edition.languages[0]], dt.date.today())
+    env = make_environment(edition, settings.locale(edition.languages[0]), dt.date.today())
     return [Finding("error", missing.message, missing.file)
             for name in edition.sections for lang in edition.languages
             if (missing := missing_section(env, edition, name, lang))]
@@ -136,23 +136,24 @@ def unwritable(document: Document, theme: Theme, project: Project) -> list[Findi
     return findings
 
 
-def figure_problems(project: Project, facts: FactBase, brief: Brief,
+def figure_problems(project: Project, facts: FactBase, brief: Brief, languages: list[str],
                     today: dt.date) -> list[Finding]:
-    """Every figure of the brief's figures.yaml worked out from the facts in each language
-    and laid out (Vega-Lite's charts are not): a mistake in one is found before any build
-    draws the others, and labels drawn over each other are a warning."""
+    """Every figure of the brief's figures.yaml worked out from the facts in each of
+    ``languages`` (those its readers read) and laid out (Vega-Lite's charts are not): a
+    mistake in one is found before any build draws the others, and labels drawn over each
+    other are a warning."""
     try:
         figures = declared.load(brief.folder / FIGURES)
         style = load_style(Theme((brief.folder, project.theme)))
     except BriefingError as exc:
         return _errors(exc, project)
     findings = []
-    for lang in LANGS:
+    for lang in languages:
         for name, figure in figures.figures.items():
             try:
                 ranges = i18n.labels((brief.folder, project.theme), lang)["date_range"]
                 made = kinds.make(figure, Data(figures, name, FactAccess(facts, lang), lang,
-                                               project.settings.locales[lang], today, ranges),
+                                               project.settings.locale(lang), today, ranges),
                                   style)
                 findings += [Finding("warning", f"{name}: {clash} in the {i18n.language_name(lang)} "
                                      "drawing: shorten the words",
@@ -219,12 +220,13 @@ def run_checks(project: Project, today: dt.date, sources_dir: Path | None = None
         except BriefingError as exc:
             findings += _errors(exc, project)
             continue
-        problems = figure_problems(project, facts, brief, today)
+        languages = list(dict.fromkeys(lang for e in chosen for lang in e.languages))
+        problems = figure_problems(project, facts, brief, languages, today)
         findings += problems
         if any(p.level == "error" for p in problems):
             continue
         for edition in chosen:
-            translations = missing_translations(edition, project.settings.locales)
+            translations = missing_translations(edition, project.settings)
             findings += translations
             if not translations:
                 jobs += [(project, facts, edition, lang, today) for lang in edition.languages]

@@ -51,8 +51,8 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--reader", action="append", metavar="NAME",
                        help="only this reader (repeatable); default: each brief's readers")
     build.add_argument("--lang", action="append", metavar="LANG",
-                       help="only this language, es or en (repeatable); default: each "
-                       "reader's")
+                       help="only this language, one of templates/project.yaml's "
+                       "(repeatable); default: each reader's")
     build.add_argument("--format", action="append", metavar="FORMAT",
                        help="pdf, docx or html (repeatable); default: all three")
     build.add_argument("--out", type=Path, metavar="FOLDER", help="default: build/")

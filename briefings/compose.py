@@ -399,7 +399,7 @@ def draft(project: Project, facts: FactBase, edition: Edition, lang: str,
     # not resolved: a link in the build folder is refused when a figure is written there
     cache = Path(os.path.abspath(cache or project.build / CACHE))
     strings = i18n.labels(edition.chain, lang)
-    locale = project.settings.locales[lang]
+    locale = project.settings.locale(lang)
     env = make_environment(edition, locale, today)
     access = FactAccess(facts, lang, numbers)
     figures_dir = cache / "figures"
@@ -424,7 +424,7 @@ def draft(project: Project, facts: FactBase, edition: Edition, lang: str,
         section = markdown_to_section(converter, text, name, template)
         typography.mark_long_words(section)
         place_figures(section, figure, numbers, strings["figure"], template)
-        typography.place_citations(section, strings["citation_call"] == "before")
+        typography.place_citations(section, project.settings.languages[lang].citation_call == "before")
         typography.place_notes(section)
         if problem := urls.body_problem(section, resources):
             raise BriefingError(problem.message, template,

@@ -1,7 +1,7 @@
 """Per-language strings and the Babel-backed filters templates use to format values.
 
-The filters take a Babel locale ("es_MX", "en_GB"): the project's ``locales`` setting for
-the brief's language (briefings/settings.py)."""
+The filters take a Babel locale ("es_MX", "en_GB"): the ``locale`` of the brief's language
+in templates/project.yaml (briefings/settings.py)."""
 
 from __future__ import annotations
 
@@ -16,35 +16,30 @@ from babel.numbers import format_decimal
 
 from briefings import projectfiles
 from briefings.errors import BriefingError, BriefingErrors
-from briefings.facts import LANGS
 from briefings.yamlfile import read_yaml
 
 
 # What the engine and the layout read from templates/theme/i18n/<lang>.yaml: the page
-# furniture, where the language puts a citation's call against a period (compose.py), and
-# the words of the tense rule (tense.py).
+# furniture and the words of the tense rule (tense.py).
 LABELS = ("kind", "date", "as_of", "version", "reader", "language", "language_name", "page_of",
-          "contents", "figure", "date_range", "author", "citation_call", "present_markers",
-          "past_with_year")
-# Keys of those files that are a choice, not a text: the values each may take.
-CHOICES = {"citation_call": ("before", "after")}
+          "contents", "figure", "date_range", "author", "present_markers", "past_with_year")
 
 
 def load_strings(folder: Path, lang: str, required: Iterable[str] = ()) -> dict[str, str]:
     """``<folder>/<lang>.yaml``: ``key: text`` lines, e.g. the page furniture (labels,
     header, cover) in ``templates/theme/i18n/``. Every key of ``required`` and every key the
-    other languages' files have must be there: a label missing in one language would
-    otherwise fail only when that language is built."""
+    other languages' files in ``folder`` have must be there: a label missing in one language
+    would otherwise fail only when that language is built."""
     path = folder / f"{lang}.yaml"
     if not projectfiles.found(path):
         known = ", ".join(sorted(p.stem for p in folder.glob("*.yaml")))
         raise BriefingError(f"no strings for language '{lang}' (known: {known})", path)
     strings = _strings(path)
     expected = {}  # key → why: the other language's file is the likelier fix to copy from
-    for other in LANGS:
-        if other != lang and projectfiles.found(folder / f"{other}.yaml"):
-            for key in _strings(folder / f"{other}.yaml"):
-                expected.setdefault(key, f"{other}.yaml has it")
+    for other in sorted(folder.glob("*.yaml")):
+        if other != path and projectfiles.found(other):
+            for key in _strings(other):
+                expected.setdefault(key, f"{other.name} has it")
     for key in required:
         expected.setdefault(key, "the brief needs it")
     missing = [BriefingError(f"'{key}' is missing ({why}): add it in this language", path)
@@ -73,10 +68,6 @@ def _strings(path: Path) -> dict[str, str]:
     for key, value in doc.data.items():
         if not isinstance(value, str):
             raise BriefingError("expected a text (put it in quotes)", path,
-                                doc.line_of([key]), str(key))
-        if value not in CHOICES.get(key, (value,)):
-            choices = " or ".join(f'"{c}"' for c in CHOICES[key])
-            raise BriefingError(f'must be {choices}, not "{value}"', path,
                                 doc.line_of([key]), str(key))
     return doc.data
 

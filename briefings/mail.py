@@ -304,7 +304,7 @@ def compose_message(project: Project, edition: Edition, recipient: Recipient,
                     attachments: tuple[Attachment, ...], sender: Address, built: dt.date
                     ) -> EmailMessage:
     lang = recipient.lang
-    env = email_environment(edition, project.settings.locales[lang])
+    env = email_environment(edition, project.settings.locale(lang))
     context = {"name": recipient.name, "reader": edition.profile.name[lang],
                "title": edition.brief.spec.title[lang],
                "files": [a.name for a in attachments], "built": built}

@@ -99,6 +99,5 @@ class Project:
 
     @cached_property
     def settings(self):
-        from briefings.settings import ProjectSettings
-        from briefings.yamlfile import read_yaml
-        return read_yaml(self.root / SETTINGS).validate(ProjectSettings)
+        from briefings.settings import load_settings
+        return load_settings(self.root / SETTINGS)

@@ -1,50 +1,103 @@
-"""The settings every brief of a project shares: ``templates/project.yaml``."""
+"""The settings every brief of a project shares: ``templates/project.yaml``.
+
+Its ``languages`` are the only place the project's languages are named: the package holds no
+list of them, so a language is added by writing it there (with a theme i18n file, the
+sections and the facts' texts in it)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 from babel import Locale, UnknownLocaleError
-from pydantic import AfterValidator, Field, ValidationInfo, field_validator
+from pydantic import AfterValidator, Field, field_validator
 
+from briefings.errors import BriefingError, did_you_mean
 from briefings.facts import Strict
 from briefings.project import time_zone
+from briefings.yamlfile import read_yaml
 
 
-def _babel_locale(name: str, info: ValidationInfo) -> str:
-    """``name`` as Babel spells it (es_pe → es_PE), or a ValueError saying what to write."""
-    lang = info.field_name  # the brief language it is for
-    example = f"write {lang}, or {lang}_ and a country code such as {lang}_US"
+def _as_babel_spells_it(name: str) -> str:
+    """es_pe → es_PE; a name Babel does not know is left for ``load_settings`` to explain."""
     try:
-        locale = Locale.parse(name)
-    except (UnknownLocaleError, ValueError):
-        raise ValueError(f"unknown locale '{name}' ({example})") from None
-    if locale.language != lang:  # its month names would be in another language
-        raise ValueError(f"'{name}' is not a locale of the language '{lang}' ({example})")
-    return str(locale)
+        return str(Locale.parse(name))
+    except (UnknownLocaleError, ValueError, TypeError):
+        return name
 
 
-BabelLocale = Annotated[str, AfterValidator(_babel_locale)]
+def _before_or_after(where: str) -> str:
+    if where not in ("before", "after"):
+        raise ValueError(f'must be "before" or "after", not "{where}"')
+    return where
 
 
-class Locales(Strict):
-    """The conventions (Babel locale) each brief language writes dates, numbers and lists
-    in; by default the language's own ("es": "14 de diciembre de 2025", "1500")."""
-    es: BabelLocale = "es"
-    en: BabelLocale = "en"
-
-    def __getitem__(self, lang: str) -> str:
-        return getattr(self, lang)
+class Language(Strict):
+    """What the engine needs of one brief language."""
+    locale: Annotated[str, AfterValidator(_as_babel_spells_it)] = Field(description="the Babel locale its dates, numbers and lists are "
+                        "written in (es_PE, en_GB)")
+    citation_call: Annotated[str, AfterValidator(_before_or_after)] = Field(
+        description="where a citation's call stands against a period: 'before' it (RAE) or "
+        "'after' it (Chicago, Oxford)")
 
 
 class ProjectSettings(Strict):
     timezone: str = Field("UTC", description="time zone the briefs are dated in (an IANA name "
                           "such as America/Lima): its day is a brief's date")
-    locales: Locales = Field(default_factory=Locales, description="how each brief language "
-                             "writes dates, numbers and lists, as a Babel locale (es_MX, en_GB)")
+    languages: dict[str, Language] = Field(min_length=1, description="the languages briefs "
+                                           "are written in, by their code (es, en, pt)")
 
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, name: str) -> str:
         time_zone(name)
         return name
+
+    def locale(self, lang: str) -> str:
+        return self.languages[lang].locale
+
+    def known(self, lang: str, path: Path | None = None) -> str:
+        """``lang`` if the project writes in it, or one error naming the languages it has."""
+        if lang not in self.languages:
+            hint = did_you_mean(lang, self.languages)
+            raise BriefingError(f"unknown language '{lang}' ({hint + ' ' if hint else ''}"
+                                f"known: {', '.join(self.languages)}; a language is added in "
+                                "templates/project.yaml)", path)
+        return lang
+
+
+def load_settings(path: Path) -> ProjectSettings:
+    """``templates/project.yaml``, validated; each language's code and locale checked with
+    Babel (a code is a language, es; its locale a country's way of writing it, es_PE)."""
+    doc = read_yaml(path)
+    settings = doc.validate(ProjectSettings)
+    for lang, language in settings.languages.items():
+        problem, where = _code_problem(lang), [lang]
+        if problem is None:
+            problem, where = _locale_problem(lang, language.locale), [lang, "locale"]
+        if problem:
+            raise BriefingError(problem, path, doc.line_of(["languages", *where]),
+                                ".".join(["languages", *where]))
+    return settings
+
+
+def _code_problem(lang: str) -> str | None:
+    try:
+        locale = Locale.parse(lang)
+    except (UnknownLocaleError, ValueError, TypeError):
+        locale = None
+    if locale is None or locale.language != lang:
+        return (f"'{lang}' is not a language code: write the language's code (es, en, pt) "
+                "here and its country under locale")
+    return None
+
+
+def _locale_problem(lang: str, name: str) -> str | None:
+    example = f"write {lang}, or {lang}_ and a country code such as {lang}_US"
+    try:
+        locale = Locale.parse(name)
+    except (UnknownLocaleError, ValueError):
+        return f"unknown locale '{name}' ({example})"
+    if locale.language != lang:  # its month names would be in another language
+        return f"'{name}' is not a locale of the language '{lang}' ({example})"
+    return None

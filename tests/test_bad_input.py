@@ -44,13 +44,22 @@ CASES = {
         lambda p: edit(p.templates / "project.yaml", "America/Lima", "America/Atlantis"),
         [], "templates/project.yaml:4:", "timezone: unknown time zone 'America/Atlantis'"),
     "unknown locale": (
-        lambda p: edit(p.templates / "project.yaml", "es: es_PE", "es: es_XX"),
-        [], "templates/project.yaml:8:", "locales.es: unknown locale 'es_XX' (write es, or "
-        "es_ and a country code such as es_US)"),
+        lambda p: edit(p.templates / "project.yaml", "locale: es_PE", "locale: es_XX"),
+        [], "templates/project.yaml:11:", "languages.es.locale: unknown locale 'es_XX' (write "
+        "es, or es_ and a country code such as es_US)"),
     "locale of another language": (
-        lambda p: edit(p.templates / "project.yaml", "en: en_GB", "en: es_PE"),
-        [], "templates/project.yaml:9:", "locales.en: 'es_PE' is not a locale of the "
-        "language 'en'"),
+        lambda p: edit(p.templates / "project.yaml", "locale: en_GB", "locale: es_PE"),
+        [], "templates/project.yaml:14:", "languages.en.locale: 'es_PE' is not a locale of "
+        "the language 'en'"),
+    "not a language code": (
+        lambda p: edit(p.templates / "project.yaml", "  en:\n", "  english:\n"),
+        [], "templates/project.yaml:14:", "languages.english: 'english' is not a language "
+        "code: write the language's code (es, en, pt) here and its country under locale"),
+    "citation call misspelt": (
+        lambda p: edit(p.templates / "project.yaml", "citation_call: before",
+                       "citation_call: antes"),
+        [], "templates/project.yaml:12:", 'languages.es.citation_call: must be "before" or '
+        '"after", not "antes"'),
 }
 
 

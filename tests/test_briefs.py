@@ -69,7 +69,7 @@ def test_profile_errors_name_the_file_line_and_field(tiny):
     with pytest.raises(BriefingErrors) as excinfo:
         load_reader(tiny, "ministry")
     found = [str(e) for e in excinfo.value.errors]
-    assert f"{path}:2: languages.1: unknown language 'fr' (known: es, en)" in found
+    assert f"{path}:2: languages.1: unknown language 'fr' (known: es, en; a language is added in templates/project.yaml)" in found
     assert any(e.startswith(f"{path}:5: distribution.0.email: value is not a valid email")
                for e in found)
     # what a brief decides (its sections) is no longer the reader's: refused, not ignored
@@ -165,6 +165,51 @@ def test_a_brief_naming_what_does_not_exist_is_one_line_at_its_line(tiny, old, n
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert [out for out in result.stdout.splitlines() if out.startswith("error:")] == [
         f"error: templates/briefs/{ALPHA}/brief.yaml:{line}: {message}"]
+
+
+# --- a reader that extends another --------------------------------------------------------
+
+def test_a_reader_that_extends_another_is_merged_over_it(tiny, tmp_path):
+    """Mappings merged key by key (one language of the name), lists and texts replaced; the
+    new reader builds as any other."""
+    (tiny.readers / "board.yaml").write_text(
+        "extends: ministry\nname:\n  en: Harbour board\nlanguages: [en]\n"
+        "tone: Short.\ndistribution: []\n", encoding="utf-8")
+    board, ministry = load_reader(tiny, "board"), load_reader(tiny, "ministry")
+    assert (board.name.en, board.name.es) == ("Harbour board", ministry.name.es)
+    assert board.languages == ["en"] and ministry.languages == ["es", "en"]
+    assert board.classification == ministry.classification
+    assert (board.tone, board.distribution) == ("Short.", [])
+    set_readers(tiny, {"board": {}}, BETA)
+    out = tmp_path / "out"
+    build(tiny, briefs=[BETA], formats=["html"], out=out)
+    page = html.parse(str(out / BETA / "board" / "beta-board-en.html")).getroot()
+    assert "Harbour board" in page.text_content()
+    assert "Official use — limited distribution" in page.text_content()
+
+
+def test_readers_that_extend_each_other_in_a_circle_are_one_line(tiny):
+    (tiny.readers / "board.yaml").write_text("extends: desk\n", encoding="utf-8")
+    (tiny.readers / "desk.yaml").write_text("# the desk\nextends: board\n", encoding="utf-8")
+    with pytest.raises(BriefingError) as caught:
+        load_reader(tiny, "board")
+    assert str(caught.value) == (
+        f"{tiny.readers / 'desk.yaml'}:2: extends: readers extend each other in a circle "
+        "(board → desk → board): remove one 'extends'")
+    set_readers(tiny, {"board": {}}, BETA)
+    assert one_error(cli(tiny, "build", "--format", "html")) == (
+        "error: templates/readers/desk.yaml:2: extends: readers extend each other in a circle "
+        "(board → desk → board): remove one 'extends'")
+
+
+def test_a_reader_extending_an_unknown_one_says_which_was_meant(tiny):
+    (tiny.readers / "board.yaml").write_text("tone: Short.\nextends: ministri\n",
+                                             encoding="utf-8")
+    with pytest.raises(BriefingError) as caught:
+        load_reader(tiny, "board")
+    assert str(caught.value) == (
+        f"{tiny.readers / 'board.yaml'}:2: unknown reader 'ministri' (did you mean "
+        "'ministry'? known: board, ministry, press)")
 
 
 # --- new readers -----------------------------------------------------------------------------

@@ -135,7 +135,7 @@ def test_as_of_is_the_latest_fact_used(tiny):
     facts = load_facts(tiny.facts)
     latest = max(facts.get(i).as_of for i in doc.facts_used)
     from briefings.i18n import date
-    assert doc.meta.as_of_text == date(latest, tiny.settings.locales["es"])
+    assert doc.meta.as_of_text == date(latest, tiny.settings.locale("es"))
 
 
 def test_both_languages_use_the_same_facts(tiny):
@@ -231,7 +231,7 @@ facts:
 
 
 def test_the_projects_locales_say_how_values_are_written(tiny):
-    """templates/project.yaml's ``locales``, not the language alone, decide how dates,
+    """The ``locale`` of each language in templates/project.yaml, not the language alone, decide how dates,
     numbers and lists print, in the text, the cover's date and the figures; the facts'
     own text ("3.5 millones") is read the same whatever the locale."""
     from tests.test_figures import drawn, with_figures
@@ -240,7 +240,8 @@ def test_the_projects_locales_say_how_values_are_written(tiny):
     assert "3.5 millones de coronas" in text_of(es)       # es_PE: a decimal point
     assert en.meta.created_text == "23 November 2026"     # en_GB: the day first
     assert ">Works: from 1 Apr to 30 Nov 2026</text>" in drawn(en)["works"][2]
-    edit(tiny.templates / "project.yaml", "es: es_PE\n  en: en_GB", "es: es_ES\n  en: en_US")
+    edit(tiny.templates / "project.yaml", "locale: es_PE", "locale: es_ES")
+    edit(tiny.templates / "project.yaml", "locale: en_GB", "locale: en_US")
     moved = Project(tiny.root)                            # settings are read once a project
     es, en = composed(moved, "es"), composed(moved, "en")
     assert "3,5 millones de coronas" in text_of(es)       # es_ES: a decimal comma
@@ -254,7 +255,7 @@ def spaced_text(document) -> str:
 
 
 def test_spanish_puts_a_citation_before_the_period_english_after_it(tiny):
-    """The RAE's order in Spanish, Chicago's in English (i18n ``citation_call``), for
+    """The RAE's order in Spanish, Chicago's in English (``citation_call`` in project.yaml), for
     ``{{ fact }}``, for ``. {{ x.cite }}`` in a template and in a footnote alike; in both a
     no-break space ties the call to its word, so that no line starts with one."""
     es, en = spaced_text(composed(tiny, "es")), spaced_text(composed(tiny, "en"))
@@ -317,14 +318,12 @@ def test_a_spanish_call_in_a_note_goes_before_the_period_a_source_named_stays(ti
                                    "acta no la menciona\u00a0[1]. [2] lo confirma.")
 
 
-def test_where_a_citation_goes_is_before_or_after(tiny):
-    path = tiny.theme / "i18n/es.yaml"
-    edit(path, 'citation_call: "before"', 'citation_call: "antes"')
-    line = path.read_text(encoding="utf-8").splitlines().index('citation_call: "antes"') + 1
-    with pytest.raises(BriefingError) as excinfo:
-        composed(tiny, "es")
-    assert str(excinfo.value) == (f'{path}:{line}: citation_call: must be "before" or '
-                                  '"after", not "antes"')
+def test_where_a_citation_goes_is_the_projects_choice(tiny):
+    """``citation_call`` of a language in templates/project.yaml: Spanish written as
+    English is, the call after the period."""
+    edit(tiny.templates / "project.yaml", "citation_call: before", "citation_call: after")
+    es = spaced_text(composed(Project(tiny.root), "es"))
+    assert "17 en contra.\u00a0[1,\u00a02] Las obras empiezan en abril de 2026.\u00a0[2] " in es
 
 
 def test_a_source_has_one_number_in_every_version_of_a_brief(tiny):

@@ -185,7 +185,7 @@ def test_key_values_reach_the_pdf(built, facts, lang):
     assert ("73 a favor, 25 en contra" if lang == "es" else "73 in favour, 25 against") in text
     start, end = period(facts)
     assert (start, end) == (dt.date(2026, 1, 1), dt.date(2026, 12, 31))
-    locale = PROJECT.settings.locales[lang]
+    locale = PROJECT.settings.locale(lang)
     assert flat(i18n.date_range(start, end, locale)) in text
     assert i18n.date(start, locale) in text and i18n.date(end, locale) in text
     assert facts.get("congress.places").values["places"] == PLACES
@@ -253,7 +253,7 @@ def days_sentence(facts, lang, today) -> str:
 @pytest.mark.parametrize("lang", LANGS)
 def test_days_remaining_are_computed_from_the_build_date(facts, lang):
     start, end = period(facts)
-    locale = PROJECT.settings.locales[lang]
+    locale = PROJECT.settings.locale(lang)
     before, during, after = start - dt.timedelta(days=12), TODAY, end + dt.timedelta(days=32)
     assert start < during < end
     sentences = {when: days_sentence(facts, lang, when) for when in (before, during, after)}

@@ -194,7 +194,7 @@ def test_the_guide_shows_every_kind_of_figure_and_each_example_works(tmp_path):
     facts = load_facts(project.facts)
     for example in examples:
         (project.briefs / PERU / "figures.yaml").write_text(example, encoding="utf-8")
-        problems = figure_problems(project, facts, load_brief(project, PERU), TODAY)
+        problems = figure_problems(project, facts, load_brief(project, PERU), LANGS, TODAY)
         assert not problems, (example[:40], problems)
 
 
