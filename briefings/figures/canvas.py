@@ -5,43 +5,15 @@ timelines (Vega-Lite places a label only where it fits, or drops it)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from html import escape
-from pathlib import Path
 
-import uharfbuzz
-
-from briefings import projectfiles
-from briefings.errors import BriefingError
+from briefings import fonts
 from briefings.style import Style
 
 WIDTH = 450.0           # pt: fits the PDF's text column (476 pt) and the DOCX's (454 pt)
 
 
 # -- measuring and drawing ----------------------------------------------------------------
-
-@lru_cache(maxsize=None)
-def _font(path: Path) -> uharfbuzz.Font:
-    """The face at ``path``, its advances in font units."""
-    try:
-        face = uharfbuzz.Face(projectfiles.read_bytes(path))
-    except OSError:
-        face = None
-    if face is None or not face.glyph_count:
-        raise BriefingError("the figures' font cannot be loaded (is the file there?)", path)
-    return uharfbuzz.Font(face)
-
-
-def _width(font: uharfbuzz.Font, text: str) -> float:
-    """``text`` shaped by HarfBuzz (kerning, ligatures), in ems."""
-    if not text:
-        return 0.0
-    buffer = uharfbuzz.Buffer()
-    buffer.add_str(text)
-    buffer.guess_segment_properties()
-    uharfbuzz.shape(font, buffer)
-    return sum(glyph.x_advance for glyph in buffer.glyph_positions) / font.face.upem
-
 
 @dataclass(frozen=True)
 class Ink:
@@ -79,7 +51,7 @@ class Canvas:
         return None if name is None else self.style.palette[name]
 
     def measure(self, text: str, ink: Ink) -> float:
-        return _width(_font(self.style.face(ink.weight, ink.italic)), text) * ink.size
+        return fonts.width(self.style.face(ink.weight, ink.italic), text) * ink.size
 
     def runs_width(self, runs: list[Run]) -> float:
         return sum(self.measure(text, style) for text, style in runs)

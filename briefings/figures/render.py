@@ -23,7 +23,7 @@ from briefings.style import Style
 
 DPI = 220               # the PNG for Word, at its printed size: the resolution Word itself
                         # keeps for pictures by default, so it would not gain from more
-_DRAWING_CODE = ("canvas.py", "draw.py", "render.py", "vegalite.py")
+_DRAWING_CODE = ("canvas.py", "draw.py", "render.py", "vegalite.py", "../fonts.py")
 
 
 @dataclass(frozen=True)
