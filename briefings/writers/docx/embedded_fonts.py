@@ -91,29 +91,22 @@ def theme_faces(folders) -> dict[str, dict[str, Face]]:
     return faces
 
 
-@functools.lru_cache(maxsize=16)
-def _advances(path: Path, mtime: float) -> dict[int, float]:
-    font = _font(path)
-    em, hmtx = font["head"].unitsPerEm, font["hmtx"]
-    return {code: hmtx[glyph][0] / em for code, glyph in font.getBestCmap().items()}
-
-
 def text_measure(folders, family: str | None, bold_family: str | None = None):
-    """``measure(text, bold)``: the width of ``text`` on one line, in ems, from the advance
-    widths of the theme's faces of ``family``; without them, half an em a character. Bold
+    """``measure(text, bold)``: the width of ``text`` on one line, in ems, set in the theme's
+    faces of ``family`` (``fonts.width``); without them, half an em a character. Bold
     text is measured in ``family``'s Bold face, or in the Regular face of ``bold_family``
     if that is another family (a semibold is one to Word)."""
     faces = theme_faces(folders)
-    widths = {}
+    paths = {}
     for bold, face_family, style in ((False, family, "Regular"),
                                      (True, bold_family or family,
                                       "Bold" if bold_family in (None, family) else "Regular")):
         of_family = faces.get(face_family, {})
         face = of_family.get(style) or of_family.get("Regular")
-        widths[bold] = _advances(face.path, face.path.stat().st_mtime) if face else {}
+        paths[bold] = face.path if face else None
 
     def measure(text: str, bold: bool = False) -> float:
-        return sum(widths[bold].get(ord(c), 0.5) for c in text)
+        return fonts.width(paths[bold], text) if paths[bold] else len(text) / 2
     return measure
 
 
