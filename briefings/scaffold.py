@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import contextlib
-import json
 import shutil
 from pathlib import Path
 
+from briefings import templating
 from briefings.briefs import check_name, load_reader
 from briefings.errors import BriefingError, shown
 from briefings.facts import LANGS
 from briefings.project import Project
+
+NEW = "new"  # the theme's folder of scaffold templates
 
 BRIEF = """\
 # Brief '{name}'. The folder's name is the brief's id: it starts every output file name.
@@ -58,38 +60,6 @@ SUMMARY = {
 {{{{ fact("{fact}") }}}}
 """,
 }
-
-READER = """\
-# Reader '{name}', copied from '{base}'. Edit what differs, then add '{name}' to the readers
-# of each brief that goes to them (its brief.yaml). docs/editing-templates.md explains every
-# field.
-
-# How the reader is named on the cover, in each language.
-name:
-  es: {name_es}
-  en: {name_en}
-
-# Languages the reader reads, their own first: es, en.
-languages: {languages}
-
-# Printed in the running header and on the cover.
-classification:
-  es: {classification_es}
-  en: {classification_en}
-
-# Notes for whoever writes for this reader; never printed.
-tone: {tone}
-
-# Who receives the briefs by email: name, email and lang (the attachment's language).
-# Left empty on purpose, so a copy never mails the original reader's people.
-distribution: []
-"""
-
-
-def _yaml(value) -> str:
-    """A YAML flow scalar or list: JSON is valid YAML and quotes safely."""
-    return json.dumps(value, ensure_ascii=False)
-
 
 def _first_fact(project: Project) -> str:
     """A fact the new brief's summary can print at once, so that it builds: the first one
@@ -141,21 +111,22 @@ def new_brief(project: Project, name: str, reader: str | None = None) -> Path:
 
 
 def new_reader(project: Project, name: str, base: str) -> Path:
+    """A reader that extends ``base``, with only its name to write (the theme's
+    ``new/reader.yaml.j2``) and nobody to mail."""
     check_name(name)
-    source = load_reader(project, base)
+    load_reader(project, base)
     path = project.readers / f"{name}.yaml"
     if path.exists():
         raise BriefingError(f"reader '{name}' already exists", path)
-    text = READER.format(
-        name=name, base=base,
-        name_es=_yaml(f"{source.name.es} ({name})"),
-        name_en=_yaml(f"{source.name.en} ({name})"),
-        languages=_yaml(source.languages),
-        classification_es=_yaml(source.classification.es),
-        classification_en=_yaml(source.classification.en),
-        tone=_yaml(source.tone),
-    )
+    text = _from_theme(project, "reader.yaml.j2", name=name, base=base,
+                       languages=list(project.settings.languages))
     with _created(path):
         path.write_text(text, encoding="utf-8")
     return path
 
+
+def _from_theme(project: Project, template: str, **context) -> str:
+    """A scaffold file, written by the theme's template ``new/<template>``."""
+    folder = project.theme / NEW
+    env = templating.environment(templating.Folders([folder]), keep_trailing_newline=True)
+    return templating.render(env, template, context, project.root, folder)[0]

@@ -214,19 +214,19 @@ def test_a_reader_extending_an_unknown_one_says_which_was_meant(tiny):
 
 # --- new readers -----------------------------------------------------------------------------
 
-def test_new_reader_copies_a_profile_with_an_empty_distribution(tiny, tmp_path):
+def test_new_reader_extends_its_base_with_only_the_name_to_write(tiny, tmp_path):
     source = load_reader(tiny, "ministry")
-    assert source.distribution  # the copy must not mail the original reader's people
+    assert source.distribution  # the new reader must not mail the original reader's people
     path = new_reader(tiny, "harbour-board", "ministry")
     assert path == tiny.readers / "harbour-board.yaml"
     text = path.read_text(encoding="utf-8")
-    assert text.count("\n# ") >= 5  # every field is explained
-    assert "distribution: []" in text
-    copy = load_reader(tiny, "harbour-board")
-    assert copy.distribution == []
-    assert (copy.languages, copy.classification, copy.tone) == (
+    assert "\nextends: ministry\n" in text and "distribution: []" in text
+    assert source.tone not in text and source.classification["en"] not in text  # not copied
+    made = load_reader(tiny, "harbour-board")
+    assert made.distribution == []
+    assert (made.languages, made.classification, made.tone) == (
         source.languages, source.classification, source.tone)
-    assert copy.name.es == f"{source.name.es} (harbour-board)"
+    assert made.name["es"] == made.name["en"] == "harbour-board"  # a placeholder to write
     with pytest.raises(BriefingError, match="already exists"):
         new_reader(tiny, "harbour-board", "ministry")
     # named in a brief's readers, it builds without any other edit
