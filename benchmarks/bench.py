@@ -49,9 +49,10 @@ def documents():
     from briefings.briefs import editions, load_brief
     from briefings.document import Theme
     from briefings.facts import load_facts
-    from briefings.project import Project, build_date
+    from briefings.dates import build_date
+    from briefings.project import Project
     project = Project(ROOT)
-    facts = load_facts(project.facts)
+    facts = load_facts(project.facts, project.theme / "fonts")
     to_tree, captured = compose.markdown_to_section, []
 
     def capture(converter, text, *args):

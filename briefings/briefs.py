@@ -19,8 +19,8 @@ from pydantic import AfterValidator, EmailStr, Field, ValidationInfo
 
 from briefings import projectfiles
 from briefings.errors import BriefingError, did_you_mean
-from briefings.facts import Bilingual, Strict, Text
 from briefings.project import Project
+from briefings.schema import Bilingual, Strict, Text
 from briefings.yamlfile import YamlFile, read_yaml
 
 NAME = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")

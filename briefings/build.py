@@ -32,13 +32,14 @@ from briefings.briefs import Edition, editions, load_brief
 from briefings.buildfiles import cannot_write, real_folder, remove, write_atomic
 from briefings.check import unquoted
 from briefings.compose import CACHE, compose, draft
+from briefings.dates import build_date, day_start
 from briefings.document import Document, Theme
 from briefings.errors import BriefingError, BriefingErrors, did_you_mean
 from briefings.facts import FactBase, load_facts
 from briefings.numbering import brief_numbers, cited
 from briefings.outputs import (DEFAULT_FORMATS, MANIFEST, STAGING, InputKeys, build_lock,
                                is_current, manifest_bytes, output_path, read_manifest)
-from briefings.project import Project, build_date, day_start
+from briefings.project import Project
 
 # Writer modules by format, imported only when that format is built.
 WRITERS = {"pdf": "briefings.writers.pdf", "docx": "briefings.writers.docx",
@@ -326,7 +327,7 @@ def build(project: Project, briefs: list[str] | None = None,
     out = out or project.build
     zone = project.settings.timezone
     day = build_date(zone)
-    facts = load_facts(project.facts)
+    facts = load_facts(project.facts, project.theme / "fonts")
     if sources is not None:
         problems = [f for f in unquoted(facts, project, sources) if f.level == "error"]
         if problems:

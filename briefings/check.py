@@ -207,7 +207,7 @@ def run_checks(project: Project, today: dt.date, sources_dir: Path | None = None
         raise BriefingError(f"--max-age-days {max_age_days}: give a number of days from 0 "
                             f"to {MAX_AGE_DAYS:,}")
     try:
-        facts = load_facts(project.facts)
+        facts = load_facts(project.facts, project.theme / "fonts")
     except BriefingError as exc:
         return _errors(exc, project)
     findings, current, jobs = [], set(), []  # current: facts printed as how things stand

@@ -182,7 +182,7 @@ def _check(project: Project, args) -> int:
     import json
 
     from briefings.check import run_checks
-    from briefings.project import build_date
+    from briefings.dates import build_date
     findings = run_checks(project, build_date(project.settings.timezone), args.sources,
                           args.max_age_days, args.brief)
     if args.strict:  # MkDocs' strict: nothing merely noted goes out

@@ -25,12 +25,13 @@ from briefings import (glyphs, i18n, numbering, projectfiles, template_rules, te
 from briefings.briefs import Brief, Edition, editions
 from briefings.document import Document, Meta, Theme
 from briefings.errors import BriefingError, BriefingErrors, did_you_mean
-from briefings.facts import SOURCE_REF, Bilingual, Fact, FactBase
+from briefings.facts import SOURCE_REF, Fact, FactBase
 from briefings.figures import declared, kinds, render
 from briefings.figures.bind import Data
 from briefings.figures.canvas import NoRoom
 from briefings.figures.vegalite import CannotDraw
 from briefings.project import Project
+from briefings.schema import Bilingual
 from briefings.style import Style, load_style
 from briefings.templating import Sandbox, TemplateValueError
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from briefings.briefs import editions, load_brief
+from briefings.dates import build_date
 from briefings.outputs import InputKeys, is_current, load_manifest, output_path
-from briefings.project import Project, build_date
+from briefings.project import Project
 
 
 def listing(project: Project) -> str:

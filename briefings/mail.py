@@ -35,9 +35,10 @@ from email_validator import EmailNotValidError, validate_email
 from briefings import i18n, templating
 from briefings.briefs import Edition, edition, load_brief
 from briefings.buildfiles import open_plain, read, real_folder, write_atomic
+from briefings.dates import time_zone
 from briefings.errors import BriefingError, BriefingErrors, shown
 from briefings.outputs import MANIFEST, read_manifest
-from briefings.project import Project, time_zone
+from briefings.project import Project
 
 SETTINGS = ("BRIEFINGS_FROM", "BRIEFINGS_SMTP_HOST", "BRIEFINGS_SMTP_PORT",
             "BRIEFINGS_SMTP_SECURITY", "BRIEFINGS_SMTP_USER", "BRIEFINGS_SMTP_PASSWORD",

@@ -20,8 +20,9 @@ from pathlib import Path
 
 from briefings import __file__ as _package_init
 from briefings import buildfiles, projectfiles
+from briefings.dates import build_date, time_zone
 from briefings.errors import BriefingError, shown
-from briefings.project import SETTINGS, Project, build_date, time_zone
+from briefings.project import SETTINGS, Project
 
 MANIFEST = "manifest.json"
 LOCK = ".lock"

@@ -20,10 +20,11 @@ from markupsafe import escape
 from briefings import workers
 from briefings.briefs import Edition, edition, load_brief
 from briefings.compose import compose
+from briefings.dates import build_date
 from briefings.document import Theme
 from briefings.errors import BriefingError, BriefingErrors
 from briefings.facts import load_facts
-from briefings.project import Project, build_date
+from briefings.project import Project
 from briefings.writers import html as html_writer
 from briefings.writers.safe_page import POLICY, policy_meta
 
@@ -89,7 +90,7 @@ class Preview:
         # A fresh Project each time: it caches its settings, and edits must show too.
         project = Project(self.project.root)
         chosen = edition(project, load_brief(project, self.brief), self.reader)
-        document = compose(project, load_facts(project.facts), chosen,
+        document = compose(project, load_facts(project.facts, project.theme / "fonts"), chosen,
                            language(chosen, self.lang), build_date(project.settings.timezone))
         return html_writer.render(document, Theme(chosen.chain))
 

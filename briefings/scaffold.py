@@ -9,8 +9,8 @@ from pathlib import Path
 from briefings import templating
 from briefings.briefs import check_name, load_reader
 from briefings.errors import BriefingError, shown
-from briefings.facts import LANGS
 from briefings.project import Project
+from briefings.schema import LANGS
 
 NEW = "new"  # the theme's folder of scaffold templates
 
@@ -65,7 +65,7 @@ def _first_fact(project: Project) -> str:
     """A fact the new brief's summary can print at once, so that it builds: the first one
     of the first fact file."""
     from briefings.facts import load_facts
-    facts = load_facts(project.facts).facts
+    facts = load_facts(project.facts, project.theme / "fonts").facts
     if not facts:
         raise BriefingError("there is no fact yet: add one to a facts/<topic>.yaml first",
                             project.facts)

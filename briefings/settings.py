@@ -12,9 +12,9 @@ from typing import Annotated
 from babel import Locale, UnknownLocaleError
 from pydantic import AfterValidator, Field, field_validator
 
+from briefings.dates import time_zone
 from briefings.errors import BriefingError, did_you_mean
-from briefings.facts import Strict
-from briefings.project import time_zone
+from briefings.schema import Strict
 from briefings.yamlfile import read_yaml
 
 

@@ -14,16 +14,16 @@ from briefings import projectfiles
 from briefings.document import Theme
 from briefings.cssvalues import css_string
 from briefings.errors import BriefingError
-from briefings.facts import Strict, _spelled
+from briefings.schema import Strict, spelled
 from briefings.yamlfile import dotted, read_yaml
 
 Colour = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]
 # A typeface's name as fonts are named: letters, digits, spaces and a few marks. It is
 # written into CSS, SVG and Word, so nothing that could end a value gets in.
-FamilyName = Annotated[str, _spelled(r"\w[\w .'-]{0,62}",
+FamilyName = Annotated[str, spelled(r"\w[\w .'-]{0,62}",
                                      "a font name has letters, digits, spaces and hyphens")]
 # A colour's name becomes a CSS variable (var(--accent)) and is what figures name.
-ColourName = Annotated[str, _spelled(r"[a-z][a-z0-9-]*",
+ColourName = Annotated[str, spelled(r"[a-z][a-z0-9-]*",
                                      "a colour's name has lowercase letters, digits and "
                                      "hyphens, e.g. 'accent'")]
 # The colours the drawing code itself uses; a style may add more for figures to name.

@@ -16,7 +16,8 @@ from pydantic import Field
 
 from briefings import projectfiles
 from briefings.document import Document
-from briefings.facts import FactBase, Strict, Text
+from briefings.facts import FactBase
+from briefings.schema import Strict, Text
 from briefings.yamlfile import read_yaml
 
 # What a brief quotes keeps its source's words: «…» and “…” are not checked. (Straight

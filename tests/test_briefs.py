@@ -249,7 +249,7 @@ def test_an_override_of_one_block_changes_only_that_block(tiny):
     override.write_text('{% extends "brief/sections/en/annex.md.j2" %}\n'
                         "{% block second %}Rotation details are left out here.{% endblock %}\n",
                         encoding="utf-8")
-    facts = load_facts(tiny.facts)
+    facts = load_facts(tiny.facts, tiny.theme / "fonts")
 
     def paragraphs(reader, lang):
         document = compose(tiny, facts, alpha(tiny, reader), lang, TODAY)
@@ -274,7 +274,7 @@ def test_a_new_brief_passes_the_check_and_builds_at_once(tiny):
     assert built.returncode == 0, built.stderr
     assert sorted(p.name for p in tiny.build.iterdir() if not p.name.startswith(".")) == [
         "demo", "manifest.json"]  # the other briefs were not asked for
-    fact = next(iter(load_facts(tiny.facts).facts.values()))
+    fact = next(iter(load_facts(tiny.facts, tiny.theme / "fonts").facts.values()))
     for lang, title in (("es", "Nuevo informe (demo)"), ("en", "New brief (demo)")):
         page = html.fromstring(
             (tiny.build / f"demo/ministry/demo-ministry-{lang}.html").read_bytes())

@@ -193,7 +193,7 @@ def test_each_real_brief_has_no_errors(project, brief):
 @pytest.mark.skipif(not REAL_SEEDS.is_dir(), reason="../shared/seeds is not beside the project")
 def test_every_real_quote_is_in_its_source_document():
     real = Project(ROOT)
-    assert [str(f) for f in unquoted(load_facts(real.facts), real, REAL_SEEDS)
+    assert [str(f) for f in unquoted(load_facts(real.facts, real.theme / "fonts"), real, REAL_SEEDS)
             if f.level == "error"] == []
 
 

@@ -246,7 +246,7 @@ def with_figures(project: Project, figures: str = FIGURES, names=("vote", "works
 
 
 def compose_alpha(project: Project, lang: str = "en", cache: Path | None = None) -> Document:
-    return compose(project, load_facts(project.facts), alpha(project), lang, TODAY, cache)
+    return compose(project, load_facts(project.facts, project.theme / "fonts"), alpha(project), lang, TODAY, cache)
 
 
 def drawn(document: Document) -> dict[str, tuple[str, str, str]]:

@@ -13,7 +13,7 @@ import pytest
 from briefings import i18n
 from briefings.build import build
 from briefings.errors import BriefingError
-from briefings.project import build_date
+from briefings.dates import build_date
 from tests.conftest import ALPHA, ROOT, copy_tiny
 
 UNPINNED = {key: value for key, value in os.environ.items() if key != "SOURCE_DATE_EPOCH"}

@@ -79,7 +79,7 @@ def compose_with(project, line: str, lang: str = "en", brief: str = ALPHA):
     from briefings.facts import load_facts
     template = project.briefs / f"{brief}/sections/{lang}/summary.md.j2"
     template.write_text(line + "\n" + template.read_text(encoding="utf-8"), encoding="utf-8")
-    return compose(project, load_facts(project.facts), first_edition(project, brief),
+    return compose(project, load_facts(project.facts, project.theme / "fonts"), first_edition(project, brief),
                    lang, TODAY, project.build / ".cache")
 
 
@@ -161,7 +161,7 @@ def test_the_template_context_is_plain_data(project):
     from briefings.i18n import labels
     from briefings.templating import SAFE_ATTRIBUTES
 
-    facts = load_facts(project.facts)
+    facts = load_facts(project.facts, project.theme / "fonts")
     edition = first_edition(project, PERU)
     access = FactAccess(facts, "en")
     maker = FigureMaker(edition, access, "en", "en_GB", TODAY, project.build / "figures",

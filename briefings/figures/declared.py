@@ -12,7 +12,7 @@ from pydantic import Discriminator, Field, StringConstraints, Tag, model_validat
 
 from briefings import projectfiles
 from briefings.errors import BriefingError, did_you_mean
-from briefings.facts import Bilingual, Strict, Text
+from briefings.schema import Bilingual, Strict, Text
 from briefings.yamlfile import YamlFile, read_yaml
 
 # A value of a fact: `harbour.vote.in_favour` (the fact's id, then the value's name), or

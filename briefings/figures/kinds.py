@@ -22,9 +22,9 @@ from dataclasses import dataclass
 from babel.dates import format_date
 
 from briefings import i18n
-from briefings.facts import LANGS
 from briefings.figures import declared as d, vegalite
 from briefings.figures.bind import Data
+from briefings.schema import LANGS
 from briefings.style import Style
 
 
