@@ -53,7 +53,11 @@ def _once_each(items: list) -> list:
 
 
 class Recipient(Strict):
-    name: Annotated[Text, AfterValidator(_one_line)]
+    """Someone a brief is mailed to, in one language: on a reader's distribution list, or
+    given with ``briefings email --to`` (then with no name)."""
+    name: Annotated[Text, AfterValidator(_one_line)] | None = Field(
+        None, description="how the message greets them; without it, a greeting to no one "
+        "in particular")
     email: EmailStr
     lang: Lang
 

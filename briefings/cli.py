@@ -238,7 +238,7 @@ def _run(argv: list[str] | None) -> int:
             print(f"created {shown(path)}: edit it, then add '{args.name}' to the readers of "
                   "each brief that goes to them")
         elif args.command == "email":
-            from briefings.mail import email_briefs
+            from briefings.mail.command import email_briefs
             email_briefs(project, one_brief(project, args.brief), args.reader, args.lang,
                          args.to, args.attach.split(","), args.send, args.resend,
                          args.env_file, args.max_size_mb)

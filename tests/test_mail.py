@@ -593,6 +593,18 @@ def test_a_recipient_name_on_two_lines_is_a_validation_error(project, capsys):
     assert not (project.build / "outbox").exists()
 
 
+def test_a_recipient_without_a_name_is_greeted_as_anyone_given_with_to(project, capsys):
+    """A name on the distribution list is optional: without one the message greets no one
+    by name, as a message to an address given with --to does."""
+    (project.readers / "ministry.yaml").write_text(PROFILE.replace("name: John Smith, ", ""))
+    code, out, err = run(project, "--lang", "en", capsys=capsys)
+    assert code == 0, err
+    john = BytesParser(policy=policy.default).parsebytes(
+        (outbox(project) / "en-john_at_example.org.eml").read_bytes())
+    assert john["To"] == "john@example.org"
+    check_message(john, "en", project, "Dear reader,")
+
+
 def test_wrong_choices_are_refused(project, capsys):
     assert "reader 'ministry' has no brief in 'fr' (their languages: es, en)" in run(
         project, "--lang", "fr", capsys=capsys)[2]

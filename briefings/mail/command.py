@@ -1,0 +1,91 @@
+"""The ``briefings email`` command: everything checked (settings, addresses, files) before
+a message is built or a connection opened; then the outbox written, and, with ``send``, the
+messages delivered."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from briefings.briefs import edition, load_brief
+from briefings.errors import BriefingError, BriefingErrors, shown
+from briefings.mail.attachments import MIME_TYPES, brief_date, file_names, load_attachments
+from briefings.mail.config import read_settings, sender_address, size_limit, smtp_settings
+from briefings.mail.delivery import deliver
+from briefings.mail.message import Outgoing, compose_message, eml_name, wire_bytes
+from briefings.mail.outbox import (SKIP_REASONS, outbox_lock, read_sent_log, sent_key,
+                                   write_outbox)
+from briefings.mail.recipients import choose_recipients
+from briefings.outputs import read_manifest
+from briefings.project import Project
+
+
+def _emails(items) -> str:
+    return ", ".join(item.recipient.email for item, _ in items)
+
+
+def email_briefs(project: Project, brief: str, reader: str, lang: str | None = None,
+                 to: list[str] | None = None, formats: list[str] | None = None,
+                 send: bool = False, resend: bool = False, env_file: Path | None = None,
+                 max_size_mb: float | None = None, report=print) -> None:
+    """The ``briefings email`` command. Everything is checked (settings, addresses, files)
+    before a message is built or a connection opened."""
+    formats = list(dict.fromkeys(f.strip() for f in formats or ["pdf"]))
+    for fmt in formats:
+        if fmt not in MIME_TYPES:
+            raise BriefingError(f"cannot attach '{fmt}' (known: {', '.join(MIME_TYPES)})")
+    settings = read_settings(env_file, project.root)
+    sender = sender_address(settings)
+    limit = size_limit(max_size_mb, settings)
+    smtp = smtp_settings(settings) if send else None
+    chosen = edition(project, load_brief(project, brief), reader)
+    recipients = choose_recipients(chosen, project.readers / f"{reader}.yaml", lang, to)
+    manifest = read_manifest(project.build)
+    attachments = {lang: load_attachments(project.build, manifest, chosen, lang, formats,
+                                          limit)
+                   for lang in dict.fromkeys(r.lang for r in recipients)}
+    built = brief_date(project.build, project.settings.timezone)
+    outbox = project.build / "outbox"
+    folder = outbox / brief / reader
+    sent_as = f"{brief}/{reader}"   # what the delivery log records each message under
+    log = outbox / "sent.jsonl"
+
+    failed, unknown = [], []
+    with outbox_lock(outbox):
+        logged = read_sent_log(log)
+        outgoing, skipped = [], []
+        for recipient in recipients:
+            files = attachments[recipient.lang]
+            state, when = logged.get(sent_key(sent_as, recipient.email,
+                                               [a.sha256 for a in files]), (None, None))
+            if state and not resend:
+                why = SKIP_REASONS[state]
+                skipped.append(f"{recipient.email} ({why} on {when})")
+                report(f"  skipped  {recipient.email} ({recipient.lang}): {file_names(files)} "
+                       f"{why} on {when} (--resend sends it again)")
+                continue
+            message = compose_message(project, chosen, recipient, files, sender, built)
+            outgoing.append(Outgoing(recipient, files, message["Message-ID"],
+                                     wire_bytes(message), eml_name(recipient)))
+        paths = write_outbox(folder, outgoing, {r.lang for r in recipients})
+        if send:
+            failed, unknown = deliver(outgoing, smtp, sender.addr_spec, log, sent_as, report)
+        else:
+            for item, path in zip(outgoing, paths):
+                report(f"  {shown(path)}  {item.recipient.email}: {file_names(item.attachments)}")
+            report(f"dry run: {len(paths)} message(s) written to {shown(folder)}, nothing "
+                   "sent (add --send to deliver)")
+    if send and outgoing:
+        report(f"sent {len(outgoing) - len(failed) - len(unknown)} of {len(outgoing)} "
+               f"message(s), each as sent in {shown(folder)}; delivery log: {shown(log)}")
+    if skipped:
+        report(f"skipped {len(skipped)} (--resend sends to them again): {', '.join(skipped)}")
+    errors = []
+    if failed:
+        errors.append(BriefingError(f"{len(failed)} recipient(s) did not receive the brief: "
+                                    f"{_emails(failed)}"))
+    if unknown:
+        errors.append(BriefingError(f"{len(unknown)} message(s) may have been delivered (the "
+                                    f"server's answer was lost): {_emails(unknown)}; check "
+                                    "with them: a re-run skips them unless --resend"))
+    if errors:
+        raise BriefingErrors(errors)
