@@ -3,11 +3,12 @@ PDF and the HTML) and ``<hash>.png`` (220 dpi at its printed size, for the DOCX)
 whose inputs did not change is read back, not drawn again.
 
 The PNG is the SVG rasterized by vl-convert (the resvg inside it) with the theme's fonts
-registered, so the two forms look alike."""
+registered, so the two forms look alike, and stored by Pillow."""
 
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import re
 from dataclasses import dataclass
@@ -41,12 +42,13 @@ class Figure:
 def _tools() -> str:
     """The drawing code and the versions of the libraries that measure and draw: a change
     to any of them redraws every figure."""
+    import PIL
     import uharfbuzz
     import vl_convert
     here = Path(__file__).parent
     code = hashlib.sha256(b"".join((here / name).read_bytes() for name in _DRAWING_CODE))
-    return (f"{code.hexdigest()} uharfbuzz {uharfbuzz.__version__} "
-            f"vl-convert {vl_convert.__version__} dpi {DPI}")
+    return (f"{code.hexdigest()} uharfbuzz {uharfbuzz.__version__} vl-convert "
+            f"{vl_convert.__version__} pillow {PIL.__version__} dpi {DPI}")
 
 
 _SIZE = re.compile(rb'<svg[^>]*?\swidth="([\d.]+)"[^>]*?\sheight="([\d.]+)"')
@@ -104,12 +106,17 @@ def collisions(made: Made, style: Style) -> list[str]:
 
 def to_png(svg: str, style: Style) -> bytes:
     """The SVG at ``DPI`` dots per inch of its printed size (an SVG pixel is 3/4 pt), on
-    white, stamped with its resolution, its text set in the theme's faces."""
+    white, its text set in the theme's faces: drawn by vl-convert, stored by Pillow with its
+    resolution (vl-convert's own file is three times the size)."""
     import vl_convert
+    from PIL import Image
     _register_fonts(str(style.fonts))
     on_white = re.sub(r"(<svg[^>]*>)", r'\1<rect width="100%" height="100%" fill="white"/>',
                       svg, count=1)
-    return bytes(vl_convert.svg_to_png(on_white, scale=0.75, ppi=DPI))
+    out = io.BytesIO()
+    with Image.open(io.BytesIO(vl_convert.svg_to_png(on_white, scale=0.75, ppi=DPI))) as drawn:
+        drawn.convert("RGB").save(out, "PNG", compress_level=9, dpi=(DPI, DPI))
+    return out.getvalue()
 
 
 @lru_cache(maxsize=None)
