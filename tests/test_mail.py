@@ -418,6 +418,17 @@ def test_env_file_errors_name_the_line_not_its_content(project, tmp_path, capsys
     assert code == 1 and err == f"error: {env_file}:2: expected KEY=VALUE\n"
 
 
+def test_env_file_is_read_as_any_env_file_is(tmp_path):
+    from briefings.mail.config import read_env_file
+    env_file = tmp_path / "mail.env"
+    env_file.write_text("# mail settings\nexport BRIEFINGS_SMTP_USER='ana'\n"
+                        'BRIEFINGS_SMTP_PASSWORD="pa #ss"  # quoted: the comment is not in it\n'
+                        "BRIEFINGS_FROM=Briefings <b@example.org>\n")
+    assert read_env_file(env_file, tmp_path / "project") == {
+        "BRIEFINGS_SMTP_USER": "ana", "BRIEFINGS_SMTP_PASSWORD": "pa #ss",
+        "BRIEFINGS_FROM": "Briefings <b@example.org>"}
+
+
 # --- dry run and refusals ----------------------------------------------------------------------
 
 @pytest.mark.parametrize("subject", [

@@ -4,6 +4,7 @@ outside the project (the real environment wins over the file)."""
 
 from __future__ import annotations
 
+import io
 import math
 import os
 import re
@@ -12,6 +13,7 @@ from email import policy
 from email.headerregistry import Address
 from pathlib import Path
 
+from dotenv.parser import parse_stream
 from email_validator import EmailNotValidError
 
 from briefings.errors import BriefingError
@@ -50,27 +52,24 @@ def read_env_file(path: Path, project_root: Path) -> dict[str, str]:
         raise BriefingError("keep the env file outside the project folder, so the password "
                             "never ends up in git", path)
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise BriefingError(f"cannot read the env file ({exc.strerror})", path) from None
     except UnicodeDecodeError:
         raise BriefingError("the env file is not UTF-8 text", path) from None
     values = {}
-    for number, line in enumerate(lines, 1):
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
-        key, sep, value = line.removeprefix("export ").partition("=")
-        key, value = key.strip(), value.strip()
-        # The line itself is never quoted back: it may hold the password.
-        if not sep or not key:
+    # python-dotenv reads it (quotes, escapes, export, comments); each binding keeps its
+    # line. The line itself is never quoted back: it may hold the password.
+    for binding in parse_stream(io.StringIO(text)):
+        number = binding.original.line
+        if binding.error or (binding.key is not None and binding.value is None):
             raise BriefingError("expected KEY=VALUE", path, number)
-        if key not in SETTINGS:
-            raise BriefingError(f"unknown setting '{key}' (known: {', '.join(SETTINGS)})",
-                                path, number)
-        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
-            value = value[1:-1]
-        values[key] = value
+        if binding.key is None:              # a blank line or a comment
+            continue
+        if binding.key not in SETTINGS:
+            raise BriefingError(f"unknown setting '{binding.key}' (known: "
+                                f"{', '.join(SETTINGS)})", path, number)
+        values[binding.key] = binding.value
     return values
 
 
