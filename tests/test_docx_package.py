@@ -4,6 +4,7 @@ built DOCX keeps only the parts, relationships, settings and fields the writer n
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import zipfile
@@ -15,11 +16,12 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from lxml import etree
 
+from briefings import projectfiles
 from briefings.build import build
-from briefings.writers.docx import package_allowlist
+from briefings.document import Theme
+from briefings.writers.docx import package_allowlist, reference
 from tests.conftest import ALPHA, ROOT
 
-REFERENCE = ROOT / "templates/theme/reference.docx"
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 RELS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -29,6 +31,14 @@ NS = (f'xmlns:w="{W_NS}" xmlns:r="{R_NS}" '
       'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
       'xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office"')
 HOST = "127.0.0.1:9"                    # the discard port: nothing here ever connects to it
+
+
+@functools.cache
+def reference_docx() -> bytes:
+    """The theme's reference document, as the writer builds it from the theme's parts
+    (module fixtures call this before the autouse fixture lets the repository be read)."""
+    projectfiles.allow(ROOT)
+    return reference.built(Theme((ROOT / "templates/theme",)))
 
 
 # -- a reference.docx (or any DOCX) with what Word or LibreOffice would fetch -----------------
@@ -159,6 +169,11 @@ def hostile(data: bytes, url: str) -> bytes:
         '</w:pict></w:numPicBullet><w:abstractNum '.encode(), 1)
     files["word/_rels/numbering.xml.rels"] = rels(
         ("rIdPic", OFFICE + "image", url + "/bullet.png", True))
+    if "word/webSettings.xml" not in files:     # the theme's parts have none
+        files["word/webSettings.xml"] = f"<w:webSettings {NS}/>".encode()
+        files["word/_rels/document.xml.rels"] = add_rels(
+            files["word/_rels/document.xml.rels"],
+            ("rIdWeb", OFFICE + "webSettings", "webSettings.xml", False))
     files["word/_rels/webSettings.xml.rels"] = rels(
         ("rIdFrame", OFFICE + "frame", url + "/frame.html", True))
     files["word/_rels/theme/theme1.xml.rels"] = rels(external_image)
@@ -180,6 +195,8 @@ def hostile(data: bytes, url: str) -> bytes:
             ("/word/footnotes.xml", "application/vnd.openxmlformats-officedocument."
              "wordprocessingml.footnotes+xml"),
             ("/word/vbaProject.bin", "application/vnd.ms-office.vbaProject"),
+            ("/word/webSettings.xml", "application/vnd.openxmlformats-officedocument."
+             "wordprocessingml.webSettings+xml"),
             ("/docProps/custom.xml",
              "application/vnd.openxmlformats-officedocument.custom-properties+xml")):
         if not types.xpath("//t:Override[@PartName=$n]", n=name, namespaces={"t": CT_NS}):
@@ -234,7 +251,7 @@ def built_alpha(project, out: Path) -> zipfile.ZipFile:
 
 @pytest.fixture(scope="module")
 def plain_and_hostile(tmp_path_factory) -> tuple[zipfile.ZipFile, zipfile.ZipFile]:
-    """Brief alpha (with a web link) built with the theme's reference.docx, and built with
+    """Brief alpha (with a web link) built with the theme's Word parts, and built with
     a hostile one as the brief's own."""
     from tests.conftest import copy_tiny
     with pytest.MonkeyPatch.context() as mp:
@@ -243,14 +260,14 @@ def plain_and_hostile(tmp_path_factory) -> tuple[zipfile.ZipFile, zipfile.ZipFil
         plain = copy_tiny(tmp_path_factory.mktemp("plain"))
         bad = copy_tiny(tmp_path_factory.mktemp("hostile"))
         (bad.briefs / ALPHA / "reference.docx").write_bytes(
-            hostile(REFERENCE.read_bytes(), "http://" + HOST))
+            hostile(reference_docx(), "http://" + HOST))
         return (built_alpha(plain, tmp_path_factory.mktemp("plain-build")),
                 built_alpha(bad, tmp_path_factory.mktemp("hostile-build")))
 
 
 def test_the_hostile_reference_is_what_the_review_planted():
     """The test's reference.docx would carry it all through python-docx untouched."""
-    d = docx.Document(io.BytesIO(hostile(REFERENCE.read_bytes(), "http://" + HOST)))
+    d = docx.Document(io.BytesIO(hostile(reference_docx(), "http://" + HOST)))
     kinds = {rel.reltype.rsplit("/", 1)[1] for rel in d.part.package.iter_rels()}
     assert {"attachedTemplate", "image", "subDocument", "vbaProject", "customXml",
             "frame", "header"} <= kinds
@@ -313,7 +330,7 @@ def _zip_bytes(package: zipfile.ZipFile) -> bytes:
 
 def cleaned(body: str):
     """A document from the theme's reference.docx holding ``body``, cleaned."""
-    d = docx.Document(str(REFERENCE))
+    d = docx.Document(io.BytesIO(reference_docx()))
     element = d.element.body
     for p in parse_xml(f'<w:body {nsdecls("w", "r")}>{body}</w:body>'):
         element.insert(len(element) - 1, p)
@@ -349,7 +366,7 @@ def test_fields_other_than_the_writers_are_unwrapped_keeping_their_result():
 
 
 def test_links_obey_the_url_rule_and_keep_their_text():
-    d = docx.Document(str(REFERENCE))
+    d = docx.Document(io.BytesIO(reference_docx()))
     p = d.add_paragraph()
     for target in ("https://example.org/", "javascript:alert(1)", "file:///etc/passwd",
                    "\\\\host\\share\\x.docx", "#inside"):
@@ -366,7 +383,7 @@ def test_links_obey_the_url_rule_and_keep_their_text():
 
 
 def test_settings_keep_only_what_the_writer_knows():
-    d = docx.Document(str(REFERENCE))
+    d = docx.Document(io.BytesIO(reference_docx()))
     settings = d.settings.element
     for name in ("documentProtection", "trackRevisions", "attachedTemplate"):
         settings.insert(0, parse_xml(f'<w:{name} {nsdecls("w")}/>'))
@@ -379,7 +396,7 @@ def test_settings_keep_only_what_the_writer_knows():
 
 
 def test_cleaning_twice_changes_nothing():
-    d = docx.Document(io.BytesIO(hostile(REFERENCE.read_bytes(), "http://" + HOST)))
+    d = docx.Document(io.BytesIO(hostile(reference_docx(), "http://" + HOST)))
     package_allowlist.clean(d.part.package)
     once = {part.partname: part.blob for part in d.part.package.iter_parts()}
     package_allowlist.clean(d.part.package)

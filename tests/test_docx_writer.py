@@ -4,6 +4,7 @@ documents for the edge cases, and the raw Word XML helpers in ``writers/docx/oox
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import re
 import zipfile
@@ -27,7 +28,7 @@ from briefings.facts import load_facts
 from briefings.project import Project
 from briefings.style import FACES, load_style
 from briefings.writers import docx as writer
-from briefings.writers.docx import ooxml, tables
+from briefings.writers.docx import ooxml, reference, tables
 from briefings.writers.docx import embedded_fonts as font_embedding
 from briefings.writers.docx import styles as writer_styles
 from briefings.writers import html as html_writer
@@ -35,7 +36,6 @@ from tests.conftest import alpha, copy_tiny, peru
 
 ROOT = Path(__file__).resolve().parents[1]
 THEME = Theme((ROOT / "templates/theme",))
-REFERENCE = str(THEME.file("reference.docx"))
 TODAY = dt.date(2026, 11, 23)
 SPECIAL = "& < > \" ¿ ¡ ñ á é í ó ú ü —"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -43,6 +43,13 @@ R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 
 
 # -- helpers -------------------------------------------------------------------------------
+
+
+@functools.cache
+def reference_docx() -> bytes:
+    """The theme's reference document, as the writer builds it from the theme's parts."""
+    return reference.built(THEME)
+
 
 def make_meta(**changes) -> Meta:
     labels = {"kind": "Policy brief", "date": "Prepared on", "as_of": "Information as of",
@@ -94,10 +101,10 @@ def html_texts(body, xpath: str) -> list[str]:
     return [" ".join(el.text_content().split()) for el in body.xpath(xpath)]
 
 
-# -- reference.docx --------------------------------------------------------------------------
+# -- the reference document ---------------------------------------------------------------
 
 def test_reference_docx_has_every_style_the_writer_uses():
-    d = docx.Document(REFERENCE)
+    d = docx.Document(io.BytesIO(reference_docx()))
     assert writer_styles.missing_styles(d) == []
     kinds = {s.name: s.type for s in d.styles}
     for name in writer_styles.PARAGRAPH_STYLES:
@@ -109,7 +116,7 @@ def test_reference_docx_has_every_style_the_writer_uses():
 
 
 def test_reference_docx_is_a_styled_empty_a4_template():
-    d = docx.Document(REFERENCE)
+    d = docx.Document(io.BytesIO(reference_docx()))
     assert d.paragraphs == [] and d.tables == []
     section = d.sections[0]
     assert (round(section.page_width.cm, 1), round(section.page_height.cm, 1)) == (21.0, 29.7)
@@ -210,7 +217,7 @@ def test_brief_cover_styles_take_the_pdf_cover_look():
     The colours are the theme's palette (style.yaml)."""
     palette = load_style(THEME).palette
     colour = {name: palette[name].lstrip("#").upper() for name in ("accent", "muted")}
-    styles = docx.Document(REFERENCE).styles
+    styles = docx.Document(io.BytesIO(reference_docx())).styles
     for name in ("Cover Kind", "TOC Heading", "Classification"):
         font = styles[name].font
         assert font.all_caps and not font.small_caps, name
@@ -349,7 +356,7 @@ def test_the_full_brief_with_its_fonts_stays_under_400_kb(tmp_path):
 
 
 def test_a_theme_without_font_files_embeds_nothing(tmp_path):
-    (tmp_path / writer.REFERENCE).write_bytes(Path(REFERENCE).read_bytes())
+    (tmp_path / writer.REFERENCE).write_bytes(reference_docx())
     data = writer.render(from_markdown(("s", "text")), Theme((tmp_path,)))
     assert embedded_fonts(data) == {}
     assert "embedTrueTypeFonts" not in part_xml(data, "word/settings.xml")
@@ -618,7 +625,7 @@ def test_list_text_is_indented_as_the_pdfs():
     """brief.css indents each list level by the ul/ol padding, its marker just before the
     text ("outside"): so do the list styles' numbering and the paragraphs continuing an
     item."""
-    d = docx.Document(REFERENCE)
+    d = docx.Document(io.BytesIO(reference_docx()))
     (step,) = {print_rule(tag)["padding-left"] for tag in ("ul", "ol")}
     twips = round(float(step.removesuffix("mm")) / 25.4 * 1440)
     numbering = d.part.numbering_part.element
@@ -895,7 +902,7 @@ def test_ooxml_fields():
 
 
 def test_ooxml_restart_numbering():
-    d = docx.Document(REFERENCE)
+    d = docx.Document(io.BytesIO(reference_docx()))
     numbering = d.part.numbering_part.element
     base = ooxml.style_num_id(d.styles["List Number"].element)
     new = ooxml.restart_numbering(numbering, base, start=4)
@@ -909,7 +916,7 @@ def test_ooxml_restart_numbering():
 
 
 def test_ooxml_footnotes_part_is_the_writers_own():
-    d = docx.Document(REFERENCE)
+    d = docx.Document(io.BytesIO(reference_docx()))
     part = ooxml.footnotes_part(d.part)
     note = ooxml.add_footnote(part.element, 1)
     part.element[0].append(parse_xml(f'<w:p {nsdecls("w")}><w:r><w:t>x</w:t></w:r></w:p>'))
@@ -933,7 +940,7 @@ def test_ooxml_footnote_reference_and_mark():
 
 
 def test_ooxml_table_rows_and_table_look():
-    d = docx.Document(REFERENCE)
+    d = docx.Document(io.BytesIO(reference_docx()))
     table = d.add_table(2, 2)
     ooxml.table_row(table.rows[0]._tr, header=True)
     ooxml.table_row(table.rows[1]._tr, header=False)
@@ -950,7 +957,7 @@ def test_ooxml_table_rows_and_table_look():
 
 
 def test_ooxml_clear_body_keeps_page_setup():
-    d = docx.Document(REFERENCE)
+    d = docx.Document(io.BytesIO(reference_docx()))
     d.add_paragraph("x")
     d.add_table(1, 1)
     ooxml.clear_body(d.element.body)
@@ -982,7 +989,7 @@ def test_ooxml_complex_field_spans_paragraphs():
 
 
 def test_ooxml_font_table_and_embedding_settings():
-    d = docx.Document(REFERENCE)
+    d = docx.Document(io.BytesIO(reference_docx()))
     table = ooxml.font_table_part(d.part)
     assert [r.target_part for r in d.part.rels.values()].count(table) == 1
     names = [f.get(qn("w:name")) for f in table.element.findall(qn("w:font"))]

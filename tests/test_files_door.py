@@ -102,7 +102,7 @@ ATTACKS = {
     "terms.yaml": ("templates/theme/terms.yaml", None, ("check", "--brief", "alpha")),
     "figures.yaml": ("templates/briefs/alpha/figures.yaml", _figures, HTML),
     "font": ("templates/theme/fonts/IBMPlexSerif-Regular.ttf", None, DOCX),
-    "reference.docx": ("templates/theme/reference.docx", None, DOCX),
+    "Word styles": ("templates/theme/docx/word/styles.xml.j2", None, DOCX),
     "stylesheet": ("templates/theme/brief.css", None, HTML),
 }
 

@@ -76,6 +76,12 @@ def _read_face(path: Path, mtime: float) -> Face | None:
     return Face(family, style, path) if family and style else None
 
 
+def family_of(path: Path) -> str | None:
+    """The family Word knows the face in font file ``path`` by (its name ID 1)."""
+    face = _read_face(path, path.stat().st_mtime)
+    return face.family if face is not None else None
+
+
 def theme_faces(folders) -> dict[str, dict[str, Face]]:
     """family → {subfamily → Face}, from ``fonts/*.ttf`` in ``folders`` (the first file of a
     name along the chain, as for any theme file)."""

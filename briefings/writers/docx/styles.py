@@ -1,5 +1,5 @@
-"""The Word styles the writer names, all of which reference.docx must have, and how it
-looks them up."""
+"""The Word styles the writer names, all of which the reference document must have, and
+how it looks them up."""
 
 from __future__ import annotations
 
@@ -7,9 +7,7 @@ from dataclasses import dataclass
 
 from docx.shared import Emu, Pt
 
-REFERENCE = "reference.docx"
-
-# Every style the writer names; all must exist in reference.docx (checked before writing).
+# Every style the writer names; all must exist in the reference document (checked first).
 PARAGRAPH_STYLES = (
     "Normal", "Title", "Subtitle", "Heading 1", "Heading 2", "Heading 3", "Body Text",
     "List Bullet", "List Bullet 2", "List Bullet 3", "List Number", "List Number 2",

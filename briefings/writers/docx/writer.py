@@ -1,6 +1,7 @@
 """The DOCX writer: the document's tree, visited block by block (``blocks``), text by text
-(``inline``), with its tables, figures and footnotes, written into a copy of the theme's
-``reference.docx``; then its fonts embedded and its package cleaned and made reproducible."""
+(``inline``), with its tables, figures and footnotes, written into a copy of the reference
+document (``reference``); then its fonts are embedded and its package is cleaned and made
+reproducible."""
 
 from __future__ import annotations
 
@@ -13,32 +14,30 @@ from docx.shared import Pt
 from docx.text.parfmt import ParagraphFormat
 from lxml import html
 
-from briefings import projectfiles
 from briefings.document import Document, Meta, Theme
 from briefings.errors import BriefingError
-from briefings.writers.docx import embedded_fonts, furniture, links, ooxml, package_allowlist
+from briefings.writers.docx import (embedded_fonts, furniture, links, ooxml, package_allowlist,
+                                    reference)
 from briefings.writers.docx.blocks import BlockVisitor
 from briefings.writers.docx.figures import FigureVisitor
 from briefings.writers.docx.footnotes import FootnoteWriter
 from briefings.writers.docx.inline import InlineVisitor
 from briefings.writers.docx.places import BodyBlocks, Context
 from briefings.writers.docx.properties import set_properties
-from briefings.writers.docx.styles import REFERENCE, missing_styles, remember_style_ids
+from briefings.writers.docx.styles import missing_styles, remember_style_ids
 from briefings.writers.docx.tables import TableVisitor
 
 
 class DocxWriter(BlockVisitor, InlineVisitor, TableVisitor, FigureVisitor, FootnoteWriter):
     def __init__(self, document: Document, theme: Theme):
-        reference = theme.file(REFERENCE)
-        if not projectfiles.found(reference):
-            raise BriefingError("reference document not found", reference)
+        ref = reference.load(theme)
         self.meta: Meta = document.meta
         self.body = document.body
-        self.doc = docx.Document(io.BytesIO(projectfiles.read_bytes(reference)))
+        self.doc = docx.Document(io.BytesIO(ref.data))
         missing = missing_styles(self.doc)
         if missing:
-            raise BriefingError(f"styles missing: {', '.join(missing)}", reference)
-        self.reference = reference
+            raise BriefingError(f"styles missing: {', '.join(missing)}", ref.styles)
+        self.reference = ref.styles
         self.folders = theme.folders            # where the fonts to embed are
         remember_style_ids(self.doc.part)
         ooxml.clear_body(self.doc.element.body)
@@ -70,7 +69,7 @@ class DocxWriter(BlockVisitor, InlineVisitor, TableVisitor, FigureVisitor, Footn
     def render(self) -> bytes:
         self.write()
         embedded_fonts.embed(self.doc, self.folders)
-        package_allowlist.clean(self.doc.part.package)  # nothing from reference.docx unasked
+        package_allowlist.clean(self.doc.part.package)  # nothing of the reference unasked
         out = io.BytesIO()
         self.doc.save(out)
         created = dt.datetime.combine(self.meta.created, dt.time())
@@ -99,6 +98,6 @@ class DocxWriter(BlockVisitor, InlineVisitor, TableVisitor, FigureVisitor, Footn
 
 
 def render(document: Document, theme: Theme) -> bytes:
-    """The document as DOCX bytes, styled by the theme's ``reference.docx``; same input,
-    same bytes."""
+    """The document as DOCX bytes, in the styles of the edition's reference document; same
+    input, same bytes."""
     return DocxWriter(document, theme).render()
