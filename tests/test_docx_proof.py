@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.server
 import json
+import re
 import shutil
 import subprocess
 import threading
@@ -77,6 +78,22 @@ def test_proof_converts_each_docx_and_names_fonts_it_fell_back_to(tiny, tmp_path
     assert f"fallback: {', '.join(entry['fallback'])}" in printed
     assert printed.rstrip().endswith("2 DOCX proofed in " + str(out / "proof") +
                                      "/ (PDFs and page images); 1 with a problem")
+
+
+@needs_libreoffice
+def test_contents_shows_each_sections_page_on_opening(tiny, tmp_path):
+    """The cover's contents list as LibreOffice first shows it: each section's heading,
+    then the page that heading is on, without the reader updating any field."""
+    out = tmp_path / "build"
+    build(tiny, briefs=[BETA], langs=["en"], formats=["docx"], out=out)
+    assert proof.run(out) == 0
+    (pdf,) = (out / "proof").rglob("*.pdf")
+    pages = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                           text=True, check=True).stdout.split("\f")
+    listed = dict(re.findall(r"^(\S.*?)\.{3,}\s*(\d+)$", pages[0], re.MULTILINE))
+    assert list(listed) == ["Summary", "Sources"], pages[0]
+    for heading, page in listed.items():
+        assert heading in pages[int(page) - 1], (heading, page)
 
 
 def test_without_libreoffice_it_says_how_to_install_it(tmp_path, monkeypatch, capsys):

@@ -3,9 +3,11 @@
 - The cover is page 1, with the PDF's details in the PDF's order, and carries no running
   header or footer; every later page has the title and classification on top and
   "Page N of M" (Word fields) at the bottom.
-- The cover's contents list is a Word TOC field whose result is already written (each
-  section's heading, linked to a bookmark on it), so it shows on opening without a prompt;
-  Word adds page numbers when the field is updated. LibreOffice shows the result as written.
+- The cover's contents list is written out, as a TOC field's result would be: per section
+  its heading, linked to a bookmark on it, and a page reference to that bookmark, a field
+  marked stale. LibreOffice computes those pages as it lays the document out, and Word
+  updates stale fields on opening; inside a TOC field LibreOffice would instead show the
+  result as written, without pages, until the reader updated the index.
 """
 
 from __future__ import annotations
@@ -19,12 +21,6 @@ from briefings.document import Meta
 from briefings.errors import BriefingError
 from briefings.writers.docx import ooxml
 from briefings.writers.docx.segments import one_line
-
-# The contents list: Word's own TOC field, as pandoc writes it but for the level: the
-# PDF's contents list names the sections (their Heading 1), and so does this one.
-# \h links entries, \z hides page numbers in web view, \u uses outline levels too.
-TOC_FIELD = 'TOC \\o "1-1" \\h \\z \\u'
-
 
 def label(meta: Meta, key: str) -> str:
     try:
@@ -55,20 +51,17 @@ def cover(doc, meta: Meta, contents_entries: list) -> Paragraph:
 
 
 def contents_list(doc, meta: Meta, entries: list) -> None:
-    """A TOC field whose last result is already written: the sections' headings, each a
-    link to its bookmark. Word and LibreOffice show it as it is on opening; updating the
-    field in Word adds the page numbers."""
+    """Per section its heading, a link to its bookmark, then a tab (the dotted leader of
+    style "toc 1") and the page the bookmark falls on (a PAGEREF field)."""
     if not entries:
         return
     doc.add_paragraph(label(meta, "contents"), style="TOC Heading")
-    for i, (name, text) in enumerate(entries):
+    for name, text in entries:
         p = doc.add_paragraph(style="toc 1")
-        if i == 0:
-            ooxml.field_begin(p._p, TOC_FIELD)
         link = ooxml.hyperlink(p._p, anchor=name)
         link.append(p.add_run(text)._r)
-        if i == len(entries) - 1:
-            ooxml.field_end(p._p)
+        p.add_run("\t")
+        ooxml.field(p._p, f"PAGEREF {name} \\h", placeholder="", dirty=True)
 
 
 def header_and_footer(doc, meta: Meta) -> None:

@@ -151,29 +151,21 @@ def footnote_mark(r) -> None:
     r.append(OxmlElement("w:footnoteRef"))
 
 
-def field(p, instruction: str, placeholder: str = "1", style: str | None = None) -> None:
-    """Append a simple field (``PAGE``, ``NUMPAGES``, ``SEQ Figure``) to paragraph ``p``,
-    its result in character style ``style`` (an id) if given; Word and LibreOffice replace
-    the placeholder result when they lay out the page."""
+def field(p, instruction: str, placeholder: str = "1", style: str | None = None,
+          dirty: bool = False) -> None:
+    """Append a simple field (``PAGE``, ``NUMPAGES``, ``SEQ Figure``, ``PAGEREF``) to
+    paragraph ``p``, its result in character style ``style`` (an id) if given; Word and
+    LibreOffice replace the placeholder result when they lay out the page. A ``dirty``
+    field's result is marked stale, which the standard says a consumer updates on opening:
+    for what Word would otherwise compute only when asked (a page reference)."""
     look = f'<w:rStyle w:val={quoteattr(style)}/>' if style else ""
-    fld = parse_xml(f'<w:fldSimple {nsdecls("w")} w:instr=" {instruction} \\* MERGEFORMAT ">'
-                    f'<w:r><w:rPr>{look}<w:noProof/></w:rPr>'
-                    f'<w:t>{escape(placeholder)}</w:t></w:r></w:fldSimple>')
+    stale = ' w:dirty="true"' if dirty else ""
+    fld = parse_xml(f'<w:fldSimple {nsdecls("w")}{stale} '
+                    f'w:instr=" {instruction} \\* MERGEFORMAT ">'
+                    + (f'<w:r><w:rPr>{look}<w:noProof/></w:rPr>'
+                       f'<w:t>{escape(placeholder)}</w:t></w:r>' if placeholder else '')
+                    + '</w:fldSimple>')
     p.append(fld)
-
-
-def field_begin(p, instruction: str) -> None:
-    """Open a complex field in paragraph ``p``: what follows, up to ``field_end`` (maybe in
-    a later paragraph), is its result as last computed, shown until the field is updated."""
-    p.append(parse_xml(f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="begin"/></w:r>'))
-    p.append(parse_xml(f'<w:r {nsdecls("w")}><w:instrText xml:space="preserve"> '
-                       f'{escape(instruction)} </w:instrText></w:r>'))
-    p.append(parse_xml(f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="separate"/></w:r>'))
-
-
-def field_end(p) -> None:
-    """Close the complex field opened by ``field_begin``."""
-    p.append(parse_xml(f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="end"/></w:r>'))
 
 
 def describe_picture(inline, description: str, name: str) -> None:

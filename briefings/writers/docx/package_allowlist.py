@@ -58,8 +58,9 @@ SETTINGS = {qn(f"w:{name}") for name in (
     "characterSpacingControl", "doNotAutoCompressPictures", "footnotePr", "compat",
     "themeFontLang", "clrSchemeMapping", "decimalSymbol", "listSeparator")} | {
     "{http://schemas.microsoft.com/office/word/2010/wordml}defaultImageDpi"}
-# The fields the writer writes: contents list, page numbers, figure numbers
-FIELDS = {"TOC", "PAGE", "NUMPAGES", "SEQ"}
+# The fields the writer writes: the contents list's page references, page numbers,
+# figure numbers
+FIELDS = {"PAGEREF", "PAGE", "NUMPAGES", "SEQ"}
 FURNITURE = {"default", "first"}        # the header and footer kinds the writer fills
 _R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _R = "{" + _R_NS + "}"
