@@ -15,13 +15,12 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 
-import jinja2
 import markdown
 from lxml import html
 from markupsafe import Markup, escape
 
-from briefings import (glyphs, i18n, numbering, projectfiles, template_rules, templating,
-                       typography, urls)
+from briefings import (glyphs, i18n, numbering, projectfiles, prose, template_rules,
+                       templating, typography, urls)
 from briefings.briefs import Brief, Edition, editions
 from briefings.document import Document, Meta, Theme
 from briefings.errors import BriefingError, BriefingErrors, did_you_mean
@@ -234,8 +233,6 @@ def place_figures(section: html.HtmlElement, maker: FigureMaker, numbers, label:
         p.getparent().replace(p, element)
 
 
-# The marks a citation's call goes before where the language says so (i18n
-# ``citation_call``); not a period after another ("...": an ellipsis typed as periods).
 def _finalize(value):
     """Every ``{{ … }}``: dates must go through the ``date`` filter; text is made
     Markdown-safe unless a helper already made it so."""
@@ -311,37 +308,26 @@ def make_environment(edition: Edition, locale: str, today: dt.date) -> Sandbox:
     return env
 
 
-def section_template(name: str, lang: str) -> str:
-    return f"sections/{lang}/{name}.md.j2"
-
-
-
 def missing_section(env: Sandbox, edition: Edition, name: str, lang: str
                     ) -> BriefingError | None:
     """A section the edition lists that has no template in ``lang``, said as the check says
     it (``env`` is any of the edition's environments: they share the templates)."""
     def exists(language: str) -> bool:
-        try:
-            env.loader.get_source(env, section_template(name, language))
-        except jinja2.TemplateNotFound:
-            return False
-        except BriefingError:  # a file the loader refuses: reported when it is rendered
-            pass
-        return True
+        return prose.exists(env, prose.section_template(env, name, language))
     if exists(lang):
         return None
     found = [i18n.language_name(other) for other in edition.languages if exists(other)]
     return BriefingError(
         f"section '{name}' exists in {', '.join(found) or 'no language'} but not in "
         f"{i18n.language_name(lang)} for reader '{edition.reader}'",
-        f"templates/briefs/{edition.brief.id}/{section_template(name, lang)}")
+        f"templates/briefs/{edition.brief.id}/{prose.section_template(env, name, lang)}")
 
 
 def render_section(env: Sandbox, name: str, lang: str, context: dict,
                    project: Project, edition: Edition) -> tuple[str, str]:
     """The section's Markdown, and the file of the template that made it."""
-    return templating.render(env, section_template(name, lang), context, project.root,
-                             edition.brief.folder)
+    return templating.render(env, prose.section_template(env, name, lang), context,
+                             project.root, edition.brief.folder)
 
 
 def markdown_converter() -> markdown.Markdown:
@@ -406,6 +392,7 @@ def draft(project: Project, facts: FactBase, edition: Edition, lang: str,
     figures_dir = cache / "figures"
     figure = FigureMaker(edition, access, lang, locale, today, figures_dir, strings["date_range"])
     context = template_context(edition, lang, today, strings, access, figure)
+    words = prose.Prose(env, edition.chain, lang, locale, project.root)
     converter = markdown_converter()
     article = html.Element("article")
     article.set("class", "brief")
@@ -416,17 +403,20 @@ def draft(project: Project, facts: FactBase, edition: Edition, lang: str,
     for name in edition.sections:
         if missing := missing_section(env, edition, name, lang):
             raise missing
+        context["say"] = _helper(words.say(name))
         text, template = render_section(env, name, lang, context, project, edition)
         # Templates print only what facts may hold: nothing invisible, nothing the fonts lack.
         if problem := glyphs.problem(text, chars):
-            raise templating.misprint(env, project.root, chars) or BriefingError(
-                f"it prints text that {problem}", template)
-        problems += template_rules.override_errors(env, section_template(name, lang), template)
+            raise templating.misprint(env, project.root, chars) or words.misprint(chars) \
+                or BriefingError(f"it prints text that {problem}", template)
+        problems += template_rules.override_errors(
+            env, prose.section_template(env, name, lang), template)
         section = markdown_to_section(converter, text, name, template)
         typography.mark_long_words(section)
         place_figures(section, figure, numbers, strings["figure"], template)
-        typography.place_citations(section, project.settings.languages[lang].citation_call == "before")
-        typography.place_notes(section)
+        before = project.settings.languages[lang].citation_call == "before"
+        typography.place_citations(section, before)
+        typography.place_notes(section, before)
         if problem := urls.body_problem(section, resources):
             raise BriefingError(problem.message, template,
                                 _line_of(project.root / template, problem.culprit))
@@ -434,6 +424,7 @@ def draft(project: Project, facts: FactBase, edition: Edition, lang: str,
     for file in dict.fromkeys(env.loader.files):  # every template used, included ones too
         problems += template_rules.typed_numbers(Path(file), templating.relative(
             file, project.root), env)
+    problems += words.typed_numbers()
     if problems:
         raise BriefingErrors(problems)
 
@@ -474,7 +465,8 @@ def _helper(call):
 
 def template_context(edition: Edition, lang: str, today: dt.date, strings: dict[str, str],
                      access: FactAccess, figure: FigureMaker) -> dict:
-    """Everything a section template sees: plain data and three helper functions."""
+    """Everything a section template sees: plain data and helper functions (``say``, the
+    section's prose, is given per section)."""
     spec = edition.brief.spec
     base_year = spec.base_year or today.year
     return {

@@ -25,9 +25,16 @@ def typed_numbers(path: Path, shown: str, env: jinja2.Environment) -> list[Brief
     """Every number typed into a template's text (or into a quoted string it may print),
     whatever it equals: a number in a brief comes from a fact, so it changes when the fact
     does."""
-    source = projectfiles.read_text(path)
+    return typed_numbers_in(projectfiles.read_text(path), shown, env)
+
+
+def typed_numbers_in(source: str, shown: str, env: jinja2.Environment, first_line: int = 1
+                     ) -> list[BriefingError]:
+    """``typed_numbers`` of a template's text, or of a prose text starting at ``first_line``
+    of its file."""
     errors = []
     for line, kind, value in env.lex(source):
+        line += first_line - 1
         if kind == "data":
             text, digits = _SYNTAX.sub(lambda m: re.sub(r"\d", "_", m[0]), value), _DIGITS
         elif kind == "string":

@@ -221,7 +221,7 @@ def _in_macros(exc: RecursionError) -> bool:
     return sum(f.name == "template" for f in frames) > len(frames) // 2
 
 
-def _runtime_message(exc: Exception) -> str:
+def runtime_message(exc: Exception) -> str:
     """A Python error raised by an expression, in an analyst's words."""
     if isinstance(exc, jinja2.UndefinedError):
         return f"undefined: {exc}"
@@ -291,4 +291,4 @@ def render(env: jinja2.Environment, name: str, context: dict, root: Path,
                             file or template_file, line) from None
     except Exception as exc:  # any other error is the template's: never a traceback
         file, line = _place(exc, root)
-        raise BriefingError(_runtime_message(exc), file or template_file, line) from None
+        raise BriefingError(runtime_message(exc), file or template_file, line) from None

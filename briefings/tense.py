@@ -107,12 +107,14 @@ def told_in_the_past(found: list[Printing]) -> set[str]:
 
 
 def _where(p: Printing, lang: str, chain, root: Path) -> tuple[str, int | None]:
-    """The template line that prints the fact: ``{{ fact("id") }}``, or ``{{ name }}`` after
-    ``{% set name = fact("id") %}``; in the section's template or one it extends."""
+    """The template line that prints the fact: ``{{ fact("id") }}``, or ``{{ name }}`` (or
+    ``say(…, x=name)``) after ``{% set name = fact("id") %}``; in the section's template or
+    one it extends."""
     call = re.compile(rf"""fact\(\s*["']{re.escape(p.fact.id)}["']\s*\)""")
     template = p.section.get("data-template")
-    name = f"sections/{lang}/{p.section.get('data-section')}.md.j2"
-    for path in [root / template, *(folder / name for folder in chain)]:
+    section = p.section.get("data-section")
+    names = (f"sections/{section}.md.j2", f"sections/{lang}/{section}.md.j2")
+    for path in [root / template, *(folder / name for folder in chain for name in names)]:
         if not path.is_file():
             continue
         lines = path.read_text(encoding="utf-8").splitlines()
@@ -120,7 +122,8 @@ def _where(p: Printing, lang: str, chain, root: Path) -> tuple[str, int | None]:
         if taken is None:
             continue
         named = re.search(r"\{%-?\s*set\s+(\w+)\s*=\s*" + call.pattern, lines[taken])
-        printed = re.compile(rf"\{{\{{-?\s*{named[1]}\b") if named else None
+        printed = re.compile(rf"\{{\{{-?\s*{named[1]}\b|=\s*{named[1]}\s*[,)]") \
+            if named else None
         line = next((n for n, text in enumerate(lines[taken:], taken)
                      if printed and printed.search(text)), taken)
         return str(path.relative_to(root)), line + 1

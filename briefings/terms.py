@@ -115,8 +115,9 @@ def misuses(document: Document, chain, terms: list[Term], facts: FactBase, root:
     for section in document.body.iterchildren("section"):
         text = _unquoted_text(section)
         template = section.get("data-template")
-        name = f"sections/{lang}/{section.get('data-section')}.md.j2"
-        candidates = [root / template, *(folder / name for folder in chain)]
+        name = section.get("data-section")
+        words = (f"sections/{lang}/{name}.yaml", f"sections/{lang}/{name}.md.j2")
+        candidates = [root / template, *(folder / w for folder in chain for w in words)]
         for term in terms:
             for variant in term.avoid:
                 pattern = _pattern(variant)

@@ -53,6 +53,8 @@ def place_citations(section: html.HtmlElement, before: bool) -> None:
         setattr(holder, where, head + ("\u00a0[" if spaced else "["))
 
 
+# A mark right after a note's call, not the first of an ellipsis.
+_CALL_MARKS_AFTER = re.compile(r"[.,;:](?!\.)")
 # A citation's end, "]", and the mark a language that calls before it has moved after it.
 _CITATION_END = re.compile(r"\][.,;:]?")
 # A citation's opening and the space before it, if any.
@@ -63,12 +65,20 @@ def _is_citation(element: html.HtmlElement | None) -> bool:
     return element is not None and element.get("href", "").startswith("#src-")
 
 
-def place_notes(section: html.HtmlElement) -> None:
+def place_notes(section: html.HtmlElement, before: bool) -> None:
     """A note's call right after a citation (``{{ fact }}[^n]``: "…of NATO.\u00a0[3]¹",
     "…la OTAN\u00a0[3].¹") goes before it ("…of NATO.¹\u00a0[3]", "…la OTAN¹\u00a0[3]."), in
     every language: the note belongs to the words it annotates, the citation to the whole
-    sentence. Runs after ``place_citations``, which ties the citation to the note's call."""
+    sentence. Runs after ``place_citations``, which ties the citation to the note's call.
+    Elsewhere templates write a call before the period, comma, semicolon or colon it goes
+    with ("…el Senado[^n]."), where it stays in a language that calls ``before`` the mark;
+    in one that calls after it the mark moves before the call ("…the Senate.¹"). Written
+    the other way round, a period would be ambiguous: "EE. UU.[^n]" ends an abbreviation."""
     for call in section.xpath(".//sup[a[@class='footnote-ref']]"):
+        if not before and (mark := _CALL_MARKS_AFTER.match(call.tail or "")):
+            holder, where = _text_before(call)
+            setattr(holder, where, (getattr(holder, where) or "") + mark.group())
+            call.tail = call.tail[1:]
         last = call.getprevious()
         if not _is_citation(last) or not _CITATION_END.fullmatch(last.tail or ""):
             continue

@@ -77,8 +77,11 @@ def peru(project: Project, reader: str = "cancilleria"):
 
 def section(project: Project, lang: str, name: str, reader: str | None = None,
             brief: str = PERU) -> Path:
-    """A section template of a brief (or a reader's override of it)."""
+    """A section template of a brief (or a reader's override of it): the section's one
+    template, or its template in ``lang`` where the brief is still written per language."""
     folder = project.briefs / brief / ("readers/" + reader if reader else "")
+    if (project.briefs / brief / "sections" / f"{name}.md.j2").exists():
+        return folder / "sections" / f"{name}.md.j2"
     return folder / "sections" / lang / f"{name}.md.j2"
 
 

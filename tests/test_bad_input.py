@@ -39,7 +39,7 @@ CASES = {
     "unknown language": (lambda p: None, ["--lang", "fr"], "", "unknown language 'fr'"),
     "template syntax error": (
         lambda p: edit(section(p, "es", "summary", brief=ALPHA), "{% block", "{% blok"),
-        [], "templates/briefs/alpha/sections/es/summary.md.j2:", "syntax error"),
+        [], "templates/briefs/alpha/sections/summary.md.j2:", "syntax error"),
     "unknown time zone": (
         lambda p: edit(p.templates / "project.yaml", "America/Lima", "America/Atlantis"),
         [], "templates/project.yaml:4:", "timezone: unknown time zone 'America/Atlantis'"),
@@ -169,8 +169,8 @@ def test_a_full_disk_fails_in_one_line_and_changes_nothing(tiny, tmp_path):
 
 # -- each trigger of a traceback in the 2026-12-06 review: one line, never a traceback ----
 
-WORKS = "templates/briefs/alpha/sections/es/works.md.j2"
-PRESS = "templates/briefs/alpha/readers/press/sections/es/summary.md.j2"
+WORKS = "templates/briefs/alpha/sections/works.md.j2"
+PRESS = "templates/briefs/alpha/readers/press/sections/summary.md.j2"
 
 
 def append(project, text, file=WORKS):
@@ -246,10 +246,10 @@ SLIPS = {
         lambda p: edit(p.briefs / "alpha/brief.yaml", "ministry: {}", "ministry: {lenght: short}"),
         "templates/briefs/alpha/brief.yaml:17:", "readers.ministry.lenght: unknown field "
         "(did you mean 'length'?)"),
-    "a section missing in one language": (
-        lambda p: (p.briefs / "alpha/sections/en/outlook.md.j2").unlink(),
-        "templates/briefs/alpha/sections/en/outlook.md.j2:", "section 'outlook' exists in "
-        "Spanish but not in English for reader 'ministry'"),
+    "a section's words missing in one language": (
+        lambda p: (p.briefs / "alpha/sections/en/outlook.yaml").unlink(),
+        "templates/briefs/alpha/sections/en/outlook.yaml:", "section 'outlook' has its words "
+        "in es/outlook.yaml but none in English: copy that file here"),
     "a quote too long": (
         lambda p: edit(p.facts / "harbour.yaml", 'quote: "Las obras costarán 3.5 millones de '
                        'coronas."', 'quote: "Las obras costarán 3.5 millones de coronas' +
@@ -301,8 +301,7 @@ def test_a_bom_at_the_start_of_an_override_is_no_text_outside_a_block(tiny, tmp_
 
 def test_check_reports_a_template_that_is_not_utf8_and_goes_on(tiny):
     (tiny.root / PRESS).write_bytes("# Resumen: \xe1\n".encode("latin-1"))
-    append(tiny, "{{ 1/0 }}", "templates/briefs/beta/sections/es/" + next(
-        p.name for p in (tiny.briefs / "beta/sections/es").iterdir()))
+    append(tiny, "{{ 1/0 }}", "templates/briefs/beta/sections/summary.md.j2")
     result = briefings(tiny, "check", "--format", "json")
     assert (result.returncode, result.stderr) == (1, "")
     found = {(f["file"], f["message"]) for f in json.loads(result.stdout)}
@@ -404,8 +403,8 @@ def test_a_long_word_in_a_table_cell_breaks_inside_its_cell(tiny, tmp_path):
     import docx
     import pypdf
     from fontTools.ttLib import TTFont
-    edit(tiny.root / "templates/briefs/alpha/sections/es/summary.md.j2", "| Obras |",
-         f"| Obras {LONG} |")
+    edit(tiny.root / "templates/briefs/alpha/sections/es/summary.yaml", "works: Obras",
+         f"works: Obras {LONG}")
     out = tmp_path / "out"
     build(tiny, readers=["ministry"], langs=["es"], formats=["pdf", "docx", "html"], out=out,
           jobs=1)

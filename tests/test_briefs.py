@@ -302,7 +302,7 @@ def test_list_shows_briefs_readers_languages_and_what_is_current(tiny):
         "ministry es not built", "ministry en not built"]
     build(tiny, briefs=[BETA], formats=["html"])
     assert listed(tiny)[6:] == ["ministry es html current", "ministry en html current"]
-    summary = tiny.briefs / "beta/sections/es/summary.md.j2"
+    summary = tiny.briefs / "beta/sections/summary.md.j2"
     summary.write_text(summary.read_text(encoding="utf-8") + "\nOtra frase.\n",
                        encoding="utf-8")
     assert listed(tiny) == [

@@ -280,14 +280,14 @@ def test_unknown_brief_reader_language_or_format(tiny, tmp_path):
 
 def test_cli_prints_one_line_and_fails(tiny):
     template = section(tiny, "es", "summary", brief=ALPHA)
-    template.write_text(template.read_text().replace("vote.against", "vote.contra"))
+    template.write_text(template.read_text().replace("{{ vote }}", "{{ vote.contra }}"))
     result = subprocess.run(
         [sys.executable, "-m", "briefings", "--project", str(tiny.root), "build",
          "--lang", "es", "--format", "html"],
         capture_output=True, text=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert result.returncode == 1
     assert result.stderr.splitlines() == [
-        "error: templates/briefs/alpha/sections/es/summary.md.j2:25: fact 'harbour.vote' "
+        "error: templates/briefs/alpha/sections/summary.md.j2:7: fact 'harbour.vote' "
         "has no value 'contra' (its values: in_favour, against)"]
 
 
@@ -335,7 +335,7 @@ def test_a_template_change_rebuilds_only_the_documents_of_its_brief(tiny, tmp_pa
         path("ministry", lang, "html", BETA) for lang in ("es", "en"))
     # The press's override in alpha: alpha's documents, not beta's.
     assert rebuilt_after_adding(section(tiny, "es", "summary", reader="press", brief=ALPHA),
-                                "Prensa revisado.", after="## En pocas palabras\n") == alpha
+                                "Prensa revisado.", after='## {{ say("in_a_few_words") }}\n') == alpha
     assert "Prensa revisado." in (out / path("press", "es", "html")).read_text()
 
 
@@ -371,7 +371,7 @@ def test_every_format_of_every_version_gives_a_source_the_brief_s_number(tiny, t
     Gazette and [2] the Herald, in their text and in their sources list."""
     from docx import Document as Docx
     from lxml import html as lxml_html
-    override = tiny.briefs / ALPHA / "readers/press/sections/es/summary.md.j2"
+    override = tiny.briefs / ALPHA / "readers/press/sections/summary.md.j2"
     override.write_text(override.read_text(encoding="utf-8").replace(
         "{% block key_points %}", '{% block bottom_line %}\n{{ fact("harbour.works") }} '
         '{{ fact("harbour.vote") }}\n\n{% endblock %}\n{% block key_points %}'),

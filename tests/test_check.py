@@ -57,11 +57,11 @@ def test_schema_errors_duplicates_and_unknown_sources_are_reported(tiny):
 
 
 def test_template_using_a_missing_fact_is_found_by_rendering(tiny):
-    template = tiny.briefs / "alpha/sections/en/summary.md.j2"
+    template = tiny.briefs / "alpha/sections/summary.md.j2"
     template.write_text("{{ fact('harbour.turnout') }}\n" + template.read_text())
     found = errors(tiny)
     assert len(found) == 1  # once, though both readers' summaries print it
-    assert found[0].startswith("error: templates/briefs/alpha/sections/en/summary.md.j2:1: ")
+    assert found[0].startswith("error: templates/briefs/alpha/sections/summary.md.j2:1: ")
     assert "unknown fact 'harbour.turnout'" in found[0]
 
 
@@ -76,13 +76,13 @@ def test_section_missing_in_one_language(tiny):
 
 
 def test_number_typed_into_a_template_is_an_error(tiny):
-    template = tiny.briefs / "alpha/sections/es/works.md.j2"
+    template = tiny.briefs / "alpha/sections/works.md.j2"
     lines = template.read_text(encoding="utf-8").splitlines()
     heading = next(i for i, line in enumerate(lines) if line.startswith("# "))
     lines.insert(heading + 1, "\nEl Consejo tiene 130 escaños.")
     template.write_text("\n".join(lines) + "\n", encoding="utf-8")
     assert errors(tiny) == [
-        f"error: templates/briefs/alpha/sections/es/works.md.j2:{heading + 3}: the "
+        f"error: templates/briefs/alpha/sections/works.md.j2:{heading + 3}: the "
         "number 130 is typed into the template; take it from a fact value so it changes when the "
         "fact does"]
 
@@ -95,33 +95,33 @@ def test_number_typed_into_a_template_is_an_error(tiny):
     ("{% if true %}Fueron 41.{% endif %}", "41"),
 ])
 def test_any_number_typed_into_prose_is_an_error_whatever_it_equals(tiny, typed, number):
-    template = tiny.briefs / "alpha/sections/es/works.md.j2"
+    template = tiny.briefs / "alpha/sections/works.md.j2"
     add_after_heading(template, typed)
     line = template.read_text(encoding="utf-8").splitlines().index(typed) + 1
     assert errors(tiny) == [
-        f"error: templates/briefs/alpha/sections/es/works.md.j2:{line}: the number "
+        f"error: templates/briefs/alpha/sections/works.md.j2:{line}: the number "
         f"{number} is typed into the template; take it from a fact value so it changes when the "
         "fact does"]
 
 
 def test_list_markers_footnote_labels_and_names_are_not_typed_numbers(tiny):
-    template = tiny.briefs / "alpha/sections/es/works.md.j2"
+    template = tiny.briefs / "alpha/sections/works.md.j2"
     add_after_heading(template, "1. Primero.\n2. Segundo[^n2].\n\n[^n2]: Nota.\n\n"
          "{% set v = fact(\"harbour.vote\") %}{{ v.in_favour | number }}\n")
     assert errors(tiny) == []
 
 
 def override(project, text):
-    path = project.briefs / "alpha/readers/press/sections/es/summary.md.j2"
-    path.write_text('{% extends "brief/sections/es/summary.md.j2" %}\n' + text,
+    path = project.briefs / "alpha/readers/press/sections/summary.md.j2"
+    path.write_text('{% extends "brief/sections/summary.md.j2" %}\n' + text,
                     encoding="utf-8")
-    return "templates/briefs/alpha/readers/press/sections/es/summary.md.j2"
+    return "templates/briefs/alpha/readers/press/sections/summary.md.j2"
 
 
 def test_an_override_block_the_base_lacks_is_an_error(tiny):
     file = override(tiny, "{% block bottom_lines %}\nPerdido.\n{% endblock %}\n")
     assert errors(tiny) == [
-        f"error: {file}:2: block 'bottom_lines' is not in brief/sections/es/summary.md.j2, so "
+        f"error: {file}:2: block 'bottom_lines' is not in brief/sections/summary.md.j2, so "
         "its text would be lost (did you mean 'bottom_line'? its blocks: bottom_line, "
         "key_points, key_figures)"]
 
@@ -140,11 +140,11 @@ def test_text_outside_any_block_of_an_override_is_an_error(tiny):
 ])
 def test_what_a_writer_refuses_fails_the_check(tiny, markdown, problem):
     """Whatever would fail the build fails the check first."""
-    template = tiny.briefs / "alpha/sections/es/works.md.j2"
+    template = tiny.briefs / "alpha/sections/works.md.j2"
     add_after_heading(template, markdown)
     [found] = errors(tiny)
     assert found.startswith(
-        "error: templates/briefs/alpha/sections/es/works.md.j2") and problem in found
+        "error: templates/briefs/alpha/sections/works.md.j2") and problem in found
 
 
 def test_stale_facts_are_warnings_with_a_configurable_age(tiny):
@@ -164,22 +164,22 @@ def test_cli_exit_status_and_json(tiny):
     ok = run_cli(tiny, "--format", "json")
     assert ok.returncode == 0
     assert all(f["level"] == "warning" for f in json.loads(ok.stdout))
-    summary = tiny.briefs / "alpha/sections/en/summary.md.j2"
+    summary = tiny.briefs / "alpha/sections/summary.md.j2"
     summary.write_text("{{ nope }}\n" + summary.read_text())
     bad = run_cli(tiny, "--no-warnings")
     assert bad.returncode == 1
     assert bad.stdout.splitlines()[0].startswith(
-        "error: templates/briefs/alpha/sections/en/summary.md.j2:1: undefined: 'nope' is "
+        "error: templates/briefs/alpha/sections/summary.md.j2:1: undefined: 'nope' is "
         "undefined")
     assert bad.stdout.splitlines()[-1].startswith("check: 1 error, ")
 
 
 def test_template_syntax_error_is_one_finding_with_its_line(tiny):
-    template = tiny.briefs / "alpha/sections/es/works.md.j2"
+    template = tiny.briefs / "alpha/sections/works.md.j2"
     template.write_text("{% if %}\n" + template.read_text(encoding="utf-8"), encoding="utf-8")
     found = errors(tiny)
     assert len(found) == 1  # once, though both readers use the template
-    assert found[0].startswith("error: templates/briefs/alpha/sections/es/works.md.j2:1: "
+    assert found[0].startswith("error: templates/briefs/alpha/sections/works.md.j2:1: "
                                "syntax error: something is missing")
 
 
@@ -213,10 +213,13 @@ facts:
 def print_old_state(tiny, es, en):
     """The fixture's summary prints a state described in 2020 after the given words."""
     (tiny.facts / "extra.yaml").write_text(OLD_STATE, encoding="utf-8")
+    add_after_heading(tiny.briefs / "alpha/sections/summary.md.j2",
+                      '{% set keepers = fact("extra.keepers") %}\n'
+                      '{{ say("keepers", keepers=keepers) }}')
     for lang, words in (("es", es), ("en", en)):
-        add_after_heading(tiny.briefs / f"alpha/sections/{lang}/summary.md.j2",
-                          '{% set keepers = fact("extra.keepers") %}\n'
-                          f'{words} {{{{ keepers }}}}')
+        prose = tiny.briefs / f"alpha/sections/{lang}/summary.yaml"
+        with prose.open("a", encoding="utf-8") as file:
+            file.write(f"keepers: '{words} {{{{ keepers }}}}'\n")
 
 
 def tense_warnings(project):
@@ -227,16 +230,16 @@ def tense_warnings(project):
 def test_an_old_state_printed_as_now_is_a_warning_at_its_template_line(tiny):
     print_old_state(tiny, "Hoy:", "Now:")
     assert tense_warnings(tiny) == [
-        "warning: templates/briefs/alpha/sections/es/summary.md.j2:5: fact 'extra.keepers' "
+        "warning: templates/briefs/alpha/sections/summary.md.j2:5: fact 'extra.keepers' "
         "describes the situation in 2020, but the sentence says \"Hoy\": write it in the "
         "past with its year, e.g. \"en 2020, …\"",
-        "warning: templates/briefs/alpha/sections/en/summary.md.j2:5: fact 'extra.keepers' "
+        "warning: templates/briefs/alpha/sections/summary.md.j2:5: fact 'extra.keepers' "
         "describes the situation in 2020, but the sentence says \"Now\": write it in the "
         "past with its year, e.g. \"in 2020, …\""]
     assert run_cli(tiny).returncode == 0
     strict = run_cli(tiny, "--strict")
     assert strict.returncode == 1
-    assert "error: templates/briefs/alpha/sections/es/summary.md.j2:5: fact 'extra.keepers' " \
+    assert "error: templates/briefs/alpha/sections/summary.md.j2:5: fact 'extra.keepers' " \
         "describes the situation in 2020" in strict.stdout
 
 
@@ -260,9 +263,8 @@ def test_a_marker_in_the_facts_own_text_names_the_fact_file(tiny):
     (tiny.facts / "extra.yaml").write_text(OLD_STATE.replace(
         "El faro tiene", "El faro tiene hoy").replace(
         "The lighthouse has", "The lighthouse now has"), encoding="utf-8")
-    for lang in ("es", "en"):
-        add_after_heading(tiny.briefs / f"alpha/sections/{lang}/summary.md.j2",
-                          '{{ fact("extra.keepers") }}')
+    add_after_heading(tiny.briefs / "alpha/sections/summary.md.j2",
+                      '{{ fact("extra.keepers") }}')
     found = tense_warnings(tiny)
     assert len(found) == 2 and all(
         "sections/" in w and "its text says" in w and "(facts/extra.yaml:2)" in w

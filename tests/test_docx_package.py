@@ -240,7 +240,7 @@ LINK = "[the harbour's site](https://example.org/harbour?a&b)"
 
 
 def built_alpha(project, out: Path) -> zipfile.ZipFile:
-    summary = project.briefs / ALPHA / "sections/en/summary.md.j2"
+    summary = project.briefs / ALPHA / "sections/summary.md.j2"
     summary.write_text(summary.read_text(encoding="utf-8") + f"\nSee {LINK}.\n",
                        encoding="utf-8")
     build(project, briefs=[ALPHA], readers=["ministry"], langs=["en"], formats=["docx"],

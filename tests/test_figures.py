@@ -238,10 +238,9 @@ def with_figures(project: Project, figures: str = FIGURES, names=("vote", "works
     section; returns the file."""
     path = project.briefs / "alpha/figures.yaml"
     path.write_text(figures, encoding="utf-8")
-    for lang in ("es", "en"):
-        works = project.briefs / f"alpha/sections/{lang}/works.md.j2"
-        placed = "".join(f'\n{{{{ figure("{name}") }}}}\n' for name in names)
-        works.write_text(works.read_text(encoding="utf-8") + placed, encoding="utf-8")
+    works = project.briefs / "alpha/sections/works.md.j2"
+    placed = "".join(f'\n{{{{ figure("{name}") }}}}\n' for name in names)
+    works.write_text(works.read_text(encoding="utf-8") + placed, encoding="utf-8")
     return path
 
 
@@ -359,13 +358,13 @@ def test_an_unknown_figure_names_the_template_line(tiny, tmp_path):
                        match=r"unknown figure 'votes' \(did you mean 'vote'\?\); "
                              r"figures.yaml has vote, works") as err:
         compose_alpha(tiny, "en", tmp_path)
-    assert err.value.file == "templates/briefs/alpha/sections/en/works.md.j2" \
+    assert err.value.file == "templates/briefs/alpha/sections/works.md.j2" \
         and err.value.line
 
 
 def test_a_figure_inside_a_sentence_is_an_error(tiny, tmp_path):
     with_figures(tiny, names=())
-    works = tiny.briefs / "alpha/sections/en/works.md.j2"
+    works = tiny.briefs / "alpha/sections/works.md.j2"
     works.write_text(works.read_text() + '\nAs shown: {{ figure("vote") }}\n')
     with pytest.raises(BriefingError, match="must be a paragraph of its own"):
         compose_alpha(tiny, "en", tmp_path)

@@ -89,8 +89,8 @@ def _figures(project):
 
 ATTACKS = {
     # name: (the file or folder made a link, what the test adds first, the command)
-    "section template": ("templates/briefs/alpha/sections/en/works.md.j2", None, HTML),
-    "reader override": ("templates/briefs/alpha/readers/press/sections/en/summary.md.j2",
+    "section template": ("templates/briefs/alpha/sections/works.md.j2", None, HTML),
+    "reader override": ("templates/briefs/alpha/readers/press/sections/summary.md.j2",
                         None, HTML),
     "layout include": ("templates/theme/notes.j2", _layout_include, HTML),
     "reader yaml": ("templates/readers/press.yaml", None, HTML),
@@ -164,14 +164,14 @@ def test_the_email_templates_read_through_the_door(tiny, outside, monkeypatch):
 def test_a_link_that_stays_in_the_project_keeps_working(tiny):
     # A link inside the project shows nothing the project does not already hold: kept, as
     # a shared section is a natural thing to link.
-    works = tiny.briefs / "alpha/sections/en/works.md.j2"
+    works = tiny.briefs / "alpha/sections/works.md.j2"
     shared = tiny.templates / "shared-works.md.j2"
     works.rename(shared)
-    works.symlink_to(Path("../../../../shared-works.md.j2"))
+    works.symlink_to(Path("../../../shared-works.md.j2"))
     assert briefings(tiny, *HTML).returncode == 0
 
 
-@pytest.mark.parametrize("name", ["templates/briefs/alpha/sections/en/works.md.j2",
+@pytest.mark.parametrize("name", ["templates/briefs/alpha/sections/works.md.j2",
                                   "templates/theme/i18n/en.yaml", "facts/council.yaml",
                                   "templates/readers/press.yaml"])
 def test_a_named_pipe_is_refused_not_waited_on(tiny, name):

@@ -40,13 +40,13 @@ def one_line(done, *words: str) -> None:
         assert word in errors[0], errors[0]
 
 
-WORKS = "templates/briefs/alpha/sections/en/works.md.j2"
+WORKS = "templates/briefs/alpha/sections/works.md.j2"
 BUILD = ("build", "--brief", ALPHA, "--reader", "ministry", "--lang", "en", "--format",
          "html", "--jobs", "1")
 
 TEMPLATES = {
     "a conditional self-extends": (
-        '{% if false %}{% extends "sections/en/works.md.j2" %}{% endif %}# Works\n',
+        '{% if false %}{% extends "sections/works.md.j2" %}{% endif %}# Works\n',
         "{% extends %} inside an {% if %}"),
     "a huge repetition": ("# Works\n\n{{ 'x' * 2000000000 }}\n",
                           "a text of 2,000,000,000 characters"),
@@ -93,14 +93,14 @@ def test_a_template_that_grows_step_by_step_meets_the_memory_limit(tiny, monkeyp
 
 
 @pytest.mark.parametrize("base, file, message", [
-    ('{% extends "sections/en/summary.md.j2" %}\n', "sections/en/summary.md.j2",
+    ('{% extends "sections/summary.md.j2" %}\n', "sections/summary.md.j2",
      "extends itself"),
-    ('{% if false %}{% extends "sections/en/summary.md.j2" %}{% endif %}# S\n',
-     "alpha/sections/en/summary.md.j2", "{% extends %} inside an {% if %}"),
+    ('{% if false %}{% extends "sections/summary.md.j2" %}{% endif %}# S\n',
+     "alpha/sections/summary.md.j2", "{% extends %} inside an {% if %}"),
 ])
 def test_an_override_over_a_base_that_extends_it_back_is_one_line(tiny, base, file, message):
     override = section(tiny, "en", "summary", reader="press", brief=ALPHA)
-    override.write_text('{% extends "brief/sections/en/summary.md.j2" %}\n', encoding="utf-8")
+    override.write_text('{% extends "brief/sections/summary.md.j2" %}\n', encoding="utf-8")
     section(tiny, "en", "summary", brief=ALPHA).write_text(base, encoding="utf-8")
     one_line(briefings(tiny, "build", "--brief", ALPHA, "--reader", "press", "--lang", "en",
                        "--format", "html"), file, message)

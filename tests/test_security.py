@@ -12,13 +12,13 @@ import pytest
 from briefings.build import build
 from briefings.document import Theme
 from briefings.errors import BriefingError
-from tests.conftest import ALPHA, PERU, ROOT, TODAY
+from tests.conftest import ALPHA, PERU, ROOT, TODAY, section
 
 THEME = Theme((ROOT / "templates/theme",))
 
 
 def add_image(project, url):
-    template = project.briefs / "alpha/sections/en/summary.md.j2"
+    template = project.briefs / "alpha/sections/summary.md.j2"
     template.write_text(template.read_text(encoding="utf-8") + f"\n\n![map]({url})\n",
                         encoding="utf-8")
 
@@ -57,7 +57,7 @@ def test_etc_passwd_is_refused(tiny, tmp_path):
 
 
 def test_templates_cannot_include_files_outside_the_templates(tiny, tmp_path):
-    template = tiny.briefs / "alpha/sections/en/summary.md.j2"
+    template = tiny.briefs / "alpha/sections/summary.md.j2"
     template.write_text('{% include "../../../facts/sources.yaml" %}\n'
                         + template.read_text(encoding="utf-8"))
     with pytest.raises(BriefingError,
@@ -77,7 +77,7 @@ def compose_with(project, line: str, lang: str = "en", brief: str = ALPHA):
     its summary."""
     from briefings.compose import compose
     from briefings.facts import load_facts
-    template = project.briefs / f"{brief}/sections/{lang}/summary.md.j2"
+    template = section(project, lang, "summary", brief=brief)
     template.write_text(line + "\n" + template.read_text(encoding="utf-8"), encoding="utf-8")
     return compose(project, load_facts(project.facts, project.theme / "fonts"), first_edition(project, brief),
                    lang, TODAY, project.build / ".cache")
@@ -107,7 +107,7 @@ FIGURE_PAYLOADS = {
 def test_templates_reach_no_live_object(tiny, payload):
     with pytest.raises(BriefingError) as caught:
         compose_with(tiny, PAYLOADS[payload])
-    assert str(caught.value).startswith("templates/briefs/alpha/sections/en/summary.md.j2:1: ")
+    assert str(caught.value).startswith("templates/briefs/alpha/sections/summary.md.j2:1: ")
 
 
 @pytest.mark.parametrize("payload", FIGURE_PAYLOADS)
@@ -125,7 +125,7 @@ def test_only_templates_can_be_included(tiny, name):
     with pytest.raises(BriefingError) as caught:
         compose_with(tiny, f'{{% include "{name}" %}}')
     assert str(caught.value).startswith(
-        f"templates/briefs/alpha/sections/en/summary.md.j2:1: template not found: {name}")
+        f"templates/briefs/alpha/sections/summary.md.j2:1: template not found: {name}")
 
 
 def _reachable(value, seen=None):
@@ -234,7 +234,7 @@ def test_compose_refuses_what_the_rule_forbids_naming_template_and_line(tiny, pa
     with pytest.raises(BriefingError) as caught:
         compose_with(tiny, "\n".join(added))
     assert str(caught.value).startswith(
-        f"templates/briefs/alpha/sections/en/summary.md.j2:{line}: ")
+        f"templates/briefs/alpha/sections/summary.md.j2:{line}: ")
     assert "refused" in str(caught.value)
 
 

@@ -29,7 +29,17 @@ def test_a_variant_in_a_template_is_a_warning_at_its_line(tiny):
     line = template.read_text(encoding="utf-8").splitlines().index(
         "Es una linterna, no un puerto.") + 1
     found = [w for w in warnings(tiny) if "linterna" in w]
-    assert found == [f"warning: templates/briefs/alpha/sections/es/works.md.j2:{line}: "
+    assert found == [f"warning: templates/briefs/alpha/sections/works.md.j2:{line}: "
+                     'use "faro", not "linterna"']
+
+
+def test_a_variant_in_a_sections_words_is_a_warning_at_its_line(tiny):
+    (tiny.theme / "terms.yaml").write_text(TERMS, encoding="utf-8")
+    words = tiny.briefs / ALPHA / "sections/es/works.yaml"
+    words.write_text(words.read_text(encoding="utf-8").replace(
+        "schedule: Calendario", "schedule: Calendario de la linterna"), encoding="utf-8")
+    found = [w for w in warnings(tiny) if "linterna" in w]
+    assert found == ['warning: templates/briefs/alpha/sections/es/works.yaml:2: '
                      'use "faro", not "linterna"']
 
 
@@ -59,7 +69,7 @@ def test_strict_turns_every_warning_into_an_error(tiny):
     lenient, strict = check_cli(tiny), check_cli(tiny, "--strict")
     assert lenient.returncode == 0 and "warning:" in lenient.stdout
     assert strict.returncode == 1 and "warning:" not in strict.stdout
-    assert 'error: templates/briefs/alpha/sections/es/works.md.j2' in strict.stdout
+    assert 'error: templates/briefs/alpha/sections/works.md.j2' in strict.stdout
 
 
 STALE_FACT = """\
