@@ -103,7 +103,7 @@ def test_the_preview_serves_the_page_the_build_writes_fonts_included(server, tmp
 def test_a_template_error_shows_in_page_and_terminal_and_the_fix_brings_the_brief_back(
         server, capsys):
     port, project = server.server_port, server.preview.project
-    template = project.theme / "sections/en" / SOURCES
+    template = project.theme / "sections" / SOURCES
     original = template.read_text(encoding="utf-8")
     built = int(get(port, "/__build")[1])
     capsys.readouterr()
@@ -217,8 +217,8 @@ def test_the_command_serves_the_page_and_rebuilds_on_save(tiny):
                 return response.read().decode()
 
         assert "<html lang=\"en-GB\">" in page() and "/__build" in page()
-        template = tiny.theme / "sections/en" / SOURCES
-        template.write_text(template.read_text().replace("# Sources", "# Sources consulted"))
+        words = tiny.theme / "sections/en/sources.yaml"  # an edit of a section's words
+        words.write_text(words.read_text().replace("title: Sources", "title: Sources consulted"))
         deadline = time.monotonic() + 30
         while "Sources consulted" not in page():
             assert time.monotonic() < deadline, "the edit was not served"
@@ -261,7 +261,7 @@ def test_clients_that_never_read_do_not_stop_rebuilds_nor_print_tracebacks(serve
         client.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
         clients.append(client)
     number = int(get(server.server_port, "/__build")[1])
-    sources = server.preview.project.templates / "theme/sections/en" / SOURCES
+    sources = server.preview.project.templates / "theme/sections" / SOURCES
     edit(sources, sources.read_text(encoding="utf-8") + "\nIDLE-CLIENTS-EDIT\n", tmp_path)
     started = time.monotonic()
     assert "IDLE-CLIENTS-EDIT" in next_page(server.server_port, number)
