@@ -412,6 +412,7 @@ def draft(project: Project, facts: FactBase, edition: Edition, lang: str,
         problems += template_rules.override_errors(
             env, prose.section_template(env, name, lang), template)
         section = markdown_to_section(converter, text, name, template)
+        typography.tie_phrases(section, i18n.listed(strings.get("no_break", "")))
         typography.mark_long_words(section)
         place_figures(section, figure, numbers, strings["figure"], template)
         before = project.settings.languages[lang].citation_call == "before"

@@ -72,6 +72,11 @@ def _strings(path: Path) -> dict[str, str]:
     return doc.data
 
 
+def listed(text: str) -> list[str]:
+    """The items of a label that lists several, separated by commas ("hoy, ahora")."""
+    return [item.strip() for item in text.split(",") if item.strip()]
+
+
 def language_name(lang: str) -> str:
     """A brief language's name in English, the language of the tool's messages (Babel's,
     so a new language needs no list here)."""

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from lxml import html
 
+from briefings import i18n
 from briefings.document import Document
 from briefings.facts import Fact, FactBase
 from briefings.terms import _unquoted as unquoted  # the terms check's rule for «…», “…”
@@ -49,7 +50,7 @@ class Misdated:
 
 
 def markers(document: Document) -> list[str]:
-    return [m.strip() for m in document.meta.labels["present_markers"].split(",") if m.strip()]
+    return i18n.listed(document.meta.labels["present_markers"])
 
 
 def _pattern(words: list[str]) -> re.Pattern | None:

@@ -1,6 +1,7 @@
 """Where the calls go in a composed section: a citation's and a note's, each tied to the word
-it follows, in the order and on the side of the punctuation each language wants; and table
-cells holding a word too long for any column, marked so that it may break."""
+it follows, in the order and on the side of the punctuation each language wants; the
+expressions a language keeps on one line; and table cells holding a word too long for any
+column, marked so that it may break."""
 
 from __future__ import annotations
 
@@ -106,6 +107,23 @@ def _emphasis_end(holder: html.HtmlElement, where: str) -> tuple[html.HtmlElemen
     if where != "tail" or holder.tag not in ("em", "strong"):
         return None
     return (holder[-1], "tail") if len(holder) else (holder, "text")
+
+
+def tie_phrases(section: html.HtmlElement, phrases: list[str]) -> None:
+    """Expressions a language keeps on one line (``no_break`` in the theme's i18n file,
+    e.g. "EE. UU."): their spaces become no-break spaces wherever the section prints them,
+    so that no line, nor a narrow table cell, splits one."""
+    if not phrases:
+        return
+    pattern = re.compile("|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True)))
+
+    def tie(match: re.Match) -> str:
+        return match.group().replace(" ", "\u00a0")
+
+    for element in section.iter():
+        for where in ("text", "tail"):
+            if text := getattr(element, where):
+                setattr(element, where, pattern.sub(tie, text))
 
 
 # Longer than any word of the briefs' languages: an address, a code. A table cell holding

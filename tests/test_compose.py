@@ -378,3 +378,15 @@ def test_a_note_call_goes_before_the_citation_in_every_language(tiny, lang, temp
     paragraph = composed(tiny, lang).body.find("section/p")
     paragraph.find("sup/a").text = "¹"
     assert paragraph.text_content().endswith(expected)
+
+
+def test_the_expressions_a_language_keeps_on_one_line_never_split(tiny):
+    """The theme's ``no_break`` ("EE. UU." in Spanish) ties their words with no-break
+    spaces wherever a section prints them; a brief's i18n file may list its own."""
+    put_first(tiny, "Los EE. UU. y el puerto de Strelsau.")
+    assert "Los EE.\u00a0UU. y el puerto de Strelsau." in composed(tiny).body.text_content()
+    (tiny.briefs / "alpha/i18n").mkdir(exist_ok=True)
+    (tiny.briefs / "alpha/i18n/es.yaml").write_text('no_break: "EE. UU., puerto de Strelsau"\n',
+                                                    encoding="utf-8")
+    assert "Los EE.\u00a0UU. y el puerto\u00a0de\u00a0Strelsau." \
+        in composed(tiny).body.text_content()
