@@ -30,7 +30,6 @@ from pathlib import Path
 from briefings import limits, workers
 from briefings.briefs import Edition, editions, load_brief
 from briefings.buildfiles import cannot_write, real_folder, remove, write_atomic
-from briefings.check import unquoted
 from briefings.compose import CACHE, compose, draft
 from briefings.dates import build_date, day_start
 from briefings.document import Document, Theme
@@ -40,6 +39,12 @@ from briefings.numbering import brief_numbers, cited
 from briefings.outputs import (DEFAULT_FORMATS, MANIFEST, STAGING, InputKeys, build_lock,
                                is_current, manifest_bytes, output_path, read_manifest)
 from briefings.project import Project
+from briefings.rules.documents import Reading, document_problems
+from briefings.rules.facts import DEFAULT_AGE_DAYS, stale_facts
+from briefings.rules.figures import figure_problems
+from briefings.rules.quotes import unquoted
+from briefings.rules.run import each, located
+from briefings.rules.tense import told_in_the_past
 
 # Writer modules by format, imported only when that format is built.
 WRITERS = {"pdf": "briefings.writers.pdf", "docx": "briefings.writers.docx",
@@ -67,11 +72,22 @@ class Rendered:
     seconds: float
 
 
+@dataclass(frozen=True)
+class Made:
+    """One document's files, what the rules found in it, and the facts it prints as how
+    things stand (not only in the past with their year)."""
+    job: Job
+    rendered: list[Rendered]
+    problems: list[BriefingError]
+    current: list[str]
+
+
 @dataclass
 class Report:
     built: list[Path] = field(default_factory=list)
     current: int = 0
     seconds: dict[Path, float] = field(default_factory=dict)  # per file built
+    warnings: list[BriefingError] = field(default_factory=list)  # in what was built
 
 
 @dataclass(frozen=True)
@@ -98,13 +114,17 @@ def _write(document: Document, theme: Theme, fmt: str) -> tuple[bytes, int | Non
     return (written.encode("utf-8") if isinstance(written, str) else written), None
 
 
-def _render(job: Job) -> list[Rendered]:
-    """Compose the document once and write it in each format. Each file's time is what
-    making it alone would take: composing the document plus writing that file."""
+def _render(job: Job) -> Made:
+    """Compose the document once, run the rules on it and write it in each format. Each
+    file's time is what making it alone would take: composing the document plus writing
+    that file."""
     started = time.perf_counter()
     edition = _inputs.editions[job.brief, job.reader]
     document = compose(_inputs.project, _inputs.facts, edition, job.lang, _inputs.day,
                        _inputs.cache, _inputs.numbers[job.brief])
+    reading = Reading.of(document, _inputs.facts, edition.chain, _inputs.project.root,
+                         _inputs.day)
+    problems = document_problems(reading)
     composing = time.perf_counter() - started
     fact_files = _inputs.fact_files[job.brief]
     rendered = []
@@ -113,7 +133,8 @@ def _render(job: Job) -> list[Rendered]:
         data, pages = _write(document, Theme(edition.chain), fmt)
         rendered.append(Rendered(job.brief, job.reader, job.lang, fmt, data, pages,
                                  fact_files, composing + time.perf_counter() - started))
-    return rendered
+    return Made(job, rendered, problems, sorted(set(document.facts_used)
+                                           - told_in_the_past(list(reading.printed))))
 
 
 def _select(requested: list[str] | None, known, what: str) -> list[str]:
@@ -135,12 +156,11 @@ def _label(job: Job) -> str:
 
 
 def _results(jobs: list[Job], workers_wanted: int):
-    """Rendered files as their documents finish, each document made in a worker under the
-    limits of ``workers``."""
+    """Documents as they finish, each made in a worker under the limits of ``workers``."""
     for _, done in workers.run(jobs, _render, workers_wanted, _label):
         if isinstance(done, BriefingError):
             raise done
-        yield from done
+        yield done
 
 
 def _workers(jobs: int | None, documents: int) -> int:
@@ -302,6 +322,39 @@ def _brief_wide(project: Project, facts: FactBase, todo: list[Job],
             {brief_id: sorted(files) for brief_id, files in used.items()})
 
 
+def _entry(done: Rendered, entry: str, keys: InputKeys) -> dict:
+    """The file's line in the manifest."""
+    return {"brief": done.brief, "reader": done.reader, "lang": done.lang,
+            "format": done.format, "path": entry,
+            "sha256": hashlib.sha256(done.data).hexdigest(), "bytes": len(done.data),
+            "pages": done.pages, "fact_files": done.fact_files,
+            "key": keys.key(done.brief, done.reader, done.lang, done.format, done.fact_files)}
+
+
+def _brief_problems(project: Project, facts: FactBase, chosen: dict[tuple[str, str], Edition],
+                    todo: list[Job], day: dt.date, current: set[str]) -> list[BriefingError]:
+    """The rules on what the built documents share: their briefs' figures in the languages
+    built, and the facts they print as how things stand."""
+    briefs = {edition.brief.id: edition.brief for edition in chosen.values()}
+    languages: dict[str, dict[str, None]] = defaultdict(dict)   # by brief, in order
+    for job in todo:
+        languages[job.brief][job.lang] = None
+    return [*stale_facts(facts, project, day, DEFAULT_AGE_DAYS, current),
+            *(problem for brief_id, langs in languages.items()
+              for problem in figure_problems(project, facts, briefs[brief_id], list(langs),
+                                             day))]
+
+
+def _stop_on(problems: list[BriefingError], strict: bool) -> list[BriefingError]:
+    """The warnings among ``problems``; raised instead if there is an error, or any
+    problem at all when ``strict``."""
+    problems = list(dict.fromkeys(problems))
+    stopping = [p.at("error") for p in problems if strict or p.level == "error"]
+    if stopping:
+        raise BriefingErrors(stopping)
+    return problems
+
+
 def choose(project: Project, briefs: list[str] | None, readers: list[str] | None
            ) -> list[Edition]:
     """The editions of the chosen briefs (default: all) for the chosen readers (default:
@@ -319,7 +372,11 @@ def choose(project: Project, briefs: list[str] | None, readers: list[str] | None
 def build(project: Project, briefs: list[str] | None = None,
           readers: list[str] | None = None, langs: list[str] | None = None,
           formats: list[str] | None = None, out: Path | None = None,
-          sources: Path | None = None, jobs: int | None = None, force: bool = False) -> Report:
+          sources: Path | None = None, jobs: int | None = None, force: bool = False,
+          strict: bool = False) -> Report:
+    """Build what is asked and out of date. The rules run on every document built (and,
+    with ``sources``, on every quote): an error stops the build, as every warning does when
+    ``strict``; nothing is written then."""
     global _inputs
     if jobs is not None and jobs < 1:
         raise BriefingError(f"--jobs {jobs}: give how many documents to make at once, "
@@ -328,10 +385,8 @@ def build(project: Project, briefs: list[str] | None = None,
     zone = project.settings.timezone
     day = build_date(zone)
     facts = load_facts(project.facts, project.theme / "fonts")
-    if sources is not None:
-        problems = [f for f in unquoted(facts, project, sources) if f.level == "error"]
-        if problems:
-            raise BriefingErrors([BriefingError(p.message, p.file, p.line) for p in problems])
+    problems = unquoted(facts, project, sources) if sources is not None else []
+    _stop_on(problems, strict)
     chosen = {(e.brief.id, e.reader): e for e in choose(project, briefs, readers)}
     langs = _select(langs, list(project.settings.languages), "language")
     formats = _select(formats, list(WRITERS), "format") if formats else list(DEFAULT_FORMATS)
@@ -368,28 +423,28 @@ def build(project: Project, briefs: list[str] | None = None,
             _inputs = _Inputs(project, facts, chosen, day, stage / CACHE,
                               *_brief_wide(project, facts, todo, chosen, day, stage / CACHE,
                                            _workers(jobs, len(todo))))
-            built = []
+            built, current, found = [], set(), {}
             try:
                 with closing(_results(todo, _workers(jobs, len(todo)))) as results:
-                    for done in results:
-                        entry = name(done.brief, done.reader, done.lang, done.format)
-                        _stage(stage, out, entry, done.data)
-                        entries[entry] = {
-                            "brief": done.brief, "reader": done.reader, "lang": done.lang,
-                            "format": done.format, "path": entry,
-                            "sha256": hashlib.sha256(done.data).hexdigest(),
-                            "bytes": len(done.data), "pages": done.pages,
-                            "fact_files": done.fact_files,
-                            "key": keys.key(done.brief, done.reader, done.lang, done.format,
-                                            done.fact_files)}
-                        built.append(entry)
-                        report.seconds[out / entry] = done.seconds
-                        _progress(f"  {entry}  {done.seconds:.2f} s")
+                    for made in results:
+                        found[made.job] = made.problems
+                        current.update(made.current)
+                        for done in made.rendered:
+                            entry = name(done.brief, done.reader, done.lang, done.format)
+                            _stage(stage, out, entry, done.data)
+                            entries[entry] = _entry(done, entry, keys)
+                            built.append(entry)
+                            report.seconds[out / entry] = done.seconds
+                            _progress(f"  {entry}  {done.seconds:.2f} s")
             except BriefingError as exc:
                 _unstaged(exc, stage, out)
                 raise
             finally:
                 _inputs = None
+            # In the order of the documents, however they finished.
+            problems += [p for job in todo for p in found[job]]
+            problems += _brief_problems(project, facts, chosen, todo, day, current)
+            report.warnings = _stop_on(located(problems, project.root), strict)
             _stage(stage, out, MANIFEST, manifest_bytes(zone, entries))
             with _uninterrupted():
                 _commit(stage, out, built)

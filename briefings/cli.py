@@ -62,6 +62,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="documents made at once (default: one per processor core)")
     build.add_argument("--force", action="store_true",
                        help="rebuild everything, even what did not change")
+    build.add_argument("--strict", action="store_true",
+                       help="stop on every warning, as on an error: nothing is written")
 
     check = command("check", "check facts and templates before a build",
                     "briefings check --sources ../shared/seeds")
@@ -167,7 +169,9 @@ def _build_or_not(project: Project, args, out: Path) -> int:
         return 0
     from briefings.build import build
     report = build(project, args.brief, args.reader, args.lang, args.format, out,
-                   args.sources, args.jobs, args.force)
+                   args.sources, args.jobs, args.force, args.strict)
+    for warning in report.warnings:
+        print(warning.report(), file=sys.stderr)
     print(f"built {len(report.built)} files in {out}"
           + (f" ({report.current} already up to date)" if report.current else ""))
     return 0
@@ -175,30 +179,6 @@ def _build_or_not(project: Project, args, out: Path) -> int:
 
 def _interrupt(signum, frame):
     raise KeyboardInterrupt
-
-
-def _check(project: Project, args) -> int:
-    import dataclasses
-    import json
-
-    from briefings.check import run_checks
-    from briefings.dates import build_date
-    findings = run_checks(project, build_date(project.settings.timezone), args.sources,
-                          args.max_age_days, args.brief)
-    if args.strict:  # MkDocs' strict: nothing merely noted goes out
-        findings = [dataclasses.replace(f, level="error") for f in findings]
-    errors = sum(f.level == "error" for f in findings)
-    if args.format == "json":
-        print(json.dumps([f.as_dict() for f in findings], indent=2, ensure_ascii=False))
-        return 1 if errors else 0
-    shown = [f for f in findings if f.level == "error" or not args.no_warnings]
-    for finding in shown:
-        print(finding)
-    warnings = len(findings) - errors
-    hidden = " (make check lists them)" if args.no_warnings and warnings else ""
-    print(f"check: {errors} error{'s' * (errors != 1)}, "
-          f"{warnings} warning{'s' * (warnings != 1)}{hidden}")
-    return 1 if errors else 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -220,7 +200,9 @@ def _run(argv: list[str] | None) -> int:
         if args.command == "build":
             return _build(project, args)
         elif args.command == "check":
-            return _check(project, args)
+            from briefings.check import check
+            return check(project, args.sources, args.max_age_days, args.brief,
+                         args.format == "json", args.no_warnings, args.strict)
         elif args.command == "list":
             from briefings.listing import listing
             print(listing(project))

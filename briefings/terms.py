@@ -8,7 +8,6 @@ line, else the fact's."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import html
@@ -16,6 +15,7 @@ from pydantic import Field
 
 from briefings import projectfiles
 from briefings.document import Document
+from briefings.errors import BriefingError
 from briefings.facts import FactBase
 from briefings.schema import Strict, Text
 from briefings.yamlfile import read_yaml
@@ -35,13 +35,6 @@ class Term(Strict):
 class TermsFile(Strict):
     es: list[Term] = []
     en: list[Term] = []
-
-
-@dataclass(frozen=True)
-class Misuse:
-    message: str
-    file: str | None
-    line: int | None
 
 
 def load_terms(chain, lang: str) -> list[Term]:
@@ -107,9 +100,10 @@ def _written(path: Path, pattern: re.Pattern) -> int | None:
 
 
 def misuses(document: Document, chain, terms: list[Term], facts: FactBase, root: Path
-            ) -> list[Misuse]:
+            ) -> list[BriefingError]:
     """Each variant a document prints outside quotations, where it was written: the
-    section's template or one it extends along ``chain``, else a fact it printed."""
+    section's template or one it extends along ``chain``, else a fact it printed. A
+    warning: the brief still reads."""
     lang = document.meta.lang
     found = []
     for section in document.body.iterchildren("section"):
@@ -136,5 +130,6 @@ def misuses(document: Document, chain, terms: list[Term], facts: FactBase, root:
                             path, line = facts.origin[fact_id]
                             file = str(path.relative_to(root))
                             break
-                found.append(Misuse(f'use "{term.use}", not "{variant}"', file, line))
+                found.append(BriefingError(f'use "{term.use}", not "{variant}"', file, line,
+                                           level="warning"))
     return found

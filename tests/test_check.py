@@ -2,7 +2,8 @@ import json
 
 import pytest
 
-from briefings.check import run_checks, unquoted
+from briefings.rules.quotes import unquoted
+from briefings.rules.run import run_checks
 from briefings.facts import load_facts
 from briefings.project import Project
 from tests.conftest import ROOT, SEEDS, TODAY, briefings
@@ -11,7 +12,7 @@ REAL_SEEDS = ROOT.parent / "shared" / "seeds"
 
 
 def errors(project, **kwargs):
-    return [str(f) for f in run_checks(project, TODAY, **kwargs) if f.level == "error"]
+    return [f.report() for f in run_checks(project, TODAY, **kwargs) if f.level == "error"]
 
 
 def edit(path, old, new):
@@ -193,7 +194,8 @@ def test_each_real_brief_has_no_errors(project, brief):
 @pytest.mark.skipif(not REAL_SEEDS.is_dir(), reason="../shared/seeds is not beside the project")
 def test_every_real_quote_is_in_its_source_document():
     real = Project(ROOT)
-    assert [str(f) for f in unquoted(load_facts(real.facts, real.theme / "fonts"), real, REAL_SEEDS)
+    assert [f.report() for f in unquoted(load_facts(real.facts, real.theme / "fonts"), real,
+                                         REAL_SEEDS)
             if f.level == "error"] == []
 
 
@@ -223,7 +225,7 @@ def print_old_state(tiny, es, en):
 
 
 def tense_warnings(project):
-    return [str(f) for f in run_checks(project, TODAY)
+    return [f.report() for f in run_checks(project, TODAY)
             if f.level == "warning" and "describes the situation" in f.message]
 
 

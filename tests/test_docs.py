@@ -183,7 +183,7 @@ def guide_figures() -> list[str]:
 def test_the_guide_shows_every_kind_of_figure_and_each_example_works(tmp_path):
     """Each example is a valid figures.yaml whose data the real facts give, in both
     languages (worked out, not drawn)."""
-    from briefings.check import figure_problems
+    from briefings.rules.figures import figure_problems
     from briefings.briefs import load_brief
     from briefings.figures.declared import KINDS
     from tests.conftest import copy_project

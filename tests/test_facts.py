@@ -297,7 +297,7 @@ def test_a_source_schema_error_names_the_source(tiny):
 # --- staleness: only what describes a state ------------------------------------------------
 
 def test_only_facts_describing_a_state_go_stale(tiny):
-    from briefings.check import stale_facts
+    from briefings.rules.facts import stale_facts
     facts = load_facts(tiny.facts, tiny.theme / "fonts")
 
     def stale(today, used=set(facts.facts)):
@@ -313,7 +313,7 @@ def test_only_facts_describing_a_state_go_stale(tiny):
 
 
 def test_a_quote_not_in_its_source_names_the_source_and_its_title(tiny, tmp_path):
-    from briefings.check import unquoted
+    from briefings.rules.quotes import unquoted
     seeds = tmp_path / "seeds"
     seeds.mkdir()
     facts = load_facts(tiny.facts, tiny.theme / "fonts")

@@ -2,7 +2,7 @@
 place it was written; --strict makes every warning an error."""
 
 
-from briefings.check import run_checks
+from briefings.rules.run import run_checks
 from tests.conftest import ALPHA, BETA, TODAY, briefings, section
 
 # The fixture's own list, in place of the theme's: the test does not hang on the real terms.
@@ -10,7 +10,7 @@ TERMS = 'es:\n  - use: "faro"\n    avoid: ["linterna"]\n'
 
 
 def warnings(project) -> list[str]:
-    return [str(f) for f in run_checks(project, TODAY) if f.level == "warning"]
+    return [f.report() for f in run_checks(project, TODAY) if f.level == "warning"]
 
 
 def add_after_heading(path, text):

@@ -22,6 +22,7 @@ from lxml import html
 
 from briefings import i18n
 from briefings.document import Document
+from briefings.errors import BriefingError
 from briefings.facts import Fact, FactBase
 from briefings.terms import _unquoted as unquoted  # the terms check's rule for «…», “…”
 
@@ -40,13 +41,6 @@ class Printing:
     marker: str | None   # a present-tense marker in the sentence, outside quotations
     in_fact: bool        # the marker is in the fact's own text
     dated: bool          # the sentence names the year of the fact's as_of
-
-
-@dataclass(frozen=True)
-class Misdated:
-    message: str
-    file: str | None
-    line: int | None
 
 
 def markers(document: Document) -> list[str]:
@@ -107,14 +101,15 @@ def told_in_the_past(found: list[Printing]) -> set[str]:
     return good - bad
 
 
-def _where(p: Printing, lang: str, chain, root: Path) -> tuple[str, int | None]:
+def where_printed(fact_id: str, section: html.HtmlElement, lang: str, chain, root: Path
+                  ) -> tuple[str, int | None]:
     """The template line that prints the fact: ``{{ fact("id") }}``, or ``{{ name }}`` (or
     ``say(…, x=name)``) after ``{% set name = fact("id") %}``; in the section's template or
     one it extends."""
-    call = re.compile(rf"""fact\(\s*["']{re.escape(p.fact.id)}["']\s*\)""")
-    template = p.section.get("data-template")
-    section = p.section.get("data-section")
-    names = (f"sections/{section}.md.j2", f"sections/{lang}/{section}.md.j2")
+    call = re.compile(rf"""fact\(\s*["']{re.escape(fact_id)}["']\s*\)""")
+    template = section.get("data-template")
+    section_name = section.get("data-section")
+    names = (f"sections/{section_name}.md.j2", f"sections/{lang}/{section_name}.md.j2")
     for path in [root / template, *(folder / name for folder in chain for name in names)]:
         if not path.is_file():
             continue
@@ -132,9 +127,9 @@ def _where(p: Printing, lang: str, chain, root: Path) -> tuple[str, int | None]:
 
 
 def misdated(found: list[Printing], document: Document, chain, facts: FactBase,
-             today: dt.date, root: Path) -> list[Misdated]:
+             today: dt.date, root: Path) -> list[BriefingError]:
     """Each old fact a document prints (``found``) as current, at the template line that
-    takes it."""
+    takes it: a warning."""
     example = document.meta.labels["past_with_year"]
     problems = []
     for p in found:
@@ -149,8 +144,9 @@ def misdated(found: list[Printing], document: Document, chain, facts: FactBase,
             how = f'the sentence says "{p.marker}"'
         else:
             how = "the sentence gives no year"
-        file, line = _where(p, document.meta.lang, chain, root)
-        problems.append(Misdated(
+        file, line = where_printed(fact.id, p.section, document.meta.lang, chain, root)
+        problems.append(BriefingError(
             f"fact '{fact.id}' describes the situation in {year}, but {how}: write it in the "
-            f"past with its year, e.g. \"{example.format(year=year)}\"", file, line))
+            f"past with its year, e.g. \"{example.format(year=year)}\"", file, line,
+            level="warning"))
     return problems

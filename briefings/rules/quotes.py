@@ -1,0 +1,56 @@
+"""Every quote a fact gives for its source is in the source document, word for word."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from briefings import projectfiles
+from briefings.errors import BriefingError, shown
+from briefings.facts import FactBase
+from briefings.project import Project
+from briefings.templating import relative
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _source_text(path: Path, sources_dir: Path) -> str | None:
+    """A source's text, read from the project or the sources folder only (a ``file:``
+    naming /etc/passwd would make the quote check an oracle on it); None if missing."""
+    try:
+        return _flat(projectfiles.read_text(path, sources_dir)) \
+            if projectfiles.found(path) else None
+    except FileNotFoundError:
+        return None
+
+
+def unquoted(facts: FactBase, project: Project, sources_dir: Path) -> list[BriefingError]:
+    """Every quote must appear word for word (spacing aside) in its source document; a
+    source document missing is a warning (its quotes were not checked)."""
+    texts: dict[str, str | None] = {}
+    problems = []
+    for source in facts.sources.values():
+        path = sources_dir / source.file
+        try:
+            texts[source.id] = _source_text(path, sources_dir)
+        except BriefingError as exc:
+            texts[source.id] = None
+            problems.append(BriefingError(f"source '{source.id}': {shown(exc.file)}: "
+                                          f"{exc.message}", "facts/sources.yaml"))
+            continue
+        if texts[source.id] is None:
+            problems.append(BriefingError(f"source '{source.id}': file {path} not found, its "
+                                          "quotes were not checked", "facts/sources.yaml",
+                                          level="warning"))
+    for fact in facts.facts.values():
+        for i, ref in enumerate(fact.sources):
+            text = texts[ref.id]
+            if text is not None and _flat(ref.quote) not in text:
+                # The source as the analyst knows it, not the seed's hashed file name.
+                problems.append(BriefingError(
+                    f"fact '{fact.id}': quote not found in source '{ref.id}' "
+                    f"(\"{facts.sources[ref.id].title}\"): \"{ref.quote}\"",
+                    relative(str(facts.origin[fact.id][0]), project.root),
+                    facts.line_of(fact.id, "sources", i, "quote")))
+    return problems
