@@ -43,7 +43,7 @@ from briefings.rules.documents import Reading, document_problems
 from briefings.rules.facts import DEFAULT_AGE_DAYS, stale_facts
 from briefings.rules.figures import figure_problems
 from briefings.rules.quotes import unquoted
-from briefings.rules.run import each, located
+from briefings.rules.run import located
 from briefings.rules.tense import told_in_the_past
 
 # Writer modules by format, imported only when that format is built.

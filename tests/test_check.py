@@ -186,11 +186,6 @@ def test_template_syntax_error_is_one_finding_with_its_line(tiny):
 
 # --- the real project: its content, not the engine -------------------------------------------
 
-@pytest.mark.parametrize("brief", Project(ROOT).brief_ids())
-def test_each_real_brief_has_no_errors(project, brief):
-    assert errors(project, briefs=[brief]) == []
-
-
 @pytest.mark.skipif(not REAL_SEEDS.is_dir(), reason="../shared/seeds is not beside the project")
 def test_every_real_quote_is_in_its_source_document():
     real = Project(ROOT)

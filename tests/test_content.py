@@ -3,7 +3,6 @@ taken from facts, the figures computed from the build date, and the page budget.
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import functools
 import re
@@ -285,16 +284,6 @@ def test_last_day_and_single_day_wording(facts):
     assert "in 1 day’s time." in days_sentence(facts, "en", start - dt.timedelta(days=1))
 
 
-def test_spanish_and_english_rest_on_the_same_facts(facts):
-    spanish, english = composed("es"), composed("en")
-    assert set(spanish.facts_used) == set(english.facts_used)
-    # and cite the same sources, in the same order
-    def cited(document):
-        entries = document.body.xpath("//section[@data-section='sources']/p")
-        return [p.get("id") for p in entries]
-    assert cited(spanish) == cited(english) and len(cited(spanish)) == len(facts.sources)
-
-
 @pytest.mark.parametrize("lang", LANGS)
 def test_status_section_never_suggests_membership_or_a_defence_guarantee(facts, lang):
     text = section_text(composed(lang), "status")
@@ -316,44 +305,3 @@ def test_notice_recipient_discrepancy_is_footnoted_in_the_summary(facts, lang):
     (summary,) = document.body.xpath("//section[@data-section='summary']")
     notes = flat(" ".join(summary.xpath(".//div[@class='footnote']//text()")))
     assert worded(facts.get("procedure.notified_body").text[lang]) in notes
-
-
-# --- every brief, every reader: rules any new brief is held to ---------------------------
-
-def _editions():
-    from briefings.briefs import editions, load_brief
-    return [(edition, lang) for brief_id in PROJECT.brief_ids()
-            for edition in editions(PROJECT, load_brief(PROJECT, brief_id))
-            for lang in edition.languages]
-
-
-SENTENCE_END = re.compile(r"(?<=[.!?:])\s+(?=[A-ZÁÉÍÓÚÑ¿¡«“(])")
-CITATIONS = re.compile(r"\s*\[\d+(?:,\s*\d+)*\]")
-
-
-@pytest.mark.parametrize("edition, lang", _editions(),
-                         ids=lambda v: v if isinstance(v, str) else f"{v.brief.id}-{v.reader}")
-def test_each_document_says_each_thing_once_and_prints_no_internal_key(facts, edition, lang):
-    """A sentence printed twice in one brief reads as padding; a source's internal key
-    ({source:…}, «designacion-oficial») means nothing to a reader."""
-    document = compose(PROJECT, facts, edition, lang, TODAY)
-    body = copy.deepcopy(document.body)
-    for call in body.xpath("//sup | //a[contains(@class, 'footnote-backref')]"):
-        call.drop_tree()
-    seen: dict[str, str] = {}
-    for section in body.iterchildren("section"):
-        if section.get("data-section") == "sources":
-            continue
-        for block in section.iter("p", "li", "td"):
-            if any(child.tag in ("p", "li", "ul", "ol") for child in block):
-                continue
-            text = " ".join(CITATIONS.sub("", block.text_content()).split())
-            assert "{source:" not in text
-            for sentence in SENTENCE_END.split(text):
-                if len(sentence) >= 45:  # short labels ("Responsable: …") may repeat
-                    assert sentence not in seen, (sentence, seen.get(sentence),
-                                                  section.get("data-section"))
-                    seen[sentence] = section.get("data-section")
-    source_ids = set(facts.sources)
-    printed = " ".join(document.body.text_content().split())
-    assert not [sid for sid in source_ids if f"«{sid}»" in printed or f'"{sid}"' in printed]

@@ -15,6 +15,7 @@ from briefings.briefs import edition, editions, load_brief
 from briefings.compose import compose
 from briefings.facts import load_facts
 from briefings.project import Project
+from briefings.rules.run import run_checks
 from tests.conftest import ROOT, TODAY, built_on_today
 
 PROJECT = Project(ROOT)
@@ -73,3 +74,12 @@ def test_cites_only_what_its_facts_use(brief_id, reader, lang):
     assert set(listed) == numbering.cited(document)
     register = list(facts.sources)
     assert listed == sorted(listed, key=register.index)
+
+
+@pytest.mark.parametrize("brief_id", BRIEFS)
+def test_breaks_no_rule_of_the_check(brief_id):
+    """``briefings check`` finds nothing, not even a warning, in any version: each says
+    each thing once, prints no internal name (a source's or fact's id, a template's file),
+    lists only registered sources it cites, gives each section one title, tells the same
+    facts in every language, … (``briefings.rules``, each rule tested on the fixture)."""
+    assert [p.report() for p in run_checks(PROJECT, TODAY, briefs=[brief_id])] == []

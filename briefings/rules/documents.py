@@ -51,7 +51,10 @@ def _flat(text: str) -> str:
 
 
 def _quoted(text: str, most: int = 60) -> str:
-    return f'"{text if len(text) <= most else text[:most].rstrip() + "…"}"'
+    """The text in quotation marks, cut after a word to about ``most`` characters."""
+    if len(text) > most:
+        text = text[:most].rsplit(" ", 1)[0] + "…"
+    return f'"{text}"'
 
 
 def _entry(element: html.HtmlElement) -> bool:
@@ -160,34 +163,29 @@ def no_internal_name(reading: Reading) -> list[BriefingError]:
     return problems
 
 
-def citations_listed(reading: Reading) -> list[BriefingError]:
-    """Each citation leads to its entry in the sources list, of a registered source, and
-    each entry there is cited."""
+def sources_listed(reading: Reading) -> list[BriefingError]:
+    """Each entry of the sources list is a registered source this version cites. (A
+    citation with no entry to lead to is refused by the writers, as any link is.)"""
     body, registered = reading.document.body, reading.facts.sources
-    entries = {el.get("id")[len(ANCHOR) - 1:]: el for el in body.iter() if _entry(el)}
-    cited = set()
+    cited = {link.get("href")[len(ANCHOR):]
+             for link in body.xpath(f".//a[starts-with(@href, '{ANCHOR}')]")}
     problems = []
-    for section in reading.sections():
-        for link in section.xpath(f".//a[starts-with(@href, '{ANCHOR}')]"):
-            source_id = link.get("href")[len(ANCHOR):]
-            cited.add(source_id)
-            if source_id not in registered:
-                problems.append(BriefingError(
-                    f"section '{section.get('data-section')}' cites source '{source_id}', "
-                    "which facts/sources.yaml does not register", section.get("data-template")))
-            elif source_id not in entries:
-                problems.append(BriefingError(
-                    f"section '{section.get('data-section')}' cites source '{source_id}', but "
-                    "the document lists no entry for it: give the reader the 'sources' "
-                    "section, with every source this version cites",
-                    section.get("data-template")))
-    for source_id, entry in entries.items():
-        if source_id not in cited:
-            section = next(entry.iterancestors("section"), entry)
+    for entry in body.iter():
+        if not _entry(entry):
+            continue
+        source_id = entry.get("id")[len(ANCHOR) - 1:]
+        section = next(entry.iterancestors("section"), entry)
+        if source_id not in registered:
             problems.append(BriefingError(
-                f"the sources list gives '{source_id}', which nothing in this version cites",
+                f"the sources list of section '{section.get('data-section')}' gives "
+                f"'{source_id}', which facts/sources.yaml does not register",
                 section.get("data-template")))
-    return list(dict.fromkeys(problems))
+        elif source_id not in cited:
+            problems.append(BriefingError(
+                f"the sources list of section '{section.get('data-section')}' gives "
+                f"'{source_id}', which nothing in this version cites",
+                section.get("data-template")))
+    return problems
 
 
 def one_title(reading: Reading) -> list[BriefingError]:
@@ -211,7 +209,7 @@ def one_title(reading: Reading) -> list[BriefingError]:
 
 Rule = Callable[[Reading], list[BriefingError]]
 RULES: list[Rule] = [terms_to_avoid, old_facts_told_as_now, said_once, no_internal_name,
-                     citations_listed, one_title]
+                     sources_listed, one_title]
 
 
 def document_problems(reading: Reading) -> list[BriefingError]:
