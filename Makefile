@@ -14,7 +14,7 @@ STAMP := $(VENV)/.installed
 SOURCES := $(wildcard ../shared/seeds)
 CHECK   := $(VENV)/bin/briefings check $(if $(SOURCES),--sources $(SOURCES))
 
-.PHONY: brief check list test bench email new-brief reader system libreoffice clean docx-proof \
+.PHONY: brief check list due test bench email new-brief reader system libreoffice clean docx-proof \
         page-check
 
 # What is typed after make (BRIEF=, NAME=, READER=, FROM=, ARGS=) reaches the shell as
@@ -35,6 +35,11 @@ check: $(STAMP)
 # Briefs × readers × languages, and what is built and current.
 list: $(STAMP)
 	$(VENV)/bin/briefings list
+
+# The briefs to review: those printing a fact past its valid_until, or within
+# review_within_days (templates/project.yaml) of it.
+due: $(STAMP)
+	$(VENV)/bin/briefings due
 
 # One test process per core; modules are kept whole (tests/conftest.py).
 test: $(STAMP) libreoffice

@@ -25,6 +25,8 @@ examples:
   briefings preview --brief ID --reader NAME
   briefings new-brief ID                          start a brief
   briefings email --brief ID --reader NAME --send
+  briefings due                                   briefs printing a fact about to expire
+  briefings uses FACT                             where a fact is printed, who received it
 """
 
 
@@ -82,6 +84,13 @@ def _parser() -> argparse.ArgumentParser:
 
     command("list", "list briefs × readers × languages, and what is built and current",
             "briefings list")
+
+    command("due", "list the briefs to review: those printing a fact past its valid_until, "
+            "or within review_within_days (templates/project.yaml) of it", "briefings due")
+    uses = command("uses", "list the briefs, readers, languages, sections and figures that "
+                   "print a fact, and who received those documents", "briefings uses "
+                   "congress.period")
+    uses.add_argument("fact", metavar="FACT", help="the fact's id, e.g. congress.period")
 
     new_brief = command("new-brief", "start a new brief that builds and passes the check "
                         "at once", "briefings new-brief ID --reader NAME")
@@ -181,6 +190,19 @@ def _interrupt(signum, frame):
     raise KeyboardInterrupt
 
 
+def _review(project: Project, args) -> int:
+    """``due`` or ``uses``: the listing, then any brief it could not read (exit status 1)."""
+    from briefings import review
+    from briefings.dates import build_date
+    today = build_date(project.settings.timezone)
+    text, problems = review.due(project, today) if args.command == "due" \
+        else review.uses(project, args.fact, today)
+    print(text)
+    for problem in problems:
+        print(f"error: {problem} (this brief is left out above)", file=sys.stderr)
+    return 1 if problems else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     try:
         code = _run(argv)
@@ -206,6 +228,8 @@ def _run(argv: list[str] | None) -> int:
         elif args.command == "list":
             from briefings.listing import listing
             print(listing(project))
+        elif args.command in ("due", "uses"):
+            return _review(project, args)
         elif args.command == "preview":
             from briefings.preview import serve
             serve(project, one_brief(project, args.brief), args.reader, args.lang, args.port)

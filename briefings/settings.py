@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Annotated
 
 from babel import Locale, UnknownLocaleError
-from pydantic import AfterValidator, Field, field_validator
+from pydantic import AfterValidator, Field, StrictInt, field_validator
 
 from briefings.dates import time_zone
 from briefings.errors import BriefingError, did_you_mean
@@ -44,6 +44,9 @@ class Language(Strict):
 class ProjectSettings(Strict):
     timezone: str = Field("UTC", description="time zone the briefs are dated in (an IANA name "
                           "such as America/Lima): its day is a brief's date")
+    review_within_days: StrictInt = Field(
+        30, ge=0, le=3650, description="check and due name a brief for review this many "
+        "days before a fact it prints stops holding (its valid_until)")
     languages: dict[str, Language] = Field(min_length=1, description="the languages briefs "
                                            "are written in, by their code (es, en, pt)")
 

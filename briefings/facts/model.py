@@ -136,6 +136,9 @@ class Fact(Strict):
         {}, description="values the brief works out (a count, a sum) rather than quotes, "
         "each with how")
     as_of: Day
+    valid_until: Day | None = Field(
+        None, description="the last day it holds (an authorization's end): check warns when "
+        "a brief prints it within review_within_days of that day, or after it")
     kind: Literal["state", "event"] = Field(
         "state", description="'event' for what happened (a vote, a statement): it stays true "
         "and never goes stale; 'state' for what holds now and may change")
@@ -157,6 +160,15 @@ class Fact(Strict):
                     raise ValueError(f"{{source:{source_id}}}: no such source in "
                                      "facts/sources.yaml" + (f" ({hint})" if hint else ""))
         return note
+
+    @field_validator("valid_until")
+    @classmethod
+    def _not_before_as_of(cls, until, info: ValidationInfo):
+        as_of = info.data.get("as_of")
+        if until is not None and as_of is not None and until < as_of:
+            raise ValueError(f"{until} is before as_of ({as_of}): a fact holds from the day "
+                             "it was confirmed")
+        return until
 
     @field_validator("id")
     @classmethod

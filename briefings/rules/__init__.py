@@ -5,6 +5,7 @@ message; it raises only when what it reads cannot be read. One module per family
 
 - ``quotes``: every quote is word for word in its source document;
 - ``facts``: a fact a brief offers as how things stand was confirmed not long ago;
+- ``expiry``: a brief printing a fact past, or close to, its ``valid_until`` is reviewed;
 - ``figures``: every figure is worked out in each language, its labels apart;
 - ``templates``: a section a reader gets exists in each of the reader's languages;
 - ``tense``: a fact describing things long past is told in the past, with its year;

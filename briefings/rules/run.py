@@ -16,6 +16,7 @@ from briefings.facts import FactBase, load_facts
 from briefings.project import Project
 from briefings.rules.documents import Reading, document_problems, unwritable
 from briefings.rules.editions import edition_problems
+from briefings.rules.expiry import expiring
 from briefings.rules.facts import DEFAULT_AGE_DAYS, check_max_age, stale_facts
 from briefings.rules.figures import figure_problems
 from briefings.rules.quotes import unquoted
@@ -76,7 +77,7 @@ def _editions(project: Project, jobs: list) -> list[tuple[list[BriefingError], l
 def run_checks(project: Project, today: dt.date, sources_dir: Path | None = None,
                max_age_days: int = DEFAULT_AGE_DAYS, briefs: list[str] | None = None
                ) -> list[BriefingError]:
-    """Every problem of the project (or of ``briefs``), stale facts first."""
+    """Every problem of the project (or of ``briefs``), stale and expiring facts first."""
     check_max_age(max_age_days)
     try:
         facts = load_facts(project.facts, project.theme / "fonts")
@@ -105,6 +106,7 @@ def run_checks(project: Project, today: dt.date, sources_dir: Path | None = None
     for found, printed_as_current in _editions(project, jobs):
         problems += found
         current.update(printed_as_current)
-    problems = stale_facts(facts, project, today, max_age_days, current) + problems
+    problems = stale_facts(facts, project, today, max_age_days, current) \
+        + expiring(facts, project, today, briefs) + problems
     # A mistake in a shared template shows in every edition that uses it: report it once.
     return list(dict.fromkeys(located(problems, project.root)))
