@@ -1,5 +1,6 @@
-"""The full brief's content, in both languages: the nine sections in order, the key values
-taken from facts, the figures computed from the build date, and the page budget."""
+"""What the Peru MNNA brief says, in both languages: the nine sections in order, the key
+values taken from its facts, the figures computed from the build date, and the page budget.
+Keyed on that brief and its facts only; what every brief is held to is test_every_brief.py."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Every brief in templates/briefs/, whichever it is: what any brief is held to. They read
 only what a brief declares (its readers, languages and the facts it prints), never what one
-brief says, so a brief that ``briefings check`` accepts passes them and a new brief never
-makes ``make test`` fail. What the Peru MNNA brief says is tested in test_content.py."""
+brief says, so a brief in which ``briefings check`` finds nothing passes them and a new brief
+never makes ``make test`` fail. What the Peru MNNA brief says is tested in test_content.py."""
 
 from __future__ import annotations
 
