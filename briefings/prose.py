@@ -189,7 +189,10 @@ class Prose:
         if key not in _CODE:
             if len(_CODE) > 4096:
                 _CODE.clear()
-            _CODE[key] = self._env.compile(source.rstrip("\n"), text.key, text.file)
+            try:
+                _CODE[key] = self._env.compile(source.rstrip("\n"), text.key, text.file)
+            except jinja2.TemplateSyntaxError as exc:
+                raise text.error(f"syntax error: {exc.message}") from None
         template = self._env.template_class.from_code(self._env, _CODE[key],
                                                       self._env.make_globals(None))
         try:

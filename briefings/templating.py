@@ -287,7 +287,7 @@ def render(env: jinja2.Environment, name: str, context: dict, root: Path,
         file, line = _place(exc, root, innermost=False)
         raise BriefingError("this template includes or extends itself (to build on the "
                             "brief's template of the same name, name it with brief/, e.g. "
-                            "{% extends \"brief/sections/es/summary.md.j2\" %})",
+                            "{% extends \"brief/sections/summary.md.j2\" %})",
                             file or template_file, line) from None
     except Exception as exc:  # any other error is the template's: never a traceback
         file, line = _place(exc, root)

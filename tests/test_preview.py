@@ -223,6 +223,7 @@ def test_the_command_serves_the_page_and_rebuilds_on_save(tiny):
         while "Sources consulted" not in page():
             assert time.monotonic() < deadline, "the edit was not served"
             time.sleep(0.2)
+        template = tiny.theme / "sections" / SOURCES
         template.write_text(template.read_text() + "\n{{ fact('no.such') }}\n")
         while "could not be built" not in page():
             assert time.monotonic() < deadline + 30, "the error was not shown"

@@ -117,3 +117,9 @@ def test_an_invisible_character_in_a_text_is_named_at_its_key(tiny):
     edit(tiny.briefs / "alpha/sections/es/works.yaml", "keepers: Guardianes",
          "keepers: Guardia\u200bnes")
     assert failure(tiny).startswith(f"{SECTIONS}/es/works.yaml:3: keepers: it prints text that ")
+
+
+def test_a_syntax_error_in_a_text_is_named_at_its_key(tiny):
+    edit(tiny.briefs / "alpha/sections/es/works.yaml", "keepers: Guardianes",
+         "keepers: Guardianes {{ rotation. }}")
+    assert failure(tiny).startswith(f"{SECTIONS}/es/works.yaml:3: keepers: syntax error: ")

@@ -115,7 +115,7 @@ def test_templates_reach_no_live_object_through_a_figure(project, payload):
     with pytest.raises(BriefingError) as caught:
         compose_with(project, FIGURE_PAYLOADS[payload], brief=PERU)
     assert str(caught.value).startswith(
-        f"templates/briefs/{PERU}/sections/en/summary.md.j2:1: ")
+        f"templates/briefs/{PERU}/sections/summary.md.j2:1: ")
     assert not Path("/tmp/owned").exists()
 
 
