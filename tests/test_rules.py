@@ -54,6 +54,17 @@ def test_an_internal_name_printed_is_an_error_at_its_line(tiny, written, message
     assert problems(tiny) == [f"error: {WORKS}:{line}: {message}"]
 
 
+def test_an_internal_name_in_a_sections_words_is_an_error_at_its_line(tiny):
+    words = tiny.briefs / ALPHA / "sections/es/works.yaml"
+    text = words.read_text(encoding="utf-8").replace("schedule: Calendario",
+                                                     "schedule: Calendario de harbour.works")
+    words.write_text(text, encoding="utf-8")
+    line = text.splitlines().index("schedule: Calendario de harbour.works") + 1
+    assert problems(tiny) == [
+        f"error: templates/briefs/{ALPHA}/sections/es/works.yaml:{line}: prints the fact id "
+        "'harbour.works': print the fact or its values, not its id"]
+
+
 def test_a_template_file_name_printed_is_an_error(tiny):
     add_after_heading(tiny, WORKS, '{% set v = fact("harbour.vote") %}'
                                    "Véase works.md.j{{ (v.in_favour - v.against) // 12 }}.")

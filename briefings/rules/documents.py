@@ -18,6 +18,7 @@ from briefings.document import Document, Theme
 from briefings.errors import BriefingError, BriefingErrors
 from briefings.facts import FactBase
 from briefings.numbering import ANCHOR
+from briefings.prose import prose_file
 from briefings.rules.tense import Printing, misdated, printings, where_printed
 from briefings.templating import relative
 from briefings.terms import load_terms, misuses
@@ -62,16 +63,25 @@ def _entry(element: html.HtmlElement) -> bool:
     return (element.get("id") or "").startswith(ANCHOR[1:])
 
 
+_JINJA = re.compile(r"\{%.*?%\}|\{\{.*?\}\}|\{#.*?#\}", re.S)
+
+
 def written_at(reading: Reading, section: html.HtmlElement, text: str
                ) -> tuple[str | None, int | None]:
-    """Where ``text``, printed in ``section``, was written: the line of the section's
-    template that has it, else the fact it printed that has it, else the template."""
+    """Where ``text``, printed in ``section``, was written: the line of the section's words
+    in the language (``sections/<lang>/<section>.yaml``) or of its template's own text that
+    has it, else the fact it printed that has it, else the template."""
     template = section.get("data-template")
-    path = reading.root / template if template else None
-    if path is not None and projectfiles.found(path):
-        for n, line in enumerate(projectfiles.read_text(path).splitlines(), 1):
-            if text in line:
-                return template, n
+    words = [prose_file(folder, reading.lang, section.get("data-section"))
+             for folder in reading.chain]
+    for path in words + ([reading.root / template] if template else []):
+        if projectfiles.found(path):
+            source = projectfiles.read_text(path)
+            if path.suffix == ".j2":   # its text, not its code: fact("x.y") names a fact
+                source = _JINJA.sub(lambda m: re.sub(r"[^\n]", " ", m[0]), source)
+            for n, line in enumerate(source.splitlines(), 1):
+                if text in line:
+                    return relative(str(path), reading.root), n
     for fact_id in reading.document.facts_used:
         fact = reading.facts.facts[fact_id]
         written = [fact.text[reading.lang]] + ([fact.note[reading.lang]] if fact.note else [])
