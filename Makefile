@@ -10,9 +10,8 @@ VENV  := .venv
 PY    := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-# Quotes are checked against the source documents when they are beside the project.
-SOURCES := $(wildcard ../shared/seeds)
-CHECK   := $(VENV)/bin/briefings check $(if $(SOURCES),--sources $(SOURCES))
+# Quotes are checked against the sources' texts, in the folder templates/project.yaml names.
+CHECK   := $(VENV)/bin/briefings check
 
 .PHONY: brief check list due test bench email new-brief reader system libreoffice clean docx-proof \
         page-check
@@ -26,8 +25,7 @@ unexport BRIEF NAME READER FROM ARGS
 # make brief [BRIEF=<id>]   every brief, or one. The build checks what it builds (facts,
 # templates, numbers, quotes) and stops on errors; when nothing changed it returns at once.
 brief: $(STAMP)
-	$(VENV)/bin/briefings build $(if $(value BRIEF),--brief $(call quoted,BRIEF)) \
-	  $(if $(SOURCES),--sources $(SOURCES))
+	$(VENV)/bin/briefings build $(if $(value BRIEF),--brief $(call quoted,BRIEF))
 
 check: $(STAMP)
 	$(CHECK) $(if $(value BRIEF),--brief $(call quoted,BRIEF))

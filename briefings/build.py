@@ -374,9 +374,9 @@ def build(project: Project, briefs: list[str] | None = None,
           formats: list[str] | None = None, out: Path | None = None,
           sources: Path | None = None, jobs: int | None = None, force: bool = False,
           strict: bool = False) -> Report:
-    """Build what is asked and out of date. The rules run on every document built (and,
-    with ``sources``, on every quote): an error stops the build, as every warning does when
-    ``strict``; nothing is written then."""
+    """Build what is asked and out of date. The rules run on every document built and on
+    every quote (against the project's source texts, or those in ``sources``): an error
+    stops the build, as every warning does when ``strict``; nothing is written then."""
     global _inputs
     if jobs is not None and jobs < 1:
         raise BriefingError(f"--jobs {jobs}: give how many documents to make at once, "
@@ -385,7 +385,7 @@ def build(project: Project, briefs: list[str] | None = None,
     zone = project.settings.timezone
     day = build_date(zone)
     facts = load_facts(project.facts, project.theme / "fonts")
-    problems = unquoted(facts, project, sources) if sources is not None else []
+    problems = unquoted(facts, project, sources)
     _stop_on(problems, strict)
     chosen = {(e.brief.id, e.reader): e for e in choose(project, briefs, readers)}
     langs = _select(langs, list(project.settings.languages), "language")

@@ -59,7 +59,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="pdf, docx or html (repeatable); default: all three")
     build.add_argument("--out", type=Path, metavar="FOLDER", help="default: build/")
     build.add_argument("--sources", type=Path, metavar="FOLDER",
-                       help="the source documents: stop if a quote is not in them")
+                       help="the sources' texts, if not in the folder templates/project.yaml "
+                       "names (default)")
     build.add_argument("--jobs", type=int, metavar="N",
                        help="documents made at once (default: one per processor core)")
     build.add_argument("--force", action="store_true",
@@ -68,10 +69,11 @@ def _parser() -> argparse.ArgumentParser:
                        help="stop on every warning, as on an error: nothing is written")
 
     check = command("check", "check facts and templates before a build",
-                    "briefings check --sources ../shared/seeds")
+                    "briefings check --strict")
     brief_option(check, "default: every brief")
     check.add_argument("--sources", type=Path, metavar="FOLDER",
-                       help="the source documents, to check every quote word for word")
+                       help="the sources' texts, if not in the folder templates/project.yaml "
+                       "names (default); every quote is checked against them")
     check.add_argument("--max-age-days", type=int, default=365, metavar="DAYS",
                        help="warn about facts on a current state older than this "
                        "(default: 365)")

@@ -45,6 +45,11 @@ class Project:
     def build(self) -> Path:
         return self.root / "build"
 
+    @property
+    def sources(self) -> Path:
+        """The folder of the sources' texts that ``templates/project.yaml`` names."""
+        return self.root / self.settings.sources
+
     def brief_ids(self) -> list[str]:
         return sorted(p.parent.name for p in self.briefs.glob("*/brief.yaml"))
 

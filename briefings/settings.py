@@ -49,6 +49,20 @@ class ProjectSettings(Strict):
         "days before a fact it prints stops holding (its valid_until)")
     languages: dict[str, Language] = Field(min_length=1, description="the languages briefs "
                                            "are written in, by their code (es, en, pt)")
+    sources: str = Field("facts/sources", description="the folder of the sources' texts, "
+                         "from the project's folder: the quotes are checked against them")
+
+    @field_validator("sources")
+    @classmethod
+    def _plain_folder(cls, folder: str) -> str:
+        # A project is sent by others: its texts' folder may not name any folder of the
+        # analyst's (/home/…, ~/.ssh), only one in or beside the project.
+        path = Path(folder)
+        if path.is_absolute() or folder.startswith("~") or any(
+                part.startswith(".") and part != ".." for part in path.parts):
+            raise ValueError(f"'{folder}': name a folder from the project's folder, such as "
+                             "facts/sources or ../shared/seeds (no hidden folders)")
+        return folder
 
     @field_validator("timezone")
     @classmethod

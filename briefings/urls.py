@@ -17,7 +17,8 @@ from lxml import html
 
 from briefings import allowlist, projectfiles
 
-LINK_SCHEMES = ("https", "http", "mailto")
+WEB_SCHEMES = ("https", "http")
+LINK_SCHEMES = (*WEB_SCHEMES, "mailto")
 LINKS = "links may go to https, http or mailto addresses, or to #a-place in the brief"
 RESOURCES = ("images, fonts and stylesheets must be files in the templates folder or "
              "data: URLs of an image or a font")
@@ -53,6 +54,16 @@ def link_problem(href: str) -> Refused | None:
     if href.startswith("#") or urlsplit(href.strip()).scheme.lower() in LINK_SCHEMES:
         return None
     return Refused(f"link to '{href}' refused: {LINKS}", href)
+
+
+def web_address_problem(url: str) -> str | None:
+    """Why ``url`` is not a web page's address a reader can follow from the brief (https or
+    http, with its host, nothing a link could not hold), or None."""
+    parts = urlsplit(url)
+    if parts.scheme.lower() in WEB_SCHEMES and parts.netloc \
+            and not any(c.isspace() or c in '<>"' for c in url):
+        return None
+    return f"'{url}' is not a web address: write it whole, from https:// or http://"
 
 
 class Resources:

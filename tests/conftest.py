@@ -89,9 +89,9 @@ def section(project: Project, lang: str, name: str, reader: str | None = None,
 # never breaks them: brief 'alpha' (summary, works, outlook, sources; horizons; readers
 # ministry and press, press with a short edition and an override) and brief 'beta' (one
 # section, reader ministry only); facts in harbour.yaml and council.yaml; the sources' texts
-# in tests/fixtures/seeds/.
+# in its facts/sources/.
 FIXTURES = ROOT / "tests/fixtures"
-SEEDS = FIXTURES / "seeds"
+SEEDS = FIXTURES / "project/facts/sources"
 ALPHA, BETA = "alpha", "beta"
 
 

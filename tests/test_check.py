@@ -44,6 +44,53 @@ def test_a_quote_missing_from_its_source_is_an_error(tiny, tmp_path):
     assert "quote not found in source 'gaceta-faro' (\"" in vote
 
 
+def test_check_verifies_every_quote_in_the_projects_texts_without_a_flag(tiny):
+    """The texts are in the folder templates/project.yaml names (facts/sources by default):
+    a quote altered in a fact fails a plain ``briefings check``, at the fact's line."""
+    edit(tiny.facts / "harbour.yaml", "\"approved the new lighthouse", "\"approved the old lighthouse")
+    result = briefings(tiny, "check", "--brief", "alpha")
+    assert result.returncode == 1
+    line = next(n for n, text in enumerate(
+        (tiny.facts / "harbour.yaml").read_text(encoding="utf-8").splitlines(), 1)
+        if "the old lighthouse" in text)
+    assert (f"error: facts/harbour.yaml:{line}: fact 'harbour.vote': quote not found in "
+            "source 'tide-herald'") in result.stdout
+
+
+def test_the_texts_folder_is_the_one_project_yaml_names(tiny):
+    (tiny.facts / "sources").rename(tiny.root / "texts")
+    settings = tiny.root / "templates/project.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8") + "sources: texts\n",
+                        encoding="utf-8")
+    tiny = Project(tiny.root)
+    assert [f for f in run_checks(tiny, TODAY) if "were not checked" in f.message] == []
+    (tiny.root / "texts" / "tide-herald.txt").write_text("Nothing was voted.", encoding="utf-8")
+    assert any("quote not found in source 'tide-herald'" in e for e in errors(tiny))
+
+
+def test_a_source_without_its_text_is_a_warning_and_an_error_when_strict(tiny):
+    (tiny.facts / "sources" / "tide-herald.txt").unlink()
+    result = briefings(tiny, "check", "--brief", "alpha")
+    assert result.returncode == 0
+    assert ("warning: facts/sources.yaml: source 'tide-herald': its text "
+            "facts/sources/tide-herald.txt is not there, so its quotes were not checked"
+            in result.stdout)
+    strict = briefings(tiny, "check", "--brief", "alpha", "--strict")
+    assert strict.returncode == 1
+    assert "error: facts/sources.yaml: source 'tide-herald': its text" in strict.stdout
+
+
+@pytest.mark.parametrize("folder", ["/etc", "~/texts", "../.ssh"])
+def test_the_texts_folder_is_in_or_beside_the_project(tiny, folder):
+    settings = tiny.root / "templates/project.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8") + f"sources: '{folder}'\n",
+                        encoding="utf-8")
+    result = briefings(tiny, "check")
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: templates/project.yaml:")
+    assert f"'{folder}': name a folder from the project's folder" in result.stderr
+
+
 def test_schema_errors_duplicates_and_unknown_sources_are_reported(tiny):
     edit(tiny.facts / "harbour.yaml", "as_of: 2026-03-02", "as_of: soon")
     edit(tiny.facts / "harbour.yaml", "- id: tide-herald", "- id: tide")

@@ -390,3 +390,33 @@ def test_the_expressions_a_language_keeps_on_one_line_never_split(tiny):
                                                     encoding="utf-8")
     assert "Los EE.\u00a0UU. y el puerto\u00a0de\u00a0Strelsau." \
         in composed(tiny).body.text_content()
+
+
+def test_the_sources_list_prints_a_sources_address_as_a_link(tiny):
+    """A source with a url (tide-herald in the fixture) ends with its address, a link, and
+    the day it was read; one without (gaceta-faro) has neither."""
+    for lang, read in (("en", "(accessed 6 March 2026)"), ("es", "(consultado el 6 de marzo de 2026)")):
+        sources = composed(tiny, lang).body.find("section[@data-section='sources']")
+        entry = next(p for p in sources.iter("p") if p.get("id") == "src-tide-herald")
+        link = entry.find("a")
+        assert link.get("href") == link.text == \
+            "https://tide-herald.example/2026/03/05/strelsau-lighthouse"
+        assert " ".join(entry.text_content().split()).endswith(
+            "Strelsau lighthouse approved, The Ruritanian Tide Herald, 5 March 2026. News report. "
+            "https://tide-herald.example/2026/03/05/strelsau-lighthouse " + read
+            if lang == "en" else read)
+        other = next(p for p in sources.iter("p") if p.get("id") == "src-gaceta-faro")
+        assert other.find("a") is None
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "tide-herald.example/news",
+                                 "https://a.example/x y"])
+def test_a_sources_address_is_a_web_address(tiny, url):
+    edit(tiny.facts / "sources.yaml", "url: https://tide-herald.example/2026/03/05/strelsau-lighthouse",
+         f"url: '{url}'")
+    with pytest.raises(BriefingError) as raised:
+        load_facts(tiny.facts, tiny.theme / "fonts")
+    [problem] = getattr(raised.value, "errors", [raised.value])
+    assert problem.file.endswith("sources.yaml") and problem.line == 22
+    assert f"'{url}' is not a web address: write it whole, from https:// or http://" \
+        in problem.message

@@ -16,6 +16,7 @@ from pydantic import (BeforeValidator, Discriminator, Field, StrictInt, Tag, Val
                       field_validator)
 
 from briefings.errors import did_you_mean
+from briefings.urls import web_address_problem
 from briefings.schema import Bilingual, Strict, Text, spelled
 from briefings.yamlfile import YamlFile
 
@@ -94,7 +95,19 @@ class Source(Strict):
     date_basis: Literal["stated", "inferred"]
     date_note: Text | None = Field(None, description="why an inferred date is what it is")
     language: Literal["es", "en"]
-    file: Text = Field(description="the seed file the facts were curated from")
+    file: Text = Field(description="the file of its text, in the sources' folder, that the "
+                       "facts were curated from and their quotes are checked against")
+    url: Text | None = Field(None, description="where it is published: the sources list "
+                             "prints it as a link")
+    read_on: Day | None = Field(None, description="the day the analyst read it and saved "
+                                "its text")
+
+    @field_validator("url")
+    @classmethod
+    def _web_address(cls, url):
+        if url is not None and (problem := web_address_problem(url)):
+            raise ValueError(problem)
+        return url
 
     @field_validator("date_note")
     @classmethod

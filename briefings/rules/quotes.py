@@ -25,9 +25,12 @@ def _source_text(path: Path, sources_dir: Path) -> str | None:
         return None
 
 
-def unquoted(facts: FactBase, project: Project, sources_dir: Path) -> list[BriefingError]:
-    """Every quote must appear word for word (spacing aside) in its source document; a
-    source document missing is a warning (its quotes were not checked)."""
+def unquoted(facts: FactBase, project: Project, sources_dir: Path | None = None
+             ) -> list[BriefingError]:
+    """Every quote must appear word for word (spacing aside) in its source's text, kept in
+    the folder ``templates/project.yaml`` names (or ``sources_dir``); a source whose text
+    is missing is a warning (its quotes were not checked), an error under --strict."""
+    sources_dir = project.sources if sources_dir is None else sources_dir
     texts: dict[str, str | None] = {}
     problems = []
     for source in facts.sources.values():
@@ -40,9 +43,10 @@ def unquoted(facts: FactBase, project: Project, sources_dir: Path) -> list[Brief
                                           f"{exc.message}", "facts/sources.yaml"))
             continue
         if texts[source.id] is None:
-            problems.append(BriefingError(f"source '{source.id}': file {path} not found, its "
-                                          "quotes were not checked", "facts/sources.yaml",
-                                          level="warning"))
+            problems.append(BriefingError(
+                f"source '{source.id}': its text {shown(path)} is not there, so its quotes "
+                "were not checked (save its text there, as UTF-8)",
+                "facts/sources.yaml", level="warning"))
     for fact in facts.facts.values():
         for i, ref in enumerate(fact.sources):
             text = texts[ref.id]

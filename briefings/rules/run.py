@@ -84,8 +84,7 @@ def run_checks(project: Project, today: dt.date, sources_dir: Path | None = None
     except BriefingError as exc:
         return located(each(exc), project.root)
     problems, current, jobs = [], set(), []  # current: facts printed as how things stand
-    if sources_dir is not None:
-        problems += unquoted(facts, project, sources_dir)
+    problems += unquoted(facts, project, sources_dir)
     for brief_id in briefs or project.brief_ids():
         try:
             brief = load_brief(project, brief_id)
