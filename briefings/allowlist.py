@@ -30,7 +30,7 @@ GLOBAL_ATTRIBUTES = frozenset({
     "id", "class", "title", "lang", "dir", "role", "aria-label", "aria-hidden",
     "aria-describedby", "aria-labelledby", "aria-roledescription",
     # the HTML writer's and compose's own marks
-    "data-section", "data-template", "data-figure", "data-png"})
+    "data-section", "data-template", "data-figure"})
 HTML_ATTRIBUTES = {
     "a": {"href"}, "img": {"src", "alt", "width", "height"}, "ol": {"start"},
     "td": {"align", "colspan", "rowspan"}, "th": {"align", "colspan", "rowspan", "scope"},

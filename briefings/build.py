@@ -15,9 +15,7 @@ import datetime as dt
 import hashlib
 import importlib
 import os
-import shutil
 import signal
-import stat
 import sys
 import tempfile
 import threading
@@ -30,7 +28,7 @@ from pathlib import Path
 from briefings import limits, workers
 from briefings.briefs import Edition, editions, load_brief
 from briefings.buildfiles import cannot_write, real_folder, remove, write_atomic
-from briefings.compose import CACHE, compose, draft
+from briefings.compose import compose, draft
 from briefings.dates import build_date, day_start
 from briefings.document import Document, Theme
 from briefings.errors import BriefingError, BriefingErrors, did_you_mean
@@ -97,7 +95,6 @@ class _Inputs:
     facts: FactBase
     editions: dict[tuple[str, str], Edition]    # by (brief, reader)
     day: dt.date
-    cache: Path            # the staged <out>/.cache: figures
     numbers: dict[str, dict[str, int]]   # by brief: each source's number in the brief
     fact_files: dict[str, list[str]]     # by brief: the fact files its versions use
 
@@ -121,7 +118,7 @@ def _render(job: Job) -> Made:
     started = time.perf_counter()
     edition = _inputs.editions[job.brief, job.reader]
     document = compose(_inputs.project, _inputs.facts, edition, job.lang, _inputs.day,
-                       _inputs.cache, _inputs.numbers[job.brief])
+                       _inputs.numbers[job.brief])
     reading = Reading.of(document, _inputs.facts, edition.chain, _inputs.project.root,
                          _inputs.day)
     problems = document_problems(reading)
@@ -197,30 +194,6 @@ def _stage(stage: Path, out: Path, name: str, data: bytes) -> None:
         raise
 
 
-def _seed_cache(out: Path, cache: Path, staged: Path) -> None:
-    """The staged cache starts as the cache (hard links, not copies): figures already drawn
-    are found, new ones join the cache only with the outputs. Only its plain files: a link
-    in the cache would put another file of the disk into the brief."""
-    real_folder(out, cache, make=False)  # a linked cache folder is refused
-    if not cache.is_dir():
-        return
-    for folder, _folders, files in os.walk(cache):  # does not enter linked folders
-        target = staged / Path(folder).relative_to(cache)
-        target.mkdir(parents=True, exist_ok=True)
-        for name in files:
-            source = os.path.join(folder, name)
-            if not stat.S_ISREG(os.lstat(source).st_mode):
-                continue
-            try:
-                os.link(source, target / name)
-            except OSError:
-                try:
-                    shutil.copyfile(source, target / name, follow_symlinks=False)
-                except OSError:
-                    raise BriefingError("cannot copy the figures drawn before into the build",
-                                        cache) from None
-
-
 def _unstaged(error: BriefingError, stage: Path, out: Path) -> None:
     """Errors name the place a file was going to, not the staging folder."""
     for each in getattr(error, "errors", [error]):
@@ -256,14 +229,6 @@ def _uninterrupted():
 
 def _commit(stage: Path, out: Path, names: list[str]) -> None:
     """Move everything staged into place, the manifest last."""
-    for drawn in (stage / CACHE).rglob("*"):
-        target = out / drawn.relative_to(stage)
-        if drawn.is_file() and not os.path.lexists(target):
-            try:
-                real_folder(out, target.parent)
-                os.replace(drawn, target)
-            except (OSError, BriefingError):
-                pass  # a cache: what did not join it is drawn again next time
     for name in [*names, MANIFEST]:
         real_folder(out, (out / name).parent)
         try:
@@ -288,8 +253,7 @@ def _epoch_pinned(day: dt.date, zone: str):
 
 
 def _brief_wide(project: Project, facts: FactBase, todo: list[Job],
-                chosen: dict[tuple[str, str], Edition], day: dt.date, cache: Path,
-                workers_wanted: int
+                chosen: dict[tuple[str, str], Edition], day: dt.date, workers_wanted: int
                 ) -> tuple[dict[str, dict[str, int]], dict[str, list[str]]]:
     """Each brief's source numbers and the fact files its versions use, from a draft of
     every version of it (every reader, not only the chosen ones): numbers are the brief's.
@@ -303,7 +267,7 @@ def _brief_wide(project: Project, facts: FactBase, todo: list[Job],
                       key=lambda v: (v[0].brief.id, v[0].reader, v[1]) not in asked)
 
     def read(k: int) -> tuple[set[str], tuple[str, ...]]:
-        document = draft(project, facts, *versions[k], day, cache)
+        document = draft(project, facts, *versions[k], day)
         return cited(document), document.facts_used
 
     cites, used, failed = defaultdict(list), defaultdict(set), {}
@@ -419,9 +383,8 @@ def build(project: Project, briefs: list[str] | None = None,
         todo.sort(key=lambda job: (chosen[job.brief, job.reader].length != "full",
                                    "pdf" not in job.formats))
         with _staging(out) as stage, _epoch_pinned(day, zone):
-            _seed_cache(out, out / CACHE, stage / CACHE)
-            _inputs = _Inputs(project, facts, chosen, day, stage / CACHE,
-                              *_brief_wide(project, facts, todo, chosen, day, stage / CACHE,
+            _inputs = _Inputs(project, facts, chosen, day,
+                              *_brief_wide(project, facts, todo, chosen, day,
                                            _workers(jobs, len(todo))))
             built, current, found = [], set(), {}
             try:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -22,7 +21,7 @@ from markupsafe import Markup, escape
 from briefings import (glyphs, i18n, numbering, projectfiles, prose, template_rules,
                        templating, typography, urls)
 from briefings.briefs import Brief, Edition, editions
-from briefings.document import Document, Meta, Theme
+from briefings.document import ASSET, Asset, Document, Meta, Theme
 from briefings.errors import BriefingError, BriefingErrors, did_you_mean
 from briefings.facts import SOURCE_REF, Fact, FactBase
 from briefings.figures import declared, kinds, render
@@ -34,8 +33,6 @@ from briefings.schema import Bilingual
 from briefings.style import Style, load_style
 from briefings.templating import Sandbox, TemplateValueError
 
-# Under the output folder: figures/ (drawings) and templates/ (compiled), by content hash.
-CACHE = Path(".cache")
 FIGURES = "figures.yaml"      # in a brief's folder
 
 MARKDOWN_EXTENSIONS = ["tables", "footnotes", "attr_list", "sane_lists", "admonition"]
@@ -156,19 +153,19 @@ class FactAccess:
 class FigureMaker:
     """``{{ figure("vote") }}``: a figure of the brief's figures.yaml, drawn from the facts,
     which it reads through the template's own fact door (so they count as used and are
-    cited), cached by the hash of its inputs. Returns one line of Markdown, the image then
-    its caption and citation, which ``place_figures`` turns into ``<figure>`` once the
-    section is a tree."""
+    cited), drawn in memory. Returns one line of Markdown, the image then its caption and
+    citation, which ``place_figures`` turns into ``<figure>`` once the section is a tree."""
 
     def __init__(self, edition: Edition, access: FactAccess, lang: str, locale: str,
-                 today: dt.date, cache: Path, ranges: str):
+                 today: dt.date, ranges: str):
         self._path = edition.brief.folder / FIGURES
         self._theme = Theme(edition.chain)
         self._access, self._lang, self._locale, self._today = access, lang, locale, today
-        self._cache, self._ranges = cache, ranges
+        self._ranges = ranges
         self._declared: declared.Declared | None = None
         self._style: Style | None = None
         self.made: dict[str, render.Figure] = {}
+        self.assets: dict[str, Asset] = {}   # the drawings placed so far, by id
 
     def __call__(self, name: str | None = None) -> Markup:
         if not isinstance(name, str):
@@ -188,7 +185,7 @@ class FigureMaker:
                     self._today, self._ranges)
         made = kinds.make(figure, data, self._style)
         try:
-            self.made[name] = render.render(name, made, self._cache, self._style)
+            self.made[name] = render.render(name, made, self._style)
         except (NoRoom, CannotDraw) as exc:  # figures.yaml's mistake, not the section's
             raise self._declared.error((name,), str(exc)) from None
         sources = [ref.id for fact_id in data.facts
@@ -200,8 +197,8 @@ class FigureMaker:
 def place_figures(section: html.HtmlElement, maker: FigureMaker, numbers, label: str,
                   template: str) -> None:
     """``<p><img src="figure:NAME"> caption…</p>`` → ``<figure class="figure"><img …>
-    <figcaption>Figure N. caption…</figcaption></figure>``. The image points at the cached
-    SVG, ``data-png`` at the PNG."""
+    <figcaption>Figure N. caption…</figcaption></figure>``. The image names the drawing
+    by its id in ``maker.assets``, which it joins."""
     for img in list(section.iter("img")):
         src = img.get("src", "")
         if not src.startswith("figure:"):
@@ -215,10 +212,11 @@ def place_figures(section: html.HtmlElement, maker: FigureMaker, numbers, label:
             raise BriefingError(f"figure '{figure.name}' must be a paragraph of its own",
                                 template)
         n = next(numbers)
+        maker.assets[figure.id] = Asset(figure.forms())
         element = html.Element("figure", {"class": "figure", "id": f"figure-{n}",
                                           "data-figure": figure.name})
         html.etree.SubElement(element, "img", {
-            "src": figure.svg.as_uri(), "data-png": figure.png.as_uri(), "alt": figure.alt,
+            "src": ASSET + figure.id, "alt": figure.alt,
             "width": str(round(figure.width * 4 / 3)),
             "height": str(round(figure.height * 4 / 3))})
         caption = html.etree.SubElement(element, "figcaption")
@@ -353,51 +351,44 @@ def markdown_to_section(converter: markdown.Markdown, text: str, name: str,
 
 
 def compose(project: Project, facts: FactBase, edition: Edition, lang: str,
-            today: dt.date, cache: Path | None = None,
-            numbers: Mapping[str, int] | None = None) -> Document:
+            today: dt.date, numbers: Mapping[str, int] | None = None) -> Document:
     """One version of a brief, its sources carrying the brief's ``numbers``: worked out
     here unless given (who composes several versions works them out once, from
-    ``drafts``). ``cache`` keeps the figures' drawings by content hash (default:
-    build/.cache)."""
+    ``drafts``). Composing writes nothing: the document carries its drawings."""
     if numbers is None:
         numbers = numbering.brief_numbers(facts.sources, map(numbering.cited, drafts(
-            project, facts, edition.brief, today, cache, first=(edition.reader, lang))))
-    return draft(project, facts, edition, lang, today, cache, numbers)
+            project, facts, edition.brief, today, first=(edition.reader, lang))))
+    return draft(project, facts, edition, lang, today, numbers)
 
 
 def drafts(project: Project, facts: FactBase, brief: Brief, today: dt.date,
-           cache: Path | None = None, first: tuple[str, str] | None = None
-           ) -> list[Document]:
+           first: tuple[str, str] | None = None) -> list[Document]:
     """Every version of the brief, each reader in each of their languages, as drafts;
     ``first`` (reader, language) before the others, so that its own mistakes are the ones
     reported."""
     versions = sorted(((edition, lang) for edition in editions(project, brief)
                        for lang in edition.languages),
                       key=lambda version: (version[0].reader, version[1]) != first)
-    return [draft(project, facts, edition, lang, today, cache) for edition, lang in versions]
+    return [draft(project, facts, edition, lang, today) for edition, lang in versions]
 
 
 def draft(project: Project, facts: FactBase, edition: Edition, lang: str,
-          today: dt.date, cache: Path | None = None,
-          numbers: Mapping[str, int] | None = None) -> Document:
+          today: dt.date, numbers: Mapping[str, int] | None = None) -> Document:
     """The document, its sources numbered with ``numbers`` or, in a draft, in the order it
     first cites them: all the check reads, and what the brief's numbers are worked out
     from."""
-    # not resolved: a link in the build folder is refused when a figure is written there
-    cache = Path(os.path.abspath(cache or project.build / CACHE))
     strings = i18n.labels(edition.chain, lang)
     locale = project.settings.locale(lang)
     env = make_environment(edition, locale, today)
     access = FactAccess(facts, lang, numbers)
-    figures_dir = cache / "figures"
-    figure = FigureMaker(edition, access, lang, locale, today, figures_dir, strings["date_range"])
+    figure = FigureMaker(edition, access, lang, locale, today, strings["date_range"])
     context = template_context(edition, lang, today, strings, access, figure)
     words = prose.Prose(env, edition.chain, lang, locale, project.root)
     converter = markdown_converter()
     article = html.Element("article")
     article.set("class", "brief")
     numbers = itertools.count(1)
-    resources = urls.Resources(edition.theme, *edition.chain, cache=figures_dir)
+    resources = urls.Resources(edition.theme, *edition.chain, assets=figure.assets)
     problems: list[BriefingError] = []
     chars = glyphs.font_chars(edition.theme / "fonts")
     for name in edition.sections:
@@ -447,7 +438,7 @@ def draft(project: Project, facts: FactBase, edition: Edition, lang: str,
         as_of_text=i18n.date(as_of, locale),
         labels=strings,
     )
-    return Document(meta, article, tuple(access.used), figures_dir if figure.made else None)
+    return Document(meta, article, tuple(access.used), figure.assets)
 
 
 def _line_of(path: Path, text: str) -> int | None:

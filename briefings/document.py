@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import unquote, urlparse
 
 from lxml import html
 
@@ -54,28 +54,39 @@ class Theme:
         return self.folders[-1]
 
 
+# The address of an asset in the tree: ``asset:<id>``, the id a key of ``Document.assets``.
+ASSET = "asset:"
+
+
+@dataclass(frozen=True)
+class Asset:
+    """An image the document carries in memory, in each form a writer may take it in: by
+    media type, the function that gives its bytes (a form may be made only when asked for,
+    as a figure's PNG is)."""
+    forms: Mapping[str, Callable[[], bytes]]
+
+
 @dataclass(frozen=True)
 class Document:
     """``body`` is ``<article>`` with one ``<section data-section=NAME data-template=FILE>``
     per section, made by Python-Markdown. Writers visit it; they never read facts, profiles
-    or templates."""
+    or templates, nor any file the tree names."""
     meta: Meta
     body: html.HtmlElement
     facts_used: tuple[str, ...]
-    # The folder of the figures' cached drawings: ``<figure class="figure">`` elements hold
-    # ``<img src="file://…/<hash>.svg" data-png="file://…/<hash>.png">`` under it. Writers
-    # read figure files from this folder only.
-    figures_dir: Path | None = None
+    # The images the tree shows, by id: ``<figure class="figure">`` elements hold
+    # ``<img src="asset:<id>">``. A writer takes each in the first form it can use.
+    assets: Mapping[str, Asset] = field(default_factory=dict)
 
-    def figure_file(self, url: str) -> Path:
-        """The cached figure file a ``file:`` URL of the tree names, only if it lies in
-        ``figures_dir``: writers read no other file a tree points at."""
-        parsed = urlparse(url)
-        path = Path(unquote(parsed.path)).resolve()
-        if parsed.scheme != "file" or self.figures_dir is None \
-                or not path.is_relative_to(self.figures_dir.resolve()):
-            raise BriefingError(f"refused to load {url}: a figure must come from the "
-                                "figure cache")
-        if not path.is_file():
-            raise BriefingError(f"figure file missing: {path} (build again)")
-        return path
+    def image(self, src: str, types: Sequence[str]) -> tuple[str, bytes]:
+        """The media type and bytes of the asset ``src`` names, in the first of ``types``
+        (the writer's, by preference) it comes in: writers show no other image."""
+        asset = self.assets.get(src.removeprefix(ASSET)) if src.startswith(ASSET) else None
+        if asset is None:
+            raise BriefingError(f"refused to load {src}: a figure must be one the brief "
+                                "draws")
+        kind = next((kind for kind in types if kind in asset.forms), None)
+        if kind is None:
+            raise BriefingError(f"{src} comes in {', '.join(asset.forms)}, none of which "
+                                f"this format shows ({', '.join(types)})")
+        return kind, asset.forms[kind]()

@@ -1,13 +1,14 @@
 """One rule for every address a brief holds, whichever writer makes the file.
 
 Links may lead to https, http or mailto addresses, or to a place in the brief (``#id``).
-Resources (images, fonts, stylesheets) come from files under the theme folder or the figure
-cache, or from ``data:`` URLs. Nothing else: no ``javascript:``, no other file, no network,
+Resources (images, fonts, stylesheets) come from files under the theme folder, from the
+document's own drawings, held in memory (``asset:<id>``), or from ``data:`` URLs. Nothing else: no ``javascript:``, no other file, no network,
 and no element or attribute that runs code. The PDF, the HTML file, the preview and the DOCX
 all obey it, so what one format refuses no other keeps."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import unquote, urlsplit
@@ -16,6 +17,7 @@ import tinycss2
 from lxml import html
 
 from briefings import allowlist, projectfiles
+from briefings.document import ASSET
 
 WEB_SCHEMES = ("https", "http")
 LINK_SCHEMES = (*WEB_SCHEMES, "mailto")
@@ -34,7 +36,7 @@ URL_FUNCTIONS = ("url", "src", "image", "image-set", "-webkit-image-set", "cross
 # ({: … }) may set only id and class, so anything else came from one and is refused.
 BODY_ATTRIBUTES = frozenset({"id", "class", "href", "src", "alt", "title", "align", "start",
                              "width", "height", "data-section", "data-template",
-                             "data-figure", "data-png"})
+                             "data-figure"})
 # Elements that run code or load another page: never in a brief.
 ACTIVE_ELEMENTS = frozenset({"script", "iframe", "frame", "frameset", "object", "embed",
                              "applet", "base", "form", "portal"})
@@ -68,14 +70,14 @@ def web_address_problem(url: str) -> str | None:
 
 class Resources:
     """Where a brief's resources may come from: ``data:`` URLs, files under ``roots`` (the
-    theme folders) that really are in the project (``projectfiles``), and files in
-    ``cache`` (the figures' drawings, in the build folder). Relative URLs are read against
-    ``base`` (the theme folder), as WeasyPrint reads them."""
+    theme folders) that really are in the project (``projectfiles``), and the document's
+    ``assets`` (its drawings, in memory, by id). Relative URLs are read against ``base``
+    (the theme folder), as WeasyPrint reads them."""
 
-    def __init__(self, base: Path, *roots: Path, cache: Path | None = None):
+    def __init__(self, base: Path, *roots: Path, assets: Collection[str] = ()):
         self.base = base.resolve()
         self.roots = [self.base, *(root.resolve() for root in roots)]
-        self.cache = cache.resolve() if cache else None
+        self.assets = assets
 
     def file(self, url: str) -> Path | None:
         """The allowed file ``url`` names, or None if it names no allowed file."""
@@ -86,16 +88,18 @@ class Resources:
         if "\0" in name:  # no file is named so (and resolve() would raise)
             return None
         path = (self.base / name).resolve()
-        if self.cache and path.is_relative_to(self.cache):
-            return path
         return path if any(path.is_relative_to(root) for root in self.roots) \
             and projectfiles.inside(path) else None
 
     def problem(self, url: str) -> Refused | None:
         """Why ``url`` may not be loaded, or None."""
-        if is_data(url) or self.file(url) is not None:
+        if is_data(url) or self.is_asset(url) or self.file(url) is not None:
             return None
         return Refused(f"refused to load {url}: {RESOURCES}", url)
+
+    def is_asset(self, url: str) -> bool:
+        """Whether ``url`` names one of the document's own drawings."""
+        return url.startswith(ASSET) and url.removeprefix(ASSET) in self.assets
 
     def css_problem(self, css: str) -> Refused | None:
         """The first ``url()`` or ``@import`` of a stylesheet that breaks the rule."""
@@ -172,6 +176,8 @@ def value_problem(tag: str, name: str, value: str, resources: Resources) -> Refu
     if name == "href":
         return link_problem(value)
     if name == "src":
+        if resources.is_asset(value):
+            return None
         return resources.problem(value) or image_problem(value)
     return None
 

@@ -32,6 +32,23 @@ def test_a_sound_project_has_no_errors(tiny):
     assert errors(tiny, sources_dir=SEEDS) == []
 
 
+def files_and_folders(folder):
+    """Every file (its bytes) and folder (None) under ``folder``."""
+    return {p.relative_to(folder): p.read_bytes() if p.is_file() else None
+            for p in folder.rglob("*")}
+
+
+def test_check_writes_nothing(tiny):
+    """The check composes and writes every document in memory, figures included: the project
+    folder is byte for byte as it was, with no new file or folder (no build/ either)."""
+    from tests.test_figures import with_figures
+    with_figures(tiny, names=("vote", "chart"))
+    before = files_and_folders(tiny.root)
+    checked = briefings(tiny, "check", "--sources", str(SEEDS))
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert files_and_folders(tiny.root) == before
+
+
 def test_a_quote_missing_from_its_source_is_an_error(tiny, tmp_path):
     sources = tmp_path / "seeds"
     sources.mkdir()

@@ -120,6 +120,19 @@ def period(facts):
     return values["start"], values["end"]
 
 
+def test_composing_the_real_brief_writes_nothing_into_the_checkout():
+    """The content tests compose the checkout's own project: composing writes nowhere, so
+    its build/ is as it was (the tests' builds go to their own temporary folders)."""
+    def listing():
+        build = ROOT / "build"
+        return sorted((p, p.stat().st_mtime_ns) for p in build.rglob("*")) \
+            if build.exists() else None
+    before = listing()
+    for lang in LANGS:
+        compose(PROJECT, peru_facts(), peru(PROJECT, "cancilleria"), lang, TODAY)
+    assert listing() == before
+
+
 @pytest.mark.parametrize("lang", LANGS)
 def test_nine_sections_in_order_with_their_headings(facts, lang):
     document = composed(lang)

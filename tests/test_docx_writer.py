@@ -22,7 +22,7 @@ from docx.oxml.ns import nsdecls, qn
 from lxml import etree, html
 
 from briefings.compose import compose, markdown_converter, markdown_to_section
-from briefings.document import Document, Meta, Theme
+from briefings.document import Asset, Document, Meta, Theme
 from briefings.errors import BriefingError
 from briefings.facts import load_facts
 from briefings.project import Project
@@ -344,13 +344,13 @@ def test_characters_beyond_latin_1_are_embedded_too():
     assert 0x0416 not in cmap                    # Ж: the font has it, the document not
 
 
-def test_the_full_brief_with_its_fonts_stays_under_400_kb(tmp_path):
+def test_the_full_brief_with_its_fonts_stays_under_400_kb():
     """The Peru brief for the ministry, the fullest: about 360 KB, 150 KB of them fonts."""
     project = Project(ROOT)
     edition = peru(project)
     facts = load_facts(project.facts, project.theme / "fonts")
     for lang in ("es", "en"):
-        document = compose(project, facts, edition, lang, TODAY, cache=tmp_path)
+        document = compose(project, facts, edition, lang, TODAY)
         data = writer.render(document, Theme(edition.chain))
         assert len(embedded_fonts(data)) == len(FACES) and len(data) < 400 * 1024
 
@@ -597,18 +597,18 @@ def test_brief_sets_in_semibold_what_the_pdf_does(brief):
     assert {"Heading 1", "Title", "Table Heading"} <= styles
 
 
-def test_bold_links_code_and_figure_labels_are_semibold_too(tmp_path):
+def test_bold_links_code_and_figure_labels_are_semibold_too():
     from PIL import Image
-    Image.new("RGB", (20, 10), "white").save(tmp_path / "f.png")
+    png = io.BytesIO()
+    Image.new("RGB", (20, 10), "white").save(png, "PNG")
     document = Document(make_meta(), html.fromstring(
         '<article><section data-section="s">'
         '<p><strong><a href="https://example.org">a link</a></strong> and '
         '<strong><code>code</code></strong>.</p>'
-        f'<figure class="figure"><img src="{(tmp_path / "f.svg").as_uri()}" '
-        f'data-png="{(tmp_path / "f.png").as_uri()}" width="20" alt="A drawing">'
+        '<figure class="figure"><img src="asset:f" width="20" alt="A drawing">'
         '<figcaption><span class="figure-label">Figure <span class="figure-number">1</span>.'
         '</span> What it shows.</figcaption></figure></section></article>'), (),
-        figures_dir=tmp_path)
+        {"f": Asset({"image/png": png.getvalue})})
     d = render(document)
     semibold = []
     for p in body_paragraphs(d):

@@ -18,7 +18,7 @@ def with_year(project: Project) -> None:
     facts.write_text(facts.read_text(encoding="utf-8").replace(*YEAR), encoding="utf-8")
 
 
-def test_a_year_in_a_figures_words_has_no_thousands_separator(tiny, tmp_path):
+def test_a_year_in_a_figures_words_has_no_thousands_separator(tiny):
     with_year(tiny)
     figures = FIGURES.replace('label: {es: "A favor", en: "In favour"}',
                               'label: {es: "A favor en {harbour.works.year}", '
@@ -28,7 +28,7 @@ def test_a_year_in_a_figures_words_has_no_thousands_separator(tiny, tmp_path):
                               'en: "The vote of {harbour.works.year}."}')
     with_figures(tiny, figures, names=("vote",))
     for lang in ("es", "en"):
-        alt, caption, svg = drawn(compose_alpha(tiny, lang, tmp_path))["vote"]
+        alt, caption, svg = drawn(compose_alpha(tiny, lang))["vote"]
         assert "2026" in caption and "2026</text>" in svg
         for text in (alt, caption, *re.findall(r">([^<]*)</text>", svg)):
             assert not re.search(r"2[,.\u202f\u00a0]0", text), text
@@ -47,7 +47,7 @@ def texts(svg: str) -> list[tuple[float, float, float, str]]:
                           r'([^<]*)</text>', svg)]
 
 
-def test_a_long_timeline_labels_the_months_it_has_room_for(tiny, tmp_path):
+def test_a_long_timeline_labels_the_months_it_has_room_for(tiny):
     harbour = tiny.facts / "harbour.yaml"       # works over 33 months, April to December
     text = harbour.read_text(encoding="utf-8")
     for old, new in LONGER:
@@ -55,7 +55,7 @@ def test_a_long_timeline_labels_the_months_it_has_room_for(tiny, tmp_path):
     harbour.write_text(text, encoding="utf-8")
     with_figures(tiny, names=("works",))
     for lang in ("es", "en"):
-        svg = drawn(compose_alpha(tiny, lang, tmp_path))["works"][2]
+        svg = drawn(compose_alpha(tiny, lang))["works"][2]
         placed = texts(svg)
         for k, (y, left, right, words) in enumerate(placed):
             assert 0 <= left and right <= 450, words
@@ -67,14 +67,14 @@ def test_a_long_timeline_labels_the_months_it_has_room_for(tiny, tmp_path):
         assert 10 <= len(months) < 33          # months named, not every one
 
 
-def test_a_range_in_a_figure_is_written_in_the_languages_words(tiny, tmp_path):
+def test_a_range_in_a_figure_is_written_in_the_languages_words(tiny):
     figures = FIGURES.replace('label: {es: "Obras", en: "Works: {range}"}',
                               'label: {es: "Obras: {range}", en: "Works: {range}"}')
     with_figures(tiny, figures, names=("works",))
-    es = drawn(compose_alpha(tiny, "es", tmp_path))["works"]
+    es = drawn(compose_alpha(tiny, "es"))["works"]
     assert ">Obras: del 1 de abril al 30 de noviembre de 2026</text>" in es[2]
     assert "Rotación (del 1 al 3 de abril de 2026)" in es[0]
-    en = drawn(compose_alpha(tiny, "en", tmp_path))["works"]
+    en = drawn(compose_alpha(tiny, "en"))["works"]
     assert ">Works: from 1 Apr to 30 Nov 2026</text>" in en[2]
     assert "Rotation (from 1 to 3 Apr 2026)" in en[0]
 

@@ -19,8 +19,8 @@ from PIL import Image
 from pypdf import PdfReader
 
 from briefings.build import build
-from briefings.compose import CACHE, compose
-from briefings.document import Document, Theme
+from briefings.compose import compose
+from briefings.document import Asset, Document, Theme
 from briefings.errors import BriefingError
 from briefings.facts import load_facts
 from briefings.figures import canvas, declared, render
@@ -159,11 +159,10 @@ def test_docx_pictures_are_print_resolution(built):
         assert round(stamped) == render.DPI
 
 
-def test_figure_files_are_cached_beside_the_outputs(built):
-    cache = built / CACHE / "figures"
-    svgs, pngs = sorted(cache.glob("*.svg")), sorted(cache.glob("*.png"))
-    assert len(svgs) == len(pngs) == 8      # four figures × two languages
-    assert {p.stem for p in svgs} == {p.stem for p in pngs}
+def test_the_build_keeps_no_drawings_beside_the_outputs(built):
+    """Each document carries its drawings: the build writes its outputs and nothing else."""
+    assert sorted(p.name for p in built.iterdir() if p.name != ".lock") == [
+        "manifest.json", "peru-mnna"]
 
 
 # -- the engine, on the fixture project --------------------------------------------------
@@ -244,8 +243,9 @@ def with_figures(project: Project, figures: str = FIGURES, names=("vote", "works
     return path
 
 
-def compose_alpha(project: Project, lang: str = "en", cache: Path | None = None) -> Document:
-    return compose(project, load_facts(project.facts, project.theme / "fonts"), alpha(project), lang, TODAY, cache)
+def compose_alpha(project: Project, lang: str = "en") -> Document:
+    return compose(project, load_facts(project.facts, project.theme / "fonts"), alpha(project),
+                   lang, TODAY)
 
 
 def drawn(document: Document) -> dict[str, tuple[str, str, str]]:
@@ -253,15 +253,15 @@ def drawn(document: Document) -> dict[str, tuple[str, str, str]]:
     out = {}
     for el in document.body.iter("figure"):
         img = el.find("img")
-        svg = document.figure_file(img.get("src")).read_text(encoding="utf-8")
+        svg = document.image(img.get("src"), ["image/svg+xml"])[1].decode("utf-8")
         out[el.get("data-figure")] = (img.get("alt"), flat(el.find("figcaption")
                                                              .text_content()), svg)
     return out
 
 
-def test_each_kind_draws_its_facts_in_the_documents_language(tiny, tmp_path):
+def test_each_kind_draws_its_facts_in_the_documents_language(tiny):
     with_figures(tiny)
-    en = drawn(compose_alpha(tiny, "en", tmp_path))
+    en = drawn(compose_alpha(tiny, "en"))
     assert list(en) == ["vote", "works", "reviews", "uses", "chart"]
     alt, caption, svg = en["vote"]
     assert alt == "Bars: In favour: 41; Against: 17."
@@ -284,14 +284,14 @@ def test_each_kind_draws_its_facts_in_the_documents_language(tiny, tmp_path):
     alt, _, svg = en["chart"]
     assert alt == "Bar chart of the vote." and "<title>Bar chart of the vote.</title>" in svg
     assert "IBM Plex Serif" in svg and "Votes" in svg and "In favour" in svg
-    es = drawn(compose_alpha(tiny, "es", tmp_path))
+    es = drawn(compose_alpha(tiny, "es"))
     assert ">En contra</text>" in es["vote"][2] and "Votos" in es["chart"][2]
     assert "Sin fecha: las sesiones, cada 14 días [1, 2]." in es["works"][1]
 
 
-def test_a_figures_facts_are_used_and_cited(tiny, tmp_path):
+def test_a_figures_facts_are_used_and_cited(tiny):
     with_figures(tiny, names=("works",))
-    document = compose_alpha(tiny, "en", tmp_path)
+    document = compose_alpha(tiny, "en")
     # facts only the figure reads
     assert {"council.sessions", "harbour.rotation"} <= set(document.facts_used)
     caption = document.body.xpath('//figure[@data-figure="works"]/figcaption')[0]
@@ -330,12 +330,11 @@ BAD = [  # (change to FIGURES, what the error says, the line it names holds)
 
 @pytest.mark.parametrize("old, new, message, culprit", BAD,
                          ids=[case[2][:30] for case in BAD])
-def test_a_mistake_in_figures_yaml_is_one_line_naming_it(tiny, tmp_path, old, new, message,
-                                                         culprit):
+def test_a_mistake_in_figures_yaml_is_one_line_naming_it(tiny, old, new, message, culprit):
     assert FIGURES.count(old) >= 1
     path = with_figures(tiny, FIGURES.replace(old, new, 1))
     with pytest.raises(BriefingError) as err:
-        compose_alpha(tiny, "en", tmp_path)
+        compose_alpha(tiny, "en")
     errors = getattr(err.value, "errors", [err.value])
     assert len(errors) == 1 and message in errors[0].message
     assert errors[0].file == str(path)
@@ -349,25 +348,25 @@ def test_check_finds_a_figure_mistake_before_building(tiny, capsys):
     out = capsys.readouterr().out
     assert "templates/briefs/alpha/figures.yaml:6: vote.bars.1.value: fact 'harbour.vote' " \
         "has no value 'againts'" in out
-    assert not (tiny.build / CACHE).exists()
+    assert not tiny.build.exists()
 
 
-def test_an_unknown_figure_names_the_template_line(tiny, tmp_path):
+def test_an_unknown_figure_names_the_template_line(tiny):
     with_figures(tiny, names=("votes",))
     with pytest.raises(BriefingError,
                        match=r"unknown figure 'votes' \(did you mean 'vote'\?\); "
                              r"figures.yaml has vote, works") as err:
-        compose_alpha(tiny, "en", tmp_path)
+        compose_alpha(tiny, "en")
     assert err.value.file == "templates/briefs/alpha/sections/works.md.j2" \
         and err.value.line
 
 
-def test_a_figure_inside_a_sentence_is_an_error(tiny, tmp_path):
+def test_a_figure_inside_a_sentence_is_an_error(tiny):
     with_figures(tiny, names=())
     works = tiny.briefs / "alpha/sections/works.md.j2"
     works.write_text(works.read_text() + '\nAs shown: {{ figure("vote") }}\n')
     with pytest.raises(BriefingError, match="must be a paragraph of its own"):
-        compose_alpha(tiny, "en", tmp_path)
+        compose_alpha(tiny, "en")
 
 
 def build_html(project: Project, out: Path, **options) -> dict[str, str]:
@@ -390,23 +389,26 @@ def test_a_changed_fact_redraws_only_its_figures(tiny, tmp_path):
     assert second["works"] == first["works"]
 
 
-def test_unchanged_figures_are_read_from_the_cache(tiny, tmp_path, monkeypatch):
+def test_a_document_carries_its_figures_in_memory(tiny, monkeypatch):
+    """The tree names each drawing by an id, never a file; the SVG is drawn when the
+    document is composed, the PNG only when a writer takes it (the DOCX)."""
+    from briefings.writers import docx as docx_writer
+    from briefings.writers import html as html_writer
     with_figures(tiny, names=("vote", "chart"))
-    out = tmp_path / "out"
-    first = build_html(tiny, out)
-    cache = out / CACHE / "figures"
-    files = {p: p.stat().st_mtime_ns for p in cache.iterdir()}
-    # 2 figures, SVG + PNG, in each language: the brief's source numbers need a draft of
-    # every version, which draws its figures
-    assert len(files) == 8
-
-    def no_drawing(*args, **kwargs):
-        raise AssertionError("a cached figure was drawn again")
-
-    monkeypatch.setattr(render, "_draw", no_drawing)
-    monkeypatch.setattr(render, "to_png", no_drawing)
-    assert build_html(tiny, out, force=True) == first
-    assert {p: p.stat().st_mtime_ns for p in cache.iterdir()} == files
+    rasterized = []
+    to_png = render.to_png
+    monkeypatch.setattr(render, "to_png", lambda *args: rasterized.append(1) or to_png(*args))
+    document = compose_alpha(tiny)
+    sources = document.body.xpath("//figure/img/@src")
+    assert len(sources) == 2 and all(src.startswith("asset:") for src in sources)
+    assert sorted(sources) == sorted("asset:" + key for key in document.assets)
+    assert "file:" not in html.tostring(document.body, encoding="unicode")
+    html_writer.render(document, Theme(alpha(tiny).chain))
+    assert not rasterized
+    kind, png = document.image(sources[0], ["image/png"])
+    assert kind == "image/png" and png.startswith(b"\x89PNG")
+    docx_writer.render(document, Theme(alpha(tiny).chain))
+    assert len(rasterized) == 2                           # each figure once
 
 
 def test_the_build_date_moves_the_today_mark(tiny, tmp_path, monkeypatch):
@@ -418,29 +420,28 @@ def test_the_build_date_moves_the_today_mark(tiny, tmp_path, monkeypatch):
     assert ">Today, 24 Oct 2026</text>" in second["works"]
 
 
-def test_a_brief_may_replace_the_palette(tiny, tmp_path):
+def test_a_brief_may_replace_the_palette(tiny):
     with_figures(tiny, names=("vote",))
     style = (tiny.theme / "style.yaml").read_text(encoding="utf-8")
     (tiny.briefs / "alpha/style.yaml").write_text(style.replace("#1f3a5f", "#7a1f2b"))
-    svg = drawn(compose_alpha(tiny, "en", tmp_path))["vote"][2]
+    svg = drawn(compose_alpha(tiny, "en"))["vote"][2]
     assert 'fill="#7a1f2b"' in svg and "#1f3a5f" not in svg
 
 
-def test_writers_read_figure_files_from_the_cache_only(tiny, tmp_path):
+@pytest.mark.parametrize("src", ["file", "asset:unknown"])
+def test_writers_show_only_the_documents_own_drawings(tiny, tmp_path, src):
     from briefings.writers import docx as docx_writer
     from briefings.writers import html as html_writer
     with_figures(tiny, names=("vote",))
-    document = compose_alpha(tiny, "en", tmp_path / "cache")
+    document = compose_alpha(tiny, "en")
     theme = Theme(alpha(tiny).chain)
     secret = tmp_path / "secret.svg"
     secret.write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
-    img = document.body.xpath("//figure/img")[0]
-    img.set("src", secret.as_uri())
-    img.set("data-png", secret.as_uri())
-    with pytest.raises(BriefingError, match=f"refused to load {secret.as_uri()}"):
-        html_writer.render(document, theme)
-    with pytest.raises(BriefingError, match=f"refused to load {secret.as_uri()}"):
-        docx_writer.render(document, theme)
+    src = secret.as_uri() if src == "file" else src
+    document.body.xpath("//figure/img")[0].set("src", src)
+    for writer in (html_writer, docx_writer):
+        with pytest.raises(BriefingError, match=f"refused to load {src}"):
+            writer.render(document, theme)
 
 
 # -- the HTML page: each figure inline, in the page's fonts ---------------------------------
@@ -475,13 +476,13 @@ def inherited(el, name: str, default: str) -> str:
     return next((e.get(name) for e in [el, *el.iterancestors()] if e.get(name)), default)
 
 
-def test_the_html_page_draws_each_figure_inline_in_its_own_fonts(tiny, tmp_path):
+def test_the_html_page_draws_each_figure_inline_in_its_own_fonts(tiny):
     """In an <img>, an SVG cannot use the page's fonts: each figure is its <svg>, named by
     its alt text, its ids its own, its text in faces of the page that hold its letters."""
     from briefings.writers import html as html_writer
     from tests.test_formats import font_faces
     with_figures(tiny, FIGURES + SHADED, names=("vote", "reviews", "chart", "shaded", "shaded"))
-    document = compose_alpha(tiny, "en", tmp_path)
+    document = compose_alpha(tiny, "en")
     alts = document.body.xpath("//figure/img/@alt")
     page = html.fromstring(html_writer.render(document, Theme(alpha(tiny).chain)))
     faces = {(face["font-weight"], face["font-style"]): face
@@ -520,23 +521,24 @@ def test_the_html_page_draws_each_figure_inline_in_its_own_fonts(tiny, tmp_path)
 
 def test_an_inline_figure_brings_no_code_entity_or_style_into_the_page(tiny, tmp_path):
     """The figures are ours, still read as XML that may hold anything: no script, event
-    handler, page-wide style or external entity reaches the page; a damaged file is one
-    line naming it."""
+    handler, page-wide style or external entity reaches the page; a damaged drawing is
+    one line naming it."""
     from briefings.writers import html as html_writer
     with_figures(tiny, names=("vote",))
-    document = compose_alpha(tiny, "en", tmp_path / "cache")
+    document = compose_alpha(tiny, "en")
     theme = Theme(alpha(tiny).chain)
     secret = tmp_path / "secret.txt"
     secret.write_text("SECRET-TOKEN")
-    svg = document.figure_file(document.body.xpath("//figure/img/@src")[0])
-    svg.write_text(f"""<?xml version="1.0"?>
+    [key] = document.assets
+    drawing = f"""<?xml version="1.0"?>
 <!DOCTYPE svg [<!ENTITY secret SYSTEM "{secret.as_uri()}">]>
 <svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"
      width="10" height="10" viewBox="0 0 10 10" onload="alert(1)">
 <script>alert(2)</script><style>body {{ --leaked: 1 }}</style>
 <foreignObject><div xmlns="http://www.w3.org/1999/xhtml">FOREIGN-TOKEN</div></foreignObject>
 <text onclick="alert(3)">&secret; drawn</text>
-<use xlink:href="#dot"/><circle id="dot" r="1"/></svg>""", encoding="utf-8")
+<use xlink:href="#dot"/><circle id="dot" r="1"/></svg>"""
+    document.assets[key] = Asset({"image/svg+xml": drawing.encode})
     out = html_writer.render(document, theme)
     for found in ("SECRET-TOKEN", "alert(", "--leaked", "FOREIGN-TOKEN", "xlink"):
         assert found not in out
@@ -544,8 +546,8 @@ def test_an_inline_figure_brings_no_code_entity_or_style_into_the_page(tiny, tmp
     assert [el.tag for el in drawing.iter()] == ["svg", "text", "use", "circle"]
     assert drawing.find("text").text.strip() == "drawn"
     assert drawing.find("use").get("href") == "#" + drawing.find("circle").get("id")
-    svg.write_text("<svg><text>cut short", encoding="utf-8")
-    with pytest.raises(BriefingError, match=f"figure file damaged: {re.escape(str(svg))}"):
+    document.assets[key] = Asset({"image/svg+xml": lambda: b"<svg><text>cut short"})
+    with pytest.raises(BriefingError, match="is not an SVG drawing"):
         html_writer.render(document, theme)
 
 

@@ -268,15 +268,6 @@ def test_a_linked_brief_folder_in_build_is_refused(tiny, outside):
                   for p in (outside / "alpha").rglob("*")) == before
 
 
-def test_a_linked_figure_cache_is_refused(tiny, outside):
-    assert briefings(tiny, *HTML).returncode == 0
-    (tiny.build / ".cache").mkdir(exist_ok=True)
-    shutil.rmtree(tiny.build / ".cache")
-    (tiny.build / ".cache").symlink_to(outside, target_is_directory=True)
-    line = one_error(briefings(tiny, *HTML, "--force"))
-    assert line.startswith("error: build/.cache: this folder is a link")
-
-
 def test_a_named_pipe_left_as_staging_does_not_hang_the_build(tiny):
     """N12: rmtree opened the leftover, and opening a named pipe waits for a writer."""
     assert briefings(tiny, *HTML).returncode == 0

@@ -34,8 +34,7 @@ def test_an_image_on_the_network_is_never_fetched(tiny, tmp_path):
             build(tiny, langs=["en"], formats=["pdf"], out=tmp_path / "out")
         with pytest.raises(BlockingIOError):
             server.accept()  # nobody connected
-    # no output written (only the figures' cache, which holds drawings of the facts)
-    assert not (tmp_path / "out" / ALPHA).exists()
+    assert not (tmp_path / "out" / ALPHA).exists()   # no output written
     assert not (tmp_path / "out" / "manifest.json").exists()
 
 
@@ -79,8 +78,8 @@ def compose_with(project, line: str, lang: str = "en", brief: str = ALPHA):
     from briefings.facts import load_facts
     template = section(project, lang, "summary", brief=brief)
     template.write_text(line + "\n" + template.read_text(encoding="utf-8"), encoding="utf-8")
-    return compose(project, load_facts(project.facts, project.theme / "fonts"), first_edition(project, brief),
-                   lang, TODAY, project.build / ".cache")
+    return compose(project, load_facts(project.facts, project.theme / "fonts"),
+                   first_edition(project, brief), lang, TODAY)
 
 
 PAYLOADS = {
@@ -164,7 +163,7 @@ def test_the_template_context_is_plain_data(project):
     facts = load_facts(project.facts, project.theme / "fonts")
     edition = first_edition(project, PERU)
     access = FactAccess(facts, "en")
-    maker = FigureMaker(edition, access, "en", "en_GB", TODAY, project.build / "figures",
+    maker = FigureMaker(edition, access, "en", "en_GB", TODAY,
                         labels(edition.chain, "en")["date_range"])
     context = template_context(edition, "en", TODAY, labels(edition.chain, "en"), access,
                                maker)
@@ -188,8 +187,7 @@ def test_the_template_context_is_plain_data(project):
 
 def test_nothing_in_the_output_folder_is_loaded_as_code(tiny):
     """A compiled-template cache in build/ would run whatever anyone put there (Jinja's
-    bytecode cache unmarshals it): composing reads nothing from the output folder but the
-    figures' drawings."""
+    bytecode cache unmarshals it): composing reads nothing from the output folder."""
     import os
     import sys
     read: list[str] = []
@@ -208,7 +206,7 @@ def test_nothing_in_the_output_folder_is_loaded_as_code(tiny):
         compose_with(tiny, "")  # a second document: nothing kept from the first is loaded
     finally:
         watching[0] = False
-    assert not [path for path in read if not path.endswith((".svg", ".png"))]
+    assert not read
 
 
 # --- one URL rule for every writer -----------------------------------------------------------

@@ -1,6 +1,6 @@
-"""A figure's files, cached by the hash of what it shows: ``<hash>.svg`` (vector, for the
-PDF and the HTML) and ``<hash>.png`` (220 dpi at its printed size, for the DOCX). A figure
-whose inputs did not change is read back, not drawn again.
+"""A figure drawn in memory: its SVG (vector, for the PDF and the HTML) and, when a writer asks
+for one, its PNG (220 dpi at its printed size, for the DOCX). Nothing is written anywhere:
+drawing the SVG takes milliseconds, and only the DOCX pays for the PNG.
 
 The PNG is the SVG rasterized by vl-convert (the resvg inside it) with the theme's fonts
 registered, so the two forms look alike, and stored by Pillow."""
@@ -9,46 +9,43 @@ from __future__ import annotations
 
 import hashlib
 import io
-import json
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from html import escape
-from pathlib import Path
 
 from briefings.figures import draw, vegalite
 from briefings.figures.canvas import WIDTH, Canvas
 from briefings.figures.kinds import Made
-from briefings.buildfiles import write_atomic
 from briefings.style import Style
 
 DPI = 220               # the PNG for Word, at its printed size: the resolution Word itself
                         # keeps for pictures by default, so it would not gain from more
-_DRAWING_CODE = ("canvas.py", "draw.py", "render.py", "vegalite.py", "../fonts.py")
+SVG_TYPE, PNG_TYPE = "image/svg+xml", "image/png"
 
 
 @dataclass(frozen=True)
 class Figure:
     name: str
-    svg: Path
-    png: Path
+    svg: bytes
     width: float          # pt, printed
     height: float
     alt: str
     caption: str
+    style: Style
 
+    @property
+    def id(self) -> str:
+        """Names the drawing in the document's tree: its content's hash."""
+        return hashlib.sha256(self.svg).hexdigest()[:32]
 
-@lru_cache(maxsize=None)
-def _tools() -> str:
-    """The drawing code and the versions of the libraries that measure and draw: a change
-    to any of them redraws every figure."""
-    import PIL
-    import uharfbuzz
-    import vl_convert
-    here = Path(__file__).parent
-    code = hashlib.sha256(b"".join((here / name).read_bytes() for name in _DRAWING_CODE))
-    return (f"{code.hexdigest()} uharfbuzz {uharfbuzz.__version__} vl-convert "
-            f"{vl_convert.__version__} pillow {PIL.__version__} dpi {DPI}")
+    @cached_property
+    def png(self) -> bytes:
+        return to_png(self.svg.decode("utf-8"), self.style)
+
+    def forms(self) -> dict:
+        """The drawing by media type, each made when first asked for."""
+        return {SVG_TYPE: lambda: self.svg, PNG_TYPE: lambda: self.png}
 
 
 _SIZE = re.compile(rb'<svg[^>]*?\swidth="([\d.]+)"[^>]*?\sheight="([\d.]+)"')
@@ -60,22 +57,11 @@ def _size_pt(svg: bytes) -> tuple[float, float]:
     return float(match[1]) * 0.75, float(match[2]) * 0.75
 
 
-def render(name: str, made: Made, cache: Path, style: Style) -> Figure:
-    """The figure's files, drawn only when no file of the same inputs exists."""
-    key = hashlib.sha256(json.dumps(
-        {"spec": made.spec, "alt": made.alt, "tools": _tools(),
-         "style": style.model_dump(mode="json", exclude={"fonts"})},
-        sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:32]
-    svg_path, png_path = cache / f"{key}.svg", cache / f"{key}.png"
-    if not (svg_path.is_file() and png_path.is_file()):
-        svg = _draw(made, style).encode("utf-8")
-        # Atomic: build workers may draw the same figure at the same time. Inside the
-        # build folder (``cache`` is <build>/.cache/figures), through real folders only.
-        build = cache.parent.parent
-        write_atomic(build, svg_path, svg)
-        write_atomic(build, png_path, to_png(svg.decode("utf-8"), style))
-    width, height = _size_pt(svg_path.read_bytes())
-    return Figure(name, svg_path, png_path, width, height, made.alt, made.caption)
+def render(name: str, made: Made, style: Style) -> Figure:
+    """The figure, drawn."""
+    svg = _draw(made, style).encode("utf-8")
+    width, height = _size_pt(svg)
+    return Figure(name, svg, width, height, made.alt, made.caption, style)
 
 
 def _draw(made: Made, style: Style) -> str:

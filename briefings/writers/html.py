@@ -50,6 +50,8 @@ def contents(body: html.HtmlElement) -> list[tuple[str, str]]:
 SVG_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
 ID_REFERENCE = re.compile(r"""url\(\s*['"]?#""")
 SVG = "http://www.w3.org/2000/svg"
+# What the page takes of a figure (``Document.image``): its drawing, inline.
+IMAGE_TYPES = ("image/svg+xml",)
 
 
 def _drawn(el: etree._Element) -> bool:
@@ -71,9 +73,9 @@ def _drop(el: etree._Element) -> None:
     parent.remove(el)
 
 
-def inline_svg(path: Path, alt: str, prefix: str,
+def inline_svg(data: bytes, alt: str, prefix: str,
                resources: urls.Resources) -> etree._Element:
-    """A figure's SVG file as an element of the page, named by ``alt`` (as the <img> was).
+    """A figure's SVG drawing as an element of the page, named by ``alt`` (as the <img> was).
 
     Inside <img>, an SVG cannot use the page's fonts; inline, its text is set in the
     brief's own font. Only what a static chart needs is kept (``allowlist``): no script,
@@ -83,12 +85,11 @@ def inline_svg(path: Path, alt: str, prefix: str,
     gradients alike in each) do not use each other's. Namespaces are dropped: in an HTML
     page the <svg> element sets them, and SVG 2 reads ``href`` without xlink."""
     try:
-        svg = etree.fromstring(path.read_bytes(), SVG_PARSER)
+        svg = etree.fromstring(data, SVG_PARSER)
     except etree.XMLSyntaxError:
-        raise BriefingError(f"figure file damaged: {path} (delete it and build again)") \
-            from None
-    if svg.tag != f"{{{SVG}}}svg":
-        raise BriefingError(f"figure file damaged: {path} (delete it and build again)")
+        svg = None
+    if svg is None or svg.tag != f"{{{SVG}}}svg":
+        raise BriefingError(f"the figure '{alt}' is not an SVG drawing")
     for el in [el for el in svg.iter() if not _drawn(el)]:
         _drop(el)
     for el in svg.iter():
@@ -138,8 +139,8 @@ def inline_figures(document: Document, resources: urls.Resources) -> html.HtmlEl
     tree = copy.deepcopy(document.body)
     figures = tree.xpath('//figure[contains(@class, "figure")]/img')
     for n, img in enumerate(figures, 1):
-        svg = inline_svg(document.figure_file(img.get("src", "")), img.get("alt", ""),
-                         f"figure-{n}-", resources)
+        _kind, data = document.image(img.get("src", ""), IMAGE_TYPES)
+        svg = inline_svg(data, img.get("alt", ""), f"figure-{n}-", resources)
         legible(svg)
         svg.tail = img.tail
         img.getparent().replace(img, svg)
@@ -275,7 +276,7 @@ def render(document: Document, theme: Theme, body: html.HtmlElement | None = Non
     (whose figures and fonts stay files, fetched by WeasyPrint). Without it, the HTML
     file's page, figures and fonts inlined."""
     env = templating.environment(templating.Folders(list(theme.folders)), autoescape=True)
-    resources = urls.Resources(theme.base, *theme.folders, cache=document.figures_dir)
+    resources = urls.Resources(theme.base, *theme.folders, assets=document.assets)
     if body is None:  # the web page
         tree = inline_figures(document, resources)
         wrap_tables(tree)

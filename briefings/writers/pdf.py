@@ -12,28 +12,34 @@ from typing import NamedTuple
 import pydyf
 from lxml import html
 from weasyprint import HTML
-from weasyprint.urls import URLFetcher
+from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from briefings.document import Document, Theme
 from briefings.errors import BriefingError
 from briefings import urls
 from briefings.writers import html as html_writer
 
+# What the PDF takes of a figure (``Document.image``): its vector drawing.
+IMAGE_TYPES = ("image/svg+xml",)
+
 
 class LocalFetcher(URLFetcher):
-    """WeasyPrint's only way out: it serves what ``urls.Resources`` allows (``data:`` URLs
-    and files under the theme and the figure cache) and refuses everything else, so nothing
-    in a brief can make the build read the network or the disk at large."""
+    """WeasyPrint's only way out: it serves what ``urls.Resources`` allows (``data:`` URLs,
+    files under the theme, and the document's drawings from memory) and refuses everything
+    else, so nothing in a brief can make the build read the network or the disk at large."""
 
-    def __init__(self, resources: urls.Resources):
+    def __init__(self, resources: urls.Resources, document: Document):
         super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False)
-        self.resources = resources
+        self.resources, self.document = resources, document
         self.refused: list[str] = []
 
     def fetch(self, url, headers=None):
         if problem := self.resources.problem(url):
             self.refused.append(url)
             raise ValueError(problem.message)
+        if self.resources.is_asset(url):
+            kind, data = self.document.image(url, IMAGE_TYPES)
+            return URLFetcherResponse(url, data, {"Content-Type": kind})
         return super().fetch(url, headers)
 
 
@@ -180,13 +186,6 @@ def finish(descriptions: dict[str, str], document, pdf) -> None:
     describe_links(descriptions, document, pdf)
 
 
-def _portable(page: str, document: Document) -> str:
-    """The page without the figure cache's location (figures are named by content hash)."""
-    if document.figures_dir is None:
-        return page
-    return page.replace(document.figures_dir.as_uri(), "figures:")
-
-
 class Printed(NamedTuple):
     data: bytes
     pages: int
@@ -195,9 +194,9 @@ class Printed(NamedTuple):
 def render(document: Document, theme: Theme) -> Printed:
     tree = print_tree(document.body)
     page = html_writer.render(document, theme, body=tree)
-    # the theme (fonts), and the figures' cache: nothing else
+    # the theme (fonts), and the document's drawings: nothing else
     fetcher = LocalFetcher(urls.Resources(theme.base, *theme.folders,
-                                          cache=document.figures_dir))
+                                          assets=document.assets), document)
     # Tagged PDF/UA-1: headings, lists and tables are readable by screen readers.
     variant = "pdf/ua-1"
     with _resource_failures() as failures:
@@ -205,9 +204,9 @@ def render(document: Document, theme: Theme) -> Printed:
                         url_fetcher=fetcher).render(pdf_variant=variant)
         data = laid_out.write_pdf(
             pdf_variant=variant, finisher=functools.partial(finish, link_descriptions(tree)),
-            # Derived from the content, so the same inputs give the same bytes (wherever
-            # the output folder, and so the figures' cache, happens to be).
-            pdf_identifier=hashlib.md5(_portable(page, document).encode()).hexdigest().encode(),
+            # Derived from the content (figures are named by their drawing's hash), so the
+            # same inputs give the same bytes.
+            pdf_identifier=hashlib.md5(page.encode()).hexdigest().encode(),
         )
     if fetcher.refused:
         raise BriefingError(f"refused to load {fetcher.refused[0]}: a brief may only use "

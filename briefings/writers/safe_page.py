@@ -28,7 +28,8 @@ POLICY = ("default-src 'none'; img-src data:; font-src data:; style-src 'unsafe-
 # Text elements whose content is dropped with them, not kept as text.
 DROPPED_WITH_CONTENT = {"script", "style", "title", "template", "noscript", "textarea",
                         "xmp", "iframe", "noembed", "noframes", "object", "select"}
-SCHEMES = {"http", "https", "mailto", "data", "file"}   # then checked by ``urls``
+# then checked by ``urls``; asset: is a drawing the document carries (the PDF's page)
+SCHEMES = {"http", "https", "mailto", "data", "file", "asset"}
 META_NAME = re.compile(r"[A-Za-z][\w.:-]*")
 LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*")
 # Base64 holds no quote, bracket or space: the stylesheet is checked without the fonts'

@@ -1,9 +1,11 @@
-"""Figures as Word pictures: a ``<figure>`` becomes its PNG (300 dpi at its printed size;
-Word's SVG support is uneven), with the alt text as the picture's description, then a
+"""Figures as Word pictures: a ``<figure>`` becomes its PNG (220 dpi at its printed size;
+Word's SVG support is uneven), taken from the document's assets in memory, with the alt text as the picture's description, then a
 "Caption" paragraph whose number is a ``SEQ Figure`` field, as Word's own Insert Caption
 writes it."""
 
 from __future__ import annotations
+
+import io
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Emu, Pt
@@ -12,6 +14,9 @@ from briefings.writers.docx import ooxml
 from briefings.writers.docx.footnotes import NoteBlocks
 from briefings.writers.docx.places import CellBlocks, Context
 from briefings.writers.docx.segments import one_line
+
+# What Word takes of a figure (``Document.image``): a picture at its printed resolution.
+IMAGE_TYPES = ("image/png",)
 
 
 class FigureVisitor:
@@ -26,7 +31,7 @@ class FigureVisitor:
         alt = one_line(img.get("alt", ""))
         if not alt:
             raise self.error(f"figure '{el.get('data-figure')}' has no alt text")
-        png = self.document.figure_file(img.get("data-png", ""))
+        _kind, png = self.document.image(img.get("src", ""), IMAGE_TYPES)
         try:
             width = Emu(int(Pt(float(img.get("width")) * 0.75)))   # CSS px → points
         except (TypeError, ValueError):
@@ -36,7 +41,7 @@ class FigureVisitor:
         paragraph = self.paragraph(ctx, ctx.text_style)
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         paragraph.paragraph_format.keep_with_next = True    # the caption stays with it
-        shape = paragraph.add_run().add_picture(str(png), width=min(width, Emu(room)))
+        shape = paragraph.add_run().add_picture(io.BytesIO(png), width=min(width, Emu(room)))
         ooxml.describe_picture(shape._inline, alt, label_of(caption))
         self.inline_paragraph(caption, ctx, "Caption")
 
