@@ -1,0 +1,128 @@
+"""The one door from section templates to facts: ``fact("id")`` records every fact used and
+every source cited, and gives the template what it may print of a fact (its text, note,
+values), made safe for Markdown, its citation numbered when printed."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from markupsafe import Markup, escape
+
+from briefings.errors import did_you_mean
+from briefings.facts import Fact, FactBase, SOURCE_REF
+from briefings.schema import Bilingual
+from briefings.templating import TemplateValueError
+
+
+# Characters that would turn a fact's words into Markdown syntax (emphasis, links,
+# attribute lists, table cells). HTML-special characters are left to autoescaping.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]{}|])")
+
+
+def markdown_text(value: str) -> Markup:
+    """Plain text made safe to place inside Markdown: one line, no syntax, no HTML."""
+    return _escaped(" ".join(str(value).split()))
+
+
+def _escaped(text: str) -> Markup:
+    return Markup(_MARKDOWN_SPECIAL.sub(r"\\\1", str(escape(text))))
+
+
+class Citation:
+    """``[1, 3]`` linking to the sources section. Numbers are given when the citation is
+    printed: the brief's, or in a draft the order of first use. A no-break space after each
+    comma keeps a citation on one line."""
+
+    def __init__(self, access: FactAccess, source_ids: list[str]):
+        self._access, self._ids = access, source_ids
+
+    def __html__(self) -> str:
+        numbers = sorted({self._access.number(sid): sid for sid in self._ids}.items())
+        links = [f"[{n}](#src-{sid})" for n, sid in numbers]
+        return "\\[" + ",\u00a0".join(links) + "\\]"
+
+
+class CitedText:
+    """A fact's note: its text made safe for Markdown, each ``{source:<id>}`` in it printed
+    as that source's citation, numbered (like every citation) when it is printed."""
+
+    def __init__(self, access: FactAccess, text: str):
+        self._access, self._text = access, " ".join(text.split())
+
+    def __html__(self) -> str:
+        parts = SOURCE_REF.split(self._text)  # text, id, text, id, …, text
+        out = [_escaped(parts[0])]
+        for source_id, text in zip(parts[1::2], parts[2::2]):
+            out += [Citation(self._access, [source_id]).__html__(), _escaped(text)]
+        return "".join(out)
+
+
+class FactView(dict):
+    """What a template sees of a fact, in the document's language: plain data (its id,
+    text, note, status, as_of, cite, its values, and each value by name). ``{{ fact("x") }}`` alone
+    prints the sentence with its citation."""
+
+    def __init__(self, fact: Fact, lang: str, cite: Citation, note: CitedText | None):
+        values = {k: _localize(v, lang) for k, v in fact.values.items()}
+        super().__init__(values, id=fact.id, text=markdown_text(fact.text[lang]),
+                         note=note,
+                         status=fact.status, as_of=fact.as_of, cite=cite,
+                         values=values)
+        self._values = list(values)
+
+    def __missing__(self, name: str):
+        known = ", ".join(self._values) or "none"
+        raise TemplateValueError(
+            f"fact '{self['id']}' has no value '{name}' (its values: {known})")
+
+    def __html__(self) -> str:
+        return f"{self['text']} {self['cite'].__html__()}"
+
+
+def _localize(value, lang: str):
+    if isinstance(value, Bilingual):
+        return value[lang]
+    if isinstance(value, list):
+        return [_localize(v, lang) for v in value]
+    return value
+
+
+class FactAccess:
+    """The one door from templates to facts; it records the facts used and the sources
+    cited. ``numbers`` are the brief's (``numbering.brief_numbers``); without them, sources
+    are numbered in the order this document first cites them (a draft)."""
+
+    def __init__(self, base: FactBase, lang: str, numbers: Mapping[str, int] | None = None):
+        self._base, self._lang, self._numbers = base, lang, numbers
+        self.used: dict[str, Fact] = {}
+        self.cited: dict[str, int] = {}
+
+    def __call__(self, fact_id: str | None = None) -> FactView:
+        if not isinstance(fact_id, str):
+            raise TemplateValueError('fact() needs a fact id in quotes, e.g. '
+                                     'fact("harbour.vote")')
+        try:
+            fact = self._base.get(fact_id)
+        except KeyError:
+            hint = did_you_mean(fact_id, self._base.facts)
+            raise TemplateValueError(f"unknown fact '{fact_id}'"
+                                     + (f" ({hint})" if hint else "")) from None
+        self.used[fact_id] = fact
+        return FactView(fact, self._lang, Citation(self, [ref.id for ref in fact.sources]),
+                        CitedText(self, fact.note[self._lang]) if fact.note else None)
+
+    def number(self, source_id: str) -> int:
+        if self._numbers is None:
+            return self.cited.setdefault(source_id, len(self.cited) + 1)
+        if source_id not in self._numbers:  # the drafts the numbers came from did not cite it
+            raise TemplateValueError(f"source '{source_id}' has no number in this brief: "
+                                     "build the brief again")
+        self.cited[source_id] = self._numbers[source_id]
+        return self.cited[source_id]
+
+    def sources(self) -> list[dict]:
+        """The sources cited so far, numbered; the sources section comes last."""
+        by_id = self._base.sources
+        return [dict(by_id[sid].model_dump(), number=n, anchor=f"src-{sid}")
+                for sid, n in sorted(self.cited.items(), key=lambda item: item[1])]
