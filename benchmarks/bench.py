@@ -52,7 +52,7 @@ def documents():
     from briefings.dates import build_date
     from briefings.project import Project
     project = Project(ROOT)
-    facts = load_facts(project.facts, project.theme / "fonts")
+    facts = load_facts(project.facts, project.theme / "fonts", project.settings.languages)
     to_tree, captured = compose.markdown_to_section, []
 
     def capture(converter, text, *args):

@@ -15,29 +15,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, EmailStr, Field, ValidationInfo
+from pydantic import AfterValidator, EmailStr, Field, ValidationInfo, field_validator
 
 from briefings import projectfiles
 from briefings.errors import BriefingError, did_you_mean
 from briefings.project import Project
-from briefings.schema import Bilingual, Strict, Text
+from briefings.schema import Language, Strict, Text, Texts, missing_text
 from briefings.yamlfile import YamlFile, read_yaml
 
 NAME = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 MAX_NAME = 40
 
 
-def _known_language(lang: str, info: ValidationInfo) -> str:
-    """One of the project's languages (given as the ``languages`` context)."""
-    known = (info.context or {}).get("languages")
-    if known is not None and lang not in known:
-        hint = did_you_mean(lang, known)
-        raise ValueError(f"unknown language '{lang}' ({hint + ' ' if hint else ''}known: "
-                         f"{', '.join(known)}; a language is added in templates/project.yaml)")
-    return lang
-
-
-Lang = Annotated[str, AfterValidator(_known_language)]
 
 
 def _one_line(name: str) -> str:
@@ -59,18 +48,27 @@ class Recipient(Strict):
         None, description="how the message greets them; without it, a greeting to no one "
         "in particular")
     email: EmailStr
-    lang: Lang
+    lang: Language
 
 
 class Reader(Strict):
     """Who a reader is; which sections each brief gives them is in that brief's brief.yaml."""
     extends: str | None = Field(None, description="the reader this one is deep-merged over")
-    name: Bilingual = Field(description="how the reader is named on the cover")
-    languages: Annotated[list[Lang], AfterValidator(_once_each)] = Field(
+    # before the texts: they are checked against it
+    languages: Annotated[list[Language], AfterValidator(_once_each)] = Field(
         min_length=1, description="first = the reader's own")
-    classification: Bilingual
+    name: Texts = Field(description="how the reader is named on the cover")
+    classification: Texts
     tone: Text | None = Field(None, description="notes for whoever writes for this reader")
     distribution: list[Recipient] = []
+
+    @field_validator("name", "classification")
+    @classmethod
+    def _in_each_language_read(cls, texts: Texts, info: ValidationInfo) -> Texts:
+        for lang in info.data.get("languages", ()):
+            if lang not in texts.root:
+                raise ValueError(missing_text(lang, "this reader"))
+        return texts
 
 
 Sections = Annotated[list[str], AfterValidator(_once_each)]
@@ -98,9 +96,9 @@ class ReaderOptions(Strict):
 
 
 class BriefFile(Strict):
-    title: Bilingual
-    subtitle: Bilingual
-    keywords: Bilingual
+    title: Texts
+    subtitle: Texts
+    keywords: Texts
     version: Text
     sections: Sections = Field(min_length=1)
     horizons: Annotated[list[int], AfterValidator(_years_ahead),
@@ -204,7 +202,7 @@ def load_brief(project: Project, brief_id: str) -> Brief:
     if not projectfiles.found(path):
         raise _unknown("brief", brief_id, project.brief_ids(), path)
     doc = read_yaml(path)
-    spec = doc.validate(BriefFile)
+    spec = doc.validate(BriefFile, languages=project.settings.languages)
     known = section_names([folder, project.theme])
     lists = [(["sections"], spec.sections)] + [
         (["readers", name, "sections"], options.sections)
@@ -217,7 +215,21 @@ def load_brief(project: Project, brief_id: str) -> Brief:
         if name not in project.reader_names():
             raise _unknown("reader", name, project.reader_names(), path,
                            doc.line_of(["readers", name]))
+    for name in spec.readers:  # its words in each language one of its readers reads
+        for lang in load_reader(project, name).languages:
+            for field in ("title", "subtitle", "keywords"):
+                if lang not in getattr(spec, field).root:
+                    raise BriefingError(missing_text(lang, f"reader '{name}'"), path,
+                                        doc.line_of([field]), field)
     return Brief(brief_id, folder, spec)
+
+
+def languages_read(project: Project) -> list[str]:
+    """The languages some reader of the project reads, in the project's order: every fact
+    is written in each of them."""
+    read = {lang for name in project.reader_names()
+            for lang in load_reader(project, name).languages}
+    return [lang for lang in project.settings.languages if lang in read]
 
 
 def editions(project: Project, brief: Brief, readers: list[str] | None = None

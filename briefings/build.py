@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from briefings import limits, workers
-from briefings.briefs import Edition, editions, load_brief
+from briefings.briefs import Edition, editions, languages_read, load_brief
 from briefings.buildfiles import cannot_write, real_folder, remove, write_atomic
 from briefings.compose import compose, draft
 from briefings.dates import build_date, day_start
@@ -348,7 +348,8 @@ def build(project: Project, briefs: list[str] | None = None,
     out = out or project.build
     zone = project.settings.timezone
     day = build_date(zone)
-    facts = load_facts(project.facts, project.theme / "fonts")
+    facts = load_facts(project.facts, project.theme / "fonts", project.settings.languages,
+                       languages_read(project))
     problems = unquoted(facts, project, sources)
     _stop_on(problems, strict)
     chosen = {(e.brief.id, e.reader): e for e in choose(project, briefs, readers)}

@@ -14,9 +14,10 @@ def listing(project: Project) -> str:
     entries = {entry["path"]: entry for entry in manifest.get("outputs", [])}
     keys = InputKeys(project, build_date(project.settings.timezone))
     lines = []
+    first = next(iter(project.settings.languages))  # the project's own language
     for brief_id in project.brief_ids():
         brief = load_brief(project, brief_id)
-        lines.append(f"{brief_id}: {brief.spec.title.en}")
+        lines.append(f"{brief_id}: {brief.spec.title[first]}")
         for edition in editions(project, brief):
             for lang in edition.languages:
                 states = []

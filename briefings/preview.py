@@ -18,7 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from markupsafe import escape
 
 from briefings import workers
-from briefings.briefs import Edition, edition, load_brief
+from briefings.briefs import Edition, edition, languages_read, load_brief
 from briefings.compose import compose
 from briefings.dates import build_date
 from briefings.document import Theme
@@ -90,8 +90,10 @@ class Preview:
         # A fresh Project each time: it caches its settings, and edits must show too.
         project = Project(self.project.root)
         chosen = edition(project, load_brief(project, self.brief), self.reader)
-        document = compose(project, load_facts(project.facts, project.theme / "fonts"), chosen,
-                           language(chosen, self.lang), build_date(project.settings.timezone))
+        facts = load_facts(project.facts, project.theme / "fonts", project.settings.languages,
+                           languages_read(project))
+        document = compose(project, facts, chosen, language(chosen, self.lang),
+                           build_date(project.settings.timezone))
         return html_writer.render(document, Theme(chosen.chain))
 
     def follow(self, changes: Iterator[set]) -> None:

@@ -27,7 +27,7 @@ def due(project: Project, today: dt.date) -> tuple[str, list[BriefingError]]:
     ``review_within_days`` (or already has), the most urgent first, each with those facts;
     and the problems that kept a brief from being read."""
     within = project.settings.review_within_days
-    facts = load_facts(project.facts, project.theme / "fonts")
+    facts = load_facts(project.facts, project.theme / "fonts", project.settings.languages)
     uses, problems = project_uses(project, facts, today)
     found = expiries(facts, project, printed_by_brief(uses), today, within)
     if not found:
@@ -46,7 +46,7 @@ def due(project: Project, today: dt.date) -> tuple[str, list[BriefingError]]:
 def uses(project: Project, fact_id: str, today: dt.date) -> tuple[str, list[BriefingError]]:
     """Where ``fact_id`` is printed (brief, reader, language, section, figure) and who
     received those documents, when; and the problems that kept a brief from being read."""
-    facts = load_facts(project.facts, project.theme / "fonts")
+    facts = load_facts(project.facts, project.theme / "fonts", project.settings.languages)
     if fact_id not in facts.facts:
         hint = did_you_mean(fact_id, facts.facts)
         raise BriefingError(f"unknown fact '{fact_id}'" + (f" ({hint})" if hint else ""))

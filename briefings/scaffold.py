@@ -6,71 +6,14 @@ import contextlib
 import shutil
 from pathlib import Path
 
-from briefings import templating
+from briefings import i18n, projectfiles, templating
 from briefings.briefs import check_name, load_reader
 from briefings.errors import BriefingError, shown
 from briefings.project import Project
-from briefings.schema import LANGS
 
 NEW = "new"  # the theme's folder of scaffold templates
-
-BRIEF = """\
-# Brief '{name}'. The folder's name is the brief's id: it starts every output file name.
-# docs/editing-templates.md explains every field below and how to write the sections.
-
-# Printed on the cover, in the running header, in the files' properties and in the email.
-title:
-  es: "Nuevo informe ({name})"
-  en: "New brief ({name})"
-subtitle:
-  es: "Subtítulo del informe"
-  en: "The brief's subtitle"
-# The files' search keywords.
-keywords:
-  es: "palabra clave, otra palabra clave"
-  en: "keyword, another keyword"
-
-# Printed on the cover.
-version: "0.1"
-
-# Sections, in order: each is sections/<lang>/<section>.md.j2 in this folder, or in
-# templates/theme/sections/ (the shared `sources`, which must come last).
-sections: [summary, sources]
-
-# Recommendation horizons in years, if the brief has any: [2, 5, 10]
-horizons: []
-
-# Who the brief goes to (each is templates/readers/<reader>.yaml), with their own
-# `sections` list or `length: short` where they differ from the above.
-readers:
-  {reader}: {{}}
-"""
-
-SUMMARY = {
-    "es": """\
-{{# Resumen: reemplace este texto. Cada afirmación sale de un hecho de facts/. #}}
-# Resumen
-
-{{{{ fact("{fact}") }}}}
-""",
-    "en": """\
-{{# Summary: replace this text. Every statement comes from a fact in facts/. #}}
-# Summary
-
-{{{{ fact("{fact}") }}}}
-""",
-}
-
-def _first_fact(project: Project) -> str:
-    """A fact the new brief's summary can print at once, so that it builds: the first one
-    of the first fact file."""
-    from briefings.facts import load_facts
-    facts = load_facts(project.facts, project.theme / "fonts").facts
-    if not facts:
-        raise BriefingError("there is no fact yet: add one to a facts/<topic>.yaml first",
-                            project.facts)
-    return next(iter(facts))
-
+# The words each language's new/<lang>.yaml gives a new brief.
+PLACEHOLDERS = ("title", "subtitle", "keywords", "summary", "summary_text")
 
 @contextlib.contextmanager
 def _created(made: Path):
@@ -88,6 +31,10 @@ def _created(made: Path):
 
 
 def new_brief(project: Project, name: str, reader: str | None = None) -> Path:
+    """A brief with a summary and the sources, going to ``reader`` (by default the first),
+    in every language of the project: the theme's ``new/brief/`` files, and its ``new/``
+    templates filled with each language's placeholders (``new/<lang>.yaml``), so that it
+    builds and passes the check at once and prints nothing of another brief."""
     check_name(name, "brief")
     readers = project.reader_names()
     if reader is None and not readers:
@@ -98,15 +45,21 @@ def new_brief(project: Project, name: str, reader: str | None = None) -> Path:
     folder = project.briefs / name
     if folder.exists():
         raise BriefingError(f"brief '{name}' already exists", folder)
-    fact = _first_fact(project)
+    theme = project.theme / NEW
+    words = {lang: i18n.load_strings(theme, lang, PLACEHOLDERS)
+             for lang in project.settings.languages}
+    files = {"brief.yaml": _from_theme(project, "brief.yaml.j2", name=name, reader=reader,
+                                       words=words)}
+    for lang in words:
+        files[f"sections/{lang}/summary.yaml"] = _from_theme(project, "summary.yaml.j2",
+                                                             words=words[lang])
+    for path in sorted((theme / "brief").rglob("*")):  # copied as they are
+        if projectfiles.found(path):
+            files[path.relative_to(theme / "brief").as_posix()] = projectfiles.read_text(path)
     with _created(folder):
-        for lang in LANGS:
-            sections = folder / "sections" / lang
-            sections.mkdir(parents=True)
-            (sections / "summary.md.j2").write_text(SUMMARY[lang].format(fact=fact),
-                                                    encoding="utf-8")
-        (folder / "brief.yaml").write_text(BRIEF.format(name=name, reader=reader),
-                                           encoding="utf-8")
+        for file, text in files.items():
+            (folder / file).parent.mkdir(parents=True, exist_ok=True)
+            (folder / file).write_text(text, encoding="utf-8")
     return folder
 
 

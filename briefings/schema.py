@@ -1,5 +1,5 @@
 """The pydantic pieces every input file's schema is built from: strict models, printable
-text, names spelled by a rule, and a statement written in each brief language.
+text, names spelled by a rule, and a statement written in each of the project's languages.
 
 Facts, readers, briefs, figures, terms, the style and the project settings all use them, so
 they live below all of those and import none."""
@@ -9,11 +9,11 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
+from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, RootModel,
+                      StringConstraints, ValidationInfo, model_validator)
 
 from briefings import glyphs
-
-LANGS = ("es", "en")
+from briefings.errors import did_you_mean
 
 
 def _printable(text: str) -> str:
@@ -39,10 +39,44 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class Bilingual(Strict):
-    """The same statement written for each language."""
-    es: Text
-    en: Text
+def project_language(lang: str, info: ValidationInfo) -> str:
+    """``lang`` if it is one of the project's languages (the ``languages`` the file is
+    validated with: templates/project.yaml's), else a ValueError naming them."""
+    known = (info.context or {}).get("languages")
+    if known is not None and lang not in known:
+        hint = did_you_mean(lang, known)
+        raise ValueError(f"unknown language '{lang}' ({hint + ' ' if hint else ''}known: "
+                         f"{', '.join(known)}; a language is added in templates/project.yaml)")
+    return lang
+
+
+Language = Annotated[str, AfterValidator(project_language)]
+
+
+def missing_text(lang: str, who: str = "a reader") -> str:
+    return f"no text in '{lang}', which {who} reads: add one"
+
+
+class Texts(RootModel[dict[str, Text]]):
+    """The same statement written in several of the project's languages, by language code:
+    ``{es: …, en: …}``. A file is validated with the project's ``languages`` (no text in
+    another) and the ``required`` ones, those its readers read (a text in each): a language
+    no reader reads yet is one being added, its texts written as they come."""
+    model_config = ConfigDict(frozen=True)
+    root: dict[Language, Text] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _in_every_language_read(self, info: ValidationInfo) -> Texts:
+        required = (info.context or {}).get("required") or ()
+        if missing := [lang for lang in required if lang not in self.root]:
+            raise ValueError(missing_text(missing[0]))
+        return self
 
     def __getitem__(self, lang: str) -> str:
-        return getattr(self, lang)
+        return self.root[lang]
+
+    def __iter__(self):
+        return iter(self.root)
+
+    def values(self):
+        return self.root.values()

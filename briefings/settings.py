@@ -34,8 +34,8 @@ def _before_or_after(where: str) -> str:
 
 class Language(Strict):
     """What the engine needs of one brief language."""
-    locale: Annotated[str, AfterValidator(_as_babel_spells_it)] = Field(description="the Babel locale its dates, numbers and lists are "
-                        "written in (es_PE, en_GB)")
+    locale: Annotated[str, AfterValidator(_as_babel_spells_it)] = Field(
+        description="the Babel locale its dates, numbers and lists are written in (es_PE, en_GB)")
     citation_call: Annotated[str, AfterValidator(_before_or_after)] = Field(
         description="where a citation's call stands against a period: 'before' it (RAE) or "
         "'after' it (Chicago, Oxford)")

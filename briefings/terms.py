@@ -11,13 +11,13 @@ import re
 from pathlib import Path
 
 from lxml import html
-from pydantic import Field
+from pydantic import Field, RootModel
 
 from briefings import projectfiles
 from briefings.document import Document
 from briefings.errors import BriefingError
 from briefings.facts import FactBase
-from briefings.schema import Strict, Text
+from briefings.schema import Language, Strict, Text
 from briefings.yamlfile import read_yaml
 
 # What a brief quotes keeps its source's words: «…» and “…” are not checked. (Straight
@@ -32,9 +32,8 @@ class Term(Strict):
     avoid: list[Text] = Field(min_length=1)
 
 
-class TermsFile(Strict):
-    es: list[Term] = []
-    en: list[Term] = []
+class TermsFile(RootModel[dict[Language, list[Term]]]):
+    """The terms of each language, by its code: ``es: [...]``."""
 
 
 def load_terms(chain, lang: str) -> list[Term]:
@@ -43,7 +42,8 @@ def load_terms(chain, lang: str) -> list[Term]:
     for folder in reversed(chain):
         path = folder / FILE
         if projectfiles.found(path):
-            terms += getattr(read_yaml(path).validate(TermsFile), lang)
+            listed = read_yaml(path).validate(TermsFile).root
+            terms += listed.get(lang, [])
     return terms
 
 

@@ -253,7 +253,7 @@ def test_template_syntax_error_is_one_finding_with_its_line(tiny):
 @pytest.mark.skipif(not REAL_SEEDS.is_dir(), reason="../shared/seeds is not beside the project")
 def test_every_real_quote_is_in_its_source_document():
     real = Project(ROOT)
-    assert [f.report() for f in unquoted(load_facts(real.facts, real.theme / "fonts"), real,
+    assert [f.report() for f in unquoted(load_facts(real.facts, real.theme / "fonts", real.settings.languages), real,
                                          REAL_SEEDS)
             if f.level == "error"] == []
 

@@ -10,7 +10,7 @@ from tests.conftest import TODAY, alpha
 
 
 def composed(project, lang="es"):
-    return compose(project, load_facts(project.facts, project.theme / "fonts"), alpha(project), lang, TODAY)
+    return compose(project, load_facts(project.facts, project.theme / "fonts", project.settings.languages), alpha(project), lang, TODAY)
 
 
 def text_of(document) -> str:
@@ -114,7 +114,7 @@ def test_fact_text_is_text_not_markup(tiny):
 def test_sources_are_numbered_in_the_registers_order_and_only_cited_ones_listed(tiny):
     doc = composed(tiny, "en")
     links = {a.get("href") for a in doc.body.xpath("//a[starts-with(@href, '#src-')]")}
-    register = [s.id for s in load_facts(tiny.facts, tiny.theme / "fonts").sources.values()]
+    register = [s.id for s in load_facts(tiny.facts, tiny.theme / "fonts", tiny.settings.languages).sources.values()]
     entries = doc.body.xpath("//section[@data-section='sources']/p")
     assert ["#src-" + s for s in register if "#src-" + s in links] == \
         ["#" + p.get("id") for p in entries]
@@ -132,7 +132,7 @@ def test_a_citation_of_several_sources_never_breaks_across_lines(tiny):
 
 def test_as_of_is_the_latest_fact_used(tiny):
     doc = composed(tiny, "es")
-    facts = load_facts(tiny.facts, tiny.theme / "fonts")
+    facts = load_facts(tiny.facts, tiny.theme / "fonts", tiny.settings.languages)
     latest = max(facts.get(i).as_of for i in doc.facts_used)
     from briefings.i18n import date
     assert doc.meta.as_of_text == date(latest, tiny.settings.locale("es"))
@@ -335,7 +335,7 @@ def test_a_source_has_one_number_in_every_version_of_a_brief(tiny):
     edit(override, "{% block key_points %}",
          '{% block bottom_line %}\n{{ fact("harbour.works") }} {{ fact("harbour.vote") }}'
          "\n\n{% endblock %}\n{% block key_points %}")
-    facts = load_facts(tiny.facts, tiny.theme / "fonts")
+    facts = load_facts(tiny.facts, tiny.theme / "fonts", tiny.settings.languages)
     from briefings.compose import draft
 
     def numbers(document):
@@ -415,7 +415,7 @@ def test_a_sources_address_is_a_web_address(tiny, url):
     edit(tiny.facts / "sources.yaml", "url: https://tide-herald.example/2026/03/05/strelsau-lighthouse",
          f"url: '{url}'")
     with pytest.raises(BriefingError) as raised:
-        load_facts(tiny.facts, tiny.theme / "fonts")
+        load_facts(tiny.facts, tiny.theme / "fonts", tiny.settings.languages)
     [problem] = getattr(raised.value, "errors", [raised.value])
     assert problem.file.endswith("sources.yaml") and problem.line == 22
     assert f"'{url}' is not a web address: write it whole, from https:// or http://" \

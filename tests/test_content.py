@@ -72,7 +72,7 @@ PROJECT = Project(ROOT)
 
 @functools.cache
 def peru_facts():
-    return load_facts(PROJECT.facts, PROJECT.theme / "fonts")
+    return load_facts(PROJECT.facts, PROJECT.theme / "fonts", PROJECT.settings.languages)
 
 
 @pytest.fixture

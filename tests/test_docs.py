@@ -127,7 +127,7 @@ def test_the_new_reader_example_runs_as_written(guided):
         pdf = out / f"peru-mnna-parlamento-andino-{lang}.pdf"
         assert pdf.is_file() and pdf.read_bytes().startswith(b"%PDF")
 
-    facts = load_facts(project.facts, project.theme / "fonts")
+    facts = load_facts(project.facts, project.theme / "fonts", project.settings.languages)
     new_fact = facts.get("risks.international_law")
     demo = peru(project, "parlamento-andino")
     base = peru(project, "cancilleria")
@@ -191,7 +191,7 @@ def test_the_guide_shows_every_kind_of_figure_and_each_example_works(tmp_path):
     shown = {re.search(r"kind: ([\w-]+)", example)[1] for example in examples}
     assert shown == set(KINDS)
     project = copy_project(tmp_path)
-    facts = load_facts(project.facts, project.theme / "fonts")
+    facts = load_facts(project.facts, project.theme / "fonts", project.settings.languages)
     for example in examples:
         (project.briefs / PERU / "figures.yaml").write_text(example, encoding="utf-8")
         problems = figure_problems(project, facts, load_brief(project, PERU), LANGS, TODAY)
@@ -252,7 +252,7 @@ def test_make_brief_builds_every_format_and_the_readme_says_where_each_goes():
 
 @pytest.fixture(scope="module")
 def facts():
-    return load_facts(PROJECT.facts, PROJECT.theme / "fonts")
+    return load_facts(PROJECT.facts, PROJECT.theme / "fonts", PROJECT.settings.languages)
 
 
 @pytest.fixture(scope="module")

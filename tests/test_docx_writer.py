@@ -155,7 +155,7 @@ def tiny_project(tmp_path_factory) -> Project:
 def brief(request, tiny_project):
     """Brief alpha for ministry: lists, a key-figures box, citations and a footnote."""
     edition = alpha(tiny_project)
-    document = compose(tiny_project, load_facts(tiny_project.facts, tiny_project.theme / "fonts"), edition, request.param,
+    document = compose(tiny_project, load_facts(tiny_project.facts, tiny_project.theme / "fonts", tiny_project.settings.languages), edition, request.param,
                        TODAY)
     data = writer.render(document, Theme(edition.chain))
     return document, data, docx.Document(io.BytesIO(data))
@@ -326,7 +326,7 @@ def test_every_brief_embeds_the_same_faces(tiny_project):
     """LibreOffice keeps the first embedded face of a name for its whole session: a brief
     opened after another must find its glyphs in that one's faces."""
     edition = alpha(tiny_project)
-    facts = load_facts(tiny_project.facts, tiny_project.theme / "fonts")
+    facts = load_facts(tiny_project.facts, tiny_project.theme / "fonts", tiny_project.settings.languages)
     faces = [embedded_fonts(writer.render(compose(tiny_project, facts, edition, lang, TODAY),
                                           Theme(edition.chain)))
              for lang in ("es", "en")]
@@ -348,7 +348,7 @@ def test_the_full_brief_with_its_fonts_stays_under_400_kb():
     """The Peru brief for the ministry, the fullest: about 360 KB, 150 KB of them fonts."""
     project = Project(ROOT)
     edition = peru(project)
-    facts = load_facts(project.facts, project.theme / "fonts")
+    facts = load_facts(project.facts, project.theme / "fonts", project.settings.languages)
     for lang in ("es", "en"):
         document = compose(project, facts, edition, lang, TODAY)
         data = writer.render(document, Theme(edition.chain))

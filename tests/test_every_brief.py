@@ -36,7 +36,7 @@ VERSIONS = _versions()
 
 @functools.cache
 def _facts():
-    return load_facts(PROJECT.facts, PROJECT.theme / "fonts")
+    return load_facts(PROJECT.facts, PROJECT.theme / "fonts", PROJECT.settings.languages)
 
 
 @functools.cache  # the tests only read the document

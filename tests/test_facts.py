@@ -2,8 +2,10 @@ import datetime as dt
 
 import pytest
 
+from briefings.briefs import languages_read
 from briefings.errors import BriefingError, BriefingErrors
 from briefings.facts import load_facts
+from briefings.project import Project
 from tests.conftest import ROOT, TODAY, briefings
 
 GOOD_FACT = """\
@@ -31,23 +33,24 @@ def load_errors(project, text: str, expected=BriefingErrors) -> list[str]:
     """The messages of loading the facts with ``text`` as facts/extra.yaml."""
     (project.facts / "extra.yaml").write_text(text, encoding="utf-8")
     with pytest.raises(expected) as excinfo:
-        load_facts(project.facts, project.theme / "fonts")
+        load_facts(project.facts, project.theme / "fonts", project.settings.languages,
+                   languages_read(project))
     return errors_of(excinfo)
 
 
 def test_real_facts_load_with_typed_values():
-    base = load_facts(ROOT / "facts", ROOT / "templates/theme/fonts")
+    base = load_facts(ROOT / "facts", ROOT / "templates/theme/fonts", Project(ROOT).settings.languages)
     vote = base.get("congress.vote")
     assert vote.values["in_favour"] == 73 and vote.values["against"] == 25
     assert vote.sources[0].id in base.sources
     assert str(base.get("congress.period").values["start"]) == "2026-01-01"
     for fact in base.facts.values():
-        assert fact.text.es and fact.text.en and fact.sources
+        assert fact.text["es"] and fact.text["en"] and fact.sources
 
 
 def test_a_valid_new_fact_file_is_picked_up(tiny):
     (tiny.facts / "extra.yaml").write_text(GOOD_FACT, encoding="utf-8")
-    assert load_facts(tiny.facts, tiny.theme / "fonts").get("extra.sample").values["count"] == 3
+    assert load_facts(tiny.facts, tiny.theme / "fonts", tiny.settings.languages).get("extra.sample").values["count"] == 3
 
 
 def test_malformed_yaml_names_file_and_line(tiny):
@@ -69,7 +72,8 @@ def test_every_problem_is_reported_at_once(tiny):
     bad = GOOD_FACT.replace("id: guardiana-opinion", "id: no-such-source") \
                    .replace("      en: A test fact.\n", "")
     messages = load_errors(tiny, bad)
-    assert any(":4: fact 'extra.sample': text.en: required field is missing" in m
+    assert any(":4: fact 'extra.sample': text: no text in 'en', which a reader reads: add one"
+               in m
                for m in messages)
     assert any("source 'no-such-source' is not registered" in m and ":9:" in m
                for m in messages)
@@ -79,12 +83,12 @@ def test_duplicate_fact_id_names_both_places(tiny):
     (tiny.facts / "extra.yaml").write_text(GOOD_FACT.replace("extra.sample", "extra.vote"))
     (tiny.facts / "extra2.yaml").write_text(
         GOOD_FACT.replace("extra.sample", "extra2.vote"))
-    assert load_facts(tiny.facts, tiny.theme / "fonts")  # different topics: fine
+    assert load_facts(tiny.facts, tiny.theme / "fonts", tiny.settings.languages)  # different topics: fine
     harbour = tiny.facts / "harbour.yaml"
     harbour.write_text(harbour.read_text() + GOOD_FACT.replace("facts:\n", "")
                        .replace("extra.sample", "harbour.vote"))
     with pytest.raises(BriefingErrors) as excinfo:
-        load_facts(tiny.facts, tiny.theme / "fonts")
+        load_facts(tiny.facts, tiny.theme / "fonts", tiny.settings.languages)
     [message] = errors_of(excinfo)
     assert "duplicate fact id 'harbour.vote' (first defined at harbour.yaml:" in message
 
@@ -139,7 +143,7 @@ facts:
 
 def test_the_vote_fact_loads_as_written(tiny):
     (tiny.facts / "extra.yaml").write_text(VOTE_FACT, encoding="utf-8")
-    assert load_facts(tiny.facts, tiny.theme / "fonts").get("extra.vote").values["in_favour"] == 73
+    assert load_facts(tiny.facts, tiny.theme / "fonts", tiny.settings.languages).get("extra.vote").values["in_favour"] == 73
 
 
 def test_a_value_the_text_and_quote_contradict_is_refused(tiny):
@@ -169,7 +173,7 @@ def test_a_fact_writes_decimals_with_a_point_and_thousands_with_commas(tiny):
         "in_favour: 73\n      against: 25", "in_favour: 1500\n      against: 2.5").replace(
         "con 73 votos a favor y 25 en contra", "con 1,500 votos a favor y 2.5 en contra")
     (tiny.facts / "extra.yaml").write_text(fact, encoding="utf-8")
-    assert load_facts(tiny.facts, tiny.theme / "fonts").get("extra.vote").values == {"in_favour": 1500,
+    assert load_facts(tiny.facts, tiny.theme / "fonts", tiny.settings.languages).get("extra.vote").values == {"in_favour": 1500,
                                                                "against": 2.5}
     [message] = load_errors(tiny, fact.replace("1,500 votos a favor y 2.5 en contra.",
                                                "1.500 votos a favor y 2.5 en contra."))
@@ -198,7 +202,7 @@ facts:
         quote: "la primera vez, en el segundo nivel"
         locator: "párrafo 2"
 """, encoding="utf-8")
-    assert load_facts(tiny.facts, tiny.theme / "fonts").get("extra.dated").values["level"] == 2
+    assert load_facts(tiny.facts, tiny.theme / "fonts", tiny.settings.languages).get("extra.dated").values["level"] == 2
 
 
 def test_a_value_no_quote_gives_must_say_how_it_is_derived(tiny):
@@ -209,7 +213,7 @@ def test_a_value_no_quote_gives_must_say_how_it_is_derived(tiny):
     marked = counted.replace("    as_of:", "    derived:\n      total: in favour plus against"
                                          "\n    as_of:")
     (tiny.facts / "extra.yaml").write_text(marked, encoding="utf-8")
-    assert load_facts(tiny.facts, tiny.theme / "fonts").get("extra.vote").derived == {
+    assert load_facts(tiny.facts, tiny.theme / "fonts", tiny.settings.languages).get("extra.vote").derived == {
         "total": "in favour plus against"}
     messages = load_errors(tiny, marked.replace("      total: in", "      sum: in"))
     assert f"{tiny.facts / 'extra.yaml'}:11: fact 'extra.vote': derived names 'sum', which " \
@@ -218,7 +222,7 @@ def test_a_value_no_quote_gives_must_say_how_it_is_derived(tiny):
 
 def test_the_real_facts_say_their_numbers_consistently():
     """Counts of lists are marked derived, with how, in the real facts."""
-    base = load_facts(ROOT / "facts", ROOT / "templates/theme/fonts")
+    base = load_facts(ROOT / "facts", ROOT / "templates/theme/fonts", Project(ROOT).settings.languages)
     assert "count" in base.get("congress.places").derived
     assert base.get("congress.places").values["count"] == len(
         base.get("congress.places").values["places"])
@@ -237,7 +241,7 @@ def test_a_value_of_no_known_type_says_what_is_expected(tiny, written):
     [message] = load_errors(tiny, VOTE_FACT.replace("against: 25", f"against: {written}"))
     assert message.startswith(f"{tiny.facts / 'extra.yaml'}:8: fact 'extra.vote': "
                               "values.against")
-    assert "expected a number, a date, a text or {es, en}" in message or "finite" in message
+    assert "expected a number, a date, a text or a text per language" in message or "finite" in message
     assert "<" not in message and "tagged" not in message
 
 
@@ -273,13 +277,13 @@ def test_every_real_fact_prints_with_the_shipped_fonts():
 
 def test_a_yml_file_is_read_like_a_yaml_one(tiny):
     (tiny.facts / "extra.yml").write_text(GOOD_FACT, encoding="utf-8")
-    assert load_facts(tiny.facts, tiny.theme / "fonts").get("extra.sample").values["count"] == 3
+    assert load_facts(tiny.facts, tiny.theme / "fonts", tiny.settings.languages).get("extra.sample").values["count"] == 3
 
 
 def test_a_sources_yml_file_is_refused_not_ignored(tiny):
     (tiny.facts / "sources.yml").write_text("sources: []\n", encoding="utf-8")
     with pytest.raises(BriefingErrors) as excinfo:
-        load_facts(tiny.facts, tiny.theme / "fonts")
+        load_facts(tiny.facts, tiny.theme / "fonts", tiny.settings.languages)
     assert errors_of(excinfo) == [f"{tiny.facts / 'sources.yml'}: the sources registry is "
                                   "read from sources.yaml: rename this file"]
 
@@ -289,7 +293,7 @@ def test_a_source_schema_error_names_the_source(tiny):
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("language: es", "language: fr", 1), encoding="utf-8")
     with pytest.raises(BriefingErrors) as excinfo:
-        load_facts(tiny.facts, tiny.theme / "fonts")
+        load_facts(tiny.facts, tiny.theme / "fonts", tiny.settings.languages)
     [message] = errors_of(excinfo)
     assert ": source 'gaceta-faro': language: " in message
 
@@ -298,7 +302,7 @@ def test_a_source_schema_error_names_the_source(tiny):
 
 def test_only_facts_describing_a_state_go_stale(tiny):
     from briefings.rules.facts import stale_facts
-    facts = load_facts(tiny.facts, tiny.theme / "fonts")
+    facts = load_facts(tiny.facts, tiny.theme / "fonts", tiny.settings.languages)
 
     def stale(today, used=set(facts.facts)):
         return {f.message.split("'")[1] for f in stale_facts(facts, tiny, today, 365, used)}
@@ -316,7 +320,7 @@ def test_a_quote_not_in_its_source_names_the_source_and_its_title(tiny, tmp_path
     from briefings.rules.quotes import unquoted
     seeds = tmp_path / "seeds"
     seeds.mkdir()
-    facts = load_facts(tiny.facts, tiny.theme / "fonts")
+    facts = load_facts(tiny.facts, tiny.theme / "fonts", tiny.settings.languages)
     for source in facts.sources.values():
         (seeds / source.file).write_text("nothing quoted here", encoding="utf-8")
     finding = next(f for f in unquoted(facts, tiny, seeds)
@@ -351,7 +355,7 @@ CLI_CASES = {
         "values.against: yes, no, true and false are not values"),
     "value of no type": (
         "against: 17", "against: [[17]]", "facts/harbour.yaml:10: fact 'harbour.vote': "
-        "values.against.0: expected a number, a date, a text or {es, en}"),
+        "values.against.0: expected a number, a date, a text or a text per language"),
     "noncharacter": (
         HARBOUR_ES, 'es: "El Consejo\\uFFFE aprobó."', "facts/harbour.yaml:6: fact "
         "'harbour.vote': text.es: contains a code point that is not a character (U+FFFE)"),
@@ -422,7 +426,7 @@ def test_a_source_title_the_fonts_cannot_print_names_the_source(tiny):
     assert old in text
     path.write_text(text.replace(old, 'title: "Acta del Consejo ✅"'), encoding="utf-8")
     with pytest.raises(BriefingErrors) as excinfo:
-        load_facts(tiny.facts, tiny.theme / "fonts")
+        load_facts(tiny.facts, tiny.theme / "fonts", tiny.settings.languages)
     [message] = errors_of(excinfo)
     assert message.startswith(f"{path}:6: source 'gaceta-faro': title: '✅' (U+2705 ")
 

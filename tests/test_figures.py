@@ -41,7 +41,7 @@ LABEL = {"es": "Figura", "en": "Figure"}
 
 def caption(name: str, lang: str) -> str:
     """The Peru figure's caption as its figures.yaml writes it."""
-    figures = declared.load(ROOT / "templates/briefs/peru-mnna/figures.yaml").figures
+    figures = declared.load(ROOT / "templates/briefs/peru-mnna/figures.yaml", ("es", "en")).figures
     return figures[name].caption[lang]
 
 
@@ -244,7 +244,8 @@ def with_figures(project: Project, figures: str = FIGURES, names=("vote", "works
 
 
 def compose_alpha(project: Project, lang: str = "en") -> Document:
-    return compose(project, load_facts(project.facts, project.theme / "fonts"), alpha(project),
+    return compose(project, load_facts(project.facts, project.theme / "fonts",
+                                    project.settings.languages), alpha(project),
                    lang, TODAY)
 
 
@@ -309,7 +310,7 @@ BAD = [  # (change to FIGURES, what the error says, the line it names holds)
     ("value: harbour.vote.in_favour", "value: harbour.opening.date",
      "'harbour.opening.date' is a date; this figure needs a number here", "opening.date"),
     ('label: {es: "A favor", en: "In favour"}', 'label: {es: "A favor"}',
-     "required field is missing", "A favor"),
+     "no text in 'en', which a reader of the brief reads: add one", "A favor"),
     ('caption: {es: "La votación.", en: "The vote."}',
      'caption: {es: "La votación.", en: "The 2 votes."}',
      "a number is typed into the en words", "The 2 votes"),

@@ -163,7 +163,7 @@ def test_an_i18n_label_cannot_close_the_style_element(tiny, tmp_path, payload):
     (tiny.briefs / ALPHA / "i18n/en.yaml").write_text(
         "page_of: '" + label.replace("'", "''") + "'\n", encoding="utf-8")
     edition = alpha(tiny)
-    document = compose(tiny, load_facts(tiny.facts, tiny.theme / "fonts"), edition, "en", TODAY)
+    document = compose(tiny, load_facts(tiny.facts, tiny.theme / "fonts", tiny.settings.languages), edition, "en", TODAY)
     page = html_writer.render(document, Theme(edition.chain),
                               body=pdf_writer.print_tree(document.body))
     # its fonts and figures stay files (WeasyPrint's fetcher reads only the theme's)

@@ -11,7 +11,7 @@ SECTIONS = "templates/briefs/alpha/sections"
 
 
 def composed(project, lang="es", reader="ministry"):
-    return compose(project, load_facts(project.facts, project.theme / "fonts"),
+    return compose(project, load_facts(project.facts, project.theme / "fonts", project.settings.languages),
                    alpha(project, reader), lang, TODAY)
 
 

@@ -78,7 +78,8 @@ def compose_with(project, line: str, lang: str = "en", brief: str = ALPHA):
     from briefings.facts import load_facts
     template = section(project, lang, "summary", brief=brief)
     template.write_text(line + "\n" + template.read_text(encoding="utf-8"), encoding="utf-8")
-    return compose(project, load_facts(project.facts, project.theme / "fonts"),
+    return compose(project, load_facts(project.facts, project.theme / "fonts",
+                                             project.settings.languages),
                    first_edition(project, brief), lang, TODAY)
 
 
@@ -160,7 +161,7 @@ def test_the_template_context_is_plain_data(project):
     from briefings.i18n import labels
     from briefings.templating import SAFE_ATTRIBUTES
 
-    facts = load_facts(project.facts, project.theme / "fonts")
+    facts = load_facts(project.facts, project.theme / "fonts", project.settings.languages)
     edition = first_edition(project, PERU)
     access = FactAccess(facts, "en")
     maker = FigureMaker(edition, access, "en", "en_GB", TODAY,

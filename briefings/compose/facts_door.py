@@ -11,7 +11,7 @@ from markupsafe import Markup, escape
 
 from briefings.errors import did_you_mean
 from briefings.facts import Fact, FactBase, SOURCE_REF
-from briefings.schema import Bilingual
+from briefings.schema import Texts
 from briefings.templating import TemplateValueError
 
 
@@ -81,7 +81,7 @@ class FactView(dict):
 
 
 def _localize(value, lang: str):
-    if isinstance(value, Bilingual):
+    if isinstance(value, Texts):
         return value[lang]
     if isinstance(value, list):
         return [_localize(v, lang) for v in value]

@@ -4,7 +4,7 @@ character the brief's fonts cannot print."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -33,16 +33,20 @@ def _namer(data: Any, kind: str):
     return name
 
 
-def load_facts(folder: Path, fonts: Path) -> FactBase:
+def load_facts(folder: Path, fonts: Path, languages: Collection[str],
+               required: Collection[str] = ()) -> FactBase:
     """Load and validate every fact file in ``folder``; report all problems at once. Their
-    text must print with the fonts in the folder ``fonts``, when it holds any."""
+    text must print with the fonts in the folder ``fonts``, when it holds any, and be
+    written in the project's ``languages`` only, in each of those ``required`` (the
+    languages its readers read: ``briefs.languages_read``)."""
     sources_path = folder / "sources.yaml"
     if not sources_path.is_file():
         raise BriefingError("the sources registry is missing", sources_path)
     chars = glyphs.font_chars(fonts)
     base = FactBase(files=[sources_path])
     sources_file = read_yaml(sources_path)
-    registry = sources_file.validate(SourcesFile, _namer(sources_file.data, "source")).sources
+    registry = sources_file.validate(SourcesFile, _namer(sources_file.data, "source"),
+                                     languages=languages).sources
     errors: list[BriefingError] = []
     for i, source in enumerate(registry):
         if source.id in base.sources:
@@ -66,7 +70,8 @@ def load_facts(folder: Path, fonts: Path) -> FactBase:
         try:
             doc = read_yaml(path)
             facts = doc.validate(FactFile, _namer(doc.data, "fact"), sources=base.sources,
-                                 topic=path.stem).facts
+                                 topic=path.stem, languages=languages,
+                                 required=required).facts
         except BriefingErrors as exc:
             errors.extend(exc.errors)
             continue

@@ -17,7 +17,7 @@ from pydantic import (BeforeValidator, Discriminator, Field, StrictInt, Tag, Val
 
 from briefings.errors import did_you_mean
 from briefings.urls import web_address_problem
-from briefings.schema import Bilingual, Strict, Text, spelled
+from briefings.schema import Language, Strict, Text, Texts, spelled
 from briefings.yamlfile import YamlFile
 
 # In a fact's note, a source cited as the reader sees it: "{source:arce-opinion}" → "[4]".
@@ -48,7 +48,7 @@ def _value_kind(value: Any) -> str | None:
     if isinstance(value, dt.datetime):  # a date with a time of day
         return None
     for kind, types in (("<number>", int), ("<decimal>", float), ("<date>", dt.date),
-                        ("<text>", str), ("<es/en>", (dict, Bilingual)), ("<list>", list)):
+                        ("<text>", str), ("<per-language>", (dict, Texts)), ("<list>", list)):
         if isinstance(value, types):
             return kind
     return None
@@ -66,12 +66,12 @@ def _not_yes_no(value: Any) -> Any:
     return value
 
 
-_ONE_OF = "expected a number, a date, a text or {es, en}"
+_ONE_OF = "expected a number, a date, a text or a text per language"
 _SCALARS = (Annotated[StrictInt, Tag("<number>")],
             Annotated[float, Field(allow_inf_nan=False), Tag("<decimal>")],
             Annotated[dt.date, Tag("<date>")],
             Annotated[Text, Tag("<text>")],
-            Annotated[Bilingual, Tag("<es/en>")])
+            Annotated[Texts, Tag("<per-language>")])
 Scalar = Annotated[Union[_SCALARS], Discriminator(
     _scalar_kind, custom_error_type="value_type", custom_error_message=_ONE_OF),
     BeforeValidator(_not_yes_no)]
@@ -94,7 +94,7 @@ class Source(Strict):
     date_precision: Literal["day", "month", "year"] = "day"
     date_basis: Literal["stated", "inferred"]
     date_note: Text | None = Field(None, description="why an inferred date is what it is")
-    language: Literal["es", "en"]
+    language: Language
     file: Text = Field(description="the file of its text, in the sources' folder, that the "
                        "facts were curated from and their quotes are checked against")
     url: Text | None = Field(None, description="where it is published: the sources list "
@@ -143,7 +143,7 @@ class SourceRef(Strict):
 
 class Fact(Strict):
     id: FactId
-    text: Bilingual
+    text: Texts
     values: dict[ValueName, Value] = {}
     derived: dict[ValueName, Text] = Field(
         {}, description="values the brief works out (a count, a sum) rather than quotes, "
@@ -157,7 +157,7 @@ class Fact(Strict):
         "and never goes stale; 'state' for what holds now and may change")
     status: Literal["intended", "notified", "official", "reported", "opinion",
                     "scheduled"] | None = None
-    note: Bilingual | None = Field(None, description="where sources disagree or are vague")
+    note: Texts | None = Field(None, description="where sources disagree or are vague")
     sources: list[SourceRef] = Field(min_length=1)
 
     @field_validator("note")
@@ -166,7 +166,7 @@ class Fact(Strict):
         """``{source:<id>}`` in a note prints as the reader's citation number: the id must
         be a registered source."""
         known = (info.context or {}).get("sources")
-        for text in (note.es, note.en) if note and known is not None else ():
+        for text in note.values() if note and known is not None else ():
             for source_id in SOURCE_REF.findall(text):
                 if source_id not in known:
                     hint = did_you_mean(source_id, known)

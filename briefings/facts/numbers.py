@@ -11,10 +11,12 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
+from babel import UnknownLocaleError
 from babel.numbers import NumberFormatError, parse_decimal
+from num2words import num2words
 
 from briefings.facts.model import Fact, Source, Value
-from briefings.schema import LANGS, Bilingual
+from briefings.schema import Texts
 
 Loc = tuple[str | int, ...]
 
@@ -31,18 +33,22 @@ _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")  # 73, 2026, 1,500 or 2.5, as written
 _DIGITS = re.compile(r"\d+")
 
 
-# How fact files write numbers in each language, whatever locale a project's briefs print
-# in: a point before decimals and commas between thousands ("1,500.5"), as English does and
-# as the RAE recommends for Spanish decimals (Babel's Latin American Spanish writes so).
-_WRITTEN = {"es": "es_419", "en": "en"}
+# How fact files write numbers, in every language and whatever locale a project's briefs
+# print in: a point before decimals and commas between thousands ("1,500.5"), as English
+# does and as the RAE recommends for Spanish decimals.
+_WRITTEN = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
 
 
-def _number(written: str, lang: str) -> Decimal | None:
-    if written.isdigit():
-        return Decimal(written)
+def _number(written: str) -> Decimal | None:
+    """A number of a fact's text, as fact files write it; None if it is not written so."""
+    return Decimal(written.replace(",", "")) if _WRITTEN.fullmatch(written) else None
+
+
+def _in_language(written: str, lang: str) -> Decimal | None:
+    """A number of a quote as its source's language writes it (Babel's): "3,5" in Spanish."""
     try:
-        return parse_decimal(written, _WRITTEN[lang], strict=True)
-    except NumberFormatError:
+        return parse_decimal(written, lang, strict=True)
+    except (NumberFormatError, UnknownLocaleError, ValueError):
         return None
 
 
@@ -53,7 +59,7 @@ def inconsistencies(fact: Fact, sources: dict[str, Source]) -> Iterator[tuple[Lo
             yield ("derived", name), f"derived names '{name}', which is not one of its values"
     numbers = [(label, item) for _, label, item in _leaves(fact.values)
                if isinstance(item, (int, float))]
-    for lang in LANGS:
+    for lang in fact.text:
         yield from _text_numbers(fact, lang, numbers)
     stated = [(name, label, item) for name, label, item in _leaves(fact.values)
               if isinstance(item, (int, float)) and name not in fact.derived]
@@ -75,16 +81,16 @@ def _text_numbers(fact: Fact, lang: str, numbers: list[tuple[str, Any]]):
         if isinstance(item, dt.date):
             digits |= {str(item.year), str(item.month), str(item.day), f"{item.day:02}",
                        f"{item.month:02}"}
-        elif isinstance(item, (str, Bilingual)):
-            digits.update(_DIGITS.findall(item[lang] if isinstance(item, Bilingual) else item))
+        elif isinstance(item, (str, Texts)):
+            digits.update(_DIGITS.findall(item[lang] if isinstance(item, Texts) else item))
     text = fact.text[lang]
     written = _NUMBER.findall(text)
-    said = {_number(w, lang) for w in written}
+    said = {_number(w) for w in written}
     for w in dict.fromkeys(written):
-        if _number(w, lang) in exact or all(d in digits for d in _DIGITS.findall(w)):
+        if _number(w) in exact or all(d in digits for d in _DIGITS.findall(w)):
             continue
         # A value of as many digits that the text does not give is likely the one meant.
-        value = _number(w, lang)
+        value = _number(w)
         meant = [(label, item) for label, item in numbers if Decimal(str(item)) not in said
                  and len(str(int(item))) == len(_DIGITS.match(w)[0])]
         if value is not None and meant:
@@ -95,29 +101,33 @@ def _text_numbers(fact: Fact, lang: str, numbers: list[tuple[str, Any]]):
                                    "it to values, or correct the text")
 
 
-# Numbers a source may spell out instead of writing in digits ("cada tres a seis meses",
-# "el segundo nivel"): cardinals to twenty, ordinals to ten.
-_WORDS = {
-    "es": ["cero", "uno primer primero primera", "dos segundo segunda",
-           "tres tercer tercero tercera", "cuatro cuarto cuarta", "cinco quinto quinta",
-           "seis sexto sexta", "siete séptimo séptima sétimo sétima", "ocho octavo octava",
-           "nueve noveno novena", "diez décimo décima", "once", "doce", "trece", "catorce",
-           "quince", "dieciséis", "diecisiete", "dieciocho", "diecinueve", "veinte"],
-    "en": ["zero", "one first", "two second", "three third", "four fourth", "five fifth",
-           "six sixth", "seven seventh", "eight eighth", "nine ninth", "ten tenth", "eleven",
-           "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
-           "nineteen", "twenty"],
-}
-
-
 def _says(quote: str, number: int | float, lang: str) -> bool:
-    """The quote gives ``number``: in digits, or in words."""
+    """The quote, in the language ``lang``, gives ``number``: in digits, or in words."""
     target = Decimal(str(number))
     for written in _NUMBER.findall(quote):
         # "1.500" is fifteen hundred where a point groups thousands, 1.5 where it marks decimals
-        if target in (_number(written, lang), Decimal(re.sub(r"[.,]", "", written))):
+        if target in (_number(written), _in_language(written, lang),
+                      Decimal(re.sub(r"[.,]", "", written))):
             return True
-    if isinstance(number, int) and 0 <= number < len(_WORDS[lang]):
-        words = set(re.findall(r"\w+", quote.lower()))
-        return not words.isdisjoint(_WORDS[lang][number].split())
+    return isinstance(number, int) and number >= 0 and _spelled_out(quote, number, lang)
+
+
+def _spelled_out(quote: str, number: int, lang: str) -> bool:
+    """The quote spells ``number`` out ("cada tres a seis meses", "el segundo nivel"), as
+    num2words writes it in ``lang``: its cardinal, or its ordinal. An ordinal ending in a
+    vowel may end in another or none, as gender and shortening have it ("primera", "tercer"
+    for "primero", "tercero"); a language num2words does not know is read in digits only."""
+    text = quote.lower()
+    for to in ("cardinal", "ordinal"):
+        try:
+            form = num2words(number, to=to, lang=lang).lower()
+        except (NotImplementedError, OverflowError, TypeError, ValueError):
+            form = ""
+        if not form:  # a language num2words lacks, or no ordinal (of zero)
+            continue
+        pattern = re.escape(form)
+        if to == "ordinal" and form[-1] in "aeo":
+            pattern = re.escape(form[:-1]) + "[aeo]?"
+        if re.search(rf"(?<!\w){pattern}(?!\w)", text):
+            return True
     return False

@@ -11,6 +11,7 @@ import re
 
 from briefings import i18n
 from briefings.figures.declared import Declared, Words
+from briefings.schema import missing_text
 from briefings.templating import TemplateValueError
 
 _PLACEHOLDER = re.compile(r"\{([^}]*)\}")
@@ -86,7 +87,7 @@ class Data:
         by name (a group's items) may use either language's spelling."""
         self.names(ref, loc)
         fact, name = ref.rsplit(".", 1)
-        return [{item} if isinstance(item, str) else {item.es, item.en}
+        return [{item} if isinstance(item, str) else set(item.values())
                 for item in self._door.used[fact].values[name]]
 
     def words(self, words: Words, loc: tuple, fact: str | None = None, **offered) -> str:
@@ -103,6 +104,8 @@ class Data:
             raise self.error(loc + (self.lang,), f"unknown placeholder {{{key}}} (this "
                              f"figure offers {known}, or a fact value such as "
                              "{harbour.vote.in_favour})")
+        if self.lang not in words.root:
+            raise self.error(loc, missing_text(self.lang, "a reader of the brief"))
         return _PLACEHOLDER.sub(fill, words[self.lang])
 
     def shown(self, value) -> str:

@@ -4,6 +4,7 @@ words in each language. Read and checked here; nothing is drawn."""
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union
@@ -12,7 +13,7 @@ from pydantic import Discriminator, Field, StringConstraints, Tag, model_validat
 
 from briefings import projectfiles
 from briefings.errors import BriefingError, did_you_mean
-from briefings.schema import Bilingual, Strict, Text
+from briefings.schema import Strict, Text, Texts
 from briefings.yamlfile import YamlFile, read_yaml
 
 # A value of a fact: `harbour.vote.in_favour` (the fact's id, then the value's name), or
@@ -24,14 +25,14 @@ _DIGIT = re.compile(r"\d")
 _PLACEHOLDER = re.compile(r"\{[^}]*\}")
 
 
-class Words(Bilingual):
+class Words(Texts):
     """Words in each language. They hold no digits: a number comes from a fact, through a
     {placeholder}."""
 
     @model_validator(mode="after")
     def _no_typed_numbers(self):
-        for lang in ("es", "en"):
-            if _DIGIT.search(_PLACEHOLDER.sub("", self[lang])):
+        for lang, words in self.root.items():
+            if _DIGIT.search(_PLACEHOLDER.sub("", words)):
                 raise ValueError(f"a number is typed into the {lang} words; take it from a "
                                  "fact through a {placeholder}")
         return self
@@ -163,8 +164,9 @@ class Declared:
                              if self.doc else None, ".".join(str(p) for p in loc))
 
 
-def load(path: Path) -> Declared:
-    """The brief's figures.yaml; a brief without one has no figures."""
+def load(path: Path, languages: Collection[str] | None = None) -> Declared:
+    """The brief's figures.yaml, its words in the project's ``languages`` only (when given:
+    a trace of what is printed reads it unchecked); a brief without one has no figures."""
     if not projectfiles.found(path):
         return Declared(path, {}, None)
     doc = read_yaml(path)
@@ -175,4 +177,4 @@ def load(path: Path) -> Declared:
             hint = did_you_mean(str(kind), KINDS)
             raise BriefingError(f"unknown kind '{kind}' ({hint + ' ' if hint else ''}kinds: {', '.join(KINDS)})",
                                 path, doc.line_of(["figures", name, "kind"]), f"{name}.kind")
-    return Declared(path, doc.validate(FiguresFile).figures, doc)
+    return Declared(path, doc.validate(FiguresFile, languages=languages).figures, doc)

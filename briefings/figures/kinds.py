@@ -24,7 +24,6 @@ from babel.dates import format_date
 from briefings import i18n
 from briefings.figures import declared as d, vegalite
 from briefings.figures.bind import Data
-from briefings.schema import LANGS
 from briefings.style import Style
 
 
@@ -222,22 +221,24 @@ def vega_lite(figure: d.VegaLite, data: Data, style: Style) -> Made:
                     raise data.error(loc, f"'{item}' is a list; a row holds single values")
                 out[field] = value.isoformat() if isinstance(value, dt.date) else value
         rows.append(out)
-    spec = _in_language(figure.spec, data.lang)
+    caption = data.words(figure.caption, ("caption",))  # in this language, or an error
+    spec = _in_language(figure.spec, data.lang, set(figure.caption))
     if problem := vegalite.compile_problem(spec, rows, style):
         raise data.error(("spec",), problem)
     return Made({"kind": "vega-lite", "locale": data.locale, "rows": rows, "spec": spec},
-                data.words(figure.alt, ("alt",)), data.words(figure.caption, ("caption",)))
+                data.words(figure.alt, ("alt",)), caption)
 
 
-def _in_language(node, lang: str):
+def _in_language(node, lang: str, languages: set[str]):
     """A specification's words in one language: each ``{es: …, en: …}`` in it (an axis
-    title, say) becomes the text for ``lang``."""
+    title, say), keyed by the project's ``languages`` as the caption is, becomes the text
+    for ``lang``."""
     if isinstance(node, dict):
-        if node and set(node) == set(LANGS):
+        if node and set(node) == languages:
             return node[lang]
-        return {key: _in_language(value, lang) for key, value in node.items()}
+        return {key: _in_language(value, lang, languages) for key, value in node.items()}
     if isinstance(node, list):
-        return [_in_language(value, lang) for value in node]
+        return [_in_language(value, lang, languages) for value in node]
     return node
 
 

@@ -29,7 +29,7 @@ def figure_problems(project: Project, facts: FactBase, brief: Brief, languages: 
     charts are not): a mistake in one is found before any build draws the others, and
     labels drawn over each other are a warning."""
     try:
-        figures = declared.load(brief.folder / FIGURES)
+        figures = declared.load(brief.folder / FIGURES, project.settings.languages)
         style = load_style(Theme((brief.folder, project.theme)))
     except BriefingError as exc:
         return _each(exc)

@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 
 from briefings import workers
-from briefings.briefs import Edition, editions, load_brief
+from briefings.briefs import Edition, editions, languages_read, load_brief
 from briefings.compose import draft
 from briefings.document import Theme
 from briefings.errors import BriefingError, BriefingErrors
@@ -80,7 +80,8 @@ def run_checks(project: Project, today: dt.date, sources_dir: Path | None = None
     """Every problem of the project (or of ``briefs``), stale and expiring facts first."""
     check_max_age(max_age_days)
     try:
-        facts = load_facts(project.facts, project.theme / "fonts")
+        facts = load_facts(project.facts, project.theme / "fonts", project.settings.languages,
+                           languages_read(project))
     except BriefingError as exc:
         return located(each(exc), project.root)
     problems, current, jobs = [], set(), []  # current: facts printed as how things stand
