@@ -437,3 +437,23 @@ def test_a_note_citing_an_unregistered_source_is_refused_with_a_suggestion(tiny)
     [message] = load_errors(tiny, GOOD_FACT.replace("    sources:\n", note + "    sources:\n"))
     assert "fact 'extra.sample'" in message and "{source:gaceta-farro}: no such source " \
         "in facts/sources.yaml (did you mean 'gaceta-faro'?)" in message
+
+
+def test_a_date_written_by_hand_is_reported_at_its_fact_with_the_form_to_write(tiny):
+    """31/12/2025 in a fact's values was a text, refused only in figures.yaml where a figure
+    needed a date: it is reported at the fact's own line, with the date as it is written."""
+    path = tiny.facts / "harbour.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("date: 2026-12-15", "date: 15/12/2026", 1)
+                    .replace("as_of: 2026-03-02", "as_of: 2/3/2026", 1), encoding="utf-8")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    with pytest.raises(BriefingError) as raised:
+        load_facts(tiny.facts, tiny.theme / "fonts")
+    found = {(p.line, p.message) for p in getattr(raised.value, "errors", [raised.value])}
+    assert found == {
+        (lines.index("    as_of: 2/3/2026") + 1,
+         "'2/3/2026' is not a date: write it as year-month-day, 2026-03-02"),
+        (lines.index("      date: 15/12/2026") + 1,
+         "'15/12/2026' is not a date: write it as year-month-day, 2026-12-15")}
+    assert all(p.file.endswith("facts/harbour.yaml")
+               for p in getattr(raised.value, "errors", [raised.value]))

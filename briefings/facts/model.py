@@ -25,11 +25,26 @@ SOURCE_REF = re.compile(r"\{source:([^}\s]*)\}")
 MAX_QUOTE_WORDS = 30  # "a short verbatim quote": about 25 words, with a little slack
 
 
+# A date as people write it by hand (31/12/2025, 31-12-2025, 31.12.2025): day first.
+_HAND_DATE = re.compile(r"\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*")
+
+
+def _hand_date(value: Any) -> str | None:
+    """How to write ``value`` if it is a date written day first: ``2025-12-31``."""
+    match = isinstance(value, str) and _HAND_DATE.fullmatch(value)
+    if not match:
+        return None
+    day, month, year = match.groups()
+    return f"{value!r} is not a date: write it as year-month-day, {year}-{month:0>2}-{day:0>2}"
+
+
 def _not_a_number(value: Any) -> Any:
     # pydantic reads a number as seconds since 1970: "as_of: 5" is not a date.
     if isinstance(value, (int, float)):
         raise ValueError(f"{value!r} is not a date: write it as year-month-day, e.g. "
                          "2026-03-02")
+    if problem := _hand_date(value):
+        raise ValueError(problem)
     return value
 
 
@@ -63,6 +78,9 @@ def _not_yes_no(value: Any) -> Any:
     if isinstance(value, bool):
         raise ValueError("yes, no, true and false are not values: write the number, or put "
                          "the word in quotes to keep it as text")
+    # A date written by hand would be a text, refused only where a figure needs a date.
+    if problem := _hand_date(value):
+        raise ValueError(problem)
     return value
 
 
