@@ -382,9 +382,10 @@ def test_a_changed_fact_redraws_only_its_figures(tiny, tmp_path):
     out = tmp_path / "out"
     first = build_html(tiny, out)
     assert ">41</text>" in first["vote"]
-    harbour = tiny.facts / "harbour.yaml"   # text, value and quotes agree on the count
-    harbour.write_text(harbour.read_text(encoding="utf-8").replace("41", "42"),
-                       encoding="utf-8")
+    # text, value, quotes and the sources' texts agree on the count
+    for path in (tiny.facts / "harbour.yaml", *(tiny.facts / "sources").iterdir()):
+        path.write_text(path.read_text(encoding="utf-8").replace("41", "42"),
+                        encoding="utf-8")
     second = build_html(tiny, out)
     assert ">42</text>" in second["vote"] and ">41</text>" not in second["vote"]
     assert second["works"] == first["works"]
