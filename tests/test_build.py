@@ -131,8 +131,8 @@ def test_a_build_that_fails_for_one_reader_changes_nothing(tiny, tmp_path):
     build(tiny, formats=["html"], langs=["es"], out=out, jobs=1)
     before = contents(out)
     # A new vote count (text, value and quote): both of alpha's documents change.
-    harbour = tiny.facts / "harbour.yaml"
-    harbour.write_text(harbour.read_text().replace("41", "42"))
+    for path in (tiny.facts / "harbour.yaml", *(tiny.facts / "sources").iterdir()):
+        path.write_text(path.read_text(encoding="utf-8").replace("41", "42"), encoding="utf-8")
     broken = section(tiny, "es", "summary", reader="press", brief=ALPHA)
     broken.write_text(broken.read_text().replace(
         "{% block key_points %}", "{% block key_points %}{{ fact('harbour.nothing') }}"))

@@ -42,8 +42,9 @@ def test_a_fact_change_rebuilds_the_documents_that_use_it(tiny, tmp_path):
     build(tiny, formats=["html"], out=out, jobs=1)
     (tiny.facts / "unused.yaml").write_text("facts: []\n")
     assert build(tiny, formats=["html"], out=out, jobs=1).built == []
-    harbour = tiny.facts / "harbour.yaml"
-    harbour.write_text(harbour.read_text().replace("41", "42"))  # text, value and quote
+    # text, value and quote, and the sources' texts the quotes are checked against
+    for path in (tiny.facts / "harbour.yaml", *(tiny.facts / "sources").iterdir()):
+        path.write_text(path.read_text(encoding="utf-8").replace("41", "42"), encoding="utf-8")
     report = build(tiny, formats=["html"], out=out, jobs=1)
     # alpha's documents; not beta's, which print only facts of council.yaml
     assert sorted(p.name for p in report.built) == [
