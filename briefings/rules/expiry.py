@@ -7,17 +7,15 @@ import datetime as dt
 
 from briefings.errors import BriefingError
 from briefings.facts import FactBase
-from briefings.printed import printed_by_brief, project_uses
 from briefings.project import Project
 from briefings.validity import expiries
 
 
 def expiring(facts: FactBase, project: Project, today: dt.date,
-             briefs: list[str] | None = None) -> list[BriefingError]:
-    """Warnings at each such fact's valid_until line, the soonest first. Which facts a brief
-    prints comes from its section templates and figure bindings (``printed``); a brief that
-    cannot be read is reported by the other rules."""
-    uses, _ = project_uses(project, facts, today, briefs)
+             printed: dict[str, set[str]]) -> list[BriefingError]:
+    """Warnings at each such fact's valid_until line, the soonest first. ``printed`` (brief
+    id → the facts its documents print) comes from the documents the check composed in its
+    workers, under a build's limits: a runaway template stops there, not here."""
     return [BriefingError(e.warning(), e.file, e.line, level="warning")
-            for e in expiries(facts, project, printed_by_brief(uses), today,
+            for e in expiries(facts, project, printed, today,
                               project.settings.review_within_days)]

@@ -38,12 +38,12 @@ def located(problems: list[BriefingError], root: Path) -> list[BriefingError]:
 
 
 def _check_edition(job: tuple[Project, FactBase, Edition, dt.date]
-                   ) -> tuple[list[BriefingError], list[str]]:
+                   ) -> tuple[list[BriefingError], list[str], list[str]]:
     """Each language of one reader's brief composed and written in memory: what is wrong
-    with it, and the facts it prints as how things stand (not only in the past with their
-    year)."""
+    with it, the facts it prints as how things stand (not only in the past with their
+    year), and every fact it prints."""
     project, facts, edition, today = job
-    problems, current, readings = [], set(), {}
+    problems, current, used, readings = [], set(), set(), {}
     for lang in edition.languages:
         try:
             # A draft: the brief's source numbers change nothing the rules read.
@@ -55,13 +55,15 @@ def _check_edition(job: tuple[Project, FactBase, Edition, dt.date]
             problems += each(exc)
             continue
         readings[lang] = reading
+        used.update(document.facts_used)
         current.update(set(document.facts_used) - told_in_the_past(list(reading.printed)))
     if len(readings) == len(edition.languages):
         problems += edition_problems(readings)
-    return located(problems, project.root), sorted(current)
+    return located(problems, project.root), sorted(current), sorted(used)
 
 
-def _editions(project: Project, jobs: list) -> list[tuple[list[BriefingError], list[str]]]:
+def _editions(project: Project, jobs: list
+              ) -> list[tuple[list[BriefingError], list[str], list[str]]]:
     """Each edition checked in a worker, under the limits a build has (``workers``),
     several at once; the results in the order of ``jobs``."""
     from briefings.writers import docx, html  # noqa: F401 (imported once, before forking)
@@ -69,7 +71,7 @@ def _editions(project: Project, jobs: list) -> list[tuple[list[BriefingError], l
     for k, outcome in workers.run(range(len(jobs)), lambda k: _check_edition(jobs[k]),
                                   os.cpu_count() or 1,
                                   lambda k: f"{jobs[k][2].brief.id}-{jobs[k][2].reader}"):
-        done[k] = (located(each(outcome), project.root), []) \
+        done[k] = (located(each(outcome), project.root), [], []) \
             if isinstance(outcome, BriefingError) else outcome
     return [done[k] for k in range(len(jobs))]
 
@@ -103,10 +105,12 @@ def run_checks(project: Project, today: dt.date, sources_dir: Path | None = None
             problems += translations
             if not translations:
                 jobs.append((project, facts, edition, today))
-    for found, printed_as_current in _editions(project, jobs):
+    printed: dict[str, set[str]] = {}  # brief id → every fact its versions print
+    for job, (found, printed_as_current, used) in zip(jobs, _editions(project, jobs)):
         problems += found
         current.update(printed_as_current)
+        printed.setdefault(job[2].brief.id, set()).update(used)
     problems = stale_facts(facts, project, today, max_age_days, current) \
-        + expiring(facts, project, today, briefs) + problems
+        + expiring(facts, project, today, printed) + problems
     # A mistake in a shared template shows in every edition that uses it: report it once.
     return list(dict.fromkeys(located(problems, project.root)))
