@@ -189,11 +189,9 @@ def deep_merge(base: Any, over: Any) -> Any:
 
 
 def section_names(folders) -> set[str]:
-    """The sections the templates in ``folders`` offer: ``sections/<name>.md.j2`` (or, in
-    the old shape, ``sections/<lang>/<name>.md.j2``)."""
+    """The sections the templates in ``folders`` offer: ``sections/<name>.md.j2``."""
     return {p.name.removesuffix(".md.j2") for folder in folders
-            for pattern in ("*.md.j2", "*/*.md.j2")
-            for p in (folder / "sections").glob(pattern)}
+            for p in (folder / "sections").glob("*.md.j2")}
 
 
 def load_brief(project: Project, brief_id: str) -> Brief:

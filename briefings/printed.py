@@ -70,7 +70,7 @@ def edition_uses(project: Project, facts: FactBase, edition: Edition, lang: str,
     words = prose.Prose(env, edition.chain, lang, locale, project.root)
     uses = []
     for name in edition.sections:
-        if missing := missing_section(env, edition, name, lang):
+        if missing := missing_section(env, edition, name, lang, project.root):
             raise missing
         access = FactAccess(facts, lang)
         binder = _Binder(edition, facts, lang, today, locale, strings["date_range"])

@@ -28,11 +28,9 @@ from briefings.yamlfile import read_yaml
 PLURAL_FORMS = ("zero", "one", "two", "few", "many", "other")
 
 
-def section_template(env: jinja2.Environment, section: str, lang: str) -> str:
-    """The section's one template; or, until every section is written so, its template in
-    ``lang``."""
-    shared = f"sections/{section}.md.j2"
-    return shared if exists(env, shared) else f"sections/{lang}/{section}.md.j2"
+def section_template(section: str) -> str:
+    """The section's one template, whatever the language."""
+    return f"sections/{section}.md.j2"
 
 
 def exists(env: jinja2.Environment, name: str) -> bool:
@@ -95,29 +93,37 @@ def _read(path: Path, root: Path, locale: str) -> dict[str, Text]:
     return texts
 
 
+def missing_words(chain: tuple[Path, ...], section: str, lang: str, root: Path
+                  ) -> BriefingError | None:
+    """A section with words in another language along the chain but none in ``lang``."""
+    if any(projectfiles.found(prose_file(folder, lang, section)) for folder in chain):
+        return None
+    for folder in reversed(chain):
+        for other in sorted((folder / "sections").glob(f"*/{section}.yaml")):
+            return BriefingError(
+                f"section '{section}' has its words in {other.parent.name}/{other.name} but "
+                f"none in {i18n.language_name(lang)}: copy that file here and translate its "
+                "texts", templating.relative(str(prose_file(folder, lang, section)), root))
+    return None
+
+
 def catalog(chain: tuple[Path, ...], section: str, lang: str, locale: str,
             root: Path) -> dict[str, Text]:
     """The section's texts in ``lang``, merged along the chain. A key another language has
     and this one lacks is an error here, named in the file to add it to: otherwise it would
     fail only when that language is built."""
+    if problem := missing_words(chain, section, lang, root):
+        raise problem
     merged: dict[str, Text] = {}
     others: dict[str, tuple[Path, str]] = {}  # key → (folder, language file that has it)
-    found = False
     for folder in reversed(chain):  # theme first, the reader's override last
         path = prose_file(folder, lang, section)
         if projectfiles.found(path):
             merged.update(_read(path, root, locale))
-            found = True
         for other in sorted((folder / "sections").glob(f"*/{section}.yaml")):
             if other.parent.name != lang:
                 for key in read_yaml(other).data or {}:
                     others.setdefault(str(key), (folder, f"{other.parent.name}/{other.name}"))
-    if others and not found:
-        folder, has = next(iter(others.values()))
-        raise BriefingError(f"section '{section}' has its words in {has} but none in "
-                            f"{i18n.language_name(lang)}: copy that file here and "
-                            "translate its texts",
-                            templating.relative(str(prose_file(folder, lang, section)), root))
     missing = [BriefingError(f"missing ({has} has it): add it in this language",
                              templating.relative(str(prose_file(folder, lang, section)), root),
                              key=key)

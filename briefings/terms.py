@@ -110,8 +110,8 @@ def misuses(document: Document, chain, terms: list[Term], facts: FactBase, root:
         text = _unquoted_text(section)
         template = section.get("data-template")
         name = section.get("data-section")
-        words = (f"sections/{lang}/{name}.yaml", f"sections/{lang}/{name}.md.j2")
-        candidates = [root / template, *(folder / w for folder in chain for w in words)]
+        words = f"sections/{lang}/{name}.yaml"
+        candidates = [root / template, *(folder / words for folder in chain)]
         for term in terms:
             for variant in term.avoid:
                 pattern = _pattern(variant)

@@ -130,14 +130,23 @@ def test_template_using_a_missing_fact_is_found_by_rendering(tiny):
     assert "unknown fact 'harbour.turnout'" in found[0]
 
 
-def test_section_missing_in_one_language(tiny):
-    spanish = tiny.briefs / "alpha/sections/es/annex.md.j2"
-    spanish.write_text("# Anexo\n\n{{ fact('harbour.vote') }}\n")
+def test_section_with_words_missing_in_one_language(tiny):
+    (tiny.briefs / "alpha/sections/annex.md.j2").write_text(
+        "# {{ say('title') }}\n\n{{ fact('harbour.vote') }}\n")
+    (tiny.briefs / "alpha/sections/es/annex.yaml").write_text("title: Anexo\n")
     edit(tiny.briefs / "alpha/brief.yaml", "ministry: {}",
          "ministry: {sections: [annex, summary, sources]}")
     assert errors(tiny) == [
-        "error: templates/briefs/alpha/sections/en/annex.md.j2: section 'annex' exists in "
-        "Spanish but not in English for reader 'ministry'"]
+        "error: templates/briefs/alpha/sections/en/annex.yaml: section 'annex' has its words "
+        "in es/annex.yaml but none in English: copy that file here and translate its texts"]
+
+
+def test_a_template_per_language_is_said_to_be_no_longer_read(tiny):
+    (tiny.briefs / "alpha/sections/en/summary.md.j2").write_text("# Summary\n")
+    assert errors(tiny) == [
+        "error: templates/briefs/alpha/sections/en/summary.md.j2: a section's template per "
+        "language is no longer read: move its logic into sections/summary.md.j2 and its "
+        "words into sections/en/summary.yaml"]
 
 
 def test_number_typed_into_a_template_is_an_error(tiny):

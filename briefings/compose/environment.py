@@ -5,6 +5,7 @@ language does and say in an analyst's words when a fact's value is of the wrong 
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from markupsafe import Markup
 
@@ -91,23 +92,25 @@ def make_environment(edition: Edition, locale: str, today: dt.date) -> Sandbox:
     return env
 
 
-def missing_section(env: Sandbox, edition: Edition, name: str, lang: str
+def missing_section(env: Sandbox, edition: Edition, name: str, lang: str, root: Path
                     ) -> BriefingError | None:
-    """A section the edition lists that has no template in ``lang``, said as the check says
-    it (``env`` is any of the edition's environments: they share the templates)."""
-    def exists(language: str) -> bool:
-        return prose.exists(env, prose.section_template(env, name, language))
-    if exists(lang):
-        return None
-    found = [i18n.language_name(other) for other in edition.languages if exists(other)]
-    return BriefingError(
-        f"section '{name}' exists in {', '.join(found) or 'no language'} but not in "
-        f"{i18n.language_name(lang)} for reader '{edition.reader}'",
-        f"templates/briefs/{edition.brief.id}/{prose.section_template(env, name, lang)}")
+    """What keeps a section the edition lists from being printed in ``lang``, said as the
+    check says it (``env`` is any of the edition's environments: they share the templates)."""
+    for folder in edition.chain:  # the old shape, one template per language: never read
+        if (old := folder / "sections" / lang / f"{name}.md.j2").is_file():
+            return BriefingError(
+                f"a section's template per language is no longer read: move its logic into "
+                f"sections/{name}.md.j2 and its words into sections/{lang}/{name}.yaml",
+                templating.relative(str(old), root))
+    if not prose.exists(env, prose.section_template(name)):
+        return BriefingError(
+            f"section '{name}' has no template: add it, written once for every language",
+            f"templates/briefs/{edition.brief.id}/{prose.section_template(name)}")
+    return prose.missing_words(edition.chain, name, lang, root)
 
 
 def render_section(env: Sandbox, name: str, lang: str, context: dict,
                    project: Project, edition: Edition) -> tuple[str, str]:
     """The section's Markdown, and the file of the template that made it."""
-    return templating.render(env, prose.section_template(env, name, lang), context,
+    return templating.render(env, prose.section_template(name), context,
                              project.root, edition.brief.folder)

@@ -70,7 +70,7 @@ def draft(project: Project, facts: FactBase, edition: Edition, lang: str,
     problems: list[BriefingError] = []
     chars = glyphs.font_chars(edition.theme / "fonts")
     for name in edition.sections:
-        if missing := missing_section(env, edition, name, lang):
+        if missing := missing_section(env, edition, name, lang, project.root):
             raise missing
         context["say"] = _helper(words.say(name))
         text, template = render_section(env, name, lang, context, project, edition)
@@ -79,7 +79,7 @@ def draft(project: Project, facts: FactBase, edition: Edition, lang: str,
             raise templating.misprint(env, project.root, chars) or words.misprint(chars) \
                 or BriefingError(f"it prints text that {problem}", template)
         problems += template_rules.override_errors(
-            env, prose.section_template(env, name, lang), template)
+            env, prose.section_template(name), template)
         section = markdown_to_section(converter, text, name, template)
         typography.tie_phrases(section, i18n.listed(strings.get("no_break", "")))
         typography.mark_long_words(section)

@@ -139,7 +139,7 @@ def _fact_or_text(reading: Reading, section, sentence: str) -> tuple[str | None,
     sentence was written."""
     for fact_id in reading.document.facts_used:
         if sentence.rstrip(".") in _flat(reading.facts.facts[fact_id].text[reading.lang]):
-            return where_printed(fact_id, section, reading.lang, reading.chain, reading.root)
+            return where_printed(fact_id, section, reading.chain, reading.root)
     return written_at(reading, section, sentence[:40])
 
 

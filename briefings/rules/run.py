@@ -101,7 +101,7 @@ def run_checks(project: Project, today: dt.date, sources_dir: Path | None = None
         if any(p.level == "error" for p in found):
             continue
         for edition in chosen:
-            translations = missing_translations(edition, project.settings)
+            translations = missing_translations(edition, project.settings, project.root)
             problems += translations
             if not translations:
                 jobs.append((project, facts, edition, today))

@@ -101,7 +101,7 @@ def told_in_the_past(found: list[Printing]) -> set[str]:
     return good - bad
 
 
-def where_printed(fact_id: str, section: html.HtmlElement, lang: str, chain, root: Path
+def where_printed(fact_id: str, section: html.HtmlElement, chain, root: Path
                   ) -> tuple[str, int | None]:
     """The template line that prints the fact: ``{{ fact("id") }}``, or ``{{ name }}`` (or
     ``say(…, x=name)``) after ``{% set name = fact("id") %}``; in the section's template or
@@ -109,8 +109,8 @@ def where_printed(fact_id: str, section: html.HtmlElement, lang: str, chain, roo
     call = re.compile(rf"""fact\(\s*["']{re.escape(fact_id)}["']\s*\)""")
     template = section.get("data-template")
     section_name = section.get("data-section")
-    names = (f"sections/{section_name}.md.j2", f"sections/{lang}/{section_name}.md.j2")
-    for path in [root / template, *(folder / name for folder in chain for name in names)]:
+    name = f"sections/{section_name}.md.j2"
+    for path in [root / template, *(folder / name for folder in chain)]:
         if not path.is_file():
             continue
         lines = path.read_text(encoding="utf-8").splitlines()
@@ -144,7 +144,7 @@ def misdated(found: list[Printing], document: Document, chain, facts: FactBase,
             how = f'the sentence says "{p.marker}"'
         else:
             how = "the sentence gives no year"
-        file, line = where_printed(fact.id, p.section, document.meta.lang, chain, root)
+        file, line = where_printed(fact.id, p.section, chain, root)
         problems.append(BriefingError(
             f"fact '{fact.id}' describes the situation in {year}, but {how}: write it in the "
             f"past with its year, e.g. \"{example.format(year=year)}\"", file, line,
