@@ -448,7 +448,7 @@ def test_a_date_written_by_hand_is_reported_at_its_fact_with_the_form_to_write(t
                     .replace("as_of: 2026-03-02", "as_of: 2/3/2026", 1), encoding="utf-8")
     lines = path.read_text(encoding="utf-8").splitlines()
     with pytest.raises(BriefingError) as raised:
-        load_facts(tiny.facts, tiny.theme / "fonts")
+        load_facts(tiny.facts, tiny.theme / "fonts", tiny.settings.languages)
     found = {(p.line, p.message) for p in getattr(raised.value, "errors", [raised.value])}
     assert found == {
         (lines.index("    as_of: 2/3/2026") + 1,
