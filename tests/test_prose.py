@@ -6,6 +6,7 @@ from briefings.compose import compose
 from briefings.errors import BriefingError
 from briefings.facts import load_facts
 from tests.conftest import TODAY, alpha
+from tests.test_compose import edit, text_of
 
 SECTIONS = "templates/briefs/alpha/sections"
 
@@ -13,16 +14,6 @@ SECTIONS = "templates/briefs/alpha/sections"
 def composed(project, lang="es", reader="ministry"):
     return compose(project, load_facts(project.facts, project.theme / "fonts", project.settings.languages),
                    alpha(project, reader), lang, TODAY)
-
-
-def text_of(document) -> str:
-    return " ".join(document.body.text_content().split())
-
-
-def edit(path, old, new):
-    content = path.read_text(encoding="utf-8")
-    assert old in content
-    path.write_text(content.replace(old, new, 1), encoding="utf-8")
 
 
 def failure(project, lang="es") -> str:

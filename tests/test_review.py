@@ -11,6 +11,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from tests.conftest import ALPHA, ROOT, briefings, built_on_today, only_readers
+from tests.test_mail import PROFILE
 
 GUIDE = ROOT / "docs/editing-templates.md"
 
@@ -164,15 +165,8 @@ class Server:
 def test_uses_names_who_received_the_documents_from_a_real_send(tiny, monkeypatch):
     """``briefings email --send`` to an SMTP server on 127.0.0.1 writes the record of sends
     that ``uses`` reads; a recipient the server refused received nothing."""
-    (tiny.readers / "ministry.yaml").write_text("""\
-name: {es: Ministerio de Faros de Ruritania, en: Ruritanian Ministry of Lighthouses}
-languages: [es, en]
-classification: {es: Público, en: Public}
-distribution:
-  - {name: Ana Quispe, email: ana@example.org, lang: es}
-  - {name: John Smith, email: john@example.org, lang: en}
-  - {name: Nadie, email: nobody@example.org, lang: es}
-""", encoding="utf-8")
+    (tiny.readers / "ministry.yaml").write_text(
+        PROFILE + "  - {name: Nadie, email: nobody@example.org, lang: es}\n", encoding="utf-8")
     only_readers(tiny, "ministry", brief=ALPHA)
     built_on_today(tiny, tiny.build)
     with socket.socket() as sock:
