@@ -7,11 +7,12 @@ finding where a fact goes reads the project and writes nothing."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from briefings import i18n, prose
+from briefings import i18n, prose, workers
 from briefings.briefs import Edition, editions, load_brief
 from briefings.compose import (FIGURES, FactAccess, make_environment, missing_section,
                                render_section, template_context)
@@ -87,20 +88,26 @@ def edition_uses(project: Project, facts: FactBase, edition: Edition, lang: str,
 def project_uses(project: Project, facts: FactBase, today: dt.date,
                  briefs: list[str] | None = None) -> tuple[list[Use], list[BriefingError]]:
     """Every fact use of every version of ``briefs`` (default: all), and the problems that
-    kept a brief or a version from being read: one broken brief hides only itself."""
-    uses, problems = [], []
+    kept a brief or a version from being read: one broken brief hides only itself. Each
+    version is read in a worker, under a build's limits (``workers``): a runaway template
+    stops there, with one line, instead of hanging the command."""
+    versions, problems = [], []
     for brief_id in briefs or project.brief_ids():
         try:
             chosen = editions(project, load_brief(project, brief_id))
         except BriefingError as exc:
             problems.append(exc)
             continue
-        for edition in chosen:
-            for lang in edition.languages:
-                try:
-                    uses += edition_uses(project, facts, edition, lang, today)
-                except BriefingError as exc:
-                    problems.append(exc)
+        versions += [(edition, lang) for edition in chosen for lang in edition.languages]
+    found: dict[int, list[Use] | BriefingError] = {}
+    for k, done in workers.run(
+            range(len(versions)),
+            lambda k: edition_uses(project, facts, *versions[k], today), os.cpu_count() or 1,
+            lambda k: f"{versions[k][0].brief.id}-{versions[k][0].reader}-{versions[k][1]}"):
+        found[k] = done
+    done = [found[k] for k in sorted(found)]   # in the versions' order, however they finished
+    problems += [each for each in done if isinstance(each, BriefingError)]
+    uses = [use for each in done if not isinstance(each, BriefingError) for use in each]
     return list(dict.fromkeys(uses)), problems
 
 

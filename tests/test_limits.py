@@ -69,12 +69,18 @@ def test_a_runaway_template_is_one_line_naming_it(tiny, text, message, command):
     one_line(briefings(tiny, *args), WORKS, message)
 
 
-@pytest.mark.parametrize("command", ["build", "check"])
+LOOKING = {"build": BUILD, "check": ("check", "--brief", ALPHA), "due": ("due",),
+           "uses": ("uses", "harbour.works")}
+
+
+@pytest.mark.parametrize("command", LOOKING)
 def test_nested_loops_stop_at_the_time_limit(tiny, monkeypatch, command):
+    """due and uses render the section templates as check does: in workers, under the
+    document time limit, not in the command's own process where a loop would hang it."""
     monkeypatch.setenv("BRIEFINGS_DOCUMENT_SECONDS", "5")
     works(tiny, "# Works\n\n{% for i in range(100000) %}{% for j in range(100000) %}"
                 "{% endfor %}{% endfor %}\n")
-    args = BUILD if command == "build" else ("check", "--brief", ALPHA)
+    args = LOOKING[command]
     done = briefings(tiny, *args)
     assert done.returncode != 0 and "Traceback" not in done.stderr + done.stdout
     # check goes on with the other documents (on a busy machine one of them may take
