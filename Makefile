@@ -137,5 +137,6 @@ libreoffice:
 	  fi; \
 	fi
 
+# build/ only: records/ (the record of sends, who received which version) stays.
 clean:
 	rm -rf build

@@ -115,6 +115,11 @@ class Brief:
     folder: Path
     spec: BriefFile
 
+    @property
+    def version(self) -> str:
+        """The version a build makes now."""
+        return self.spec.version
+
 
 @dataclass(frozen=True)
 class Edition:

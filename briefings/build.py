@@ -286,10 +286,10 @@ def _brief_wide(project: Project, facts: FactBase, todo: list[Job],
             {brief_id: sorted(files) for brief_id, files in used.items()})
 
 
-def _entry(done: Rendered, entry: str, keys: InputKeys) -> dict:
-    """The file's line in the manifest."""
+def _entry(done: Rendered, entry: str, keys: InputKeys, version: str) -> dict:
+    """The file's line in the manifest: ``version``, the brief's, is what mail records."""
     return {"brief": done.brief, "reader": done.reader, "lang": done.lang,
-            "format": done.format, "path": entry,
+            "format": done.format, "path": entry, "version": version,
             "sha256": hashlib.sha256(done.data).hexdigest(), "bytes": len(done.data),
             "pages": done.pages, "fact_files": done.fact_files,
             "key": keys.key(done.brief, done.reader, done.lang, done.format, done.fact_files)}
@@ -396,7 +396,8 @@ def build(project: Project, briefs: list[str] | None = None,
                         for done in made.rendered:
                             entry = name(done.brief, done.reader, done.lang, done.format)
                             _stage(stage, out, entry, done.data)
-                            entries[entry] = _entry(done, entry, keys)
+                            version = chosen[done.brief, done.reader].brief.version
+                            entries[entry] = _entry(done, entry, keys, version)
                             built.append(entry)
                             report.seconds[out / entry] = done.seconds
                             _progress(f"  {entry}  {done.seconds:.2f} s")

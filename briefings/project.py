@@ -46,6 +46,11 @@ class Project:
         return self.root / "build"
 
     @property
+    def records(self) -> Path:
+        """What stays when build/ goes: the record of who received what (``sends``)."""
+        return self.root / "records"
+
+    @property
     def sources(self) -> Path:
         """The folder of the sources' texts that ``templates/project.yaml`` names."""
         return self.root / self.settings.sources

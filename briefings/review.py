@@ -10,7 +10,7 @@ from briefings.errors import BriefingError, did_you_mean
 from briefings.facts import load_facts
 from briefings.printed import printed_by_brief, project_uses
 from briefings.project import Project
-from briefings.sends import deliveries, ledger
+from briefings.sends import deliveries, record_path
 from briefings.templating import relative
 from briefings.validity import expiries
 
@@ -65,12 +65,13 @@ def uses(project: Project, fact_id: str, today: dt.date) -> tuple[str, list[Brie
     lines += aligned([("brief", "reader", "lang", "section", "figure"),
                       *((u.brief, u.reader, u.lang, u.section, u.figure) for u in printed)])
     received = [d for d in deliveries(project) if (d.brief, d.reader, d.lang) in versions]
-    record = relative(str(ledger(project)), project.root)
+    record = relative(str(record_path(project)), project.root)
     if not received:
         lines += ["", f"received by nobody yet (no delivery of these in {record})"]
         return "\n".join(lines), problems
     lines += ["", f"received by (from {record}):"]
-    lines += aligned([("brief", "reader", "lang", "recipient", "delivered", "files"),
-                      *((d.brief, d.reader, d.lang, d.to, d.at, ", ".join(d.files))
-                        for d in received)])
+    lines += aligned([("brief", "reader", "lang", "version", "recipient", "delivered",
+                       "files"),
+                      *((d.brief, d.reader, d.lang, d.version or "?", d.to, d.at,
+                         ", ".join(d.file_names)) for d in received)])
     return "\n".join(lines), problems

@@ -23,7 +23,7 @@ from aiosmtpd.smtp import AuthResult
 from briefings.cli import main
 from briefings.project import Project
 from briefings.scaffold import new_brief
-from tests.conftest import ALPHA, copy_tiny, only_readers
+from tests.conftest import ALPHA, ROOT, copy_tiny, only_readers
 
 PASSWORD = "s3cret-Pa55word-42!"
 USER = "mailer"
@@ -171,8 +171,13 @@ def outbox(project) -> Path:
 
 
 def sent_log(project) -> list[dict]:
-    path = project.build / "outbox/sent.jsonl"
+    path = record(project)
     return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
+
+
+def record(project) -> Path:
+    """The record of sends: outside build/, which make clean deletes."""
+    return project.root / "records/sends.jsonl"
 
 
 def logged(project) -> list[tuple[str, str]]:
@@ -211,7 +216,8 @@ def test_each_recipient_gets_one_message_in_their_language_once(project, smtp_se
     check_message(by_address["john@example.org"]["message"], "en", project, "Dear John Smith,")
     assert by_address["ana@example.org"]["from"] == "briefings@example.org"
     log = sent_log(project)
-    assert {e["edition"] for e in log} == {"alpha/ministry"}
+    assert {(e["brief"], e["reader"], e["version"]) for e in log} == {
+        ("alpha", "ministry", "1.0")}
     assert [(e["to"], e["lang"], e["status"], e["files"][0]["name"]) for e in log] == [
         ("ana@example.org", "es", "sending", "alpha-ministry-es.pdf"),
         ("ana@example.org", "es", "sent", "alpha-ministry-es.pdf"),
@@ -346,6 +352,54 @@ def test_killed_while_the_server_answers_may_have_delivered(project, smtp_server
     assert "ana@example.org (may have been delivered on " in out
 
 
+def clean_command() -> str:
+    """The command of the Makefile's ``clean`` rule."""
+    lines = (ROOT / "Makefile").read_text(encoding="utf-8").split("\nclean:\n")[1]
+    return lines.splitlines()[0].strip()
+
+
+def test_the_record_of_sends_outlives_make_clean(project, smtp_server, capsys):
+    server = smtp_server(Collector())
+    assert run(project, "--send", capsys=capsys)[0] == 0
+    kept = project.root.parent / "kept-build"
+    shutil.copytree(project.build, kept)
+    subprocess.run(clean_command(), shell=True, cwd=project.root, check=True)
+    assert not project.build.exists()
+    assert [(e["to"], e["status"]) for e in sent_log(project)][1::2] == [
+        ("ana@example.org", "sent"), ("john@example.org", "sent")]
+
+    shutil.copytree(kept, project.build)   # the same files built again: nobody gets them twice
+    code, out, err = run(project, "--send", capsys=capsys)
+    assert code == 0 and len(server.received) == 2
+    assert out.splitlines()[-1].startswith("skipped 2 ")
+
+
+def test_a_record_kept_in_build_is_moved_out_and_still_holds(project, smtp_server, capsys):
+    """A record written before versions were recorded, in build/outbox/sent.jsonl: what it
+    says was sent is not sent again, and the next send moves it to records/."""
+    pdf = built_pdf(project, "es")
+    earlier = {"at": "2026-11-23T15:00:00+00:00", "status": "sent", "message_id": "<1@x>",
+               "edition": "alpha/ministry", "to": "ana@example.org", "lang": "es",
+               "files": [{"name": "alpha-ministry-es.pdf",
+                          "sha256": hashlib.sha256(pdf).hexdigest()}]}
+    old = project.build / "outbox/sent.jsonl"
+    old.parent.mkdir(parents=True)
+    old.write_text(json.dumps(earlier) + "\n")
+    server = smtp_server(Collector())
+    code, out, err = run(project, "--send", capsys=capsys)
+    assert (code, err) == (0, "")
+    assert [m["to"] for m in server.received] == [["john@example.org"]]
+    assert "ana@example.org (already sent on 2026-11-23T15:00:00+00:00)" in out
+    assert not old.exists()
+    assert sent_log(project)[0] == earlier
+    assert [e["to"] for e in sent_log(project)] == ["ana@example.org"] + ["john@example.org"] * 2
+
+
+def test_the_manifest_says_which_version_was_built(project):
+    manifest = json.loads((project.build / "manifest.json").read_text())
+    assert {entry["version"] for entry in manifest["outputs"]} == {"1.0"}
+
+
 def test_server_down_is_one_clear_line_and_nothing_is_logged(project, monkeypatch, capsys):
     monkeypatch.setenv("BRIEFINGS_SMTP_HOST", "127.0.0.1")
     monkeypatch.setenv("BRIEFINGS_SMTP_PORT", str(free_port()))  # nobody listens there
@@ -354,7 +408,7 @@ def test_server_down_is_one_clear_line_and_nothing_is_logged(project, monkeypatc
     assert code == 1
     assert err.startswith("error: 127.0.0.1:") and "Connection refused" in err
     assert len(err.splitlines()) == 1
-    assert not (project.build / "outbox/sent.jsonl").exists()
+    assert not record(project).exists()
 
 
 # --- TLS and login ---------------------------------------------------------------------------
@@ -393,7 +447,7 @@ def test_the_server_certificate_is_verified(project, smtp_server, certificate, c
     server = smtp_server(Collector(), security="starttls", tls_context=tls_context(certificate))
     code, out, err = run(project, "--send", capsys=capsys)  # no BRIEFINGS_SMTP_CAFILE
     assert code == 1 and "cannot verify the server's certificate" in err
-    assert server.received == [] and not (project.build / "outbox/sent.jsonl").exists()
+    assert server.received == [] and not record(project).exists()
 
 
 def test_implicit_tls(project, smtp_server, certificate, monkeypatch, capsys):
@@ -461,7 +515,7 @@ def test_dry_run_writes_messages_that_parse_back_and_sends_nothing(project, caps
     check_message(ana, "es", project, "Estimado/a Ana Quispe:")
     check_message(BytesParser(policy=policy.default).parsebytes(
         (folder / "en-john_at_example.org.eml").read_bytes()), "en", project, "Dear John Smith,")
-    assert not (project.build / "outbox/sent.jsonl").exists()
+    assert not record(project).exists()
 
 
 

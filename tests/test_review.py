@@ -134,7 +134,7 @@ printed in 4 versions:
   alpha  press     es    works
   alpha  press     es    works    schedule
 
-received by nobody yet (no delivery of these in build/outbox/sent.jsonl)
+received by nobody yet (no delivery of these in records/sends.jsonl)
 """
     assert files_of(tiny.root) == before   # no figure drawn, no build/ folder
 
@@ -187,19 +187,19 @@ def test_uses_names_who_received_the_documents_from_a_real_send(tiny, monkeypatc
         controller.stop()
     assert sent.returncode == 1 and "nobody@example.org" in sent.stderr   # refused
     record = [json.loads(line) for line in
-              (tiny.build / "outbox/sent.jsonl").read_text(encoding="utf-8").splitlines()]
+              (tiny.root / "records/sends.jsonl").read_text(encoding="utf-8").splitlines()]
     at = {entry["to"]: entry["at"] for entry in record if entry["status"] == "sent"}
     assert sorted(at) == ["ana@example.org", "john@example.org"]
 
     run = briefings(tiny, "uses", "harbour.cost")
     assert run.returncode == 0, run.stderr
-    table = run.stdout.split("received by (from build/outbox/sent.jsonl):\n")[1]
+    table = run.stdout.split("received by (from records/sends.jsonl):\n")[1]
     rows = [line.split() for line in table.splitlines()]
     assert rows == [
-        ["brief", "reader", "lang", "recipient", "delivered", "files"],
-        ["alpha", "ministry", "es", "ana@example.org", at["ana@example.org"],
+        ["brief", "reader", "lang", "version", "recipient", "delivered", "files"],
+        ["alpha", "ministry", "es", "1.0", "ana@example.org", at["ana@example.org"],
          "alpha-ministry-es.pdf"],
-        ["alpha", "ministry", "en", "john@example.org", at["john@example.org"],
+        ["alpha", "ministry", "en", "1.0", "john@example.org", at["john@example.org"],
          "alpha-ministry-en.pdf"]]
     assert "  alpha  ministry  es    summary" in run.stdout
 

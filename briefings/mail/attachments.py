@@ -27,6 +27,7 @@ class Attachment:
     format: str
     data: bytes = field(repr=False)
     sha256: str
+    version: str | None   # of the brief, as the manifest says it was built (None: not said)
 
 
 def load_attachments(build: Path, manifest: dict[str, dict], edition: Edition, lang: str,
@@ -56,7 +57,7 @@ def load_attachments(build: Path, manifest: dict[str, dict], edition: Edition, l
         if sha != entry["sha256"]:
             raise BriefingError(f"file changed since the manifest was written: "
                                 f"{RUN_MAKE_BRIEF}", path)
-        attachments.append(Attachment(path.name, fmt, data, sha))
+        attachments.append(Attachment(path.name, fmt, data, sha, entry.get("version")))
     total = sum(len(a.data) for a in attachments)
     if total > limit_mb * MB:
         raise BriefingError(f"attachments for '{lang}' are {total / MB:.2f} MB, over the "

@@ -12,11 +12,12 @@ from briefings.mail.attachments import MIME_TYPES, brief_date, file_names, load_
 from briefings.mail.config import read_settings, sender_address, size_limit, smtp_settings
 from briefings.mail.delivery import deliver
 from briefings.mail.message import Outgoing, compose_message, eml_name, wire_bytes
-from briefings.mail.outbox import (SKIP_REASONS, outbox_lock, read_sent_log, sent_key,
+from briefings.mail.outbox import (SKIP_REASONS, already_sent, outbox_lock, sent_key,
                                    write_outbox)
 from briefings.mail.recipients import choose_recipients
 from briefings.outputs import read_manifest
 from briefings.project import Project
+from briefings.sends import move_earlier_record, record_path
 
 
 def _emails(items) -> str:
@@ -46,16 +47,17 @@ def email_briefs(project: Project, brief: str, reader: str, lang: str | None = N
     built = brief_date(project.build, project.settings.timezone)
     outbox = project.build / "outbox"
     folder = outbox / brief / reader
-    sent_as = f"{brief}/{reader}"   # what the delivery log records each message under
-    log = outbox / "sent.jsonl"
+    log = record_path(project)
 
     failed, unknown = [], []
     with outbox_lock(outbox):
-        logged = read_sent_log(log)
+        if send:
+            move_earlier_record(project)
+        logged = already_sent(project)
         outgoing, skipped = [], []
         for recipient in recipients:
             files = attachments[recipient.lang]
-            state, when = logged.get(sent_key(sent_as, recipient.email,
+            state, when = logged.get(sent_key(brief, reader, recipient.email,
                                                [a.sha256 for a in files]), (None, None))
             if state and not resend:
                 why = SKIP_REASONS[state]
@@ -64,11 +66,13 @@ def email_briefs(project: Project, brief: str, reader: str, lang: str | None = N
                        f"{why} on {when} (--resend sends it again)")
                 continue
             message = compose_message(project, chosen, recipient, files, sender, built)
-            outgoing.append(Outgoing(recipient, files, message["Message-ID"],
-                                     wire_bytes(message), eml_name(recipient)))
+            version = files[0].version or chosen.brief.version
+            outgoing.append(Outgoing(brief, reader, version, recipient, files,
+                                     message["Message-ID"], wire_bytes(message),
+                                     eml_name(recipient)))
         paths = write_outbox(folder, outgoing, {r.lang for r in recipients})
         if send:
-            failed, unknown = deliver(outgoing, smtp, sender.addr_spec, log, sent_as, report)
+            failed, unknown = deliver(outgoing, smtp, sender.addr_spec, project, report)
         else:
             for item, path in zip(outgoing, paths):
                 report(f"  {shown(path)}  {item.recipient.email}: {file_names(item.attachments)}")
@@ -76,7 +80,7 @@ def email_briefs(project: Project, brief: str, reader: str, lang: str | None = N
                    "sent (add --send to deliver)")
     if send and outgoing:
         report(f"sent {len(outgoing) - len(failed) - len(unknown)} of {len(outgoing)} "
-               f"message(s), each as sent in {shown(folder)}; delivery log: {shown(log)}")
+               f"message(s), each as sent in {shown(folder)}; record of sends: {shown(log)}")
     if skipped:
         report(f"skipped {len(skipped)} (--resend sends to them again): {', '.join(skipped)}")
     errors = []

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import smtplib
 import ssl
-from pathlib import Path
 
 from briefings.errors import BriefingError
 from briefings.mail.attachments import file_names
 from briefings.mail.config import SmtpSettings
 from briefings.mail.message import Outgoing
 from briefings.mail.outbox import record
+from briefings.project import Project
 
 
 def connect(settings: SmtpSettings) -> smtplib.SMTP:
@@ -71,9 +71,10 @@ def _timed_out(exc: Exception) -> bool:
     return isinstance(exc, TimeoutError) or isinstance(exc.__context__, TimeoutError)
 
 
-def deliver(outgoing: list[Outgoing], settings: SmtpSettings, sender: str, log: Path,
-            edition: str, report=print) -> tuple[list, list]:
-    """Send each message on one connection, logging each (see ``record``). Returns the
+def deliver(outgoing: list[Outgoing], settings: SmtpSettings, sender: str, project: Project,
+            report=print) -> tuple[list, list]:
+    """Send each message on one connection, each in the project's record of sends (see
+    ``record``). Returns the
     messages that failed (refused, or lost before DATA: not delivered) and those whose answer
     to DATA was lost (a drop, a timeout: they may have been delivered), each with the reason.
     The rest still go, on a fresh connection: an error leaves the old one in an unknown state."""
@@ -93,7 +94,7 @@ def deliver(outgoing: list[Outgoing], settings: SmtpSettings, sender: str, log: 
             began = False
             try:
                 _envelope(smtp, sender, item)
-                record(log, "sending", edition, item)
+                record(project, "sending", item)
                 began = True
                 code, answer = smtp.data(item.data)
                 if code != 250:
@@ -104,16 +105,16 @@ def deliver(outgoing: list[Outgoing], settings: SmtpSettings, sender: str, log: 
                 # Once DATA began, only a refusal says "not delivered"; without an answer the
                 # server may have taken the message all the same.
                 if began and not isinstance(exc, smtplib.SMTPResponseException):
-                    record(log, "unknown", edition, item, problem)
+                    record(project, "unknown", item, problem)
                     unknown.append((item, problem))
                     report(f"  UNKNOWN  {to} ({lang}): {problem}; it may have been delivered")
                     continue
                 if began:
-                    record(log, "failed", edition, item, problem)
+                    record(project, "failed", item, problem)
                 failed.append((item, problem))
                 report(f"  FAILED   {to} ({lang}): {problem}")
             else:
-                record(log, "sent", edition, item)
+                record(project, "sent", item)
                 report(f"  sent     {to} ({lang}): {file_names(item.attachments)}")
     finally:
         if smtp is not None:

@@ -23,11 +23,15 @@ from briefings.project import Project
 
 @dataclass(frozen=True)
 class Outgoing:
+    brief: str
+    reader: str
+    version: str                     # of the brief the attachments are
     recipient: Recipient
     attachments: tuple[Attachment, ...]
     message_id: str
     data: bytes = field(repr=False)  # the bytes sent, and written to the outbox
     eml_name: str
+    received: str | None = None      # the text received, kept under records/ (sends.py)
 
 
 def email_environment(edition: Edition, locale: str) -> templating.Sandbox:

@@ -1,7 +1,7 @@
-"""The outbox, ``build/outbox/``: each run's messages as ``.eml`` files, and ``sent.jsonl``,
-the delivery log that records each message before its DATA and its outcome after, so a re-run
-never sends the same files to the same person twice: not even when the server's answer was
-lost and the message may have arrived."""
+"""The outbox, ``build/outbox/``: each run's messages as ``.eml`` files; and what goes into
+the record of sends (``briefings.sends``), each message before its DATA and its outcome
+after, so a re-run never sends the same files to the same person twice: not even when the
+server's answer was lost and the message may have arrived."""
 
 from __future__ import annotations
 
@@ -12,70 +12,55 @@ import os
 from contextlib import contextmanager
 from pathlib import Path
 
-from briefings.buildfiles import open_plain, read, real_folder, write_atomic
+from briefings.buildfiles import open_plain, real_folder, write_atomic
 from briefings.errors import BriefingError
 from briefings.mail.message import Outgoing
+from briefings.project import Project
+from briefings.sends import outcomes, record_path
 
 SKIP_REASONS = {"sent": "already sent", "unknown": "may have been delivered"}
 
 
-def sent_key(edition: str, email: str, shas) -> tuple:
-    return edition, email.lower(), tuple(sorted(shas))
+def sent_key(brief: str, reader: str, email: str, shas) -> tuple:
+    return brief, reader, email.lower(), tuple(sorted(shas))
 
 
-def read_sent_log(path: Path) -> dict[tuple, tuple[str, str]]:
-    """What each edition (brief/reader), address and set of files (by sha256) already got,
-    with its time: "sent" when a message was delivered, else "unknown" when one may have been
-    (its answer was lost, or the run died after "sending" was logged). A "failed" message
+def already_sent(project: Project) -> dict[tuple, tuple[str, str]]:
+    """What each brief, reader, address and set of files (by sha256) already got, with its
+    time: "sent" when a message was delivered, else "unknown" when one may have been (its
+    answer was lost, or the run died after "sending" was recorded). A "failed" message
     counts for nothing."""
-    latest = {}  # message id -> (key, status, time): a message's last line is its outcome
-    try:
-        # <build>/outbox/sent.jsonl, never through a link
-        lines = read(path.parent.parent, path).decode("utf-8").splitlines()
-    except FileNotFoundError:
-        return {}
-    except UnicodeDecodeError:
-        raise BriefingError("the delivery log is not UTF-8 text: fix it rather than delete "
-                            "it (it records the messages sent)", path) from None
-    for number, line in enumerate(lines, 1):
-        try:
-            entry = json.loads(line)
-            key = sent_key(entry["edition"], entry["to"], [f["sha256"] for f in entry["files"]])
-            # A line without a status predates the "sending" lines: each recorded a delivery.
-            latest[entry["message_id"]] = (key, entry.get("status", "sent"),
-                                           entry.get("at") or entry["sent_at"])
-        except (ValueError, KeyError, TypeError, AttributeError):
-            # Guessing could send twice: better stop and let a person look.
-            raise BriefingError("unreadable line (it records a message sent or being sent: "
-                                "fix it rather than delete it)", path, number) from None
     state = {}
-    for key, status, at in latest.values():
-        if status == "sent" or (status != "failed" and key not in state):
-            state[key] = ("sent" if status == "sent" else "unknown", at)
+    for send in outcomes(project):
+        key = sent_key(send.brief, send.reader, send.to, [sha for _, sha in send.files])
+        if send.status == "sent" or (send.status != "failed" and key not in state):
+            state[key] = ("sent" if send.status == "sent" else "unknown", send.at)
     return state
 
 
-def record(path: Path, status: str, edition: str, item: Outgoing,
-           problem: str | None = None) -> None:
-    """Appended and synced before the next step: "sending" just before DATA, then "sent",
-    "failed" or "unknown". A run killed in between leaves "sending" alone, which the next run
-    takes as "may have been delivered"."""
+def record(project: Project, status: str, item: Outgoing, problem: str | None = None) -> None:
+    """Appended to the record of sends and synced before the next step: "sending" just
+    before DATA, then "sent", "failed" or "unknown". A run killed in between leaves
+    "sending" alone, which the next run takes as "may have been delivered"."""
     entry = {"at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-             "status": status, "message_id": item.message_id, "edition": edition,
-             "to": item.recipient.email, "lang": item.recipient.lang,
-             "files": [{"name": a.name, "sha256": a.sha256} for a in item.attachments]}
+             "status": status, "message_id": item.message_id, "brief": item.brief,
+             "reader": item.reader, "lang": item.recipient.lang, "version": item.version,
+             "to": item.recipient.email,
+             "files": [{"name": a.name, "sha256": a.sha256} for a in item.attachments],
+             "received": item.received}
     if problem:
         entry["problem"] = problem
+    path = record_path(project)
     try:
-        # <build>/outbox/sent.jsonl, appended to, never through a link
-        with os.fdopen(open_plain(path.parent.parent, path, os.O_WRONLY | os.O_APPEND), "a",
+        # records/sends.jsonl, appended to, never through a link
+        with os.fdopen(open_plain(project.records, path, os.O_WRONLY | os.O_APPEND), "a",
                        encoding="utf-8") as log:
             log.write(json.dumps(entry, ensure_ascii=False) + "\n")
             log.flush()
             os.fsync(log.fileno())
     except OSError as exc:
-        raise BriefingError(f"cannot write the delivery log ({exc.strerror}): stopped before "
-                            "sending anything more", path) from None
+        raise BriefingError(f"cannot write the record of sends ({exc.strerror}): stopped "
+                            "before sending anything more", path) from None
 
 
 @contextmanager
