@@ -206,21 +206,6 @@ def test_the_guide_documents_every_field():
         assert set(model.model_fields) <= terms, set(model.model_fields) - terms
 
 
-@pytest.mark.parametrize("template", sorted({*ROOT.glob("templates/**/sections/*.md.j2"),
-                                              *ROOT.glob("templates/**/sections/*/*.md.j2")}),
-                         ids=lambda p: str(p.relative_to(ROOT / "templates")))
-def test_every_section_template_lists_its_blocks_in_its_first_comment(template):
-    """The comment at the top of a section says which blocks a reader's override may
-    replace: the guide sends analysts there."""
-    text = template.read_text(encoding="utf-8")
-    blocks = re.findall(r"\{% block (\w+) %\}", text)
-    if "{% extends" in text or not blocks:
-        return
-    comment = text[:text.index("#}")]
-    for block in blocks:
-        assert block in comment, (template.name, block)
-
-
 def test_the_readme_links_the_guide():
     assert "docs/editing-templates.md" in README.read_text(encoding="utf-8")
 

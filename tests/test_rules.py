@@ -116,3 +116,59 @@ def test_build_stops_on_an_error_of_a_rule(tiny):
         f"error: {WORKS}:{line}: prints the fact id 'harbour.vote': print the fact or its "
         "values, not its id"]
     assert not (tiny.build / ALPHA).exists()
+
+
+def test_a_block_the_first_comment_does_not_list_is_a_warning_at_the_block(tiny):
+    path = tiny.root / WORKS
+    path.write_text(path.read_text(encoding="utf-8").replace("Blocks: schedule, keepers.",
+                                                             "Blocks: schedule."),
+                    encoding="utf-8")
+    line = path.read_text(encoding="utf-8").splitlines().index("{% block keepers %}") + 1
+    assert problems(tiny) == [
+        f"warning: {WORKS}:{line}: the comment at the top of the template does not list its "
+        "block 'keepers': list every block there (Blocks: schedule, keepers.), where the "
+        "guide sends analysts to find what a reader's override may replace"]
+
+
+WORDS = f"templates/briefs/{ALPHA}/sections/{{lang}}/works.yaml"
+
+
+def test_a_key_no_template_says_is_a_warning_at_its_line_in_each_language(tiny):
+    lines = {}
+    for lang, text in (("es", "Nunca dicho"), ("en", "Never said")):
+        path = tiny.root / WORDS.format(lang=lang)
+        with path.open("a", encoding="utf-8") as words:
+            words.write(f"unsaid: {text}\n")
+        lines[lang] = len(path.read_text(encoding="utf-8").splitlines())
+    assert problems(tiny) == [
+        f"warning: {WORDS.format(lang=lang)}:{lines[lang]}: unsaid: no template of section "
+        "'works' says it (say(\"unsaid\")): delete it, or say it where it belongs"
+        for lang in ("es", "en")]
+
+
+def test_a_key_said_where_no_version_goes_and_written_in_no_language_is_an_error(tiny):
+    """A key said in a branch no version takes today fails the day one does: the check
+    finds it now, at the template's line, in each language that lacks it."""
+    line = add_after_heading(tiny, WORKS, '{% if length == "tiny" %}{{ say("unwritten") }}'
+                                          '{% endif %}')
+    assert problems(tiny) == [
+        f"error: {WORKS}:{line}: say(\"unwritten\"): section 'works' has no text 'unwritten' "
+        f"in {name}: add it to its words" for name in ("Spanish", "English")]
+
+
+def test_a_key_said_is_found_when_a_macro_or_a_loop_says_it(tiny):
+    """A key handed to a macro or a loop as a quoted text is said; a key taken from a
+    value (the theme's sources section says each source's kind) cannot be followed, and
+    its section's keys are all taken as said."""
+    add_after_heading(tiny, WORKS, '{% macro heading(key) %}## {{ say(key) }}{% endmacro %}'
+                                   '{{ heading("keepers") }}')
+    for lang in ("es", "en"):
+        path = tiny.root / WORDS.format(lang=lang)
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("keepers:", "extra: Extra\nkeepers:"), encoding="utf-8")
+    path = tiny.root / WORKS
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "{% endblock %}\n{% block keepers %}",
+        '{% for key in ["extra"] %}{{ say(key) }}{% endfor %}\n{% endblock %}\n'
+        "{% block keepers %}"), encoding="utf-8")
+    assert problems(tiny) == []

@@ -10,6 +10,8 @@ message; it raises only when what it reads cannot be read. One module per family
 - ``templates``: a section a reader gets exists in each of the reader's languages;
 - ``tense``: a fact describing things long past is told in the past, with its year;
 - ``documents``: what one composed document prints (``documents.RULES``);
+- ``sections``: a document's section templates list their blocks, and say every key of
+  their words (in ``documents.RULES``);
 - ``editions``: what the languages of one reader's brief print (``editions.RULES``).
 
 ``run`` runs them all over a project (the check); the build runs the ``documents`` rules on

@@ -1,0 +1,130 @@
+"""Rules on a section's templates and its words read from their source, for each section a
+document prints: the comment at the top of a template lists its blocks (the guide sends
+analysts there to find what a reader's override may replace); every key of the section's
+words in the language is said by one of its templates, and every key said is written."""
+
+from __future__ import annotations
+
+import functools
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import jinja2
+from jinja2 import nodes
+
+from briefings import i18n, projectfiles
+from briefings.errors import BriefingError
+from briefings.prose import prose_file, section_template
+from briefings.templating import relative
+from briefings.yamlfile import read_yaml
+
+if TYPE_CHECKING:
+    from briefings.rules.documents import Reading
+
+_PARSER = jinja2.Environment()   # parses only: what a template may call is compose's affair
+
+
+@functools.lru_cache(maxsize=256)
+def _parsed(source: str) -> nodes.Template | None:
+    try:
+        return _PARSER.parse(source)
+    except jinja2.TemplateSyntaxError:   # compose names it, at its line
+        return None
+
+
+def _templates(reading: Reading, section: str) -> list[tuple[str, str, nodes.Template]]:
+    """The section's templates along the chain (a reader's, the brief's, the theme's):
+    each as the analyst sees its file, its source and its tree."""
+    found = []
+    for folder in reading.chain:
+        path = folder / section_template(section)
+        if projectfiles.found(path):
+            source = projectfiles.read_text(path)
+            if (tree := _parsed(source)) is not None:
+                found.append((relative(str(path), reading.root), source, tree))
+    return found
+
+
+def _listed(source: str) -> set[str]:
+    """The names after ``Blocks:`` in the comment the template starts with."""
+    text = source.lstrip()
+    comment = text[2:text.find("#}")] if text.startswith("{#") and "#}" in text else ""
+    _, marker, names = comment.partition("Blocks:")
+    return set(re.findall(r"\w+", names)) if marker else set()
+
+
+def blocks_listed(reading: Reading) -> list[BriefingError]:
+    """A template with blocks, extending none, names each of them in its first comment."""
+    problems = []
+    for section in reading.sections():
+        for shown, source, tree in _templates(reading, section.get("data-section")):
+            if next(tree.find_all(nodes.Extends), None) is not None:
+                continue   # an override fills its base's blocks, listed there
+            blocks = list(tree.find_all(nodes.Block))
+            missing = [block for block in blocks if block.name not in _listed(source)]
+            if missing:
+                names = ", ".join(f"'{block.name}'" for block in missing)
+                problems.append(BriefingError(
+                    f"the comment at the top of the template does not list its block "
+                    f"{names}: list every block there (Blocks: "
+                    f"{', '.join(block.name for block in blocks)}.), where the guide sends "
+                    "analysts to find what a reader's override may replace", shown,
+                    missing[0].lineno, level="warning"))
+    return problems
+
+
+def _said(trees: list[nodes.Template]) -> tuple[set[str], bool]:
+    """Every quoted text in the templates (a key is said as ``say("key")`` or handed to a
+    macro or a loop that says it), and whether every key said is among them: not when a
+    template says a key it takes from a value (``say(source.kind)``) or another file."""
+    quoted, followed = set(), True
+    for tree in trees:
+        quoted |= {const.value for const in tree.find_all(nodes.Const)
+                   if isinstance(const.value, str)}
+        followed &= next(tree.find_all((nodes.Include, nodes.Import, nodes.FromImport)),
+                         None) is None
+        for call in tree.find_all(nodes.Call):
+            if isinstance(call.node, nodes.Name) and call.node.name == "say" and call.args \
+                    and not isinstance(call.args[0], (nodes.Const, nodes.Name)):
+                followed = False
+    return quoted, followed
+
+
+def _keys(path: Path) -> dict[str, int | None]:
+    doc = read_yaml(path)
+    return {str(key): doc.line_of([key]) for key in doc.data} \
+        if isinstance(doc.data, dict) else {}
+
+
+def words_said(reading: Reading) -> list[BriefingError]:
+    """A key of a section's words in the language that none of its templates says is a
+    text no reader ever gets (a warning at the key); ``say("key")`` with no text for the key
+    in the language is an error at its line, even where no version takes that branch."""
+    problems = []
+    for section in reading.sections():
+        name = section.get("data-section")
+        templates = _templates(reading, name)
+        quoted, followed = _said([tree for _, _, tree in templates])
+        written: dict[str, None] = {}
+        for folder in reading.chain:
+            path = prose_file(folder, reading.lang, name)
+            if not projectfiles.found(path):
+                continue
+            keys = _keys(path)
+            written.update(dict.fromkeys(keys))
+            problems += [BriefingError(
+                f"no template of section '{name}' says it (say(\"{key}\")): delete it, or "
+                "say it where it belongs", relative(str(path), reading.root), line, key,
+                level="warning") for key, line in keys.items() if followed and key not in quoted]
+        for shown, _, tree in templates:
+            for call in tree.find_all(nodes.Call):
+                if isinstance(call.node, nodes.Name) and call.node.name == "say" and call.args \
+                        and isinstance(call.args[0], nodes.Const) \
+                        and call.args[0].value not in written:
+                    problems.append(BriefingError(
+                        f"say(\"{call.args[0].value}\"): section '{name}' has no text "
+                        f"'{call.args[0].value}' in {i18n.language_name(reading.lang)}: add "
+                        "it to its words",
+                        shown, call.lineno))
+    return problems
