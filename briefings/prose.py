@@ -174,7 +174,7 @@ class Prose:
             except jinja2.TemplateSyntaxError as exc:
                 raise text.error(f"syntax error: {exc.message}") from None
             if any(kind == "block_begin" for _, kind, _ in tokens):
-                raise text.error("a text prints values ({{ … }}) but holds no statement "
+                raise text.error("a text may print values ({{ … }}) but not hold a statement "
                                  "({% … %}): put conditions and loops in the section's "
                                  "template, and give the text what it prints with say()")
 

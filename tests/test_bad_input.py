@@ -272,25 +272,6 @@ def test_each_traceback_trigger_is_one_line(tiny, tmp_path, case):
     assert line.startswith(f"error: {place}") and problem in line, line
 
 
-def guide_messages(heading: str) -> list[str]:
-    """The error lines the editing guide quotes in one of its sections."""
-    text = (ROOT / "docs/editing-templates.md").read_text(encoding="utf-8")
-    part = text.split(f"\n## {heading}\n")[1].split("\n## ")[0]
-    return [line for line in part.splitlines() if line.startswith("error: ")]
-
-
-@pytest.mark.parametrize("message", guide_messages("Writing YAML"))
-def test_the_guide_quotes_the_yaml_messages_as_printed(tiny, tmp_path, message):
-    """Each slip the guide shows, made in the fixture (the guide's file and lines are the
-    fixture's): the program prints the guide's line, word for word."""
-    [spoil] = [spoil for spoil, place, problem in SLIPS.values()
-               if message.startswith(f"error: {place}") and problem in message]
-    spoil(tiny)
-    result = briefings(tiny, "build", "--format", "html", "--jobs", "1",
-                       "--out", str(tmp_path / "out"))
-    assert (result.returncode, result.stderr) == (1, message + "\n")
-
-
 def test_a_bom_at_the_start_of_an_override_is_no_text_outside_a_block(tiny, tmp_path):
     template = tiny.root / PRESS
     template.write_text("\ufeff" + template.read_text(encoding="utf-8"), encoding="utf-8")

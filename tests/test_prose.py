@@ -71,8 +71,8 @@ def test_a_statement_in_a_text_is_refused_naming_file_and_key(tiny):
     edit(tiny.briefs / "alpha/sections/es/works.yaml", "schedule: Calendario",
          "schedule: '{% if true %}Calendario{% endif %}'")
     assert failure(tiny) == (
-        f"{SECTIONS}/es/works.yaml:2: schedule: a text prints values ({{{{ … }}}}) but holds no "
-        "statement ({% … %}): put conditions and loops in the section's template, and give "
+        f"{SECTIONS}/es/works.yaml:2: schedule: a text may print values ({{{{ … }}}}) but not hold "
+        "a statement ({% … %}): put conditions and loops in the section's template, and give "
         "the text what it prints with say()")
 
 
