@@ -2,11 +2,16 @@
 
 A template is text anyone may send an analyst: a loop in it may run for hours, and no
 signal reaches code that runs no Python bytecode in between (a regular expression, a
-native library). So each document is made in a process of its own, forked (it inherits
-what the parent loaded), which may write at most ``BRIEFINGS_DOCUMENT_MB`` more than that
-and which the parent kills past ``BRIEFINGS_DOCUMENT_SECONDS``. The kernel kills a worker
-when its parent goes, however it goes (even SIGKILL); Ctrl-C and SIGTERM stop the parent,
-which kills its workers at once. A worker that crashes is one line, never a traceback.
+native library). So documents are made in processes of their own, forked (they inherit
+what the parent loaded), which may write at most ``BRIEFINGS_DOCUMENT_MB`` more per
+document than they held before it, and which the parent kills past
+``BRIEFINGS_DOCUMENT_SECONDS`` for one document. The kernel kills a worker when its parent
+goes, however it goes (even SIGKILL); Ctrl-C and SIGTERM stop the parent, which kills its
+workers at once. A worker that crashes is one line, never a traceback.
+
+A worker makes one document after another, so what it has parsed, compiled or drawn for
+one (stylesheets, templates, figures, each kept by its content) serves the next; a worker
+killed at a limit, or that ran out of memory, is replaced by a fresh one.
 
 A worker reports where it is (``limits.at``), so that a limit met names the file."""
 
@@ -55,21 +60,31 @@ def _worker_start(parent: int) -> None:
         os._exit(1)
 
 
-def _child(conn: Connection, work: Callable, job, parent: int, megabytes: float) -> None:
+def _child(conn: Connection, work: Callable, jobs: list, parent: int,
+           megabytes: float) -> None:
+    """Make ``jobs[k]`` for each ``k`` the parent sends (the jobs are inherited, not
+    pickled), until it closes the pipe; a worker that ran out of memory goes."""
     _worker_start(parent)
-    limits.cap_memory(megabytes)
     limits.report_to(lambda file, doing: conn.send(("at", file, doing)))
-    try:
-        outcome = ("done", work(job))
-    except MemoryError:
-        outcome = ("memory", None)
-    except BaseException as exc:  # sent to the parent, which raises it
-        outcome = ("failed", exc)
-    try:
-        conn.send(outcome)
-    except Exception as exc:  # an exception that does not pickle: its words do
-        conn.send(("failed", RuntimeError(f"{type(outcome[1]).__name__}: {outcome[1]} "
-                                          f"({exc})")))
+    while True:
+        try:
+            k = conn.recv()
+        except EOFError:
+            os._exit(0)
+        limits.cap_memory(megabytes)
+        try:
+            outcome = ("done", work(jobs[k]))
+        except MemoryError:
+            outcome = ("memory", None)
+        except BaseException as exc:  # sent to the parent, which raises it
+            outcome = ("failed", exc)
+        try:
+            conn.send(outcome)
+        except Exception as exc:  # an exception that does not pickle: its words do
+            conn.send(("failed", RuntimeError(f"{type(outcome[1]).__name__}: {outcome[1]} "
+                                              f"({exc})")))
+        if outcome[0] == "memory":
+            os._exit(1)
 
 
 @dataclass
@@ -94,19 +109,39 @@ def run(jobs: Iterable, work: Callable, workers: int, label: Callable[[Any], str
     seconds = limits.setting("BRIEFINGS_DOCUMENT_SECONDS")
     megabytes = limits.setting("BRIEFINGS_DOCUMENT_MB")
     context = multiprocessing.get_context("fork")
-    pending, running = list(jobs), {}
+    jobs = list(jobs)
+    pending, running, idle = list(range(len(jobs))), {}, []
+
+    def start() -> Connection:
+        mine, theirs = context.Pipe()
+        process = context.Process(target=_child, daemon=True,
+                                  args=(theirs, work, jobs, os.getpid(), megabytes))
+        with _stops_held():
+            process.start()
+            theirs.close()  # the parent keeps only its end: EOF when the worker dies
+            running[mine] = _Running(None, process, mine, 0.0)
+        return mine
+
+    def give(conn: Connection) -> None:
+        k = pending.pop(0)
+        r = running[conn]
+        r.job, r.deadline, r.file, r.doing = jobs[k], time.monotonic() + seconds, None, \
+            "starting"
+        conn.send(k)
+
+    def done(conn: Connection) -> None:
+        """The worker's document is made: it takes the next, or waits."""
+        if pending:
+            give(conn)
+        else:
+            running[conn].job = None
+            idle.append(running.pop(conn))
+
     try:
-        while pending or running:
-            while pending and len(running) < workers:
-                job = pending.pop(0)
-                mine, theirs = context.Pipe(duplex=False)
-                process = context.Process(target=_child, daemon=True,
-                                          args=(theirs, work, job, os.getpid(), megabytes))
-                with _stops_held():
-                    process.start()
-                    theirs.close()  # the parent keeps only its end: EOF when the worker dies
-                    running[mine] = _Running(job, process, mine, time.monotonic() + seconds)
-            nearest = min(r.deadline for r in running.values())
+        while pending and len(running) < workers:
+            give(start())
+        while any(r.job is not None for r in running.values()):
+            nearest = min(r.deadline for r in running.values() if r.job is not None)
             for conn in wait(list(running), timeout=max(nearest - time.monotonic(), 0)):
                 r = running[conn]
                 try:
@@ -116,6 +151,8 @@ def run(jobs: Iterable, work: Callable, workers: int, label: Callable[[Any], str
                     _end(running.pop(conn))
                     code = -r.process.exitcode if r.process.exitcode < 0 else 0
                     name = signal.Signals(code).name if code else f"exit {r.process.exitcode}"
+                    if pending:
+                        give(start())
                     yield r.job, _stopped(
                         r, label(r.job), f"it crashed ({name}), or needed more memory than "
                         f"a document may use ({megabytes:g} MB, BRIEFINGS_DOCUMENT_MB): look "
@@ -124,24 +161,30 @@ def run(jobs: Iterable, work: Callable, workers: int, label: Callable[[Any], str
                 if kind == "at":
                     r.file, r.doing = payload
                     continue
-                _end(running.pop(conn))
+                job = r.job
                 if kind == "memory":
-                    yield r.job, _stopped(
-                        r, label(r.job), f"it needed more memory than a document may use "
+                    _end(running.pop(conn))  # what it holds after running out is not sure
+                    if pending:
+                        give(start())
+                    yield job, _stopped(
+                        r, label(job), f"it needed more memory than a document may use "
                         f"({megabytes:g} MB, BRIEFINGS_DOCUMENT_MB)")
-                elif kind == "failed" and not isinstance(payload[0], BriefingError):
+                    continue
+                if kind == "failed" and not isinstance(payload[0], BriefingError):
                     raise payload[0]  # a bug: its traceback helps
-                else:
-                    yield r.job, payload[0]
+                done(conn)
+                yield job, payload[0]
             for conn, r in list(running.items()):
-                if time.monotonic() >= r.deadline:
+                if r.job is not None and time.monotonic() >= r.deadline:
                     _end(running.pop(conn))
+                    if pending:
+                        give(start())
                     yield r.job, _stopped(
                         r, label(r.job), f"it took more than {seconds:g} s, the time a document "
                         "may take (BRIEFINGS_DOCUMENT_SECONDS): look for a loop that runs "
                         "too many times")
     finally:  # an error, Ctrl-C or SIGTERM: the documents still being made are not wanted
-        for r in running.values():
+        for r in [*running.values(), *idle]:
             _end(r)
 
 
