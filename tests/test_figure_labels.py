@@ -34,6 +34,54 @@ def test_a_year_in_a_figures_words_has_no_thousands_separator(tiny):
             assert not re.search(r"2[,.\u202f\u00a0]0", text), text
 
 
+YEARS_CHART = """\
+figures:
+  years:
+    kind: vega-lite
+    rows:
+      - {year: harbour.works.year, votes: harbour.vote.in_favour}
+      - {year: harbour.works.last_year, votes: harbour.vote.against}
+    spec:
+      mark: point
+      encoding:
+        x: {field: year, type: quantitative, scale: {zero: false}}
+        y: {field: votes, type: quantitative}
+        color: {field: year, type: quantitative}
+    caption: {es: "Años.", en: "Years."}
+    alt: {es: "Años.", en: "Years."}
+  labelled:
+    kind: vega-lite
+    rows:
+      - {year: harbour.works.year, votes: harbour.vote.in_favour}
+    spec:
+      mark: text
+      encoding:
+        text: {field: year, type: quantitative}
+    caption: {es: "Años.", en: "Years."}
+    alt: {es: "Años.", en: "Years."}
+"""
+
+
+def test_a_year_on_a_charts_axis_legend_or_text_has_no_thousands_separator(tiny):
+    """Vega-Lite groups the thousands of every quantitative label ("2,026", "2.026"): a field
+    whose values are all years prints as years, on its axis (a tick a year), its legend and
+    as text; a count beside it keeps its grouping."""
+    facts = tiny.facts / "harbour.yaml"
+    with_year(tiny)
+    facts.write_text(facts.read_text(encoding="utf-8").replace(
+        "      end: 2026-11-30\n", "      end: 2026-11-30\n      last_year: 2029\n    derived:\n"
+        "      last_year: the end of the works' warranty, three years after they end\n"),
+        encoding="utf-8")
+    with_figures(tiny, YEARS_CHART, names=("years", "labelled"))
+    for lang in ("es", "en"):
+        figures = drawn(compose_alpha(tiny, lang))
+        labels = re.findall(r">([^<]*)</text>", figures["years"][2])
+        # the axis, its title, the votes' axis and title, the legend and its title
+        axis, legend = labels[:labels.index("year")], labels[labels.index("votes") + 1:]
+        assert axis == legend[:-1] == ["2026", "2027", "2028", "2029"], labels
+        assert "2026" in re.findall(r">([^<]*)</text>", figures["labelled"][2])
+
+
 LONGER = [("end: 2026-11-30", "end: 2028-12-31"),
           ("30 de noviembre de 2026", "31 de diciembre de 2028"),
           ("30 November 2026", "31 December 2028")]

@@ -222,7 +222,8 @@ def vega_lite(figure: d.VegaLite, data: Data, style: Style) -> Made:
                 out[field] = value.isoformat() if isinstance(value, dt.date) else value
         rows.append(out)
     caption = data.words(figure.caption, ("caption",))  # in this language, or an error
-    spec = _in_language(figure.spec, data.lang, set(figure.caption))
+    spec = vegalite.years_as_years(_in_language(figure.spec, data.lang, set(figure.caption)),
+                                   rows)
     if problem := vegalite.compile_problem(spec, rows, style):
         raise data.error(("spec",), problem)
     return Made({"kind": "vega-lite", "locale": data.locale, "rows": rows, "spec": spec},

@@ -20,6 +20,7 @@ from babel.dates import get_day_names, get_month_names
 
 from briefings import limits
 from briefings.errors import did_you_mean
+from briefings.figures.bind import YEARS
 from briefings.style import Style
 
 
@@ -125,6 +126,47 @@ def _marks(node, loc: tuple):
     elif isinstance(node, list):
         for k, value in enumerate(node):
             yield from _marks(value, loc + (k,))
+
+
+# Channels drawn with an axis, and those read as words; the others have a legend.
+AXES = ("x", "y", "x2", "y2")
+WORDS = ("text", "tooltip")
+
+
+def years_as_years(spec: dict, rows: list[dict]) -> dict:
+    """The specification with each quantitative field whose every value is a year (a whole
+    number from 1000 to 2999, as in a figure's words) printed as one: Vega-Lite groups the
+    thousands of every number ("2,026", "2.026") and ticks in fractions ("2,026.5"). Its
+    axis has a tick a year, its legend and text say "2026"; a format the chart gives stays."""
+    fields = {field for row in rows for field in row}
+    years = {field for field in fields if all(
+        type(row.get(field)) is int and row[field] in YEARS for row in rows)}
+
+    def as_year(channel: str, encoding):
+        if isinstance(encoding, list):
+            return [as_year(channel, e) for e in encoding]
+        if not isinstance(encoding, dict) or encoding.get("field") not in years \
+                or encoding.get("type", "quantitative") != "quantitative" \
+                or "aggregate" in encoding:
+            return encoding
+        if channel in WORDS:
+            return {"format": "d", **encoding}
+        place, extra = ("axis", {"tickMinStep": 1}) if channel in AXES else ("legend", {})
+        if encoding.get(place, {}) is None:     # axis: null, legend: null
+            return encoding
+        return {**encoding, place: {"format": "d", **extra, **encoding.get(place, {})}}
+
+    def walk(node):
+        if isinstance(node, list):
+            return [walk(item) for item in node]
+        if not isinstance(node, dict):
+            return node
+        node = {key: walk(value) for key, value in node.items()}
+        if isinstance(node.get("encoding"), dict):
+            node["encoding"] = {channel: as_year(channel, encoding)
+                                for channel, encoding in node["encoding"].items()}
+        return node
+    return walk(spec)
 
 
 def compile_problem(spec: dict, rows: list[dict], style: Style) -> str | None:
