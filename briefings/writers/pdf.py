@@ -1,4 +1,8 @@
-"""PDF writer: the HTML writer's page, adapted for print, rendered by WeasyPrint."""
+"""PDF writer: the HTML writer's page, adapted for print, rendered by WeasyPrint.
+
+A process keeps the stylesheets WeasyPrint parsed, by their text, with one font
+configuration for them all: a worker making several documents in one language parses the
+stylesheet and loads its faces once."""
 
 from __future__ import annotations
 
@@ -6,12 +10,14 @@ import copy
 import functools
 import hashlib
 import logging
+import re
 from contextlib import contextmanager
 from typing import NamedTuple
 
 import pydyf
 from lxml import html
-from weasyprint import HTML
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from briefings.document import Document, Theme
@@ -191,17 +197,52 @@ class Printed(NamedTuple):
     pages: int
 
 
+# The page's one stylesheet, which the layout holds in a <style> in its head.
+_STYLE = re.compile(r"<style>(.*?)</style>", re.DOTALL)
+_FONTS: FontConfiguration | None = None
+_SHEETS: dict[tuple[str, str], CSS] = {}     # by text and folder, the most recent last
+KEPT = 8    # stylesheets kept: one per language and theme a worker meets
+
+
+def _stylesheet(page: str, base: str, fetcher: LocalFetcher
+                ) -> tuple[str, list[CSS], FontConfiguration]:
+    """The page without its stylesheet, the stylesheet parsed (or kept from an earlier
+    page), and the font configuration it loaded its faces into. A page whose layout has
+    other styles or linked sheets is given to WeasyPrint whole: cut out, its one
+    stylesheet is the same last author sheet it was in the page."""
+    global _FONTS
+    found = _STYLE.findall(page)
+    if len(found) != 1 or "<link" in page or "<style " in page:
+        return page, [], FontConfiguration()
+    _FONTS = _FONTS or FontConfiguration()
+    key = (found[0], base)
+    sheet = _SHEETS.pop(key, None) or CSS(string=found[0], base_url=base,
+                                          url_fetcher=fetcher, font_config=_FONTS)
+    return _STYLE.sub("", page, count=1), [sheet], _FONTS
+
+
+def _keep(page: str, base: str, sheets: list[CSS]) -> None:
+    """Keep the page's stylesheet for the next page: only once it loaded without a
+    failure (a font it could not load fails each document it is used in)."""
+    for sheet in sheets:
+        _SHEETS[_STYLE.findall(page)[0], base] = sheet
+        while len(_SHEETS) > KEPT:
+            del _SHEETS[next(iter(_SHEETS))]
+
+
 def render(document: Document, theme: Theme) -> Printed:
     tree = print_tree(document.body)
     page = html_writer.render(document, theme, body=tree)
     # the theme (fonts), and the document's drawings: nothing else
     fetcher = LocalFetcher(urls.Resources(theme.base, *theme.folders,
                                           assets=document.assets), document)
+    base = str(theme.base) + "/"
     # Tagged PDF/UA-1: headings, lists and tables are readable by screen readers.
     variant = "pdf/ua-1"
     with _resource_failures() as failures:
-        laid_out = HTML(string=page, base_url=str(theme.base) + "/",
-                        url_fetcher=fetcher).render(pdf_variant=variant)
+        html_only, sheets, fonts = _stylesheet(page, base, fetcher)
+        laid_out = HTML(string=html_only, base_url=base, url_fetcher=fetcher).render(
+            pdf_variant=variant, stylesheets=sheets, font_config=fonts)
         data = laid_out.write_pdf(
             pdf_variant=variant, finisher=functools.partial(finish, link_descriptions(tree)),
             # Derived from the content (figures are named by their drawing's hash), so the
@@ -214,4 +255,5 @@ def render(document: Document, theme: Theme) -> Printed:
     if failures:
         raise BriefingError(f"{failures[0]} (check its url() and that the file exists)",
                             theme.file("brief.css") if "Font-face" in failures[0] else None)
+    _keep(page, base, sheets)
     return Printed(data, len(laid_out.pages))
