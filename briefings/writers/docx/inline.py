@@ -25,6 +25,10 @@ from briefings.writers.docx.places import Context
 from briefings.writers.docx.segments import Anchor, Break, Field, Format, NoteRef, Text
 
 
+# What python-docx's run.text turns into elements of their own (tab, break).
+_TAB_OR_BREAK = frozenset("\t\r\n")
+
+
 class InlineVisitor:
     """The DocxWriter's text-level elements (a mixin: the writer holds the state)."""
 
@@ -117,7 +121,11 @@ class InlineVisitor:
                 continue
             run = paragraph.add_run()
             if isinstance(seg, Text):
-                run.text = seg.text
+                if _TAB_OR_BREAK.isdisjoint(seg.text):
+                    if seg.text:   # as run.text does, without its look at every character
+                        run._r.add_t(seg.text)
+                else:
+                    run.text = seg.text
                 fmt = seg.fmt
                 if fmt.italic:
                     run.italic = True

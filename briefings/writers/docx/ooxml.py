@@ -11,11 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
+from collections.abc import Mapping
 from xml.sax.saxutils import escape, quoteattr
 
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
+from docx.opc.pkgwriter import PackageWriter
 from docx.opc.part import XmlPart
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
@@ -249,18 +251,32 @@ def clear_body(body) -> None:
             body.remove(child)
 
 
-def reproducible_zip(data: bytes, when: dt.datetime) -> bytes:
-    """The same package with entries sorted and stamped ``when``: equal input, equal bytes.
-    (python-docx stamps the current time on every entry.)"""
+def package_entries(package) -> dict[str, bytes]:
+    """The python-docx package's files by name, as its ``save`` would write them, without
+    compressing them (``reproducible_zip`` does, once)."""
+    class Entries(dict):
+        def write(self, uri, blob):
+            self[uri.membername] = blob
+
+    entries = Entries()
+    for part in package.parts:
+        part.before_marshal()
+    PackageWriter._write_content_types_stream(entries, package.parts)
+    PackageWriter._write_pkg_rels(entries, package.rels)
+    PackageWriter._write_parts(entries, package.parts)
+    return entries
+
+
+def reproducible_zip(entries: Mapping[str, bytes], when: dt.datetime) -> bytes:
+    """The files zipped in the order of their names and stamped ``when``: equal input,
+    equal bytes. (python-docx stamps the current time on every entry.)"""
     stamp = when.timetuple()[:6]
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for name in sorted(src.namelist()):
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name in sorted(entries):
             info = zipfile.ZipInfo(name, date_time=stamp)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 0          # else it depends on the building OS
             info.external_attr = 0
-            dst.writestr(info, src.read(name), compresslevel=6)
+            dst.writestr(info, entries[name], compresslevel=6)
     return out.getvalue()
-

@@ -70,10 +70,8 @@ class DocxWriter(BlockVisitor, InlineVisitor, TableVisitor, FigureVisitor, Footn
         self.write()
         embedded_fonts.embed(self.doc, self.folders)
         package_allowlist.clean(self.doc.part.package)  # nothing of the reference unasked
-        out = io.BytesIO()
-        self.doc.save(out)
         created = dt.datetime.combine(self.meta.created, dt.time())
-        return ooxml.reproducible_zip(out.getvalue(), created)
+        return ooxml.reproducible_zip(ooxml.package_entries(self.doc.part.package), created)
 
     def write(self) -> None:
         """The document's tree as Word paragraphs and tables, in memory: where the writer
