@@ -3,6 +3,7 @@ no number typed into its prose, and an override that only fills blocks its base 
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 
@@ -32,21 +33,28 @@ def typed_numbers_in(source: str, shown: str, env: jinja2.Environment, first_lin
                      ) -> list[BriefingError]:
     """``typed_numbers`` of a template's text, or of a prose text starting at ``first_line``
     of its file."""
-    errors = []
-    for line, kind, value in env.lex(source):
-        line += first_line - 1
+    return [BriefingError(
+        f"the number {number} is typed into the template; take it from a fact value so it "
+        "changes when the fact does", shown, line + first_line - 1)
+        for line, number in _typed(env.lexer, source)]
+
+
+@functools.lru_cache(maxsize=1024)
+def _typed(lexer, source: str) -> tuple[tuple[int, str], ...]:
+    """The line and digits of each number typed into ``source``, as ``lexer`` reads it:
+    kept by the text, as every version of a brief, and its draft, read the same
+    templates."""
+    found = []
+    for line, kind, value in lexer.tokeniter(source, None):
         if kind == "data":
             text, digits = _SYNTAX.sub(lambda m: re.sub(r"\d", "_", m[0]), value), _DIGITS
         elif kind == "string":
             text, digits = value, _WORD_DIGITS
         else:
             continue
-        for match in digits.finditer(text):
-            errors.append(BriefingError(
-                f"the number {match[0]} is typed into the template; take it from a fact "
-                "value so it changes when the fact does", shown,
-                line + text.count("\n", 0, match.start())))
-    return errors
+        found += [(line + text.count("\n", 0, match.start()), match[0])
+                  for match in digits.finditer(text)]
+    return tuple(found)
 
 
 def _blocks(template: nodes.Template) -> dict[str, int]:
