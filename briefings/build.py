@@ -35,7 +35,8 @@ from briefings.errors import BriefingError, BriefingErrors, did_you_mean
 from briefings.facts import FactBase, load_facts
 from briefings.numbering import brief_numbers, cited
 from briefings.outputs import (DEFAULT_FORMATS, MANIFEST, STAGING, InputKeys, build_lock,
-                               is_current, manifest_bytes, output_path, read_manifest)
+                               is_current, manifest_bytes, output_path, read_manifest,
+                               text_path)
 from briefings.project import Project
 from briefings.rules.documents import Reading, document_problems
 from briefings.rules.facts import DEFAULT_AGE_DAYS, stale_facts
@@ -43,6 +44,7 @@ from briefings.rules.figures import figure_problems
 from briefings.rules.quotes import unquoted
 from briefings.rules.run import located
 from briefings.rules.tense import told_in_the_past
+from briefings.writers import text
 
 # Writer modules by format, imported only when that format is built.
 WRITERS = {"pdf": "briefings.writers.pdf", "docx": "briefings.writers.docx",
@@ -78,6 +80,7 @@ class Made:
     rendered: list[Rendered]
     problems: list[BriefingError]
     current: list[str]
+    text: bytes     # what it says, for comparing versions (``writers.text``)
 
 
 @dataclass
@@ -131,7 +134,8 @@ def _render(job: Job) -> Made:
         rendered.append(Rendered(job.brief, job.reader, job.lang, fmt, data, pages,
                                  fact_files, composing + time.perf_counter() - started))
     return Made(job, rendered, problems, sorted(set(document.facts_used)
-                                           - told_in_the_past(list(reading.printed))))
+                                           - told_in_the_past(list(reading.printed))),
+                text.encode(text.snapshot(document, _inputs.facts.facts)))
 
 
 def _select(requested: list[str] | None, known, what: str) -> list[str]:
@@ -376,7 +380,9 @@ def build(project: Project, briefs: list[str] | None = None,
         if not todo:
             return report
         _check_targets(out, [name(job.brief, job.reader, job.lang, fmt)
-                             for job in todo for fmt in job.formats])
+                             for job in todo for fmt in job.formats]
+                       + [text_path(out, job.brief, job.reader, job.lang).relative_to(out)
+                          .as_posix() for job in todo])
 
         for fmt in formats:
             importlib.import_module(WRITERS[fmt])  # once, before forking: the workers share it
@@ -387,12 +393,16 @@ def build(project: Project, briefs: list[str] | None = None,
             _inputs = _Inputs(project, facts, chosen, day,
                               *_brief_wide(project, facts, todo, chosen, day,
                                            _workers(jobs, len(todo))))
-            built, current, found = [], set(), {}
+            built, texts, current, found = [], [], set(), {}
             try:
                 with closing(_results(todo, _workers(jobs, len(todo)))) as results:
                     for made in results:
                         found[made.job] = made.problems
                         current.update(made.current)
+                        kept = text_path(out, made.job.brief, made.job.reader,
+                                         made.job.lang).relative_to(out).as_posix()
+                        _stage(stage, out, kept, made.text)
+                        texts.append(kept)
                         for done in made.rendered:
                             entry = name(done.brief, done.reader, done.lang, done.format)
                             _stage(stage, out, entry, done.data)
@@ -412,6 +422,6 @@ def build(project: Project, briefs: list[str] | None = None,
             report.warnings = _stop_on(located(problems, project.root), strict)
             _stage(stage, out, MANIFEST, manifest_bytes(zone, entries))
             with _uninterrupted():
-                _commit(stage, out, built)
+                _commit(stage, out, built + texts)
     report.built = [out / entry for entry in built]
     return report

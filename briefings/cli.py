@@ -27,6 +27,7 @@ examples:
   briefings email --brief ID --reader NAME --send
   briefings due                                   briefs printing a fact about to expire
   briefings uses FACT                             where a fact is printed, who received it
+  briefings diff --brief ID --reader NAME         what changed since the version they received
 """
 
 
@@ -93,6 +94,22 @@ def _parser() -> argparse.ArgumentParser:
                    "print a fact, and who received those documents", "briefings uses "
                    "congress.period")
     uses.add_argument("fact", metavar="FACT", help="the fact's id, e.g. congress.period")
+
+    changes = command("diff", "show what changed in a reader's brief since the version its "
+                      "recipients received, sentence by sentence, with the fact values that "
+                      "changed; also written as a web page under build/",
+                      "briefings diff --brief ID --reader NAME --lang en --docx")
+    changes.add_argument("--brief", metavar="ID",
+                         help="needed when the project has more than one brief")
+    changes.add_argument("--reader", required=True, metavar="NAME",
+                         help="the reader whose recipients received the earlier version")
+    changes.add_argument("--lang", metavar="LANG", help="default: the reader's first")
+    changes.add_argument("--since", metavar="VERSION",
+                         help="compare with this version as sent (default: the last one "
+                         "sent)")
+    changes.add_argument("--docx", action="store_true",
+                         help="also write the built DOCX with the changes as Word tracked "
+                         "changes, beside it (…-changes.docx)")
 
     new_brief = command("new-brief", "start a new brief that builds and passes the check "
                         "at once", "briefings new-brief ID --reader NAME")
@@ -232,6 +249,10 @@ def _run(argv: list[str] | None) -> int:
             print(listing(project))
         elif args.command in ("due", "uses"):
             return _review(project, args)
+        elif args.command == "diff":
+            from briefings.changes.command import diff, report
+            print(report(diff(project, one_brief(project, args.brief), args.reader, args.lang,
+                              args.since, args.docx), sys.stdout.isatty()))
         elif args.command == "preview":
             from briefings.preview import serve
             serve(project, one_brief(project, args.brief), args.reader, args.lang, args.port)

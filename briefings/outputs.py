@@ -165,6 +165,11 @@ def output_path(out: Path, brief: str, reader: str, lang: str, fmt: str) -> Path
     return out / brief / reader / f"{brief}-{reader}-{lang}.{fmt}"
 
 
+def text_path(out: Path, brief: str, reader: str, lang: str) -> Path:
+    """What the document built says, as text (``writers.text``): beside its files."""
+    return out / brief / reader / f"{brief}-{reader}-{lang}.text.json"
+
+
 def file_sha256(path: Path) -> str:
     with path.open("rb") as file:
         return hashlib.file_digest(file, "sha256").hexdigest()

@@ -235,7 +235,8 @@ def test_new_reader_extends_its_base_with_only_the_name_to_write(tiny, tmp_path)
     out = tmp_path / "out"
     build(tiny, briefs=[ALPHA], readers=["harbour-board"], formats=["html"], out=out)
     assert sorted(p.name for p in (out / ALPHA / "harbour-board").iterdir()) == [
-        "alpha-harbour-board-en.html", "alpha-harbour-board-es.html"]
+        "alpha-harbour-board-en.html", "alpha-harbour-board-en.text.json",
+        "alpha-harbour-board-es.html", "alpha-harbour-board-es.text.json"]
 
 
 def test_an_override_of_one_block_changes_only_that_block(tiny):
@@ -279,7 +280,8 @@ def test_a_new_brief_passes_the_check_and_builds_at_once_printing_no_fact(tiny):
     assert sorted(p.name for p in tiny.build.iterdir() if not p.name.startswith(".")) == [
         "demo", "manifest.json"]  # the other briefs were not asked for
     assert sorted(p.name for p in (tiny.build / "demo/ministry").iterdir()) == [
-        f"demo-ministry-{lang}.{fmt}" for lang in ("en", "es") for fmt in ("docx", "html", "pdf")]
+        f"demo-ministry-{lang}.{fmt}" for lang in ("en", "es")
+        for fmt in ("docx", "html", "pdf", "text.json")]
     facts = load_facts(tiny.facts, tiny.theme / "fonts", tiny.settings.languages)
     printed = [text for fact in facts.facts.values() for text in fact.text.values()] + [
         source.title for source in facts.sources.values()]

@@ -83,7 +83,8 @@ def porto_built(tmp_path_factory):
 
 def test_a_reader_in_portuguese_gets_every_format(porto_built):
     assert sorted(p.name for p in porto_built.iterdir()) == [
-        "alpha-porto-pt.docx", "alpha-porto-pt.html", "alpha-porto-pt.pdf"]
+        "alpha-porto-pt.docx", "alpha-porto-pt.html", "alpha-porto-pt.pdf",
+        "alpha-porto-pt.text.json"]
 
 
 def test_the_pdf_is_in_portuguese(porto_built):
@@ -155,7 +156,8 @@ def test_a_new_brief_builds_in_every_language_of_the_project(tiny):
     assert built.returncode == 0, built.stderr
     folder = project.build / "demo/porto"
     assert sorted(p.name for p in folder.iterdir()) == [
-        "demo-porto-pt.docx", "demo-porto-pt.html", "demo-porto-pt.pdf"]
+        "demo-porto-pt.docx", "demo-porto-pt.html", "demo-porto-pt.pdf",
+        "demo-porto-pt.text.json"]
     text = words(html.parse(str(folder / "demo-porto-pt.html")).getroot().text_content())
     assert "Novo informe" in text and "Resumo" in text and "Escreva aqui o resumo" in text
     assert "Conselho" not in text and "[1]" not in text  # no fact, no source of another brief

@@ -17,6 +17,7 @@ from briefings.mail.outbox import (SKIP_REASONS, already_sent, outbox_lock, sent
 from briefings.mail.recipients import choose_recipients
 from briefings.outputs import read_manifest
 from briefings.project import Project
+from briefings.received import keep_built
 from briefings.sends import move_earlier_record, record_path
 
 
@@ -54,7 +55,7 @@ def email_briefs(project: Project, brief: str, reader: str, lang: str | None = N
         if send:
             move_earlier_record(project)
         logged = already_sent(project)
-        outgoing, skipped = [], []
+        outgoing, skipped, texts = [], [], {}
         for recipient in recipients:
             files = attachments[recipient.lang]
             state, when = logged.get(sent_key(brief, reader, recipient.email,
@@ -67,9 +68,11 @@ def email_briefs(project: Project, brief: str, reader: str, lang: str | None = N
                 continue
             message = compose_message(project, chosen, recipient, files, sender, built)
             version = files[0].version or chosen.brief.version
+            if send and recipient.lang not in texts:   # what they receive, for diff
+                texts[recipient.lang] = keep_built(project, brief, reader, recipient.lang)
             outgoing.append(Outgoing(brief, reader, version, recipient, files,
                                      message["Message-ID"], wire_bytes(message),
-                                     eml_name(recipient)))
+                                     eml_name(recipient), texts.get(recipient.lang)))
         paths = write_outbox(folder, outgoing, {r.lang for r in recipients})
         if send:
             failed, unknown = deliver(outgoing, smtp, sender.addr_spec, project, report)
