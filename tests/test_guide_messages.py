@@ -82,10 +82,10 @@ SLIPS = {
         "peru", "cancilleria", lambda p: edit(p.root / MNNA / "sections/en/risks.yaml",
                                               "title: Sovereignty and risks\n", ""),
         CHECK, None),
-    f"error: {MNNA}sections/es/risks.yaml:3: what_follows_is: a text may print values": (
+    f"error: {MNNA}sections/es/risks.yaml:3: opinion_not_fact: a text may print values": (
         "peru", "cancilleria", lambda p: edit(
-            p.root / MNNA / "sections/es/risks.yaml", 'what_follows_is: "',
-            "what_follows_is: \"{% if length == 'short' %}Brevemente: {% endif %}"),
+            p.root / MNNA / "sections/es/risks.yaml", 'opinion_not_fact: "',
+            "opinion_not_fact: \"{% if length == 'short' %}Brevemente: {% endif %}"),
         CHECK, None),
     f"error: {MNNA}brief.yaml:47: unknown section 'annexes'": (
         "peru", None, lambda p: edit(p.root / MNNA / "brief.yaml", "status, sources]",
