@@ -26,8 +26,9 @@ FamilyName = Annotated[str, spelled(r"\w[\w .'-]{0,62}",
 ColourName = Annotated[str, spelled(r"[a-z][a-z0-9-]*",
                                      "a colour's name has lowercase letters, digits and "
                                      "hyphens, e.g. 'accent'")]
-# The colours the drawing code itself uses; a style may add more for figures to name.
-NEEDED = ("ink", "accent", "muted", "grey", "rule", "tint", "paper")
+# The colours the drawing code, the stylesheet and the Word styles use; a style may add
+# more for figures to name.
+NEEDED = ("ink", "accent", "subheading", "muted", "grey", "rule", "tint", "paper")
 
 
 class Faces(Strict):

@@ -74,6 +74,18 @@ def test_the_built_reference_has_the_palette_and_the_faces_word_knows():
     assert d.styles["Strong"].font.name == "IBM Plex Serif SemiBold"
 
 
+def test_level_3_headings_take_their_colour_from_the_palette(tiny):
+    """As the web page and the PDF do (var(--subheading) in brief.css)."""
+    path = tiny.theme / "style.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace('subheading: "#33475f"',
+                                                             'subheading: "#2b6a4f"'),
+                    encoding="utf-8")
+    d = docx.Document(io.BytesIO(reference.built(Theme((tiny.theme,)))))
+    assert str(d.styles["Heading 3"].font.color.rgb) == "2B6A4F"
+    assert str(d.styles["Heading 3 Char"].font.color.rgb) == "2B6A4F"
+    assert "var(--subheading)" in (tiny.theme / "brief.css").read_text(encoding="utf-8")
+
+
 def test_a_brief_may_replace_one_part(tiny):
     """Looked up along the chain as every theme file: the brief's settings, the theme's
     styles."""
