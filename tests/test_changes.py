@@ -5,6 +5,7 @@ LibreOffice reads it."""
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import shutil
@@ -15,8 +16,12 @@ import pytest
 from aiosmtpd.controller import Controller
 from lxml import etree, html
 
-from briefings import proof
+from briefings import proof, urls
 from briefings.build import build
+from briefings.changes.compare import compare
+from briefings.changes.page import page
+from briefings.changes.tracked import track
+from briefings.i18n import load_strings
 from briefings.project import Project
 from briefings.sends import deliveries
 from tests.conftest import ALPHA, EPOCH, briefings, copy_tiny, only_readers
@@ -205,3 +210,32 @@ def test_a_version_never_sent_is_named_with_those_that_were(sent_then_changed):
     assert done.stderr.strip() == (
         "error: no recipient of alpha for ministry in es has received version 0.9 whose text "
         "was kept (kept: 1.0); the text is kept with each message sent")
+
+
+def test_notes_and_every_character_are_marked_in_the_docx_and_the_page(sent_then_changed):
+    """Against an earlier text whose note said 3.2 million, and whose first paragraph was
+    written with the characters a writer must escape."""
+    project = sent_then_changed
+    new = built_text(project, "es")
+    old = json.loads(json.dumps(new))
+    summary = old["sections"][0]["blocks"]
+    odd = "¿Qué & <cuánto> \"cuesta\"? ¡Señor Núñez — ya!"
+    summary[0]["text"] = f"{odd} {summary[0]['text']}"
+    note = next(block for block in summary if block["kind"] == "note")
+    note["text"] = note["text"].replace("3.5", "3.2")
+    docx = (project.build / ALPHA / "ministry/alpha-ministry-es.docx").read_bytes()
+    package = zipfile.ZipFile(io.BytesIO(track(docx, old, new)))
+    notes = etree.fromstring(package.read("word/footnotes.xml"))
+    assert ["".join(d.itertext()) for d in notes.iter(f"{W}del")] == ["3.2"]
+    assert ["".join(i.itertext()) for i in notes.iter(f"{W}ins")] == ["3.5"]
+    body = etree.fromstring(package.read("word/document.xml"))
+    assert ["".join(d.itertext()) for d in body.iter(f"{W}del")] == [odd + " "]
+
+    written = html.fromstring(page(compare(old, new), load_strings(project.theme / "i18n",
+                                                                   "es"),
+                                   urls.Resources(project.theme)))
+    removed = [" ".join(d.text_content().split()) for d in written.iter("del")]
+    assert removed[:2] == ['Suprimido: ¿Qué & <cuánto> "cuesta"?',    # two sentences
+                           "Suprimido: ¡Señor Núñez — ya!"]
+    assert any("3.2" in text for text in removed)
+    assert compare(new, new).none

@@ -4,10 +4,11 @@ table row added or removed with its mark, each by the document's author on the v
 date, so that Word's review pane (and LibreOffice's Track Changes) lists them to accept or
 reject.
 
-The DOCX is the one the build wrote; only ``word/document.xml`` is rewritten. Its paragraphs
-and table rows are matched to the blocks of the new version's text (``writers.text``) by
-their words; the blocks that changed (``compare.block_pairs``) are marked word by word. A
-note (in ``footnotes.xml``) is not marked: ``briefings diff`` lists its changes."""
+The DOCX is the one the build wrote; only ``word/document.xml`` and ``word/footnotes.xml``
+are rewritten. Their paragraphs and table rows are matched to the blocks of the new
+version's text (``writers.text``) by their words; the blocks that changed
+(``compare.block_pairs``) are marked word by word. A note removed is not put back (its call
+is gone with its sentence): ``briefings diff`` lists it."""
 
 from __future__ import annotations
 
@@ -25,17 +26,14 @@ from briefings.writers.text import CELL
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 DOCUMENT = "word/document.xml"
+FOOTNOTES = "word/footnotes.xml"
 CORE = "docProps/core.xml"
-_TOKEN = re.compile(r"\s+|\S+")
+_WORD = re.compile(r"\S+")
 _PRESERVE = "{http://www.w3.org/XML/1998/namespace}space"
 
 
 def w(name: str) -> str:
     return f"{{{W}}}{name}"
-
-
-def _words(text: str) -> list[str]:
-    return [" " if token.isspace() else token for token in _TOKEN.findall(text)]
 
 
 def _runs(paragraph: etree._Element) -> list[etree._Element]:
@@ -119,25 +117,28 @@ class _Marks:
 
 def mark_words(paragraph: etree._Element, old: str, marks: _Marks) -> None:
     """The paragraph's words that are not in ``old`` inside ``<w:ins>``, and the words of
-    ``old`` it lacks put back as ``<w:del>`` where they stood."""
-    runs = _runs(paragraph)
-    new = "".join(_run_text(run) for run in runs)
-    tokens = _TOKEN.findall(new)
-    starts = [0]
-    for token in tokens:
-        starts.append(starts[-1] + len(token))
-    old_tokens = _TOKEN.findall(old)
-    matcher = SequenceMatcher(None, _words(old), _words(new), autojunk=False)
+    ``old`` it lacks put back as ``<w:del>`` where they stood. Words are compared, not the
+    spaces between them (a note's text starts with one)."""
+    new = "".join(_run_text(run) for run in _runs(paragraph))
+    words = [(m.group(), m.start(), m.end()) for m in _WORD.finditer(new)]
+    old_words = _WORD.findall(old)
+    matcher = SequenceMatcher(None, old_words, [word for word, _, _ in words], autojunk=False)
     # From the end, so that the character offsets before each change still hold.
     for op, i1, i2, j1, j2 in reversed(matcher.get_opcodes()):
         if op == "equal":
             continue
-        start, end = starts[j1], starts[j2]
-        inside = _cut(paragraph, start, end) if end > start else []
-        for run in inside:
-            marks.inserted(run)
-        if i2 > i1:
-            _put_back("".join(old_tokens[i1:i2]), paragraph, start, inside, marks)
+        removed = " ".join(old_words[i1:i2])
+        if j2 > j1:
+            start = words[j1][1]
+            inside = _cut(paragraph, start, words[j2 - 1][2])
+            for run in inside:
+                marks.inserted(run)
+        elif j1 < len(words):                 # removed before a word: with its space
+            start, inside, removed = words[j1][1], [], removed + " "
+        else:                                 # removed at the end: after a space
+            start, inside, removed = len(new), [], " " + removed
+        if removed.strip():
+            _put_back(removed, paragraph, start, inside, marks)
 
 
 def _put_back(removed: str, paragraph: etree._Element, start: int,
@@ -215,6 +216,24 @@ def _units(container: etree._Element) -> list[tuple[etree._Element, list[etree._
     return found
 
 
+def _notes(footnotes: etree._Element | None
+           ) -> list[tuple[etree._Element, list[etree._Element]]]:
+    """The paragraphs of the notes (not of the separators), in order."""
+    if footnotes is None:
+        return []
+    return [(p, [p]) for note in footnotes.iterchildren(w("footnote"))
+            if note.get(w("type")) is None for p in note.iterchildren(w("p"))]
+
+
+def _matched(blocks: list[dict], wanted, units) -> dict[int, tuple]:
+    """The unit printing each block of ``blocks`` (those ``wanted`` picks), by their words."""
+    picked = [k for k, block in enumerate(blocks) if wanted(block)]
+    matcher = SequenceMatcher(None, [_normal(blocks[k]["text"]) for k in picked],
+                              [_normal(_unit_text(u)) for u in units], autojunk=False)
+    return {picked[m.a + n]: units[m.b + n] for m in matcher.get_matching_blocks()
+            for n in range(m.size)}
+
+
 def _unit_text(unit: tuple[etree._Element, list[etree._Element]]) -> str:
     element, paragraphs = unit
     if element.tag == w("tr"):
@@ -268,23 +287,23 @@ def track(docx: bytes, old: dict, new: dict, author: str | None = None) -> bytes
     since ``old`` tracked; the author is the document's own unless given."""
     archive = zipfile.ZipFile(io.BytesIO(docx))
     root = etree.fromstring(archive.read(DOCUMENT))
+    footnotes = etree.fromstring(archive.read(FOOTNOTES)) \
+        if FOOTNOTES in archive.namelist() else None
     if author is None:
         core = etree.fromstring(archive.read(CORE))
         author = core.findtext("{http://purl.org/dc/elements/1.1/}creator") or "briefings"
     marks = _Marks(author, f"{new['date']}T00:00:00Z")
-    units = _units(root.find(w("body")))
     before, after = _flat(old), _flat(new)
-    matcher = SequenceMatcher(None, [_normal(b["text"]) for b in after],
-                              [_normal(_unit_text(u)) for u in units], autojunk=False)
-    printed = {block.a + k: units[block.b + k] for block in matcher.get_matching_blocks()
-               for k in range(block.size)}
+    printed = _matched(after, lambda block: block["kind"] != "note",
+                       _units(root.find(w("body"))))
+    notes = _matched(after, lambda block: block["kind"] == "note", _notes(footnotes))
     removed_last = None   # the block removed just before, where the next one goes after
     for i, j, place in block_pairs(before, after):
         if j is not None:
             removed_last = None
-            if j not in printed:
+            if j not in printed and j not in notes:
                 continue
-            element, paragraphs = printed[j]
+            element, paragraphs = printed.get(j) or notes[j]
             if i is None:
                 _mark_added(element, paragraphs, marks)
             elif element.tag == w("tr") and len(after[j].get("cells", [])) == len(
@@ -293,6 +312,8 @@ def track(docx: bytes, old: dict, new: dict, author: str | None = None) -> bytes
                     mark_words(paragraph, cell, marks)
             else:
                 mark_words(paragraphs[0], before[i]["text"], marks)
+            continue
+        if before[i]["kind"] == "note":
             continue
         earlier = [k for k in printed if k < place]
         later = [k for k in printed if k >= place]
@@ -310,8 +331,10 @@ def track(docx: bytes, old: dict, new: dict, author: str | None = None) -> bytes
         else:
             removed_last = _deleted_paragraph(before[i]["text"], anchor, marks)
         put(removed_last)
-    return _replaced(archive, DOCUMENT, etree.tostring(root, xml_declaration=True,
-                                                       encoding="UTF-8", standalone=True))
+    parts = {DOCUMENT: root, FOOTNOTES: footnotes}
+    return _replaced(archive, {name: etree.tostring(part, xml_declaration=True,
+                                                    encoding="UTF-8", standalone=True)
+                               for name, part in parts.items() if part is not None})
 
 
 def _mark_added(element: etree._Element, paragraphs: list[etree._Element],
@@ -325,11 +348,11 @@ def _mark_added(element: etree._Element, paragraphs: list[etree._Element],
         marks.row_mark(element, "ins")
 
 
-def _replaced(archive: zipfile.ZipFile, name: str, data: bytes) -> bytes:
-    """The package with one part replaced, every entry otherwise as it was (same order,
+def _replaced(archive: zipfile.ZipFile, parts: dict[str, bytes]) -> bytes:
+    """The package with these parts replaced, every entry otherwise as it was (same order,
     dates and compression): the same input gives the same bytes."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as copy_to:
         for info in archive.infolist():
-            copy_to.writestr(info, data if info.filename == name else archive.read(info))
+            copy_to.writestr(info, parts.get(info.filename) or archive.read(info))
     return out.getvalue()
