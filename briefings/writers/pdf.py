@@ -16,12 +16,10 @@ from typing import NamedTuple
 
 import pydyf
 from lxml import html
-from weasyprint import CSS, HTML
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from briefings.document import Document, Theme
 from briefings.errors import BriefingError
+from briefings.writers.engine import CSS, HTML, FontConfiguration, URLFetcher, URLFetcherResponse
 from briefings import urls
 from briefings.writers import html as html_writer
 
