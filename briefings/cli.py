@@ -251,8 +251,9 @@ def _run(argv: list[str] | None) -> int:
             return _review(project, args)
         elif args.command == "diff":
             from briefings.changes.command import diff, report
+            colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
             print(report(diff(project, one_brief(project, args.brief), args.reader, args.lang,
-                              args.since, args.docx), sys.stdout.isatty()))
+                              args.since, args.docx), colour))
         elif args.command == "preview":
             from briefings.preview import serve
             serve(project, one_brief(project, args.brief), args.reader, args.lang, args.port)

@@ -20,7 +20,7 @@ from briefings import proof, urls
 from briefings.build import build
 from briefings.changes.compare import compare
 from briefings.changes.page import page
-from briefings.changes.tracked import track
+from briefings.writers.tracked import track
 from briefings.i18n import load_strings
 from briefings.project import Project
 from briefings.sends import deliveries

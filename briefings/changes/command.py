@@ -14,12 +14,12 @@ from briefings.buildfiles import read, write_atomic
 from briefings.changes.compare import Changes, compare
 from briefings.changes.page import page
 from briefings.changes.terminal import show
-from briefings.changes.tracked import track
 from briefings.errors import BriefingError, shown
 from briefings.outputs import file_sha256, output_path, read_manifest, text_path
 from briefings.project import Project
 from briefings.sends import deliveries
 from briefings.writers.text import decode
+from briefings.writers.tracked import track
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,6 @@
 """What changed between two texts of one document (``writers.text``): section by section,
-block by block, sentence by sentence, and the values of the facts it prints.
-
-Blocks are matched by their text in order (difflib, as ``diff`` does lines); a block whose
-text changed is a removed block followed by an added one that sit in the same place, and
-of the pair only the sentences that differ are shown."""
+block by block (``writers.text.block_pairs``), sentence by sentence, and the values of the
+facts it prints."""
 
 from __future__ import annotations
 
@@ -12,6 +9,7 @@ from difflib import SequenceMatcher
 from typing import Any
 
 from briefings.changes.sentences import sentences
+from briefings.writers.text import block_pairs
 
 SAME, REMOVED, ADDED = "same", "removed", "added"
 
@@ -66,10 +64,6 @@ class Changes:
         return not self.sections and not self.facts
 
 
-# A changed block is taken for the same block rewritten when this much of it stays.
-_SIMILAR = 0.4
-
-
 def _sentence_changes(old: str, new: str, lang: str) -> tuple[Sentence, ...]:
     before, after = sentences(old, lang), sentences(new, lang)
     found = []
@@ -80,28 +74,6 @@ def _sentence_changes(old: str, new: str, lang: str) -> tuple[Sentence, ...]:
         found += [Sentence(REMOVED, s) for s in before[i1:i2]]
         found += [Sentence(ADDED, s) for s in after[j1:j2]]
     return tuple(found)
-
-
-def block_pairs(old: list[dict], new: list[dict]):
-    """``(i, j, place)`` for every block that differs, in reading order: ``old[i]``
-    rewritten into ``new[j]``, or ``(i, None)`` removed, or ``(None, j)`` added; ``place``
-    is how many of the new blocks come before it."""
-    matcher = SequenceMatcher(None, [b["text"] for b in old], [b["text"] for b in new],
-                              autojunk=False)
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        if op == "equal":
-            continue
-        gone, came = list(range(i1, i2)), list(range(j1, j2))
-        while gone or came:
-            place = came[0] if came else j2
-            if gone and came and SequenceMatcher(None, old[gone[0]]["text"],
-                                                 new[came[0]]["text"],
-                                                 autojunk=False).ratio() >= _SIMILAR:
-                yield gone.pop(0), came.pop(0), place
-            elif gone and (not came or len(gone) >= len(came)):
-                yield gone.pop(0), None, place
-            else:
-                yield None, came.pop(0), place
 
 
 def _blocks(old: list[dict], new: list[dict], lang: str) -> tuple[Block, ...]:

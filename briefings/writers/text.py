@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from difflib import SequenceMatcher
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -122,3 +123,31 @@ def decode(data: bytes, path: Path) -> dict[str, Any]:
         raise BriefingError("is not a document's text in the form this briefings reads "
                             f"(format {FORMAT}): build it again", path)
     return text
+
+
+# A changed block is taken for the same block rewritten when this much of it stays.
+_SIMILAR = 0.4
+
+
+def block_pairs(old: list[dict], new: list[dict]):
+    """Blocks are matched by their text in order (difflib, as ``diff`` does lines); a block
+    whose text changed is one removed and one added in the same place, paired when enough
+    of it stays. ``(i, j, place)`` for every block that differs, in reading order: ``old[i]``
+    rewritten into ``new[j]``, or ``(i, None)`` removed, or ``(None, j)`` added; ``place``
+    is how many of the new blocks come before it."""
+    matcher = SequenceMatcher(None, [b["text"] for b in old], [b["text"] for b in new],
+                              autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            continue
+        gone, came = list(range(i1, i2)), list(range(j1, j2))
+        while gone or came:
+            place = came[0] if came else j2
+            if gone and came and SequenceMatcher(None, old[gone[0]]["text"],
+                                                 new[came[0]]["text"],
+                                                 autojunk=False).ratio() >= _SIMILAR:
+                yield gone.pop(0), came.pop(0), place
+            elif gone and (not came or len(gone) >= len(came)):
+                yield gone.pop(0), None, place
+            else:
+                yield None, came.pop(0), place

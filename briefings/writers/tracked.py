@@ -7,7 +7,7 @@ reject.
 The DOCX is the one the build wrote; only ``word/document.xml`` and ``word/footnotes.xml``
 are rewritten. Their paragraphs and table rows are matched to the blocks of the new
 version's text (``writers.text``) by their words; the blocks that changed
-(``compare.block_pairs``) are marked word by word. A note removed is not put back (its call
+(``text.block_pairs``) are marked word by word. A note removed is not put back (its call
 is gone with its sentence): ``briefings diff`` lists it."""
 
 from __future__ import annotations
@@ -21,8 +21,7 @@ from itertools import count
 
 from lxml import etree
 
-from briefings.changes.compare import block_pairs
-from briefings.writers.text import CELL
+from briefings.writers.text import CELL, block_pairs
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 DOCUMENT = "word/document.xml"
