@@ -35,8 +35,8 @@ from briefings.errors import BriefingError, BriefingErrors, did_you_mean
 from briefings.facts import FactBase, load_facts
 from briefings.numbering import brief_numbers, cited
 from briefings.outputs import (DEFAULT_FORMATS, MANIFEST, STAGING, InputKeys, build_lock,
-                               is_current, manifest_bytes, output_path, read_manifest,
-                               text_path)
+                               is_current, leftovers, manifest_bytes, output_path,
+                               read_manifest, text_path)
 from briefings.project import Project
 from briefings.rules.documents import Reading, document_problems
 from briefings.rules.facts import DEFAULT_AGE_DAYS, stale_facts
@@ -362,7 +362,7 @@ def build(project: Project, briefs: list[str] | None = None,
     report = Report()
 
     with build_lock(out):
-        for left in out.glob(f"{STAGING}*"):  # by a build that was killed
+        for left in leftovers(out):  # by a build that was killed, or an older version
             remove(left)
         entries, keys = read_manifest(out), InputKeys(project, day)
 

@@ -27,6 +27,8 @@ from briefings.project import SETTINGS, Project
 MANIFEST = "manifest.json"
 LOCK = ".lock"
 STAGING = ".staging-"  # a build's files until all are made
+# The drawing cache builds kept before compose drew in memory: never read since.
+OLD_CACHE, OLD_CACHE_HOLDS = ".cache", {"figures"}
 DEFAULT_FORMATS = ("pdf", "docx", "html")  # every format a reader gets
 PACKAGE = Path(_package_init).parent
 # What the build records about each output, and what each is; an entry without one of
@@ -57,13 +59,30 @@ def build_lock(out: Path, wait: bool = True):
 
 
 def sweep(out: Path) -> None:
-    """Remove what a killed build left (its staging folder), unless a build is running:
+    """Remove what earlier builds left (``leftovers``), unless a build is running:
     then the leftovers may be its own, and it removes them itself."""
     if os.path.isdir(out):
         with build_lock(out, wait=False) as alone:
             if alone:
-                for left in out.glob(f"{STAGING}*"):
+                for left in leftovers(out):
                     buildfiles.remove(left)
+
+
+def leftovers(out: Path) -> list[Path]:
+    """What earlier builds left in ``out``: a killed build's staging folder, and the
+    drawing cache of an older version. That ``.cache`` goes only from a build folder (one
+    with a manifest) and only as the old builds left it, a ``figures`` folder and nothing
+    else: what else a folder named ``--out`` holds is its owner's."""
+    found = list(out.glob(f"{STAGING}*"))
+    cache = out / OLD_CACHE
+    try:
+        held = {entry.name for entry in os.scandir(cache)}
+    except OSError:   # none, or not a folder: not the old cache
+        held = None
+    if held is not None and held <= OLD_CACHE_HOLDS and not cache.is_symlink() \
+            and (out / MANIFEST).is_file():
+        found.append(cache)
+    return found
 
 
 def _damaged(out: Path, problem: str, line: int | None = None) -> BriefingError:

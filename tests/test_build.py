@@ -414,3 +414,22 @@ def test_no_pdf_ends_with_the_sources_heading_or_one_entry_alone(tiny_built):
         heading = "Fuentes" if pdf.stem.endswith("-es") else "Sources"
         before = last.split(f" {heading} [1] ")[0]
         assert re.search(r"\[\d", before), pdf.name  # a citation in the text before them
+
+
+def test_a_build_removes_the_drawing_cache_of_an_older_version_and_nothing_else(tiny, tmp_path):
+    """Builds once kept drawings in <build>/.cache/figures; nothing reads it now. It goes
+    as the old builds left it, from a build folder; a .cache holding anything else, or
+    beside no manifest (a folder given as --out), is its owner's and stays."""
+    out = tmp_path / "out"
+    old = out / ".cache" / "figures" / "ab12.svg"
+    old.parent.mkdir(parents=True)
+    old.write_text("<svg/>")
+    build(tiny, formats=["html"], langs=["es"], out=out)   # no manifest yet: kept
+    assert old.is_file()
+    build(tiny, formats=["html"], langs=["es"], out=out, force=True)
+    assert not (out / ".cache").exists()
+    theirs = out / ".cache" / "notes.txt"
+    theirs.parent.mkdir()
+    theirs.write_text("mine")
+    build(tiny, formats=["html"], langs=["es"], out=out, force=True)
+    assert theirs.read_text() == "mine"
