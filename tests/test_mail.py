@@ -472,6 +472,14 @@ def test_env_file_errors_name_the_line_not_its_content(project, tmp_path, capsys
     assert code == 1 and err == f"error: {env_file}:2: expected KEY=VALUE\n"
 
 
+def test_a_misspelt_setting_in_the_env_file_gets_the_closest_one(project, tmp_path, capsys):
+    env_file = tmp_path / "mail.env"
+    env_file.write_text("BRIEFINGS_FORM=a@example.org\n")
+    code, _, err = run(project, "--env-file", str(env_file), capsys=capsys)
+    assert code == 1 and err.startswith(f"error: {env_file}:1: unknown setting "
+                                        "'BRIEFINGS_FORM' (did you mean 'BRIEFINGS_FROM'? known: ")
+
+
 def test_env_file_is_read_as_any_env_file_is(tmp_path):
     from briefings.mail.config import read_env_file
     env_file = tmp_path / "mail.env"

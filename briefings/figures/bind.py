@@ -10,6 +10,7 @@ import datetime as dt
 import re
 
 from briefings import i18n
+from briefings.errors import did_you_mean
 from briefings.figures.declared import Declared, Words
 from briefings.schema import missing_text
 from briefings.templating import TemplateValueError
@@ -101,7 +102,9 @@ class Data:
             if "." in key or fact is not None:
                 return self.shown(self.value(key, loc + (self.lang,), fact))
             known = ", ".join(f"{{{k}}}" for k in offered) or "none here"
-            raise self.error(loc + (self.lang,), f"unknown placeholder {{{key}}} (this "
+            hint = did_you_mean(f"{{{key}}}", [f"{{{k}}}" for k in offered])
+            raise self.error(loc + (self.lang,), f"unknown placeholder {{{key}}} ("
+                             f"{hint + ' ' if hint else ''}this "
                              f"figure offers {known}, or a fact value such as "
                              "{harbour.vote.in_favour})")
         if self.lang not in words.root:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from babel.dates import format_date
 
 from briefings import i18n
+from briefings.errors import did_you_mean
 from briefings.figures import declared as d, vegalite
 from briefings.figures.bind import Data
 from briefings.style import Style
@@ -41,8 +42,9 @@ def make(figure, data: Data, style: Style) -> Made:
 def _colour(data: Data, name: str, style: Style, loc: tuple) -> str:
     """A colour of the palette, by name (the drawing resolves it)."""
     if name not in style.palette:
-        raise data.error(loc, f"unknown colour '{name}' (the theme's style.yaml has "
-                              f"{', '.join(style.palette)})")
+        hint = did_you_mean(name, style.palette)
+        raise data.error(loc, f"unknown colour '{name}' ({hint + ' ' if hint else ''}the "
+                              f"theme's style.yaml has {', '.join(style.palette)})")
     return name
 
 

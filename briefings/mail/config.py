@@ -16,7 +16,7 @@ from pathlib import Path
 from dotenv.parser import parse_stream
 from email_validator import EmailNotValidError
 
-from briefings.errors import BriefingError
+from briefings.errors import BriefingError, did_you_mean
 from briefings.mail.recipients import valid_address
 
 SETTINGS = ("BRIEFINGS_FROM", "BRIEFINGS_SMTP_HOST", "BRIEFINGS_SMTP_PORT",
@@ -67,8 +67,9 @@ def read_env_file(path: Path, project_root: Path) -> dict[str, str]:
         if binding.key is None:              # a blank line or a comment
             continue
         if binding.key not in SETTINGS:
-            raise BriefingError(f"unknown setting '{binding.key}' (known: "
-                                f"{', '.join(SETTINGS)})", path, number)
+            hint = did_you_mean(binding.key, SETTINGS)
+            raise BriefingError(f"unknown setting '{binding.key}' ({hint + ' ' if hint else ''}"
+                                f"known: {', '.join(SETTINGS)})", path, number)
         values[binding.key] = binding.value
     return values
 
