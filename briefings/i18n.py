@@ -78,9 +78,11 @@ def listed(text: str) -> list[str]:
 
 
 def language_name(lang: str) -> str:
-    """A brief language's name in English, the language of the tool's messages (Babel's,
-    so a new language needs no list here)."""
-    return Locale.parse(lang).get_language_name("en")
+    """A language's name in the tool's messages, which are written in English: Babel's
+    English name of the language ("Spanish" for es or es_MX), so a new language needs no
+    list here and the package names no language. A document names its own language by the
+    theme's ``language_name`` label, in that language ("Español")."""
+    return Locale(Locale.parse(lang).language).english_name
 
 
 def date(value: dt.date, locale: str, form: str = "long") -> str:
