@@ -239,3 +239,24 @@ def test_notes_and_every_character_are_marked_in_the_docx_and_the_page(sent_then
                            "Suprimido: ¡Señor Núñez — ya!"]
     assert any("3.2" in text for text in removed)
     assert compare(new, new).none
+
+
+def test_every_block_changed_is_marked_where_the_docx_prints_it(sent_then_changed):
+    """Headings, paragraphs, list items, table rows, the box's title and the notes: a word
+    added at the start of each in an earlier text is deleted in the DOCX, once each."""
+    new = built_text(sent_then_changed, "en")
+    old = json.loads(json.dumps(new))
+    blocks = 0
+    for section in old["sections"]:
+        section["title"] = "Earlier " + section["title"]
+        blocks += 1
+        for block in section["blocks"]:
+            block["text"] = "Earlier " + block["text"]
+            if "cells" in block:
+                block["cells"][0] = "Earlier " + block["cells"][0]
+            blocks += 1
+    docx = (sent_then_changed.build / ALPHA / "ministry/alpha-ministry-en.docx").read_bytes()
+    package = zipfile.ZipFile(io.BytesIO(track(docx, old, new)))
+    deleted = ["".join(d.itertext()) for part in ("word/document.xml", "word/footnotes.xml")
+               for d in etree.fromstring(package.read(part)).iter(f"{W}del")]
+    assert deleted == ["Earlier "] * blocks

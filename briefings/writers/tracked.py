@@ -35,10 +35,15 @@ def w(name: str) -> str:
     return f"{{{W}}}{name}"
 
 
+# Where a paragraph's own runs stand: in it, or in a link, a field (a caption's number) or
+# a mark of ours.
+_HOLDERS = {w("p"), w("hyperlink"), w("fldSimple"), w("ins")}
+
+
 def _runs(paragraph: etree._Element) -> list[etree._Element]:
-    """The paragraph's runs that carry text, in order (inside links too)."""
+    """The paragraph's runs that carry text, in order."""
     return [run for run in paragraph.iter(w("r")) if run.find(w("t")) is not None
-            and run.getparent().tag in (w("p"), w("hyperlink"))]
+            and run.getparent().tag in _HOLDERS]
 
 
 def _run_text(run: etree._Element) -> str:
@@ -197,8 +202,8 @@ def _run_at(paragraph: etree._Element, position: int) -> etree._Element | None:
 
 def _units(container: etree._Element) -> list[tuple[etree._Element, list[etree._Element]]]:
     """Each paragraph, and each table row holding no table, with its paragraphs: what a
-    block of the text is printed as, in reading order. A row holding a table (a box) is
-    read through, cell by cell."""
+    block of the text is printed as, in reading order. A row of one cell (a box) or holding
+    a table is read through, cell by cell."""
     found = []
     for child in container:
         if child.tag == w("p"):
@@ -207,7 +212,7 @@ def _units(container: etree._Element) -> list[tuple[etree._Element, list[etree._
             continue
         for row in child.iterchildren(w("tr")):
             cells = list(row.iterchildren(w("tc")))
-            if row.find(f".//{w('tbl')}") is not None:
+            if len(cells) == 1 or row.find(f".//{w('tbl')}") is not None:   # a box
                 for cell in cells:
                     found += _units(cell)
             else:
