@@ -13,7 +13,7 @@ STAMP := $(VENV)/.installed
 # Quotes are checked against the sources' texts, in the folder templates/project.yaml names.
 CHECK   := $(VENV)/bin/briefings check
 
-.PHONY: brief check list due test bench email new-brief reader system libreoffice clean docx-proof \
+.PHONY: brief check list due status test bench email new-brief reader system libreoffice clean docx-proof \
         page-check
 
 # What is typed after make (BRIEF=, NAME=, READER=, FROM=, ARGS=) reaches the shell as
@@ -38,6 +38,10 @@ list: $(STAMP)
 # review_within_days (templates/project.yaml) of it.
 due: $(STAMP)
 	$(VENV)/bin/briefings due
+
+# Who holds which version of each brief (or of BRIEF=<id>), from records/sends.jsonl.
+status: $(STAMP)
+	$(VENV)/bin/briefings status $(if $(value BRIEF),--brief $(call quoted,BRIEF))
 
 # One test process per core; modules are kept whole (tests/conftest.py).
 test: $(STAMP) libreoffice

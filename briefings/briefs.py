@@ -19,6 +19,7 @@ from pydantic import AfterValidator, EmailStr, Field, ValidationInfo, field_vali
 
 from briefings import projectfiles
 from briefings.errors import BriefingError, did_you_mean
+from briefings.history import Version, check_versions, first_only
 from briefings.project import Project
 from briefings.schema import Language, Strict, Text, Texts, missing_text
 from briefings.yamlfile import YamlFile, read_yaml
@@ -99,7 +100,10 @@ class BriefFile(Strict):
     title: Texts
     subtitle: Texts
     keywords: Texts
-    version: Text
+    version: Text | None = Field(None, description="the first version alone, without "
+                                 "versions:")
+    versions: list[Version] | None = Field(None, min_length=1,
+                                           description="newest first (briefings.history)")
     sections: Sections = Field(min_length=1)
     horizons: Annotated[list[int], AfterValidator(_years_ahead),
                         AfterValidator(_once_each)] = Field(
@@ -116,9 +120,14 @@ class Brief:
     spec: BriefFile
 
     @property
+    def history(self) -> list[Version]:
+        """Its versions, newest first."""
+        return self.spec.versions or first_only(self.spec.version)
+
+    @property
     def version(self) -> str:
         """The version a build makes now."""
-        return self.spec.version
+        return self.history[0].version
 
 
 @dataclass(frozen=True)
@@ -218,12 +227,20 @@ def load_brief(project: Project, brief_id: str) -> Brief:
         if name not in project.reader_names():
             raise _unknown("reader", name, project.reader_names(), path,
                            doc.line_of(["readers", name]))
-    for name in spec.readers:  # its words in each language one of its readers reads
-        for lang in load_reader(project, name).languages:
+    if (spec.version is None) == (spec.versions is None):
+        raise BriefingError("give the brief's versions under versions: (newest first), or its "
+                            'first alone as version: "1.0", not both' if spec.version else
+                            'the brief has no version: add versions: [{version: "1.0", '
+                            "date: 2026-12-06}]", path,
+                            doc.line_of(["version"] if spec.version else []), "versions")
+    languages = {name: load_reader(project, name).languages for name in spec.readers}
+    for name, langs in languages.items():  # its words in each language one of its readers reads
+        for lang in langs:
             for field in ("title", "subtitle", "keywords"):
                 if lang not in getattr(spec, field).root:
                     raise BriefingError(missing_text(lang, f"reader '{name}'"), path,
                                         doc.line_of([field]), field)
+    check_versions(spec.versions or [], doc, languages)
     return Brief(brief_id, folder, spec)
 
 

@@ -25,6 +25,8 @@ examples:
   briefings preview --brief ID --reader NAME
   briefings new-brief ID                          start a brief
   briefings email --brief ID --reader NAME --send
+  briefings status                                who holds which version of each brief
+  briefings email --brief ID --reader NAME --reissue --send
   briefings due                                   briefs printing a fact about to expire
   briefings uses FACT                             where a fact is printed, who received it
   briefings diff --brief ID --reader NAME         what changed since the version they received
@@ -110,6 +112,10 @@ def _parser() -> argparse.ArgumentParser:
     changes.add_argument("--docx", action="store_true",
                          help="also write the built DOCX with the changes as Word tracked "
                          "changes, beside it (…-changes.docx)")
+    status = command("status", "list per brief, reader and language the version built and "
+                     "the version each recipient holds, from records/sends.jsonl",
+                     "briefings status --brief ID")
+    brief_option(status, "default: every brief")
 
     new_brief = command("new-brief", "start a new brief that builds and passes the check "
                         "at once", "briefings new-brief ID --reader NAME")
@@ -152,6 +158,9 @@ def _parser() -> argparse.ArgumentParser:
                        help="formats to attach, comma-separated: pdf, docx (default: pdf)")
     email.add_argument("--send", action="store_true",
                        help="deliver through the mail server set by BRIEFINGS_SMTP_*")
+    email.add_argument("--reissue", action="store_true",
+                       help="only to those holding an older version than the one built, "
+                       "with its change note (see briefings status)")
     email.add_argument("--resend", action="store_true",
                        help="send again to recipients who already received the same files, "
                        "or may have")
@@ -202,6 +211,11 @@ def _build_or_not(project: Project, args, out: Path) -> int:
         print(warning.report(), file=sys.stderr)
     print(f"built {len(report.built)} files in {out}"
           + (f" ({report.current} already up to date)" if report.current else ""))
+    if out == project.build:  # who holds a text other than the one just built
+        from briefings.holders import outdated
+        for line in outdated(project, sorted({path.relative_to(out).parts[0]
+                                              for path in report.built})):
+            print(line)
     return 0
 
 
@@ -254,6 +268,9 @@ def _run(argv: list[str] | None) -> int:
             colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
             print(report(diff(project, one_brief(project, args.brief), args.reader, args.lang,
                               args.since, args.docx), colour))
+        elif args.command == "status":
+            from briefings.holders import status
+            print(status(project, args.brief or project.brief_ids()))
         elif args.command == "preview":
             from briefings.preview import serve
             serve(project, one_brief(project, args.brief), args.reader, args.lang, args.port)
@@ -271,7 +288,7 @@ def _run(argv: list[str] | None) -> int:
             from briefings.mail.command import email_briefs
             email_briefs(project, one_brief(project, args.brief), args.reader, args.lang,
                          args.to, args.attach.split(","), args.send, args.resend,
-                         args.env_file, args.max_size_mb)
+                         args.env_file, args.max_size_mb, args.reissue)
     except KeyboardInterrupt:  # Ctrl-C (a build says itself what it left as it was)
         print(f"interrupted: briefings {args.command} stopped before it finished",
               file=sys.stderr)

@@ -30,6 +30,11 @@ class Meta:
     created_text: str
     as_of_text: str          # latest as_of among the facts used
     labels: dict[str, str]   # page furniture: "page_of" has {page} and {pages}
+    # From a brief's second version on: the version it replaces, that version's day, and
+    # the change note (what changed and why), which the cover shows after its details.
+    replaces_version: str | None = None
+    replaces_date_text: str | None = None
+    changes: str | None = None
 
     @property
     def stem(self) -> str:

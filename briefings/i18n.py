@@ -21,8 +21,8 @@ from briefings.yamlfile import read_yaml
 
 # What the engine and the layout read from templates/theme/i18n/<lang>.yaml: the page
 # furniture and the words of the tense rule (tense.py).
-LABELS = ("kind", "date", "as_of", "version", "reader", "language", "language_name", "page_of",
-          "contents", "figure", "date_range", "author", "present_markers", "past_with_year")
+LABELS = ("kind", "date", "as_of", "version", "replaces", "changes", "reader", "language",
+          "language_name", "page_of", "contents", "figure", "date_range", "author", "present_markers", "past_with_year")
 
 
 def load_strings(folder: Path, lang: str, required: Iterable[str] = ()) -> dict[str, str]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from briefings.columns import aligned
 from briefings.errors import BriefingError, did_you_mean
 from briefings.facts import load_facts
 from briefings.printed import printed_by_brief, project_uses
@@ -13,13 +14,6 @@ from briefings.project import Project
 from briefings.sends import deliveries, record_path
 from briefings.templating import relative
 from briefings.validity import expiries
-
-
-def aligned(rows: list[tuple[str, ...]], indent: str = "  ") -> list[str]:
-    """Rows as lines whose columns line up (the last column unpadded)."""
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return [indent + "  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip()
-            for row in rows]
 
 
 def due(project: Project, today: dt.date) -> tuple[str, list[BriefingError]]:

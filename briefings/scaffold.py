@@ -8,6 +8,7 @@ from pathlib import Path
 
 from briefings import i18n, projectfiles, templating
 from briefings.briefs import check_name, load_reader
+from briefings.dates import build_date
 from briefings.errors import BriefingError, shown
 from briefings.project import Project
 
@@ -48,8 +49,9 @@ def new_brief(project: Project, name: str, reader: str | None = None) -> Path:
     theme = project.theme / NEW
     words = {lang: i18n.load_strings(theme, lang, PLACEHOLDERS)
              for lang in project.settings.languages}
+    today = build_date(project.settings.timezone).isoformat()   # its first version's day
     files = {"brief.yaml": _from_theme(project, "brief.yaml.j2", name=name, reader=reader,
-                                       words=words)}
+                                       words=words, today=today)}
     for lang in words:
         files[f"sections/{lang}/summary.yaml"] = _from_theme(project, "summary.yaml.j2",
                                                              words=words[lang])

@@ -6,10 +6,11 @@ they live below all of those and import none."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, RootModel,
+from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, RootModel,
                       StringConstraints, ValidationInfo, model_validator)
 
 from briefings import glyphs
@@ -24,6 +25,32 @@ def _printable(text: str) -> str:
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1),
                  AfterValidator(_printable)]
+
+
+# A date as people write it by hand (31/12/2025, 31-12-2025, 31.12.2025): day first.
+_HAND_DATE = re.compile(r"\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*")
+
+
+def hand_date(value: Any) -> str | None:
+    """How to write ``value`` if it is a date written day first: ``2025-12-31``."""
+    match = isinstance(value, str) and _HAND_DATE.fullmatch(value)
+    if not match:
+        return None
+    day, month, year = match.groups()
+    return f"{value!r} is not a date: write it as year-month-day, {year}-{month:0>2}-{day:0>2}"
+
+
+def _not_a_number(value: Any) -> Any:
+    # pydantic reads a number as seconds since 1970: "as_of: 5" is not a date.
+    if isinstance(value, (int, float)):
+        raise ValueError(f"{value!r} is not a date: write it as year-month-day, e.g. "
+                         "2026-03-02")
+    if problem := hand_date(value):
+        raise ValueError(problem)
+    return value
+
+
+Day = Annotated[dt.date, BeforeValidator(_not_a_number)]
 
 
 def spelled(pattern: str, rule: str) -> AfterValidator:

@@ -5,6 +5,7 @@ LibreOffice reads it."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import re
@@ -13,6 +14,7 @@ import subprocess
 import zipfile
 
 import pytest
+import yaml
 from aiosmtpd.controller import Controller
 from lxml import etree, html
 
@@ -37,9 +39,11 @@ def change_the_vote(project: Project) -> None:
     texts the quotes are checked against; and the brief becomes version 1.1."""
     for path in (project.facts / "harbour.yaml", *(project.facts / "sources").iterdir()):
         path.write_text(path.read_text(encoding="utf-8").replace("41", "45"), encoding="utf-8")
-    spec = project.briefs / ALPHA / "brief.yaml"
-    spec.write_text(re.sub(r"(?m)^version: .*$", 'version: "1.1"',
-                           spec.read_text(encoding="utf-8")), encoding="utf-8")
+    path = project.briefs / ALPHA / "brief.yaml"
+    spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+    spec["versions"].insert(0, {"version": "1.1", "date": dt.date(2026, 11, 23), "changes": {
+        "es": "La votación fue de 45 a 17.", "en": "The vote was 45 to 17."}})
+    path.write_text(yaml.safe_dump(spec, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
 @pytest.fixture(scope="module")

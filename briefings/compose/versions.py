@@ -110,13 +110,23 @@ def draft(project: Project, facts: FactBase, edition: Edition, lang: str,
         subtitle=spec.subtitle[lang],
         keywords=spec.keywords[lang],
         classification=edition.profile.classification[lang],
-        version=spec.version,
+        version=edition.brief.version,
         created=today,
         created_text=i18n.date(today, locale),
         as_of_text=i18n.date(as_of, locale),
         labels=strings,
+        **_replaces(edition.brief.history, lang, locale),
     )
     return Document(meta, article, tuple(access.used), figure.assets)
+
+
+def _replaces(history, lang: str, locale: str) -> dict[str, str]:
+    """From the second version on, what the document says it replaces, and why."""
+    if len(history) < 2 or history[0].changes is None or lang not in history[0].changes.root:
+        return {}
+    return {"replaces_version": history[1].version,
+            "replaces_date_text": i18n.date(history[1].date, locale),
+            "changes": " ".join(history[0].changes[lang].split())}
 
 
 def _line_of(path: Path, text: str) -> int | None:

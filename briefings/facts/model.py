@@ -17,7 +17,7 @@ from pydantic import (BeforeValidator, Discriminator, Field, StrictInt, Tag, Val
 
 from briefings.errors import did_you_mean
 from briefings.urls import web_address_problem
-from briefings.schema import Language, Strict, Text, Texts, spelled
+from briefings.schema import Day, Language, Strict, Text, Texts, hand_date, spelled
 from briefings.yamlfile import YamlFile
 
 # In a fact's note, a source cited as the reader sees it: "{source:arce-opinion}" → "[4]".
@@ -25,30 +25,6 @@ SOURCE_REF = re.compile(r"\{source:([^}\s]*)\}")
 MAX_QUOTE_WORDS = 30  # "a short verbatim quote": about 25 words, with a little slack
 
 
-# A date as people write it by hand (31/12/2025, 31-12-2025, 31.12.2025): day first.
-_HAND_DATE = re.compile(r"\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*")
-
-
-def _hand_date(value: Any) -> str | None:
-    """How to write ``value`` if it is a date written day first: ``2025-12-31``."""
-    match = isinstance(value, str) and _HAND_DATE.fullmatch(value)
-    if not match:
-        return None
-    day, month, year = match.groups()
-    return f"{value!r} is not a date: write it as year-month-day, {year}-{month:0>2}-{day:0>2}"
-
-
-def _not_a_number(value: Any) -> Any:
-    # pydantic reads a number as seconds since 1970: "as_of: 5" is not a date.
-    if isinstance(value, (int, float)):
-        raise ValueError(f"{value!r} is not a date: write it as year-month-day, e.g. "
-                         "2026-03-02")
-    if problem := _hand_date(value):
-        raise ValueError(problem)
-    return value
-
-
-Day = Annotated[dt.date, BeforeValidator(_not_a_number)]
 
 Slug = Annotated[str, spelled(r"[a-z0-9][a-z0-9-]*",
                               "use lowercase letters, digits and hyphens, e.g. 'arce-opinion'")]
@@ -79,7 +55,7 @@ def _not_yes_no(value: Any) -> Any:
         raise ValueError("yes, no, true and false are not values: write the number, or put "
                          "the word in quotes to keep it as text")
     # A date written by hand would be a text, refused only where a figure needs a date.
-    if problem := _hand_date(value):
+    if problem := hand_date(value):
         raise ValueError(problem)
     return value
 

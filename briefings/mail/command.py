@@ -8,6 +8,7 @@ from pathlib import Path
 
 from briefings.briefs import edition, load_brief
 from briefings.errors import BriefingError, BriefingErrors, shown
+from briefings.holders import EARLIER_BUILD, NONE, OLDER, built_files, holdings, newer_notes
 from briefings.mail.attachments import MIME_TYPES, brief_date, file_names, load_attachments
 from briefings.mail.config import read_settings, sender_address, size_limit, smtp_settings
 from briefings.mail.delivery import deliver
@@ -21,6 +22,16 @@ from briefings.received import keep_built
 from briefings.sends import move_earlier_record, record_path
 
 
+def _why_not(state: str, last, version: str) -> str:
+    if state == NONE:
+        return ("has received no version yet: a reissue goes only to those holding an older "
+                "one (send the brief without --reissue)")
+    if state == EARLIER_BUILD:
+        return (f"holds an earlier build of {last.version}: to send them this text, add a "
+                "version with its change note in brief.yaml and build")
+    return f"holds {last.version or version} already"
+
+
 def _emails(items) -> str:
     return ", ".join(item.recipient.email for item, _ in items)
 
@@ -28,9 +39,11 @@ def _emails(items) -> str:
 def email_briefs(project: Project, brief: str, reader: str, lang: str | None = None,
                  to: list[str] | None = None, formats: list[str] | None = None,
                  send: bool = False, resend: bool = False, env_file: Path | None = None,
-                 max_size_mb: float | None = None, report=print) -> None:
+                 max_size_mb: float | None = None, reissue: bool = False,
+                 report=print) -> None:
     """The ``briefings email`` command. Everything is checked (settings, addresses, files)
-    before a message is built or a connection opened."""
+    before a message is built or a connection opened. With ``reissue``, only to those
+    holding an older version than the one built."""
     formats = list(dict.fromkeys(f.strip() for f in formats or ["pdf"]))
     for fmt in formats:
         if fmt not in MIME_TYPES:
@@ -46,6 +59,7 @@ def email_briefs(project: Project, brief: str, reader: str, lang: str | None = N
                                           limit)
                    for lang in dict.fromkeys(r.lang for r in recipients)}
     built = brief_date(project.build, project.settings.timezone)
+    versions = built_files(project)
     outbox = project.build / "outbox"
     folder = outbox / brief / reader
     log = record_path(project)
@@ -55,9 +69,22 @@ def email_briefs(project: Project, brief: str, reader: str, lang: str | None = N
         if send:
             move_earlier_record(project)
         logged = already_sent(project)
-        outgoing, skipped, texts = [], [], {}
+        held = {(h.lang, h.to): h for h in holdings(project, chosen.brief)
+                if h.reader == reader}
+        outgoing, skipped, left_out, texts = [], [], [], {}
         for recipient in recipients:
             files = attachments[recipient.lang]
+            version = files[0].version or chosen.brief.version
+            holding = held.get((recipient.lang, recipient.email.lower()))
+            last = holding.last if holding else None
+            if reissue:
+                state = holding.state(versions.get((brief, reader, recipient.lang))) \
+                    if holding else NONE
+                if state != OLDER:
+                    left_out.append(recipient.email)
+                    report(f"  not part of the reissue  {recipient.email} ({recipient.lang}): "
+                           + _why_not(state, last, version))
+                    continue
             state, when = logged.get(sent_key(brief, reader, recipient.email,
                                                [a.sha256 for a in files]), (None, None))
             if state and not resend:
@@ -66,8 +93,10 @@ def email_briefs(project: Project, brief: str, reader: str, lang: str | None = N
                 report(f"  skipped  {recipient.email} ({recipient.lang}): {file_names(files)} "
                        f"{why} on {when} (--resend sends it again)")
                 continue
-            message = compose_message(project, chosen, recipient, files, sender, built)
-            version = files[0].version or chosen.brief.version
+            notes = newer_notes(chosen.brief, last.version, version, recipient.lang) \
+                if last else []
+            message = compose_message(project, chosen, recipient, files, sender, built,
+                                      version, last.version if last else None, notes)
             if send and recipient.lang not in texts:   # what they receive, for diff
                 texts[recipient.lang] = keep_built(project, brief, reader, recipient.lang)
             outgoing.append(Outgoing(brief, reader, version, recipient, files,
@@ -86,6 +115,10 @@ def email_briefs(project: Project, brief: str, reader: str, lang: str | None = N
                f"message(s), each as sent in {shown(folder)}; record of sends: {shown(log)}")
     if skipped:
         report(f"skipped {len(skipped)} (--resend sends to them again): {', '.join(skipped)}")
+    if reissue and not outgoing:
+        report(f"nothing to reissue: nobody holds an older version than {version}")
+    elif left_out:
+        report(f"not part of the reissue: {len(left_out)} (see above)")
     errors = []
     if failed:
         errors.append(BriefingError(f"{len(failed)} recipient(s) did not receive the brief: "

@@ -48,13 +48,17 @@ def email_environment(edition: Edition, locale: str) -> templating.Sandbox:
 
 
 def compose_message(project: Project, edition: Edition, recipient: Recipient,
-                    attachments: tuple[Attachment, ...], sender: Address, built: dt.date
+                    attachments: tuple[Attachment, ...], sender: Address, built: dt.date,
+                    version: str, held: str | None = None, changes: list[dict] = ()
                     ) -> EmailMessage:
+    """``version``: the brief's, attached; ``held``: the one the recipient last received,
+    if any; ``changes``: the notes of the versions in between, newest first."""
     lang = recipient.lang
     env = email_environment(edition, project.settings.locale(lang))
     context = {"name": recipient.name, "reader": edition.profile.name[lang],
                "title": edition.brief.spec.title[lang],
-               "files": [a.name for a in attachments], "built": built}
+               "files": [a.name for a in attachments], "built": built,
+               "version": version, "held": held, "changes": list(changes)}
 
     def render(kind: str) -> str:
         return templating.render(env, f"{lang}/{kind}.j2", context, project.root,

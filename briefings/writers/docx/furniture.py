@@ -44,10 +44,22 @@ def cover(doc, meta: Meta, contents_entries: list) -> Paragraph:
         p = doc.add_paragraph(style="Cover Meta")
         p.add_run(label(m, key)).style = "Cover Label"
         p.add_run("\t" + one_line(value))
+    changes(doc, meta)
     contents_list(doc, meta, contents_entries)
     p = doc.add_paragraph(one_line(m.classification), style="Classification")
     p.add_run().add_break(WD_BREAK.PAGE)
     return p
+
+
+def changes(doc, meta: Meta) -> None:
+    """From the second version on, as the PDF's: a title, the version replaced, the note."""
+    if not meta.changes:
+        return
+    doc.add_paragraph(label(meta, "changes"), style="Cover Changes Title")
+    replaces = label(meta, "replaces").replace("{version}", meta.replaces_version or "")
+    p = doc.add_paragraph(style="Cover Changes")
+    p.add_run(replaces.replace("{date}", meta.replaces_date_text or "")).style = "Cover Label"
+    doc.add_paragraph(one_line(meta.changes), style="Cover Changes")
 
 
 def contents_list(doc, meta: Meta, entries: list) -> None:

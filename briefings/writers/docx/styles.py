@@ -12,7 +12,8 @@ PARAGRAPH_STYLES = (
     "Normal", "Title", "Subtitle", "Heading 1", "Heading 2", "Heading 3", "Body Text",
     "List Bullet", "List Bullet 2", "List Bullet 3", "List Number", "List Number 2",
     "List Number 3", "List Continue", "List Continue 2", "List Continue 3", "Quote",
-    "Footnote Text", "Header", "Footer", "Cover Kind", "Cover Meta", "Classification",
+    "Footnote Text", "Header", "Footer", "Cover Kind", "Cover Meta", "Cover Changes Title",
+    "Cover Changes", "Classification",
     "Table Text", "Table Heading", "Box Title", "Box Text", "Horizontal Rule", "Spacer",
     "Caption", "TOC Heading", "toc 1", "Bibliography",
 )
