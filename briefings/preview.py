@@ -1,11 +1,14 @@
 """``briefings preview``: the HTML form of one brief on 127.0.0.1, rebuilt on every save:
 the page ``build --format html`` writes, its fonts and figures inside it.
 
-The page asks the server for the build number twice a second and reloads itself when it
-changes; a build error replaces the page with the error, so nothing stale is ever shown."""
+The page holds one request open (server-sent events, ``/__events``) on which the server
+sends the build number the moment a rebuild is done, and it reloads itself then; a build
+error replaces the page with the error, so nothing stale is ever shown."""
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import errno
 import re
 import secrets
@@ -19,25 +22,19 @@ from markupsafe import escape
 
 from briefings import workers
 from briefings.briefs import Edition, edition, languages_read, load_brief
-from briefings.compose import compose
+from briefings.compose import brief_numbers, draft
 from briefings.dates import build_date
 from briefings.document import Theme
 from briefings.errors import BriefingError, BriefingErrors
-from briefings.facts import load_facts
+from briefings.facts import FactBase, load_facts
 from briefings.project import Project
 from briefings.writers import html as html_writer
 from briefings.writers.safe_page import POLICY, policy_meta
 
 RELOAD = """<script nonce="%s">
-(function () {
-  var built = %d;
-  setInterval(function () {
-    fetch("/__build").then(function (r) { return r.text(); })
-      .then(function (n) { if (+n !== built) location.reload(); })
-      .catch(function () {});
-  }, 500);
-})();
+new EventSource("/__events?after=%d").onmessage = function () { location.reload(); };
 </script>"""
+KEEP_ALIVE = 10  # seconds between the comments that show a gone client, so its thread ends
 
 ERROR_PAGE = """<!DOCTYPE html>
 <html><head><meta charset="utf-8"><title>Build error</title>
@@ -57,19 +54,45 @@ class Preview:
     def __init__(self, project: Project, brief: str, reader: str, lang: str | None):
         self.project, self.brief, self.reader, self.lang = project, brief, reader, lang
         self.page, self.policy, self.number, self.failed = b"", POLICY, 0, False
-        self.lock = threading.Lock()
+        self.numbers: dict[str, int] | None = None  # the brief's, as last worked out
+        self.lock = threading.Condition()  # notified when a new page is in place
 
     def rebuild(self) -> None:
+        """The page, made at once from this version alone when the brief's source numbers
+        are known from the last rebuild, and shown; then the numbers are worked out again
+        from every version, and the page made and shown again only if they changed (an
+        edit that made the brief start or stop citing a source)."""
+        if self._show(lambda: self._made(Preview._page)) == "quick":
+            self._show(self._renumbered)
+
+    def _renumbered(self) -> tuple[str, dict[str, int], str] | None:
+        """The page again if the brief's numbers changed, else None; a mistake in any
+        version is shown, as the build would stop on it."""
+        numbers = self._made(Preview._numbers)
+        if numbers == self.numbers:
+            return None
+        self.numbers = numbers
+        return self._made(Preview._page)
+
+    def _made(self, work):
+        """``work(self)`` made in a worker under the limits a build has: a template that
+        loops forever is a page saying so, and the preview goes on."""
+        [(_, made)] = workers.run([self], work, 1, lambda _: f"{self.brief}-{self.reader}")
+        if isinstance(made, BriefingError):
+            raise made
+        return made
+
+    def _show(self, make) -> str:
+        """Show the page ``make()`` gives, or its error: how it was made ("quick" or
+        "whole"), or "failed"."""
         try:
-            # Made in a worker under the limits a build has: a template that loops forever
-            # is a page saying so, and the preview goes on.
-            [(_, page)] = workers.run([self], Preview._page, 1,
-                                      lambda _: f"{self.brief}-{self.reader}")
-            if isinstance(page, BriefingError):
-                raise page
+            made = make()
+            if made is None:
+                return "unchanged"
+            page, self.numbers, how = made
             problems = []
         except Exception as exc:  # anything at all, even a bug: the watcher must keep going
-            problems = one_line_each(exc)
+            problems, how = one_line_each(exc), "failed"
             page = ERROR_PAGE % "".join(f"<code>{escape(p)}</code>" for p in problems)
         for problem in problems:
             print(f"error: {problem}", file=sys.stderr, flush=True)
@@ -77,7 +100,8 @@ class Preview:
             print("fixed: the brief builds again", flush=True)
         self.failed = bool(problems)
         # The page's own policy, plus the reload script (by a nonce of this build) and
-        # its one request; the page holds no other script, so none other runs.
+        # its one request; the page holds no other script, so none other runs. EventSource
+        # is a connection, allowed by connect-src.
         nonce = secrets.token_urlsafe(16)
         policy = f"{POLICY}; script-src 'nonce-{nonce}'; connect-src 'self'"
         with self.lock:
@@ -85,16 +109,43 @@ class Preview:
             page = page.replace(policy_meta(), policy_meta(policy), 1).replace(
                 "</body>", RELOAD % (nonce, self.number) + "</body>", 1)
             self.page, self.policy = page.encode(), policy
+            self.lock.notify_all()
+        return how
 
-    def _page(self) -> str:
+    def built_after(self, number: int, timeout: float) -> int:
+        """The number of the newest build once it is past ``number``, or ``number`` when
+        none came within ``timeout`` seconds."""
+        with self.lock:
+            self.lock.wait_for(lambda: self.number > number, timeout)
+            return max(self.number, number)
+
+    def _inputs(self) -> tuple[Project, Edition, FactBase, dt.date]:
         # A fresh Project each time: it caches its settings, and edits must show too.
         project = Project(self.project.root)
         chosen = edition(project, load_brief(project, self.brief), self.reader)
         facts = load_facts(project.facts, project.theme / "fonts", project.settings.languages,
                            languages_read(project))
-        document = compose(project, facts, chosen, language(chosen, self.lang),
-                           build_date(project.settings.timezone))
-        return html_writer.render(document, Theme(chosen.chain))
+        return project, chosen, facts, build_date(project.settings.timezone)
+
+    def _page(self) -> tuple[str, dict[str, int], str]:
+        """The page, the brief's source numbers it was made with and how ("quick": with
+        the numbers of the last rebuild; "whole": with numbers worked out again)."""
+        project, chosen, facts, today = self._inputs()
+        lang = language(chosen, self.lang)
+        if self.numbers is not None:
+            # The numbers as last worked out: only this version is composed. A source they
+            # lack (newly cited), or any mistake, and the page is composed as the build does.
+            with contextlib.suppress(BriefingError):
+                document = draft(project, facts, chosen, lang, today, self.numbers)
+                return html_writer.render(document, Theme(chosen.chain)), self.numbers, "quick"
+        numbers = brief_numbers(project, facts, chosen.brief, today, (chosen.reader, lang))
+        document = draft(project, facts, chosen, lang, today, numbers)
+        return html_writer.render(document, Theme(chosen.chain)), numbers, "whole"
+
+    def _numbers(self) -> dict[str, int]:
+        project, chosen, facts, today = self._inputs()
+        return brief_numbers(project, facts, chosen.brief, today,
+                             (chosen.reader, language(chosen, self.lang)))
 
     def follow(self, changes: Iterator[set]) -> None:
         for changed in changes:
@@ -140,20 +191,37 @@ class Handler(BaseHTTPRequestHandler):
             with preview.lock:
                 page, policy = preview.page, preview.policy
             self._send(page, "text/html; charset=utf-8", policy)
-        elif path == "/__build":
-            self._send(str(preview.number).encode(), "text/plain", POLICY)
+        elif path == "/__events":
+            self._events(preview)
         else:
             self.send_error(HTTPStatus.NOT_FOUND)
 
+    def _events(self, preview: Preview):
+        """Server-sent events: the number of each build past the one the page shows
+        (``?after=N``), sent the moment it is done, until the client or the server goes."""
+        after = re.fullmatch(r"after=(\d{1,9})", self.path.partition("?")[2])
+        shown = int(after[1]) if after else preview.number
+        self._headers("text/event-stream", POLICY)
+        while not self.server.stop_watching.is_set():
+            number = preview.built_after(shown, KEEP_ALIVE)
+            # A comment when nothing was built: writing to a gone client fails, ending here.
+            self.wfile.write(f"data: {number}\n\n".encode() if number > shown else b":\n\n")
+            self.wfile.flush()
+            shown = number
+
     def _send(self, body: bytes, kind: str, policy: str):
+        self._headers(kind, policy, len(body))
+        self.wfile.write(body)
+
+    def _headers(self, kind: str, policy: str, length: int | None = None):
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", kind)
-        self.send_header("Content-Length", str(len(body)))
+        if length is not None:
+            self.send_header("Content-Length", str(length))
         self.send_header("Cache-Control", "no-store")
         self.send_header("Content-Security-Policy", policy)
         self.send_header("X-Content-Type-Options", "nosniff")
         self.end_headers()
-        self.wfile.write(body)
 
     def log_message(self, *args):  # one line per request would drown the useful output
         pass

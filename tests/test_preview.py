@@ -18,7 +18,7 @@ from briefings import preview as preview_module
 from briefings.errors import BriefingError
 from briefings.preview import Preview, start
 from briefings.project import Project
-from tests.conftest import ALPHA, ROOT
+from tests.conftest import ALPHA, ROOT, typed_in
 
 SOURCES = "sources.md.j2"  # the theme's section every brief ends with
 
@@ -55,13 +55,40 @@ def edit(path, text: str, scratch) -> None:
     os.replace(draft, path)
 
 
+def events(port: int, after: int) -> http.client.HTTPResponse:
+    """The page's event stream, as its script opens it on the page of build ``after``."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    connection.request("GET", f"/__events?after={after}", headers={"Host": "127.0.0.1"})
+    response = connection.getresponse()
+    assert response.status == 200
+    assert response.getheader("Content-Type") == "text/event-stream"
+    return response
+
+
+def next_build(stream: http.client.HTTPResponse) -> int:
+    """The number the server sends when the next build is done (comments skipped)."""
+    try:
+        while not (line := stream.readline().decode()).startswith("data: "):
+            assert line, "the event stream ended"
+    except TimeoutError:
+        raise AssertionError("the preview stopped rebuilding on save") from None
+    return int(line.removeprefix("data: "))
+
+
 def next_page(port: int, after: int) -> str:
-    """The page of the first build after build number ``after``, as the page's script sees it."""
-    deadline = time.monotonic() + 30
-    while int(get(port, "/__build")[1]) <= after:
-        assert time.monotonic() < deadline, "the preview stopped rebuilding on save"
-        time.sleep(0.1)
+    """The page of the first build after build number ``after``, as the page's script sees it:
+    told on its event stream, then reloaded."""
+    stream = events(port, after)
+    try:
+        assert next_build(stream) > after
+    finally:
+        stream.close()
     return get(port)[1]
+
+
+def showing(server) -> int:
+    """The number of the build the page shows now."""
+    return int(re.search(r"/__events\?after=(\d+)", get(server.server_port)[1])[1])
 
 
 def errors_in(page: str) -> list[str]:
@@ -77,9 +104,9 @@ def test_only_requests_addressed_to_this_machine_are_answered(server):
     # A page on evil.example whose name now points at 127.0.0.1 sends its own name.
     for host in ("evil.example", f"evil.example:{port}", "127.0.0.1.evil.example",
                  "localhost.evil.example", f"localhost:{port}@evil.example", "", None):
-        for path in ("/", "/__build", "/fonts/"):
+        for path in ("/", "/__events", "/fonts/"):
             status, body = get(port, path, host)
-            assert status == 403 and "__build" not in body, (host, path)
+            assert status == 403 and "__events" not in body, (host, path)
 
 
 def test_the_preview_serves_the_page_the_build_writes_fonts_included(server, tmp_path):
@@ -105,7 +132,7 @@ def test_a_template_error_shows_in_page_and_terminal_and_the_fix_brings_the_brie
     port, project = server.server_port, server.preview.project
     template = project.theme / "sections" / SOURCES
     original = template.read_text(encoding="utf-8")
-    built = int(get(port, "/__build")[1])
+    built = showing(server)
     capsys.readouterr()
 
     edit(template, original + "\n{{ 1/0 }}\n", project.root)
@@ -128,21 +155,21 @@ def test_any_exception_is_one_line_in_page_and_terminal(tiny, capsys, monkeypatc
     def broken(*args):
         raise RuntimeError("a bug\nover two lines")
 
-    real = preview_module.compose
-    monkeypatch.setattr(preview_module, "compose", broken)
+    real = preview_module.draft
+    monkeypatch.setattr(preview_module, "draft", broken)
     preview.rebuild()
     assert errors_in(preview.page.decode()) == ["RuntimeError: a bug over two lines"]
     assert capsys.readouterr().err == "error: RuntimeError: a bug over two lines\n"
-    monkeypatch.setattr(preview_module, "compose", real)
+    monkeypatch.setattr(preview_module, "draft", real)
     preview.rebuild()
     page = preview.page.decode()
     assert '<html lang="en-GB">' in page and not errors_in(page)
 
 
 def preview_command(*args: str, cwd) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "briefings", "preview", *args],
-                          capture_output=True, text=True, timeout=30, cwd=cwd,
-                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    """``briefings preview ARGS`` typed in ``cwd``, run in this process: these mistakes are
+    found before it serves (the command as its own process is tested below)."""
+    return typed_in(cwd, "preview", *args)
 
 
 @pytest.mark.parametrize("args, problem", [
@@ -216,7 +243,7 @@ def test_the_command_serves_the_page_and_rebuilds_on_save(tiny):
             with urllib.request.urlopen(url, timeout=5) as response:
                 return response.read().decode()
 
-        assert "<html lang=\"en-GB\">" in page() and "/__build" in page()
+        assert "<html lang=\"en-GB\">" in page() and "/__events" in page()
         words = tiny.theme / "sections/en/sources.yaml"  # an edit of a section's words
         words.write_text(words.read_text().replace("title: Sources", "title: Sources consulted"))
         deadline = time.monotonic() + 30
@@ -236,7 +263,7 @@ def test_the_command_serves_the_page_and_rebuilds_on_save(tiny):
 
 def test_the_preview_sends_the_page_s_policy_and_allows_only_its_own_script(server):
     """The page's Content-Security-Policy, as a header too, plus the reload script by a nonce
-    of this build and its one request to /__build: no other script runs."""
+    of this build and its one request to /__events: no other script runs."""
     connection = http.client.HTTPConnection("127.0.0.1", server.server_port, timeout=10)
     try:
         connection.request("GET", "/", headers={"Host": "127.0.0.1"})
@@ -261,7 +288,7 @@ def test_clients_that_never_read_do_not_stop_rebuilds_nor_print_tracebacks(serve
         client.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1024)
         client.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
         clients.append(client)
-    number = int(get(server.server_port, "/__build")[1])
+    number = showing(server)
     sources = server.preview.project.templates / "theme/sections" / SOURCES
     edit(sources, sources.read_text(encoding="utf-8") + "\nIDLE-CLIENTS-EDIT\n", tmp_path)
     started = time.monotonic()
@@ -272,3 +299,37 @@ def test_clients_that_never_read_do_not_stop_rebuilds_nor_print_tracebacks(serve
         client.close()  # reset: the server's write fails
     time.sleep(0.5)
     assert "Traceback" not in capfd.readouterr().err
+
+
+def test_a_page_older_than_the_last_build_is_told_at_once(server):
+    """The page's stream names the build it shows: a build done between the page's load and
+    its stream's opening is sent at once, not missed until the next save."""
+    stream = events(server.server_port, 0)
+    try:
+        assert next_build(stream) == showing(server) >= 1
+    finally:
+        stream.close()
+
+
+def test_a_save_shows_this_version_at_once_then_the_brief_s_new_numbers(tiny):
+    """A rebuild shows the page composed alone, with the brief's source numbers as they
+    were; when the edit renumbers the brief's sources (here the register's order), the page
+    is made and shown again with the new numbers, as the build would print them."""
+    preview = Preview(tiny, ALPHA, "press", "en")
+    preview.rebuild()
+    assert preview.number == 1 and preview.numbers == {
+        "gaceta-faro": 1, "tide-herald": 2, "guardiana-opinion": 3}  # the last: the ministry's
+    preview.rebuild()  # nothing changed: one page, the numbers confirmed
+    assert preview.number == 2
+
+    register = tiny.facts / "sources.yaml"
+    spec = yaml.safe_load(register.read_text(encoding="utf-8"))
+    spec["sources"].insert(0, spec["sources"].pop(1))  # the Tide Herald first
+    register.write_text(yaml.safe_dump(spec, allow_unicode=True, sort_keys=False),
+                        encoding="utf-8")
+    preview.rebuild()
+    assert preview.number == 4 and preview.numbers == {
+        "tide-herald": 1, "gaceta-faro": 2, "guardiana-opinion": 3}
+    page = preview.page.decode()
+    assert '<a href="#src-tide-herald">1</a>' in page
+    assert 'id="src-tide-herald">[1] ' in page and 'id="src-gaceta-faro">[2] ' in page

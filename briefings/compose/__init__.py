@@ -8,8 +8,8 @@ from briefings.compose.environment import make_environment, missing_section, ren
 from briefings.compose.facts_door import Citation, CitedText, FactAccess
 from briefings.compose.figures import FIGURES, FigureMaker
 from briefings.compose.markdown_tree import markdown_converter, markdown_to_section
-from briefings.compose.versions import compose, draft, drafts, template_context
+from briefings.compose.versions import brief_numbers, compose, draft, drafts, template_context
 
-__all__ = ["FIGURES", "Citation", "CitedText", "FactAccess", "FigureMaker", "compose", "draft",
-           "drafts", "make_environment", "markdown_converter", "markdown_to_section",
-           "missing_section", "render_section", "template_context"]
+__all__ = ["FIGURES", "Citation", "CitedText", "FactAccess", "FigureMaker", "brief_numbers",
+           "compose", "draft", "drafts", "make_environment", "markdown_converter",
+           "markdown_to_section", "missing_section", "render_section", "template_context"]

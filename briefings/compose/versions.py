@@ -34,9 +34,16 @@ def compose(project: Project, facts: FactBase, edition: Edition, lang: str,
     here unless given (who composes several versions works them out once, from
     ``drafts``). Composing writes nothing: the document carries its drawings."""
     if numbers is None:
-        numbers = numbering.brief_numbers(facts.sources, map(numbering.cited, drafts(
-            project, facts, edition.brief, today, first=(edition.reader, lang))))
+        numbers = brief_numbers(project, facts, edition.brief, today, (edition.reader, lang))
     return draft(project, facts, edition, lang, today, numbers)
+
+
+def brief_numbers(project: Project, facts: FactBase, brief: Brief, today: dt.date,
+                  first: tuple[str, str] | None = None) -> dict[str, int]:
+    """The brief's source numbers (``numbering``), from drafts of every version: who
+    composes several versions works them out once and gives them to ``compose``."""
+    return numbering.brief_numbers(facts.sources, map(numbering.cited, drafts(
+        project, facts, brief, today, first)))
 
 
 def drafts(project: Project, facts: FactBase, brief: Brief, today: dt.date,
