@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import fcntl
 import io
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -36,12 +38,17 @@ def briefings(project: Project, *args: str) -> subprocess.CompletedProcess:
     """The briefings command as an analyst types it in the project's folder, run in this
     process (a new one would spend a second importing WeasyPrint): its exit status and what
     it printed. An unexpected exception fails the test, as a traceback would."""
+    return typed_in(project.root, "--project", str(project.root), *args)
+
+
+def typed_in(folder: Path, *args: str) -> subprocess.CompletedProcess:
+    """``briefings ARGS`` typed in ``folder``, run in this process, as ``briefings`` does."""
     from briefings.cli import main
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err), \
-            contextlib.chdir(project.root):
+            contextlib.chdir(folder):
         try:
-            code = main(["--project", str(project.root), *args])
+            code = main(list(args))
         except SystemExit as stop:  # argparse: --help, --version, a mistyped option
             code = stop.code
     return subprocess.CompletedProcess(args, code, out.getvalue(), err.getvalue())
@@ -125,11 +132,29 @@ def built_on_today(project: Project, out: Path, **options) -> Path:
     return out
 
 
+def made_once(tmp_path_factory, name: str, make) -> Path:
+    """The folder ``make(folder)`` fills, made once for the whole test session: with
+    ``make test``'s workers (pytest-xdist) the first to need it makes it in their shared
+    temporary folder while the others wait on its lock, then all read it. Tests only read it."""
+    base = tmp_path_factory.getbasetemp()
+    if "PYTEST_XDIST_WORKER" in os.environ:
+        base = base.parent  # each worker's own folder is in the session's
+    folder, done = base / name, base / f"{name}.done"
+    with open(base / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when closed, even if ``make`` fails
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            make(folder)
+            done.touch()
+    return folder
+
+
 @pytest.fixture(scope="session")
 def tiny_built(tmp_path_factory) -> Path:
     """The fixture project built once."""
-    return built_on_today(copy_tiny(tmp_path_factory.mktemp("tiny")),
-                          tmp_path_factory.mktemp("tiny-build"))
+    return made_once(tmp_path_factory, "tiny-built", lambda folder: built_on_today(
+        copy_tiny(folder / "project"), folder / "build")) / "build"
 
 
 @pytest.fixture
@@ -141,15 +166,15 @@ def project(tmp_path, monkeypatch) -> Project:
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory) -> Path:
-    """The Peru brief built once for its readers (what its content tests read)."""
-    return built_on_today(Project(ROOT), tmp_path_factory.mktemp("build"), briefs=[PERU])
+    """The real project built once, every brief for every reader in every format (what the
+    content tests and every brief's tests read)."""
+    return made_once(tmp_path_factory, "built",
+                     lambda folder: built_on_today(Project(ROOT), folder))
 
 
 def pytest_collection_modifyitems(items):
     """For ``make test``'s workers (pytest-xdist, ``--dist loadgroup``): a module's tests
-    run in one worker, sharing its module fixtures, and the modules that read the built
-    Peru brief share one worker, so that it is built once."""
-    readers = {item.module for item in items if "built" in getattr(item, "fixturenames", ())}
+    run in one worker, sharing its module fixtures (the session's builds are shared by all
+    workers, ``made_once``)."""
     for item in items:
-        name = "built" if item.module in readers else item.module.__name__
-        item.add_marker(pytest.mark.xdist_group(name))
+        item.add_marker(pytest.mark.xdist_group(item.module.__name__))
