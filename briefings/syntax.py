@@ -18,6 +18,7 @@ _KNOWN = sorted({*_PAIRED, "elif", "else", "extends", "include", "import", "from
                  "break", "continue", "do", *(f"end{tag}" for tag in _PAIRED)})
 _INNERMOST = re.compile(r"innermost block that needs to be closed is '(\w+)'")
 _UNKNOWN = re.compile(r"Encountered unknown tag '(\w+)'")
+_NO_FILTER = re.compile(r"No filter named '(\w+)'")
 _UNCLOSED = {"end of statement block": ("{%", "%}"), "end of print statement": ("{{", "}}")}
 
 
@@ -80,6 +81,9 @@ def explain_syntax_error(exc: jinja2.TemplateSyntaxError, env: jinja2.Environmen
                 f"'{{% end{tag} %}}'", where)
     if message.startswith("Expected an expression, got 'end of"):
         return "syntax error: something is missing before the tag closes (e.g. {% if x %})", line
+    if missing := _NO_FILTER.match(message):
+        hint = did_you_mean(missing[1], env.filters)
+        return f"unknown filter '{missing[1]}'" + (f" ({hint})" if hint else ""), line
     if unknown := _UNKNOWN.search(message):
         hint = did_you_mean(unknown[1], _KNOWN)
         return f"syntax error: unknown tag '{unknown[1]}'" + (f" ({hint})" if hint else ""), line

@@ -173,12 +173,14 @@ def put_first(project, text, lang="es", name="summary"):
      "syntax error: '{% if %}' is never closed before '{% endfor %}' on line 4: add "
      "'{% endif %}'"),
     ("{% blok x %}", 1, "syntax error: unknown tag 'blok' (did you mean 'block'?)"),
+    ("\n{{ 'x' | uper }}", 2, "unknown filter 'uper' (did you mean 'upper'?)"),
+    ("{{ 'x' | bold }}", 1, "unknown filter 'bold'\n"),
 ])
 def test_a_mistake_in_a_template_is_one_line_at_its_place(tiny, text, line, message):
     file = put_first(tiny, text)
     with pytest.raises(BriefingError) as caught:
         composed(tiny)
-    assert str(caught.value).startswith(f"{file}:{line}: {message}")
+    assert (str(caught.value) + "\n").startswith(f"{file}:{line}: {message}")
 
 
 def test_a_template_that_is_not_utf8_is_named(tiny):
