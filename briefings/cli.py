@@ -161,6 +161,10 @@ def _parser() -> argparse.ArgumentParser:
     email.add_argument("--reissue", action="store_true",
                        help="only to those holding an older version than the one built, "
                        "with its change note (see briefings status)")
+    email.add_argument("--tracked", action="store_true",
+                       help="to whoever received an earlier text, the DOCX with its changes "
+                       "since then as Word tracked changes (…-changes.docx; with --attach "
+                       "docx)")
     email.add_argument("--resend", action="store_true",
                        help="send again to recipients who already received the same files, "
                        "or may have")
@@ -288,7 +292,7 @@ def _run(argv: list[str] | None) -> int:
             from briefings.mail.command import email_briefs
             email_briefs(project, one_brief(project, args.brief), args.reader, args.lang,
                          args.to, args.attach.split(","), args.send, args.resend,
-                         args.env_file, args.max_size_mb, args.reissue)
+                         args.env_file, args.max_size_mb, args.reissue, args.tracked)
     except KeyboardInterrupt:  # Ctrl-C (a build says itself what it left as it was)
         print(f"interrupted: briefings {args.command} stopped before it finished",
               file=sys.stderr)

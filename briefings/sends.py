@@ -7,7 +7,8 @@ with its outcome after); ``uses``, ``status`` and ``email`` read it here, and on
 
 A line is a JSON object: ``at`` (UTC, ISO 8601), ``status`` (``sending``, ``sent``,
 ``failed``, ``unknown``), ``message_id``, ``brief``, ``reader``, ``lang``, ``version``,
-``to``, ``files`` (each ``name`` and ``sha256``), and ``received``: the file, under
+``to``, ``files`` (each ``name`` and ``sha256``; a DOCX with tracked changes also names the
+built one it marks up, ``tracks``), and ``received``: the file, under
 ``records/``, holding the text the recipient received, when one was kept. Lines written
 before versions were recorded (in ``build/outbox/sent.jsonl``) name ``edition``
 ("brief/reader") and no version; they are read too, until ``briefings email`` moves them
@@ -70,12 +71,19 @@ def _parse(line: str, path: Path, number: int) -> Send:
                     # a delivery.
                     entry.get("status", "sent"), entry["message_id"], entry["brief"],
                     entry["reader"], entry["lang"], entry.get("version"), entry["to"],
-                    tuple((f["name"], f["sha256"]) for f in entry["files"]),
+                    tuple(_built(f) for f in entry["files"]),
                     entry.get("received"))
     except (ValueError, KeyError, TypeError, AttributeError):
         # Guessing could send twice: better stop and let a person look.
         raise BriefingError("unreadable line (it records a message sent or being sent: fix "
                             "it rather than delete it)", path, number) from None
+
+
+def _built(file: dict) -> tuple[str, str]:
+    """The built file a message carried: for a DOCX with tracked changes (``tracks``), the
+    one it marks up, so that it counts as that version received."""
+    built = file.get("tracks", file)
+    return built["name"], built["sha256"]
 
 
 def sends(project: Project) -> list[Send]:

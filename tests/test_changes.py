@@ -188,12 +188,62 @@ def test_the_tracked_docx_has_the_old_words_deleted_and_the_new_inserted(sent_th
     assert any(OLD.replace(" [1, 2]", "") in text for text in paragraph_texts(rejected))
 
 
-def test_libreoffice_reads_the_changes_as_tracked_changes(sent_then_changed, tmp_path):
+def tracked_in(docx: bytes) -> tuple[list[str], list[str]]:
+    """The words a DOCX deletes and inserts as tracked changes, in its body."""
+    root = etree.fromstring(zipfile.ZipFile(io.BytesIO(docx)).read("word/document.xml"))
+    return (["".join(d.itertext()) for d in root.iter(f"{W}del")],
+            ["".join(i.itertext()) for i in root.iter(f"{W}ins")])
+
+
+@pytest.fixture(scope="module")
+def reissued(sent_then_changed, tmp_path_factory):
+    """Version 1.1 reissued, its DOCX with tracked changes, to those holding 1.0; then the
+    same command run again. The project, and the messages the server received."""
+    project = Project(tmp_path_factory.mktemp("reissued") / "project")
+    shutil.copytree(sent_then_changed.root, project.root)
+    mp = pytest.MonkeyPatch()
+    controller = Controller(Collector(), hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        for key, value in (("SOURCE_DATE_EPOCH", EPOCH),
+                           ("BRIEFINGS_FROM", "Briefings <briefings@example.org>"),
+                           ("BRIEFINGS_SMTP_HOST", "127.0.0.1"),
+                           ("BRIEFINGS_SMTP_PORT", str(controller.port)),
+                           ("BRIEFINGS_SMTP_SECURITY", "none")):
+            mp.setenv(key, value)
+        command = ("email", "--reader", "ministry", "--attach", "docx", "--reissue",
+                   "--tracked", "--send")
+        first, again = briefings(project, *command), briefings(project, *command)
+    finally:
+        controller.stop()
+        mp.undo()
+    assert (first.returncode, again.returncode) == (0, 0), first.stderr + again.stderr
+    assert again.stdout.splitlines()[-1] == ("nothing to reissue: nobody holds an older "
+                                             "version than 1.1")
+    return project, controller.handler.received
+
+
+def test_the_reissued_docx_carries_the_changes_since_the_version_held(reissued):
+    project, received = reissued
+    assert sorted(m["to"][0] for m in received) == ["ana@example.org", "john@example.org"]
+    for message in received:
+        lang = {"ana@example.org": "es", "john@example.org": "en"}[message["to"][0]]
+        (attached,) = message["message"].iter_attachments()
+        assert attached.get_filename() == f"alpha-ministry-{lang}-changes.docx"
+        assert tracked_in(attached.get_content()) == (["41", "41"], ["45", "45"])
+    # what they hold now is 1.1, the built DOCX it marks up
+    status = briefings(project, "status").stdout
+    assert [line.split()[4] for line in status.splitlines()[2:4]] == ["1.1,", "1.1,"]
+
+
+def test_libreoffice_reads_the_reissued_docx_with_tracked_changes(reissued, tmp_path):
     if shutil.which("soffice") is None or proof.offline() is None:
         pytest.skip("LibreOffice, or unshare --net to run it offline, is not available: "
                     "sudo apt-get install -y libreoffice-writer-nogui")
-    tracked_docx(sent_then_changed)
-    path = sent_then_changed.build / ALPHA / "ministry" / "alpha-ministry-en-changes.docx"
+    _, received = reissued
+    message = next(m for m in received if m["to"] == ["john@example.org"])
+    path = tmp_path / "alpha-ministry-en-changes.docx"
+    path.write_bytes(next(message["message"].iter_attachments()).get_content())
     subprocess.run([*proof.offline(), "soffice",
                     f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
                     "--norestore", "--convert-to", "odt", "--outdir", str(tmp_path), str(path)],
@@ -206,6 +256,13 @@ def test_libreoffice_reads_the_changes_as_tracked_changes(sent_then_changed, tmp
                  if r.find(f"{{{text}}}deletion") is not None]
     assert len(regions) == 4 and deletions[0].endswith("41")
     assert all("Policy analysis team" in "".join(r.itertext()) for r in regions)
+
+
+def test_tracked_needs_the_docx_attached(sent_then_changed):
+    done = briefings(sent_then_changed, "email", "--reader", "ministry", "--tracked")
+    assert (done.returncode, done.stderr) == (1, "error: --tracked marks the changes in the "
+                                              "DOCX: attach it too (--attach docx, or "
+                                              "pdf,docx)\n")
 
 
 def test_a_version_never_sent_is_named_with_those_that_were(sent_then_changed):

@@ -28,6 +28,9 @@ class Attachment:
     data: bytes = field(repr=False)
     sha256: str
     version: str | None   # of the brief, as the manifest says it was built (None: not said)
+    # A DOCX with tracked changes (``mail.tracked``): the name and sha256 of the built one
+    # it marks up, which the record of sends counts as received.
+    tracks: tuple[str, str] | None = None
 
 
 def load_attachments(build: Path, manifest: dict[str, dict], edition: Edition, lang: str,

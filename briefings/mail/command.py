@@ -16,6 +16,7 @@ from briefings.mail.message import Outgoing, compose_message, eml_name, wire_byt
 from briefings.mail.outbox import (SKIP_REASONS, already_sent, outbox_lock, sent_key,
                                    write_outbox)
 from briefings.mail.recipients import choose_recipients
+from briefings.mail.tracked import TrackedFiles
 from briefings.outputs import read_manifest
 from briefings.project import Project
 from briefings.received import keep_built
@@ -40,14 +41,18 @@ def email_briefs(project: Project, brief: str, reader: str, lang: str | None = N
                  to: list[str] | None = None, formats: list[str] | None = None,
                  send: bool = False, resend: bool = False, env_file: Path | None = None,
                  max_size_mb: float | None = None, reissue: bool = False,
-                 report=print) -> None:
+                 tracked: bool = False, report=print) -> None:
     """The ``briefings email`` command. Everything is checked (settings, addresses, files)
     before a message is built or a connection opened. With ``reissue``, only to those
-    holding an older version than the one built."""
+    holding an older version than the one built; with ``tracked``, whoever received an
+    earlier text gets the DOCX with its changes since then tracked."""
     formats = list(dict.fromkeys(f.strip() for f in formats or ["pdf"]))
     for fmt in formats:
         if fmt not in MIME_TYPES:
             raise BriefingError(f"cannot attach '{fmt}' (known: {', '.join(MIME_TYPES)})")
+    if tracked and "docx" not in formats:
+        raise BriefingError("--tracked marks the changes in the DOCX: attach it too "
+                            "(--attach docx, or pdf,docx)")
     settings = read_settings(env_file, project.root)
     sender = sender_address(settings)
     limit = size_limit(max_size_mb, settings)
@@ -63,6 +68,7 @@ def email_briefs(project: Project, brief: str, reader: str, lang: str | None = N
     outbox = project.build / "outbox"
     folder = outbox / brief / reader
     log = record_path(project)
+    tracker = TrackedFiles(project, brief, reader)
 
     failed, unknown = [], []
     with outbox_lock(outbox):
@@ -93,6 +99,8 @@ def email_briefs(project: Project, brief: str, reader: str, lang: str | None = N
                 report(f"  skipped  {recipient.email} ({recipient.lang}): {file_names(files)} "
                        f"{why} on {when} (--resend sends it again)")
                 continue
+            if tracked and last is not None and last.received:
+                files = tracker.files(files, recipient.lang, last.received)
             notes = newer_notes(chosen.brief, last.version, version, recipient.lang) \
                 if last else []
             message = compose_message(project, chosen, recipient, files, sender, built,

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from briefings.buildfiles import open_plain, real_folder, write_atomic
 from briefings.errors import BriefingError
+from briefings.mail.attachments import Attachment
 from briefings.mail.message import Outgoing
 from briefings.project import Project
 from briefings.sends import outcomes, record_path
@@ -38,6 +39,13 @@ def already_sent(project: Project) -> dict[tuple, tuple[str, str]]:
     return state
 
 
+def _file(attachment: Attachment) -> dict:
+    entry = {"name": attachment.name, "sha256": attachment.sha256}
+    if attachment.tracks:
+        entry["tracks"] = {"name": attachment.tracks[0], "sha256": attachment.tracks[1]}
+    return entry
+
+
 def record(project: Project, status: str, item: Outgoing, problem: str | None = None) -> None:
     """Appended to the record of sends and synced before the next step: "sending" just
     before DATA, then "sent", "failed" or "unknown". A run killed in between leaves
@@ -46,7 +54,7 @@ def record(project: Project, status: str, item: Outgoing, problem: str | None = 
              "status": status, "message_id": item.message_id, "brief": item.brief,
              "reader": item.reader, "lang": item.recipient.lang, "version": item.version,
              "to": item.recipient.email,
-             "files": [{"name": a.name, "sha256": a.sha256} for a in item.attachments],
+             "files": [_file(a) for a in item.attachments],
              "received": item.received}
     if problem:
         entry["problem"] = problem
