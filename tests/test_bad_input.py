@@ -3,6 +3,7 @@ previous outputs in the output folder left exactly as they were."""
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from briefings.build import build
-from tests.conftest import ALPHA, ROOT, briefings, section
+from tests.conftest import ALPHA, EPOCH, ROOT, briefings, copy_tiny, section
 
 
 def edit(path, old, new):
@@ -63,22 +64,58 @@ CASES = {
 }
 
 
+@pytest.fixture(scope="module")
+def html_built(tmp_path_factory) -> Path:
+    """The fixture's web pages, built once: each test starts from a copy of this output."""
+    project = copy_tiny(tmp_path_factory.mktemp("project"))
+    out = tmp_path_factory.mktemp("html") / "out"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        build(project, formats=["html"], out=out, jobs=1)
+    return out
+
+
+@pytest.fixture
+def previous(html_built, tmp_path) -> Path:
+    """The output folder of an earlier build of the test's project (``tiny``)."""
+    return Path(shutil.copytree(html_built, tmp_path / "out"))
+
+
+def command(tiny, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    """briefings as its own process, in the project's folder."""
+    return subprocess.run([sys.executable, "-m", "briefings", "--project", str(tiny.root),
+                           *args], capture_output=True, text=True, cwd=tiny.root,
+                          env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})})
+
+
 @pytest.mark.parametrize("case", CASES)
-def test_bad_input_fails_in_one_line_and_loses_nothing(tiny, tmp_path, case):
+def test_bad_input_fails_in_one_line_and_loses_nothing(tiny, previous, case):
+    """Run in this process (``briefings``): the command as a process is tested below."""
     spoil, args, place, problem = CASES[case]
-    out = tmp_path / "out"
-    build(tiny, formats=["html"], out=out, jobs=1)
-    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    before = {p: p.read_bytes() for p in previous.rglob("*") if p.is_file()}
     spoil(tiny)
-    result = subprocess.run(
-        [sys.executable, "-m", "briefings", "--project", str(tiny.root), "build",
-         "--format", "html", "--force", "--out", str(out), *args],
-        capture_output=True, text=True, cwd=tiny.root,
-        env={**os.environ, "PYTHONPATH": str(ROOT)})
+    result = briefings(tiny, "build", "--format", "html", "--force", "--out", str(previous),
+                       *args)
     assert result.returncode == 1
     [line] = result.stderr.splitlines()
     assert line.startswith(f"error: {place}") and problem in line
-    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    assert {p: p.read_bytes() for p in previous.rglob("*") if p.is_file()} == before
+
+
+def test_the_command_exits_1_with_one_line_on_bad_input_or_output(tiny, previous):
+    """As its own process: exit status 1 and one line, for a bad input and a bad output."""
+    spoil, args, place, problem = CASES["malformed YAML"]
+    spoil(tiny)
+    result = command(tiny, "build", "--format", "html", "--force", "--out", str(previous))
+    assert (result.returncode, result.stdout) == (1, "")
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"error: {place}") and problem in line
+    spoil, place, problem = OUTPUT_CASES["SOURCE_DATE_EPOCH out of range"]
+    result = command(tiny, "build", "--format", "html", "--out", str(previous),
+                     env=spoil(previous))
+    assert (result.returncode, result.stdout) == (1, "")
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"error: {place}") and problem in line
 
 
 # What stands where the build writes, and the environment: spoil(out) -> extra environment.
@@ -119,18 +156,15 @@ def contents(out):
 
 @pytest.mark.parametrize("forced", [False, True], ids=["build", "--force"])
 @pytest.mark.parametrize("case", OUTPUT_CASES)
-def test_bad_output_folder_fails_in_one_line_and_changes_nothing(tiny, tmp_path, case,
-                                                                 forced):
+def test_bad_output_folder_fails_in_one_line_and_changes_nothing(tiny, previous, case,
+                                                                 forced, monkeypatch):
     spoil, place, problem = OUTPUT_CASES[case]
-    out = tmp_path / "out"
-    build(tiny, formats=["html"], out=out, jobs=1)
-    env = spoil(out) or {}
+    out = previous
+    for name, value in (spoil(out) or {}).items():
+        monkeypatch.setenv(name, value)
     before = contents(out)
-    result = subprocess.run(
-        [sys.executable, "-m", "briefings", "--project", str(tiny.root), "build",
-         "--format", "html", "--out", str(out), *(["--force"] if forced else [])],
-        capture_output=True, text=True, cwd=tiny.root,
-        env={**os.environ, "PYTHONPATH": str(ROOT), **env})
+    result = briefings(tiny, "build", "--format", "html", "--out", str(out),
+                       *(["--force"] if forced else []))
     assert result.returncode == 1
     [line] = result.stderr.splitlines()
     assert line.startswith(f"error: {place}") and problem in line
@@ -182,11 +216,11 @@ SLIPS = {
     "a reader with sections: []": (
         lambda p: edit(p.briefs / "alpha/brief.yaml", "sections: [summary, works, sources]",
                        "sections: []"),
-        "templates/briefs/alpha/brief.yaml:19:", "readers.press.sections: a reader with no "
+        "templates/briefs/alpha/brief.yaml:20:", "readers.press.sections: a reader with no "
         "sections: list the sections it gets, or remove the reader"),
     "horizons before the base year": (
         lambda p: edit(p.briefs / "alpha/brief.yaml", "horizons: [1, 3]", "horizons: [-5, 0]"),
-        "templates/briefs/alpha/brief.yaml:15:", "horizons: a horizon is a number of years "
+        "templates/briefs/alpha/brief.yaml:16:", "horizons: a horizon is a number of years "
         "after the base year"),
     "a NUL in an image address": (
         lambda p: append(p, "![x](a%00b.png)"), f"{WORKS}:22:", "refused to load a%00b.png"),
@@ -244,7 +278,7 @@ SLIPS = {
         "facts/sources.yaml (did you mean 'tide-herald'?)"),
     "a misspelt field": (
         lambda p: edit(p.briefs / "alpha/brief.yaml", "ministry: {}", "ministry: {lenght: short}"),
-        "templates/briefs/alpha/brief.yaml:17:", "readers.ministry.lenght: unknown field "
+        "templates/briefs/alpha/brief.yaml:18:", "readers.ministry.lenght: unknown field "
         "(did you mean 'length'?)"),
     "a section's words missing in one language": (
         lambda p: (p.briefs / "alpha/sections/en/outlook.yaml").unlink(),
@@ -324,7 +358,7 @@ sys.exit(main(sys.argv[1:]))
 
 @pytest.mark.parametrize("command, module, name", [
     (["check"], "briefings.check", "run_checks"),
-    (["preview", "--brief", "alpha", "--port", "0"], "briefings.preview", "compose"),
+    (["preview", "--brief", "alpha", "--port", "0"], "briefings.preview", "draft"),
 ], ids=["check", "preview's first build"])
 def test_ctrl_c_is_one_line(tiny, command, module, name):
     running = subprocess.Popen(
