@@ -8,6 +8,7 @@ all obey it, so what one format refuses no other keeps."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection
 from pathlib import Path
 from typing import NamedTuple
@@ -103,10 +104,17 @@ class Resources:
 
     def css_problem(self, css: str) -> Refused | None:
         """The first ``url()`` or ``@import`` of a stylesheet that breaks the rule."""
-        for url in css_urls(tinycss2.parse_stylesheet(css)):
+        for url in _stylesheet_urls(css):
             if problem := self.problem(url):
                 return problem
         return None
+
+
+@functools.lru_cache(maxsize=16)
+def _stylesheet_urls(css: str) -> tuple[str, ...]:
+    """``css_urls`` of a stylesheet's text, kept by the text: every page of a language
+    has the same stylesheet, and parsing it took longer than checking the page."""
+    return tuple(css_urls(tinycss2.parse_stylesheet(css)))
 
 
 def is_data(url: str) -> bool:

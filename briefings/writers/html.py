@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import copy
 import dataclasses
+import functools
 import io
 import re
 from pathlib import Path
@@ -234,8 +235,10 @@ def _screen_rules(rules: list) -> list:
     return kept
 
 
+@functools.lru_cache(maxsize=8)
 def screen_css(css: str) -> str:
-    """``css`` without its rules for paged media (``PAGED_PROPERTIES``), nor comments."""
+    """``css`` without its rules for paged media (``PAGED_PROPERTIES``), nor comments; kept
+    by its text, the same for every page of a theme."""
     return tinycss2.serialize(_screen_rules(tinycss2.parse_stylesheet(css, skip_comments=True)))
 
 
