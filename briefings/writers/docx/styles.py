@@ -29,11 +29,19 @@ def missing_styles(document) -> list[str]:
     return [name for name in STYLES if name not in names]
 
 
-def remember_style_ids(part) -> None:
+# Style ids by name, per reference document (its bytes): kept for every DOCX a process
+# writes from the same reference.
+_KNOWN: dict[bytes, dict] = {}
+
+
+def remember_style_ids(part, reference: bytes) -> None:
     """python-docx finds a style's id by scanning every style, each time a style is named
     (over two thirds of a brief's DOCX time); the styles do not change while writing, so
-    each name is looked up once."""
-    lookup, known = part.get_style_id, {}
+    each name is looked up once for every document made from the same ``reference``."""
+    lookup = part.get_style_id
+    if len(_KNOWN) > 8 and reference not in _KNOWN:
+        _KNOWN.clear()
+    known = _KNOWN.setdefault(reference, {})
 
     def get_style_id(style, style_type):
         if not isinstance(style, str):

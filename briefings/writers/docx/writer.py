@@ -39,7 +39,7 @@ class DocxWriter(BlockVisitor, InlineVisitor, TableVisitor, FigureVisitor, Footn
             raise BriefingError(f"styles missing: {', '.join(missing)}", ref.styles)
         self.reference = ref.styles
         self.folders = theme.folders            # where the fonts to embed are
-        remember_style_ids(self.doc.part)
+        remember_style_ids(self.doc.part, ref.data)
         ooxml.clear_body(self.doc.element.body)
         self.numbering = self.doc.part.numbering_part.element
         self.notes_part = ooxml.footnotes_part(self.doc.part)
