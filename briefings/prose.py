@@ -20,7 +20,7 @@ import jinja2
 from babel.core import Locale
 from markupsafe import Markup
 
-from briefings import glyphs, i18n, projectfiles, template_rules, templating
+from briefings import glyphs, i18n, projectfiles, templating
 from briefings.errors import BriefingError, BriefingErrors, did_you_mean
 from briefings.templating import TemplateValueError
 from briefings.yamlfile import read_yaml
@@ -208,17 +208,6 @@ class Prose:
             raise text.error(f"{exc} (say(\"{text.key}\") gives it {given})") from None
         except Exception as exc:  # the text's mistake: never a traceback
             raise text.error(templating.runtime_message(exc)) from None
-
-    def typed_numbers(self) -> list[BriefingError]:
-        """The template rule for the texts loaded: no number typed into them."""
-        found = []
-        for text in self.texts.values():
-            for source in self._sources(text):
-                for error in template_rules.typed_numbers_in(source, text.file, self._env,
-                                                             text.line or 1):
-                    error.key = text.key
-                    found.append(error)
-        return found
 
     def misprint(self, chars: frozenset[int] | None) -> BriefingError | None:
         """The first text loaded that holds what a brief cannot print (``glyphs.problem``)."""

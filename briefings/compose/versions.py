@@ -14,8 +14,7 @@ from pathlib import Path
 
 from lxml import html
 
-from briefings import (glyphs, i18n, numbering, projectfiles, prose, template_rules, templating,
-                       urls)
+from briefings import glyphs, i18n, numbering, projectfiles, prose, templating, urls
 from briefings.briefs import Brief, Edition, editions
 from briefings.compose import typography
 from briefings.compose.environment import make_environment, missing_section, render_section
@@ -23,7 +22,7 @@ from briefings.compose.facts_door import FactAccess
 from briefings.compose.figures import FigureMaker, place_figures
 from briefings.compose.markdown_tree import markdown_converter, markdown_to_section
 from briefings.document import Document, Meta
-from briefings.errors import BriefingError, BriefingErrors
+from briefings.errors import BriefingError
 from briefings.facts import FactBase
 from briefings.project import Project
 
@@ -74,7 +73,6 @@ def draft(project: Project, facts: FactBase, edition: Edition, lang: str,
     article.set("class", "brief")
     numbers = itertools.count(1)
     resources = urls.Resources(edition.theme, *edition.chain, assets=figure.assets)
-    problems: list[BriefingError] = []
     chars = glyphs.font_chars(edition.theme / "fonts")
     for name in edition.sections:
         if missing := missing_section(env, edition, name, lang, project.root):
@@ -85,8 +83,6 @@ def draft(project: Project, facts: FactBase, edition: Edition, lang: str,
         if problem := glyphs.problem(text, chars):
             raise templating.misprint(env, project.root, chars) or words.misprint(chars) \
                 or BriefingError(f"it prints text that {problem}", template)
-        problems += template_rules.override_errors(
-            env, prose.section_template(name), template)
         section = markdown_to_section(converter, text, name, template)
         typography.tie_phrases(section, i18n.listed(strings.get("no_break", "")))
         typography.mark_long_words(section)
@@ -98,12 +94,6 @@ def draft(project: Project, facts: FactBase, edition: Edition, lang: str,
             raise BriefingError(problem.message, template,
                                 _line_of(project.root / template, problem.culprit))
         article.append(section)
-    for file in dict.fromkeys(env.loader.files):  # every template used, included ones too
-        problems += template_rules.typed_numbers(Path(file), templating.relative(
-            file, project.root), env)
-    problems += words.typed_numbers()
-    if problems:
-        raise BriefingErrors(problems)
 
     spec = edition.brief.spec
     as_of = max((f.as_of for f in access.used.values()), default=today)

@@ -19,7 +19,7 @@ from briefings.errors import BriefingError, BriefingErrors
 from briefings.facts import FactBase
 from briefings.numbering import ANCHOR
 from briefings.prose import prose_file
-from briefings.rules.sections import blocks_listed, words_said
+from briefings.rules.sections import blocks_listed, typed_and_overrides, words_said
 from briefings.rules.tense import Printing, misdated, printings, where_printed
 from briefings.templating import relative
 from briefings.terms import load_terms, misuses
@@ -220,7 +220,8 @@ def one_title(reading: Reading) -> list[BriefingError]:
 
 Rule = Callable[[Reading], list[BriefingError]]
 RULES: list[Rule] = [terms_to_avoid, old_facts_told_as_now, said_once, no_internal_name,
-                     sources_listed, one_title, blocks_listed, words_said]
+                     sources_listed, one_title, typed_and_overrides, blocks_listed,
+                     words_said]
 
 
 def document_problems(reading: Reading) -> list[BriefingError]:

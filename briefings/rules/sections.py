@@ -1,7 +1,9 @@
 """Rules on a section's templates and its words read from their source, for each section a
-document prints: the comment at the top of a template lists its blocks (the guide sends
-analysts there to find what a reader's override may replace); every key of the section's
-words in the language is said by one of its templates, and every key said is written."""
+document prints: no number typed into them, and an override that fills only blocks its base
+has (``template_source``); the comment at the top of a template lists its blocks (the guide
+sends analysts there to find what a reader's override may replace); every key of the
+section's words in the language is said by one of its templates, and every key said is
+written."""
 
 from __future__ import annotations
 
@@ -11,18 +13,21 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import jinja2
-from jinja2 import nodes
+from jinja2 import meta, nodes
 
 from briefings import i18n, projectfiles
 from briefings.errors import BriefingError
-from briefings.prose import prose_file, section_template
-from briefings.templating import relative
+from briefings.prose import catalog, prose_file, section_template
+from briefings.rules.template_source import override_errors, typed_numbers_in
+from briefings.templating import TemplatesOnly, chain_loader, relative
 from briefings.yamlfile import read_yaml
 
 if TYPE_CHECKING:
     from briefings.rules.documents import Reading
 
-_PARSER = jinja2.Environment()   # parses only: what a template may call is compose's affair
+# Parses and lexes as compose's sandbox does; runs nothing (what a template may call is
+# compose's affair).
+_PARSER = jinja2.Environment(trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
 
 
 @functools.lru_cache(maxsize=256)
@@ -127,4 +132,48 @@ def words_said(reading: Reading) -> list[BriefingError]:
                         f"'{call.args[0].value}' in {i18n.language_name(reading.lang)}: add "
                         "it to its words",
                         shown, call.lineno))
+    return problems
+
+
+def _loaded(reading: Reading, section: str) -> tuple[TemplatesOnly, dict[str, str]]:
+    """The section's template as the edition finds it, and every template it extends,
+    includes or imports, each by file: what composing it loads."""
+    loader = TemplatesOnly(chain_loader(reading.chain))
+    files: dict[str, str] = {}
+    names = [section_template(section)]
+    while names:
+        try:
+            source, filename, _ = loader.get_source(_PARSER, names.pop())
+        except (jinja2.TemplateNotFound, BriefingError):   # compose names it
+            continue
+        if filename not in files:
+            files[filename] = source
+            if (tree := _parsed(source)) is not None:
+                names += [name for name in meta.find_referenced_templates(tree) if name]
+    return loader, files
+
+
+def typed_and_overrides(reading: Reading) -> list[BriefingError]:
+    """No number typed into a section's templates or its words: a number in a brief comes
+    from a fact, so it changes when the fact does. An override prints only blocks its base
+    has (``template_source``)."""
+    problems = []
+    locale = reading.document.meta.language_tag.replace("-", "_")
+    for section in reading.sections():
+        name, shown = section.get("data-section"), section.get("data-template")
+        loader, files = _loaded(reading, name)
+        try:
+            problems += override_errors(_PARSER.overlay(loader=loader), section_template(name),
+                                        shown)
+        except BriefingError as exc:
+            problems.append(exc)
+        except jinja2.TemplateSyntaxError:   # compose names it
+            pass
+        for file, source in files.items():
+            problems += typed_numbers_in(source, relative(file, reading.root), _PARSER)
+        for text in catalog(reading.chain, name, reading.lang, locale, reading.root).values():
+            for value in text.value.values() if isinstance(text.value, dict) else [text.value]:
+                for problem in typed_numbers_in(value, text.file, _PARSER, text.line or 1):
+                    problem.key = text.key
+                    problems.append(problem)
     return problems

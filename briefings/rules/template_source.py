@@ -1,5 +1,6 @@
-"""Rules a section template must follow, read from its source (not from what it printed):
-no number typed into its prose, and an override that only fills blocks its base has."""
+"""Rules a section template and its words follow, read from their source (not from what they
+printed): no number typed into them, and an override that only fills blocks its base has.
+Run on each document by ``sections.typed_and_overrides``."""
 
 from __future__ import annotations
 
