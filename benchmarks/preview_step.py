@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BRIEF, READER, LANG = "peru-mnna", "cancilleria", "es"
 WORDS = Path("templates/briefs") / BRIEF / "sections" / LANG / "summary.yaml"
 TITLE = re.compile(r"^title: (.*)$", re.M)
-SETTLE = 3.0  # seconds after each save: the rebuild that checks the brief's numbers ends
+SETTLE = 5.0  # seconds after each save: the preview checks the numbers when saves stop
 POLL = 0.005
 
 

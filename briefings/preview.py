@@ -62,8 +62,12 @@ class Preview:
         are known from the last rebuild, and shown; then the numbers are worked out again
         from every version, and the page made and shown again only if they changed (an
         edit that made the brief start or stop citing a source)."""
-        if self._show(lambda: self._made(Preview._page)) == "quick":
+        if self._remade():
             self._show(self._renumbered)
+
+    def _remade(self) -> bool:
+        """Show the page made again; whether the brief's numbers are still to be checked."""
+        return self._show(lambda: self._made(Preview._page)) == "quick"
 
     def _renumbered(self) -> tuple[str, dict[str, int], str] | None:
         """The page again if the brief's numbers changed, else None; a mistake in any
@@ -148,9 +152,16 @@ class Preview:
                              (chosen.reader, language(chosen, self.lang)))
 
     def follow(self, changes: Iterator[set]) -> None:
+        """Show each save's page at once; check the brief's numbers when no save followed it
+        (``changes`` yields an empty set after a quiet moment), so that quick saves in a row
+        do not each wait for every version to be composed."""
+        unchecked = False
         for changed in changes:
             if changed:
-                self.rebuild()
+                unchecked = self._remade()
+            elif unchecked:
+                unchecked = False
+                self._show(self._renumbered)
 
 
 def one_line_each(exc: Exception) -> list[str]:

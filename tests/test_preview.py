@@ -333,3 +333,16 @@ def test_a_save_shows_this_version_at_once_then_the_brief_s_new_numbers(tiny):
     page = preview.page.decode()
     assert '<a href="#src-tide-herald">1</a>' in page
     assert 'id="src-tide-herald">[1] ' in page and 'id="src-gaceta-faro">[2] ' in page
+
+
+def test_saves_in_a_row_each_show_at_once_and_the_numbers_wait_for_a_quiet_moment(
+        tiny, monkeypatch):
+    """Each save shows its page at once; the brief's numbers are checked once the saves
+    stop (the watcher's empty set after a quiet moment), not after each."""
+    preview = Preview(tiny, ALPHA, "press", "en")
+    preview.rebuild()
+    checked, check = [], Preview._renumbered
+    monkeypatch.setattr(Preview, "_renumbered",
+                        lambda self: checked.append(self.number) or check(self))
+    preview.follow(iter([{"a save"}, {"another"}, set(), set()]))
+    assert preview.number == 3 and checked == [3]
