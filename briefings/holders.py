@@ -96,16 +96,22 @@ def status(project: Project, brief_ids: list[str]) -> str:
         newest = brief.history[0]
         dated = f" of {newest.date}" if newest.date else ""
         rows = [("reader", "lang", "built", "recipient", "holds")]
-        for holding in holdings(project, brief):
-            made = built.get((brief_id, holding.reader, holding.lang))
-            state = holding.state(made)
-            if state == OLDER:
-                behind[brief_id, holding.reader] += 1
-            rows.append((holding.reader, holding.lang, _built(made, newest.version),
-                         holding.to, _holds(holding, state)))
-        table = aligned(rows) if len(rows) > 1 else [
-            "  nobody to send it to: give its readers a distribution list"]
-        blocks.append("\n".join([f"{brief_id}: version {newest.version}{dated}", *table]))
+        everyone = holdings(project, brief)
+        for edition in editions(project, brief):
+            for lang in edition.languages:
+                made = built.get((brief_id, edition.reader, lang))
+                mine = [h for h in everyone if (h.reader, h.lang) == (edition.reader, lang)]
+                if not mine:
+                    rows.append((edition.reader, lang, _built(made, newest.version), "-",
+                                 "nobody on its list reads it"))
+                for holding in mine:
+                    state = holding.state(made)
+                    if state == OLDER:
+                        behind[brief_id, holding.reader] += 1
+                    rows.append((holding.reader, holding.lang, _built(made, newest.version),
+                                 holding.to, _holds(holding, state)))
+        blocks.append("\n".join([f"{brief_id}: version {newest.version}{dated}",
+                                  *aligned(rows)]))
     reissues = [f"{count} recipient{'s' * (count != 1)} of {brief_id} for {reader} "
                 f"hold{'s' * (count == 1)} an older version: briefings email --brief "
                 f"{brief_id} --reader {reader} --reissue --send"

@@ -45,9 +45,9 @@ def test_a_reissue_sends_the_new_version_with_its_note_to_those_holding_the_old(
     assert rows[2:5] == [
         ["ministry", "es", "1.1", "ana@example.org", "1.0,", "sent", at["ana@example.org"] + ":",
          "older"],
+        ["ministry", "es", "1.1", "rosa@example.org", "nothing", "yet"],
         ["ministry", "en", "1.1", "john@example.org", "1.0,", "sent", at["john@example.org"] + ":",
-         "older"],
-        ["ministry", "es", "1.1", "rosa@example.org", "nothing", "yet"]]
+         "older"]]
     assert " ".join(rows[-1]) == ("2 recipients of alpha for ministry hold an older version: "
                                   "briefings email --brief alpha --reader ministry --reissue "
                                   "--send")
@@ -78,8 +78,8 @@ def test_a_reissue_sends_the_new_version_with_its_note_to_those_holding_the_old(
     assert (code, err) == (0, "") and len(server.received) == 4
     assert "  not part of the reissue  ana@example.org (es): holds 1.1 already" in out
     assert out.splitlines()[-1] == "nothing to reissue: nobody holds an older version than 1.1"
-    assert [row[4:5] for row in status(project, capsys)[2:5]] == [["1.1,"], ["1.1,"],
-                                                                 ["nothing"]]
+    assert [row[4:5] for row in status(project, capsys)[2:5]] == [["1.1,"], ["nothing"],
+                                                                 ["1.1,"]]
 
 
 def test_a_first_send_after_a_new_version_says_nothing_of_changes(project, capsys):
@@ -91,3 +91,13 @@ def test_a_first_send_after_a_new_version_says_nothing_of_changes(project, capsy
     mail = parse(outbox(project) / "en-john_at_example.org.eml")
     assert "version" not in mail["Subject"]
     assert "What changed" not in mail.get_body(("plain",)).get_content()
+
+
+def test_status_lists_every_reader_and_language_even_with_nobody_to_send_to(tiny, capsys):
+    assert main(["--project", str(tiny.root), "status", "--brief", "beta"]) == 0
+    assert capsys.readouterr().out == """\
+beta: version 0.1
+  reader    lang  built      recipient             holds
+  ministry  es    not built  analista@example.org  nothing yet
+  ministry  en    not built  -                     nobody on its list reads it
+"""
