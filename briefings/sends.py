@@ -25,7 +25,7 @@ from briefings.errors import BriefingError
 from briefings.project import Project
 
 RECORD = "sends.jsonl"
-EARLIER = Path("build/outbox/sent.jsonl")   # where the record was kept before 1.1 of briefings
+EARLIER = Path("build/outbox/sent.jsonl")   # where the record was kept before, in build/
 
 
 @dataclass(frozen=True)

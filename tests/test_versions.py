@@ -26,7 +26,7 @@ def second_version(project, versions: str | None = None) -> None:
         f'  - version: "1.1"\n    date: 2026-11-23\n    changes:\n'
         f'      es: "{NOTES["es"]}"\n      en: "{NOTES["en"]}"\n'
         '  - {version: "1.0", date: 2026-11-20}\n')
-    text, found = re.subn(r"^versions:\n.*?^(?=sections:)", lambda _: "versions:\n" + versions,
+    text, found = re.subn(r"^versions:.*?^(?=sections:)", lambda _: "versions:\n" + versions,
                           path.read_text(encoding="utf-8"), flags=re.M | re.S)
     assert found == 1
     path.write_text(text, encoding="utf-8")
