@@ -2,8 +2,10 @@
 the page ``build --format html`` writes, its fonts and figures inside it.
 
 The page holds one request open (server-sent events, ``/__events``) on which the server
-sends the build number the moment a rebuild is done, and it reloads itself then; a build
-error replaces the page with the error, so nothing stale is ever shown."""
+sends the build number the moment a rebuild is done, and it reloads itself then. A save
+remakes the version shown alone, with the brief's source numbers of the last rebuild, and
+the numbers are worked out again from every version once saves stop, the page remade only
+if they changed (``Preview.rebuild``). A build error replaces the page with the error."""
 
 from __future__ import annotations
 
