@@ -13,14 +13,16 @@ STAMP := $(VENV)/.installed
 # Quotes are checked against the sources' texts, in the folder templates/project.yaml names.
 CHECK   := $(VENV)/bin/briefings check
 
-.PHONY: brief check list due status test bench email new-brief reader system libreoffice clean docx-proof \
-        page-check
+.PHONY: brief check list due status test bench email new-brief reader add-source system \
+        libreoffice clean docx-proof page-check
 
-# What is typed after make (BRIEF=, NAME=, READER=, FROM=, ARGS=) reaches the shell as
-# quoted words, unexpanded and not exported: `make new-brief 'NAME=x; touch y'` names a
-# brief, it runs nothing.
+# What is typed after make (BRIEF=, NAME=, READER=, FROM=, FILE=, URL=, ARGS=) reaches the
+# shell as quoted words, unexpanded and not exported: `make new-brief 'NAME=x; touch y'`
+# names a brief, it runs nothing.
 quoted = $(foreach word,$(value $(1)),'$(subst ','\'',$(word))')
-unexport BRIEF NAME READER FROM ARGS
+# …or as one word, for a file's name, which may hold spaces.
+quoted_whole = '$(subst ','\'',$(value $(1)))'
+unexport BRIEF NAME READER FROM FILE URL ARGS
 
 # make brief [BRIEF=<id>]   every brief, or one. The build checks what it builds (facts,
 # templates, numbers, quotes) and stops on errors; when nothing changed it returns at once.
@@ -97,6 +99,14 @@ reader: $(STAMP)
 	@$(if $(value NAME),,echo "usage: make reader NAME=<name> [FROM=<reader>]"; exit 2)
 	$(VENV)/bin/briefings new-reader $(call quoted,NAME) \
 	  --from $(if $(value FROM),$(call quoted,FROM),cancilleria)
+
+# make add-source FILE=~/Descargas/articulo.html [ARGS="--kind news"]   a source you saved
+# (PDF, web page or text; URL=<address> downloads it instead): its text to facts/sources/,
+# its entry to facts/sources.yaml, printed for you to complete (the guide's "Adding a source").
+add-source: $(STAMP)
+	@$(if $(or $(value FILE),$(value URL)),,echo "usage: make add-source FILE=<saved file> | URL=<address> [ARGS=\"--kind news\"]"; exit 2)
+	$(VENV)/bin/briefings add-source $(if $(value FILE),$(call quoted_whole,FILE)) \
+	  $(if $(value URL),--url $(call quoted_whole,URL)) $(call quoted,ARGS)
 
 $(STAMP): pyproject.toml requirements.txt | system
 	test -x $(PY) || python3 -m venv $(VENV)

@@ -27,6 +27,7 @@ examples:
   briefings email --brief ID --reader NAME --send
   briefings status                                who holds which version of each brief
   briefings email --brief ID --reader NAME --reissue --send
+  briefings add-source saved-page.html            a source's text and entry, to complete
   briefings due                                   briefs printing a fact about to expire
   briefings uses FACT                             where a fact is printed, who received it
   briefings diff --brief ID --reader NAME         what changed since the version they received
@@ -62,8 +63,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="pdf, docx or html (repeatable); default: all three")
     build.add_argument("--out", type=Path, metavar="FOLDER", help="default: build/")
     build.add_argument("--sources", type=Path, metavar="FOLDER",
-                       help="the sources' texts, if not in the folder templates/project.yaml "
-                       "names (default)")
+                       help="a folder of sources' texts, looked in after facts/sources/ "
+                       "instead of the one templates/project.yaml names")
     build.add_argument("--jobs", type=int, metavar="N",
                        help="documents made at once (default: one per processor core)")
     build.add_argument("--force", action="store_true",
@@ -75,8 +76,9 @@ def _parser() -> argparse.ArgumentParser:
                     "briefings check --strict")
     brief_option(check, "default: every brief")
     check.add_argument("--sources", type=Path, metavar="FOLDER",
-                       help="the sources' texts, if not in the folder templates/project.yaml "
-                       "names (default); every quote is checked against them")
+                       help="a folder of sources' texts, looked in after facts/sources/ "
+                       "instead of the one templates/project.yaml names; every quote is "
+                       "checked against them")
     check.add_argument("--max-age-days", type=int, default=365, metavar="DAYS",
                        help="warn about facts on a current state older than this "
                        "(default: 365)")
@@ -131,6 +133,21 @@ def _parser() -> argparse.ArgumentParser:
     new_reader.add_argument("name", help="lowercase letters, digits and hyphens")
     new_reader.add_argument("--from", dest="base", required=True, metavar="NAME",
                             help="the reader to copy")
+
+    add_source = command("add-source", "add a source: its text to facts/sources/, its "
+                         "entry to facts/sources.yaml, printed for you to complete",
+                         "briefings add-source ~/Descargas/articulo.html --kind news")
+    add_source.add_argument("file", nargs="?", type=Path, metavar="FILE",
+                            help="the PDF, web page (.html) or text file (.txt) you saved")
+    add_source.add_argument("--url", metavar="URL",
+                            help="download the page or PDF at this address instead of FILE")
+    add_source.add_argument("--id", dest="source_id", metavar="ID",
+                            help="the id facts cite it by (default: from its title)")
+    add_source.add_argument("--kind", choices=["news", "opinion", "thesis", "official",
+                                               "report"],
+                            help="what the document is (default: left for you to write)")
+    add_source.add_argument("--lang", metavar="LANG", help="the language it is written in "
+                            "(default: the one the document gives, if any)")
 
     preview = command("preview", "show one brief in the browser, rebuilt on every save",
                       "briefings preview --brief ID --reader NAME --lang en")
@@ -223,6 +240,19 @@ def _build_or_not(project: Project, args, out: Path) -> int:
     return 0
 
 
+def _add_source(project: Project, args) -> int:
+    if (args.file is None) == (args.url is None):
+        raise BriefingError("name the file you saved, or give --url ADDRESS (one of the two)")
+    from briefings.addsource import add_source
+    from briefings.dates import build_date
+    text, lines = add_source(project, build_date(project.settings.timezone), args.file,
+                             args.url, args.source_id, args.kind, args.lang)
+    print(f"saved its text in {shown(text)} and added to facts/sources.yaml:\n\n{lines}\n"
+          "Complete the entry in your words, cite it from a fact with a short quote copied "
+          "from that text, then run briefings check.")
+    return 0
+
+
 def _interrupt(signum, frame):
     raise KeyboardInterrupt
 
@@ -275,6 +305,8 @@ def _run(argv: list[str] | None) -> int:
         elif args.command == "status":
             from briefings.holders import status
             print(status(project, args.brief or project.brief_ids()))
+        elif args.command == "add-source":
+            return _add_source(project, args)
         elif args.command == "preview":
             from briefings.preview import serve
             serve(project, one_brief(project, args.brief), args.reader, args.lang, args.port)

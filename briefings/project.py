@@ -51,9 +51,16 @@ class Project:
         return self.root / "records"
 
     @property
-    def sources(self) -> Path:
-        """The folder of the sources' texts that ``templates/project.yaml`` names."""
-        return self.root / self.settings.sources
+    def own_sources(self) -> Path:
+        """The project's own folder of sources' texts, where ``add-source`` saves them."""
+        return self.facts / "sources"
+
+    def source_folders(self, named: Path | None = None) -> list[Path]:
+        """Where the sources' texts are looked for, in order: the project's own folder,
+        then the one ``templates/project.yaml`` names (or ``named``, e.g. ``--sources``)."""
+        named = self.root / self.settings.sources if named is None else named
+        own = self.own_sources
+        return [own] if named.resolve() == own.resolve() else [own, named]
 
     def brief_ids(self) -> list[str]:
         return sorted(p.parent.name for p in self.briefs.glob("*/brief.yaml"))

@@ -49,8 +49,12 @@ class ProjectSettings(Strict):
         "days before a fact it prints stops holding (its valid_until)")
     languages: dict[str, Language] = Field(min_length=1, description="the languages briefs "
                                            "are written in, by their code (es, en, pt)")
-    sources: str = Field("facts/sources", description="the folder of the sources' texts, "
-                         "from the project's folder: the quotes are checked against them")
+    # facts/sources is always the project's own folder of texts, looked in first, so that a
+    # brief added to any project keeps its sources in the project; this names another
+    # folder, looked in next: texts kept beside the project and shared with others.
+    sources: str = Field("facts/sources", description="a folder of sources' texts looked in "
+                         "after facts/sources, from the project's folder: the quotes are "
+                         "checked against them")
 
     @field_validator("sources")
     @classmethod

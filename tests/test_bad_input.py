@@ -407,6 +407,12 @@ def test_make_passes_what_is_typed_as_quoted_words(tmp_path):
     assert f"new-brief 'x;' 'touch' '{mark}'" in shown.stdout
     assert f"--reader '$(shell' 'touch' '{mark})'" in shown.stdout
     assert not mark.exists()
+    # A file's name is one word, spaces and quotes included.
+    shown = subprocess.run(
+        ["make", "-n", "-s", "add-source", f"FILE=Informe de O'Neil; touch {mark}.pdf"],
+        cwd=ROOT, capture_output=True, text=True)
+    assert f"add-source 'Informe de O'\\''Neil; touch {mark}.pdf'" in shown.stdout
+    assert not mark.exists()
 
 
 # -- a word longer than its column (review item 27, D-M7) ------------------------------------

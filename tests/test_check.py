@@ -49,11 +49,10 @@ def test_check_writes_nothing(tiny):
     assert files_and_folders(tiny.root) == before
 
 
-def test_a_quote_missing_from_its_source_is_an_error(tiny, tmp_path):
-    sources = tmp_path / "seeds"
-    sources.mkdir()
-    (sources / "gaceta-faro.txt").write_text("Los guardianes rotarán cada dos a cuatro meses y más.")
-    found = errors(tiny, sources_dir=sources)
+def test_a_quote_missing_from_its_source_is_an_error(tiny):
+    (tiny.facts / "sources" / "gaceta-faro.txt").write_text(
+        "Los guardianes rotarán cada dos a cuatro meses y más.", encoding="utf-8")
+    found = errors(tiny)
     assert found and all("source 'gaceta-faro'" in e for e in found)
     assert not any("harbour.rotation" in e for e in found)
     vote = next(e for e in found if "'harbour.vote'" in e)

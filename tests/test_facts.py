@@ -316,14 +316,12 @@ def test_only_facts_describing_a_state_go_stale(tiny):
     assert stale(later, {"harbour.vote", "harbour.cost"}) == {"harbour.cost"}
 
 
-def test_a_quote_not_in_its_source_names_the_source_and_its_title(tiny, tmp_path):
+def test_a_quote_not_in_its_source_names_the_source_and_its_title(tiny):
     from briefings.rules.quotes import unquoted
-    seeds = tmp_path / "seeds"
-    seeds.mkdir()
     facts = load_facts(tiny.facts, tiny.theme / "fonts", tiny.settings.languages)
     for source in facts.sources.values():
-        (seeds / source.file).write_text("nothing quoted here", encoding="utf-8")
-    finding = next(f for f in unquoted(facts, tiny, seeds)
+        (tiny.own_sources / source.file).write_text("nothing quoted here", encoding="utf-8")
+    finding = next(f for f in unquoted(facts, tiny)
                    if "'harbour.rotation'" in f.message)
     assert finding.message == (
         "fact 'harbour.rotation': quote not found in source 'gaceta-faro' "

@@ -15,37 +15,42 @@ def _flat(text: str) -> str:
     return " ".join(text.split())
 
 
-def _source_text(path: Path, sources_dir: Path) -> str | None:
-    """A source's text, read from the project or the sources folder only (a ``file:``
-    naming /etc/passwd would make the quote check an oracle on it); None if missing."""
-    try:
-        return _flat(projectfiles.read_text(path, sources_dir)) \
-            if projectfiles.found(path) else None
-    except FileNotFoundError:
-        return None
+def _source_text(file: str, folders: list[Path]) -> tuple[Path, str | None]:
+    """A source's text: where it was found (or first looked for) and its words, None if in
+    no folder. Read from the project or the sources' folders only (a ``file:`` naming
+    /etc/passwd would make the quote check an oracle on it)."""
+    for folder in folders:
+        path = folder / file
+        if projectfiles.found(path):
+            try:
+                return path, _flat(projectfiles.read_text(path, *folders))
+            except FileNotFoundError:
+                break
+    return folders[0] / file, None
 
 
 def unquoted(facts: FactBase, project: Project, sources_dir: Path | None = None
              ) -> list[BriefingError]:
     """Every quote must appear word for word (spacing aside) in its source's text, kept in
-    the folder ``templates/project.yaml`` names (or ``sources_dir``); a source whose text
-    is missing is a warning (its quotes were not checked), an error under --strict."""
-    sources_dir = project.sources if sources_dir is None else sources_dir
+    facts/sources or the folder ``templates/project.yaml`` names (or ``sources_dir``); a
+    source whose text is in neither is a warning (its quotes were not checked), an error
+    under --strict."""
+    folders = project.source_folders(sources_dir)
     texts: dict[str, str | None] = {}
     problems = []
     for source in facts.sources.values():
-        path = sources_dir / source.file
         try:
-            texts[source.id] = _source_text(path, sources_dir)
+            path, texts[source.id] = _source_text(source.file, folders)
         except BriefingError as exc:
             texts[source.id] = None
             problems.append(BriefingError(f"source '{source.id}': {shown(exc.file)}: "
                                           f"{exc.message}", "facts/sources.yaml"))
             continue
         if texts[source.id] is None:
+            nor = "".join(f" nor in {shown(folder)}" for folder in folders[1:])
             problems.append(BriefingError(
-                f"source '{source.id}': its text {shown(path)} is not there, so its quotes "
-                "were not checked (save its text there, as UTF-8)",
+                f"source '{source.id}': its text {shown(path)} is not there{nor}, so its "
+                "quotes were not checked (save its text there, as UTF-8)",
                 "facts/sources.yaml", level="warning"))
     for fact in facts.facts.values():
         for i, ref in enumerate(fact.sources):
