@@ -20,9 +20,10 @@ from briefings.yamlfile import read_yaml
 
 
 # What the engine and the layout read from templates/theme/i18n/<lang>.yaml: the page
-# furniture and the words of the tense rule (tense.py).
+# furniture, the words of the tense rule (tense.py) and of a worked-out fact (facts_door.py).
 LABELS = ("kind", "date", "as_of", "version", "replaces", "changes", "reader", "language",
-          "language_name", "page_of", "contents", "figure", "date_range", "author", "present_markers", "past_with_year")
+          "language_name", "page_of", "contents", "figure", "date_range", "author",
+          "present_markers", "past_with_year", "estimate", "projection")
 
 
 def load_strings(folder: Path, lang: str, required: Iterable[str] = ()) -> dict[str, str]:

@@ -73,7 +73,7 @@ def edition_uses(project: Project, facts: FactBase, edition: Edition, lang: str,
     for name in edition.sections:
         if missing := missing_section(env, edition, name, lang, project.root):
             raise missing
-        access = FactAccess(facts, lang)
+        access = FactAccess(facts, lang, labels=strings)
         binder = _Binder(edition, facts, lang, today, locale, strings["date_range"])
         context = template_context(edition, lang, today, strings, access, binder)
         context["say"] = words.say(name)

@@ -200,11 +200,22 @@ def test_the_guide_shows_every_kind_of_figure_and_each_example_works(tmp_path):
 
 
 def test_the_guide_documents_every_field():
-    """Each field of a brief.yaml and of a reader is a term of the guide's field lists."""
-    terms = {term for line in GUIDE.read_text(encoding="utf-8").splitlines()
+    """Each field of a brief.yaml and of a reader is a term of the guide's field lists; each
+    field of a fact and of a source is named in the guide (`name` or name:), and so is each
+    source kind and fact status, in the tables of what they change."""
+    from briefings.facts import Fact, Source
+    guide = GUIDE.read_text(encoding="utf-8")
+    terms = {term for line in guide.splitlines()
              if re.fullmatch(r"`\w+`(, `\w+`)*", line) for term in re.findall(r"\w+", line)}
     for model in (Reader, BriefFile):
         assert set(model.model_fields) <= terms, set(model.model_fields) - terms
+    for model in (Fact, Source):
+        named = {f for f in model.model_fields if re.search(rf"`{f}\b|\s{f}:", guide)}
+        assert set(model.model_fields) == named, set(model.model_fields) - named
+    rows = set(re.findall(r"^\| `(\w+)` \|", guide, re.M))
+    for field in (Source.model_fields["kind"], Fact.model_fields["status"]):
+        values = set(re.findall(r"'(\w+)'", str(field.annotation)))
+        assert values and values <= rows, values - rows
 
 
 def test_the_readme_links_the_guide():

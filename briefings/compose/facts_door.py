@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from markupsafe import Markup, escape
 
 from briefings.errors import did_you_mean
-from briefings.facts import Fact, FactBase, SOURCE_REF
+from briefings.facts import Fact, FactBase, SOURCE_REF, WORKED_OUT
 from briefings.schema import Texts
 from briefings.templating import TemplateValueError
 
@@ -60,15 +60,22 @@ class CitedText:
 
 class FactView(dict):
     """What a template sees of a fact, in the document's language: plain data (its id,
-    text, note, status, as_of, cite, its values, and each value by name). ``{{ fact("x") }}`` alone
-    prints the sentence with its citation."""
+    text, note, status, as_of, cite, its values, and each value by name; for a model estimate
+    or a projection, made_by, basis and the qualifier saying both). ``{{ fact("x") }}`` alone
+    prints the sentence with its citation, and its qualifier."""
 
-    def __init__(self, fact: Fact, lang: str, cite: Citation, note: CitedText | None):
+    def __init__(self, fact: Fact, lang: str, cite: Citation, note: CitedText | None,
+                 labels: Mapping[str, str]):
         values = {k: _localize(v, lang) for k, v in fact.values.items()}
+        worked_out = {}
+        if fact.status in WORKED_OUT:
+            by, basis = fact.made_by[lang], fact.basis[lang]
+            worked_out = dict(made_by=markdown_text(by), basis=markdown_text(basis),
+                              qualifier=_qualifier(labels, fact.status, by, basis))
         super().__init__(values, id=fact.id, text=markdown_text(fact.text[lang]),
                          note=note,
                          status=fact.status, as_of=fact.as_of, cite=cite,
-                         values=values)
+                         values=values, **worked_out)
         self._values = list(values)
 
     def __missing__(self, name: str):
@@ -77,7 +84,18 @@ class FactView(dict):
             f"fact '{self['id']}' has no value '{name}' (its values: {known})")
 
     def __html__(self) -> str:
-        return f"{self['text']} {self['cite'].__html__()}"
+        said = f"{self['text']} {self['cite'].__html__()}"
+        return f"{said} *({self['qualifier']})*" if "qualifier" in self else said
+
+
+def _qualifier(labels: Mapping[str, str], status: str, by: str, basis: str) -> Markup:
+    """The theme's words for a worked-out fact (i18n ``estimate``: "Model estimate by {by},
+    based on {basis}.")."""
+    try:
+        return markdown_text(labels[status].format(by=by, basis=basis))
+    except (KeyError, IndexError, ValueError):
+        raise TemplateValueError(f"the theme's label '{status}' must say {{by}} and {{basis}} "
+                                 "and nothing else in braces (templates/theme/i18n/)") from None
 
 
 def _localize(value, lang: str):
@@ -93,8 +111,10 @@ class FactAccess:
     cited. ``numbers`` are the brief's (``numbering.brief_numbers``); without them, sources
     are numbered in the order this document first cites them (a draft)."""
 
-    def __init__(self, base: FactBase, lang: str, numbers: Mapping[str, int] | None = None):
+    def __init__(self, base: FactBase, lang: str, numbers: Mapping[str, int] | None = None,
+                 labels: Mapping[str, str] | None = None):
         self._base, self._lang, self._numbers = base, lang, numbers
+        self._labels = labels or {}  # the theme's, for a worked-out fact's qualifier
         self.used: dict[str, Fact] = {}
         self.cited: dict[str, int] = {}
 
@@ -110,7 +130,8 @@ class FactAccess:
                                      + (f" ({hint})" if hint else "")) from None
         self.used[fact_id] = fact
         return FactView(fact, self._lang, Citation(self, [ref.id for ref in fact.sources]),
-                        CitedText(self, fact.note[self._lang]) if fact.note else None)
+                        CitedText(self, fact.note[self._lang]) if fact.note else None,
+                        self._labels)
 
     def number(self, source_id: str) -> int:
         if self._numbers is None:

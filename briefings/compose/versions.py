@@ -64,7 +64,7 @@ def draft(project: Project, facts: FactBase, edition: Edition, lang: str,
     strings = i18n.labels(edition.chain, lang)
     locale = project.settings.locale(lang)
     env = make_environment(edition, locale, today)
-    access = FactAccess(facts, lang, numbers)
+    access = FactAccess(facts, lang, numbers, strings)
     figure = FigureMaker(edition, access, lang, locale, today, strings["date_range"])
     context = template_context(edition, lang, today, strings, access, figure)
     words = prose.Prose(env, edition.chain, lang, locale, project.root)

@@ -5,6 +5,6 @@ invisible characters, no character the brief's fonts lack (``load``).
 """
 
 from briefings.facts.load import load_facts
-from briefings.facts.model import SOURCE_REF, Fact, FactBase, Source, SourceRef
+from briefings.facts.model import SOURCE_REF, WORKED_OUT, Fact, FactBase, Source, SourceRef
 
 __all__ = ["SOURCE_REF", "Fact", "FactBase", "Source", "SourceRef", "load_facts"]

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import (BeforeValidator, Discriminator, Field, StrictInt, Tag, ValidationInfo,
-                      field_validator)
+                      field_validator, model_validator)
 
 from briefings.errors import did_you_mean
 from briefings.urls import web_address_problem
@@ -135,6 +135,11 @@ class SourceRef(Strict):
         return quote
 
 
+# The statuses of a figure someone worked out rather than a source stated: printed with who
+# made it and from what (made_by, basis), through the theme's labels of the same names.
+WORKED_OUT = ("estimate", "projection")
+
+
 class Fact(Strict):
     id: FactId
     text: Texts
@@ -150,9 +155,29 @@ class Fact(Strict):
         "state", description="'event' for what happened (a vote, a statement): it stays true "
         "and never goes stale; 'state' for what holds now and may change")
     status: Literal["intended", "notified", "official", "reported", "opinion",
-                    "scheduled"] | None = None
+                    "scheduled", "estimate", "projection"] | None = None
+    made_by: Texts | None = Field(
+        None, description="for a model estimate or a projection: who made it, in each "
+        "language")
+    basis: Texts | None = Field(
+        None, description="for a model estimate or a projection: what it rests on (data, "
+        "method, assumptions), in each language")
     note: Texts | None = Field(None, description="where sources disagree or are vague")
     sources: list[SourceRef] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _worked_out_says_how(self):
+        """A figure someone worked out is printed with who did and from what: a reader must
+        not take it for what a source states."""
+        worked_out = self.status in WORKED_OUT
+        missing = [name for name in ("made_by", "basis") if getattr(self, name) is None]
+        if worked_out and missing:
+            raise ValueError(f"a fact of status {self.status} needs made_by (who made it) and "
+                             f"basis (from what), in each language: add {' and '.join(missing)}")
+        if not worked_out and len(missing) < 2:
+            raise ValueError("made_by and basis are for a fact of status estimate or "
+                             "projection: set its status, or remove them")
+        return self
 
     @field_validator("note")
     @classmethod
