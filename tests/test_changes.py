@@ -321,3 +321,26 @@ def test_every_block_changed_is_marked_where_the_docx_prints_it(sent_then_change
     deleted = ["".join(d.itertext()) for part in ("word/document.xml", "word/footnotes.xml")
                for d in etree.fromstring(package.read(part)).iter(f"{W}del")]
     assert deleted == ["Earlier "] * blocks
+
+
+def test_a_record_naming_a_text_elsewhere_is_refused(sent_then_changed, tmp_path):
+    """The record is shared through git: a line naming a file outside records/received/,
+    or a kept text edited since, is refused in one line, never read."""
+    project = Project(tmp_path / "project")
+    shutil.copytree(sent_then_changed.root, project.root)
+    record = project.records / "sends.jsonl"
+    lines = record.read_text(encoding="utf-8").splitlines()
+    kept = next(entry["received"] for entry in map(json.loads, lines)
+                if entry["lang"] == "en" and entry["status"] == "sent")
+    record.write_text("\n".join(lines).replace(kept, "../facts/harbour.yaml") + "\n",
+                      encoding="utf-8")
+    done = briefings(project, "diff", "--reader", "ministry", "--lang", "en")
+    assert (done.returncode, done.stderr) == (1, (
+        "error: records: the record of sends names '../facts/harbour.yaml' as a text "
+        "received, where it keeps files named received/<sha256>.json\n"))
+
+    record.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (project.records / kept).write_text("{}", encoding="utf-8")
+    done = briefings(project, "diff", "--reader", "ministry", "--lang", "en")
+    assert (done.returncode, done.stderr) == (
+        1, f"error: records/{kept}: changed since it was kept: restore it from git\n")
