@@ -81,6 +81,21 @@ def test_an_entry_of_the_sources_list_is_a_registered_source(tiny, entry, proble
                                f"{problem}"] if problem else [])
 
 
+def test_a_source_cited_by_hand_is_an_error_unless_a_fact_printed_rests_on_it(tiny):
+    """A registered source cited and listed by hand, which no fact the version prints
+    quotes: nothing checks what the brief says it says."""
+    with (tiny.facts / "sources.yaml").open("a", encoding="utf-8") as sources:
+        sources.write("\n  - id: boletin\n    title: \"Boletín del puerto\"\n    kind: news\n"
+                      "    outlet: Boletín\n    date: 2026-03-01\n    date_basis: stated\n"
+                      "    language: es\n    file: boletin.txt\n")
+    (tiny.facts / "sources/boletin.txt").write_text("Boletín del puerto.", encoding="utf-8")
+    add_after_heading(tiny, WORKS, "Según el [boletín](#src-boletin).\n\nBoletín.\n"
+                                   "{: #src-boletin }")
+    assert problems(tiny) == [
+        f"error: {WORKS}: the sources list of section 'works' gives 'boletin', which no "
+        "fact this version prints rests on: cite a source through a fact that quotes it"]
+
+
 def test_a_section_with_two_titles_is_an_error_at_the_second(tiny):
     line = add_after_heading(tiny, WORKS, "# Otro título")
     assert problems(tiny) == [

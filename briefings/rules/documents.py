@@ -175,9 +175,15 @@ def no_internal_name(reading: Reading) -> list[BriefingError]:
 
 
 def sources_listed(reading: Reading) -> list[BriefingError]:
-    """Each entry of the sources list is a registered source this version cites. (A
-    citation with no entry to lead to is refused by the writers, as any link is.)"""
+    """Each entry of the sources list is a registered source this version cites, and that a
+    fact it prints rests on (one of the fact's sources, or named in its note): a source
+    cited by hand carries no quote the check can find in its text. (A citation with no
+    entry to lead to is refused by the writers, as any link is.)"""
     body, registered = reading.document.body, reading.facts.sources
+    used = [reading.facts.facts[fact_id] for fact_id in reading.document.facts_used]
+    rests_on = {ref.id for fact in used for ref in fact.sources} | {
+        named[len("{source:"):-1] for fact in used if fact.note
+        for named in _SOURCE_REFERENCE.findall(fact.note[reading.lang])}
     cited = {link.get("href")[len(ANCHOR):]
              for link in body.xpath(f".//a[starts-with(@href, '{ANCHOR}')]")}
     problems = []
@@ -196,6 +202,11 @@ def sources_listed(reading: Reading) -> list[BriefingError]:
                 f"the sources list of section '{section.get('data-section')}' gives "
                 f"'{source_id}', which nothing in this version cites",
                 section.get("data-template")))
+        elif source_id not in rests_on:
+            problems.append(BriefingError(
+                f"the sources list of section '{section.get('data-section')}' gives "
+                f"'{source_id}', which no fact this version prints rests on: cite a source "
+                "through a fact that quotes it", section.get("data-template")))
     return problems
 
 
