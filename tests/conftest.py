@@ -173,8 +173,19 @@ def built(tmp_path_factory) -> Path:
 
 
 def pytest_collection_modifyitems(items):
-    """For ``make test``'s workers (pytest-xdist, ``--dist loadgroup``): a module's tests
-    run in one worker, sharing its module fixtures (the session's builds are shared by all
-    workers, ``made_once``)."""
+    """For ``make test``'s workers (pytest-xdist, ``--dist loadgroup``): the tests of a
+    module that keeps something from one test to the next (a module or class fixture, a
+    cached function) run in one worker, which makes it once; any other test goes to
+    whichever worker is free, so that no worker is left alone with a long module at the
+    end. The session's builds are shared by all workers (``made_once``)."""
     for item in items:
-        item.add_marker(pytest.mark.xdist_group(item.module.__name__))
+        if keeps_between_tests(item):
+            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
+
+
+def keeps_between_tests(item) -> bool:
+    info = getattr(item, "_fixtureinfo", None)
+    scopes = {definition.scope for definitions in getattr(info, "name2fixturedefs", {}).values()
+              for definition in definitions}
+    return bool(scopes & {"module", "class", "package"}) or any(
+        hasattr(value, "cache_info") for value in vars(item.module).values())
