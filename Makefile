@@ -45,7 +45,8 @@ due: $(STAMP)
 status: $(STAMP)
 	$(VENV)/bin/briefings status $(if $(value BRIEF),--brief $(call quoted,BRIEF))
 
-# One test process per core; modules are kept whole (tests/conftest.py).
+# One test process per core; the tests of a module that keeps something between them stay
+# together, the builds they read are made once for all (tests/conftest.py).
 test: $(STAMP) libreoffice
 	$(PY) -m pytest -n auto --dist loadgroup
 
