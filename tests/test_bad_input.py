@@ -216,11 +216,11 @@ SLIPS = {
     "a reader with sections: []": (
         lambda p: edit(p.briefs / "alpha/brief.yaml", "sections: [summary, works, sources]",
                        "sections: []"),
-        "templates/briefs/alpha/brief.yaml:20:", "readers.press.sections: a reader with no "
+        "templates/briefs/alpha/brief.yaml:19:", "readers.press.sections: a reader with no "
         "sections: list the sections it gets, or remove the reader"),
     "horizons before the base year": (
         lambda p: edit(p.briefs / "alpha/brief.yaml", "horizons: [1, 3]", "horizons: [-5, 0]"),
-        "templates/briefs/alpha/brief.yaml:16:", "horizons: a horizon is a number of years "
+        "templates/briefs/alpha/brief.yaml:15:", "horizons: a horizon is a number of years "
         "after the base year"),
     "a NUL in an image address": (
         lambda p: append(p, "![x](a%00b.png)"), f"{WORKS}:22:", "refused to load a%00b.png"),
@@ -278,7 +278,7 @@ SLIPS = {
         "facts/sources.yaml (did you mean 'tide-herald'?)"),
     "a misspelt field": (
         lambda p: edit(p.briefs / "alpha/brief.yaml", "ministry: {}", "ministry: {lenght: short}"),
-        "templates/briefs/alpha/brief.yaml:18:", "readers.ministry.lenght: unknown field "
+        "templates/briefs/alpha/brief.yaml:17:", "readers.ministry.lenght: unknown field "
         "(did you mean 'length'?)"),
     "a section's words missing in one language": (
         lambda p: (p.briefs / "alpha/sections/en/outlook.yaml").unlink(),
