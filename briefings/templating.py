@@ -10,18 +10,20 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import traceback
 from collections import OrderedDict
 from pathlib import Path
 
 import jinja2
 import jinja2.bccache
+from jinja2.defaults import DEFAULT_TESTS
 from jinja2.runtime import LoopContext
 from jinja2.sandbox import SandboxedEnvironment
 from jinja2.utils import Cycler, Namespace
 
 from briefings import bounded, glyphs, limits, projectfiles
-from briefings.errors import BriefingError
+from briefings.errors import BriefingError, did_you_mean
 from briefings.syntax import explain_syntax_error
 
 # The only attributes a template may read. Dict keys (``fact.in_favour``, ``t.title``) are
@@ -236,6 +238,9 @@ def runtime_message(exc: Exception) -> str:
         return "this expression divides by zero"
     if isinstance(exc, OverflowError):
         return f"this expression is too large for a brief ({exc})"
+    if missing := re.fullmatch(r"No test named '(\w+)' found\.", str(exc)):  # x is od
+        hint = did_you_mean(missing[1], DEFAULT_TESTS)
+        return f"unknown test '{missing[1]}'" + (f" ({hint})" if hint else "")
     return f"this expression cannot be worked out: {exc}"
 
 

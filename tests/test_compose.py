@@ -175,6 +175,7 @@ def put_first(project, text, lang="es", name="summary"):
     ("{% blok x %}", 1, "syntax error: unknown tag 'blok' (did you mean 'block'?)"),
     ("\n{{ 'x' | uper }}", 2, "unknown filter 'uper' (did you mean 'upper'?)"),
     ("{{ 'x' | bold }}", 1, "unknown filter 'bold'\n"),
+    ("{% if 'x' is od %}y{% endif %}", 1, "unknown test 'od' (did you mean 'odd'?)"),
 ])
 def test_a_mistake_in_a_template_is_one_line_at_its_place(tiny, text, line, message):
     file = put_first(tiny, text)
