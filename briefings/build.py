@@ -4,10 +4,13 @@ Only outputs whose inputs changed are rebuilt (``outputs.InputKeys``). Documents
 parallel, one per task, in forked worker processes that inherit the loaded facts and
 profiles, and that die with the build however it ends.
 
-All or nothing: every file is first written into a staging folder inside the output
-folder; only when every document has succeeded are they moved into place, the manifest
-last. A failed or interrupted build leaves the output folder as it was. One build at a
-time writes to a folder (``outputs.build_lock``)."""
+Briefs apart, each all or nothing: a brief reads only the facts, sources and templates it
+uses, so a mistake elsewhere stops only the briefs it is in. Every file is first written
+into a staging folder inside the output folder; the files of each brief whose documents
+all succeeded are moved into place, the manifest last, and the briefs that failed are
+named (``BrokenBriefs``), their files as they were. An interrupted build, or one stopped by
+what stands in the way of writing, leaves the output folder as it was. One build at a time
+writes to a folder (``outputs.build_lock``)."""
 
 from __future__ import annotations
 
@@ -21,12 +24,12 @@ import tempfile
 import threading
 import time
 from collections import defaultdict
-from contextlib import closing, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from briefings import limits, workers
-from briefings.briefs import Edition, editions, languages_read, load_brief
+from briefings.briefs import Brief, Edition, editions, languages_read, load_brief
 from briefings.buildfiles import cannot_write, real_folder, remove, write_atomic
 from briefings.compose import compose, draft
 from briefings.dates import build_date, day_start
@@ -35,9 +38,10 @@ from briefings.errors import BriefingError, BriefingErrors, did_you_mean
 from briefings.facts import FactBase, load_facts
 from briefings.numbering import brief_numbers, cited
 from briefings.outputs import (DEFAULT_FORMATS, MANIFEST, STAGING, InputKeys, build_lock,
-                               is_current, leftovers, manifest_bytes, output_path,
-                               read_manifest, text_path)
+                               is_current, leftovers, load_manifest, manifest_bytes,
+                               output_path, recorded_numbers, refresh, text_path)
 from briefings.project import Project
+from briefings.reads import document_reads
 from briefings.rules.documents import Reading, document_problems
 from briefings.rules.facts import DEFAULT_AGE_DAYS, stale_facts
 from briefings.rules.figures import figure_problems
@@ -68,7 +72,8 @@ class Rendered:
     format: str
     data: bytes
     pages: int | None
-    fact_files: list[str]
+    fact_files: list[str]   # the files its facts come from
+    uses: dict              # what it read (``reads``)
     seconds: float
 
 
@@ -80,6 +85,7 @@ class Made:
     rendered: list[Rendered]
     problems: list[BriefingError]
     current: list[str]
+    used: list[str]         # every fact it prints
     text: bytes     # what it says, for comparing versions (``writers.text``)
 
 
@@ -91,6 +97,18 @@ class Report:
     warnings: list[BriefingError] = field(default_factory=list)  # in what was built
 
 
+class BrokenBriefs(BriefingErrors):
+    """The briefs a build left as they were for their problems (``errors``, brief by brief),
+    the others built (``report``)."""
+
+    def __init__(self, errors: list[BriefingError], briefs: list[str], report: Report):
+        super().__init__(errors)
+        self.briefs, self.report = briefs, report
+        if len(errors) == 1:  # the one problem, with its place, as a single error has it
+            self.message, self.file, self.line, self.key = (
+                errors[0].message, errors[0].file, errors[0].line, errors[0].key)
+
+
 @dataclass(frozen=True)
 class _Inputs:
     """What every job reads; set before the workers fork, so they inherit it."""
@@ -99,7 +117,6 @@ class _Inputs:
     editions: dict[tuple[str, str], Edition]    # by (brief, reader)
     day: dt.date
     numbers: dict[str, dict[str, int]]   # by brief: each source's number in the brief
-    fact_files: dict[str, list[str]]     # by brief: the fact files its versions use
 
 
 _inputs: _Inputs | None = None  # module state on purpose: forked workers inherit it
@@ -126,15 +143,16 @@ def _render(job: Job) -> Made:
                          _inputs.day)
     problems = document_problems(reading)
     composing = time.perf_counter() - started
-    fact_files = _inputs.fact_files[job.brief]
+    fact_files, uses = document_reads(_inputs.facts, document.facts_used)
     rendered = []
     for fmt in job.formats:
         started = time.perf_counter()
         data, pages = _write(document, Theme(edition.chain), fmt)
         rendered.append(Rendered(job.brief, job.reader, job.lang, fmt, data, pages,
-                                 fact_files, composing + time.perf_counter() - started))
+                                 fact_files, uses, composing + time.perf_counter() - started))
     return Made(job, rendered, problems, sorted(set(document.facts_used)
                                            - told_in_the_past(list(reading.printed))),
+                sorted(document.facts_used),
                 text.encode(text.snapshot(document, _inputs.facts.facts)))
 
 
@@ -154,14 +172,6 @@ def _progress(message: str) -> None:
 
 def _label(job: Job) -> str:
     return f"{job.brief}-{job.reader}-{job.lang}"
-
-
-def _results(jobs: list[Job], workers_wanted: int):
-    """Documents as they finish, each made in a worker under the limits of ``workers``."""
-    for _, done in workers.run(jobs, _render, workers_wanted, _label):
-        if isinstance(done, BriefingError):
-            raise done
-        yield done
 
 
 def _workers(jobs: int | None, documents: int) -> int:
@@ -258,83 +268,86 @@ def _epoch_pinned(day: dt.date, zone: str):
 
 def _brief_wide(project: Project, facts: FactBase, todo: list[Job],
                 chosen: dict[tuple[str, str], Edition], day: dt.date, workers_wanted: int
-                ) -> tuple[dict[str, dict[str, int]], dict[str, list[str]]]:
-    """Each brief's source numbers and the fact files its versions use, from a draft of
-    every version of it (every reader, not only the chosen ones): numbers are the brief's.
-    Drafts are documents too, made in workers under the same limits; the documents asked
-    for come first, so that a mistake is reported as their own."""
+                ) -> tuple[dict[str, dict[str, int]], dict[str, BriefingError]]:
+    """Each brief's source numbers, from a draft of every version of it (every reader, not
+    only the chosen ones): numbers are the brief's; and the briefs a draft failed in, each
+    with its problem. Drafts are documents too, made in workers under the same limits; the
+    documents asked for come first, so that a mistake is reported as their own."""
     briefs = {edition.brief.id: edition.brief for edition in chosen.values()}
     asked = {(job.brief, job.reader, job.lang) for job in todo}
     versions = sorted(((edition, lang) for brief_id in dict.fromkeys(job.brief for job in todo)
                        for edition in editions(project, briefs[brief_id])
                        for lang in edition.languages),
                       key=lambda v: (v[0].brief.id, v[0].reader, v[1]) not in asked)
-
-    def read(k: int) -> tuple[set[str], tuple[str, ...]]:
-        document = draft(project, facts, *versions[k], day)
-        return cited(document), document.facts_used
-
-    cites, used, failed = defaultdict(list), defaultdict(set), {}
-    for k, done in workers.run(range(len(versions)), read, workers_wanted,
+    cites, failed = defaultdict(list), {}
+    for k, done in workers.run(range(len(versions)),
+                               lambda k: cited(draft(project, facts, *versions[k], day)),
+                               workers_wanted,
                                lambda k: f"{versions[k][0].brief.id}-{versions[k][0].reader}-"
                                          f"{versions[k][1]}"):
         if isinstance(done, BriefingError):
             failed[k] = done
-            continue
-        brief_id = versions[k][0].brief.id
-        cites[brief_id].append(done[0])
-        used[brief_id].update(facts.origin[fact_id][0].name for fact_id in done[1])
-    if failed:
-        raise failed[min(failed)]
-    return ({brief_id: brief_numbers(facts.sources, sets) for brief_id, sets in cites.items()},
-            {brief_id: sorted(files) for brief_id, files in used.items()})
+        else:
+            cites[versions[k][0].brief.id].append(done)
+    broken = {}
+    for k in sorted(failed):
+        broken.setdefault(versions[k][0].brief.id, failed[k])
+    return ({brief_id: brief_numbers(facts.sources, sets) for brief_id, sets in cites.items()
+             if brief_id not in broken}, broken)
 
 
-def _entry(done: Rendered, entry: str, keys: InputKeys, version: str) -> dict:
-    """The file's line in the manifest: ``version``, the brief's, is what mail records."""
+def _entry(done: Rendered, entry: str, keys: InputKeys, version: str,
+           numbers: dict[str, int]) -> dict:
+    """The file's line in the manifest: ``version``, the brief's, is what mail records;
+    what the document read and its brief's ``numbers`` make its keys."""
+    which = (done.brief, done.reader, done.lang, done.format)
     return {"brief": done.brief, "reader": done.reader, "lang": done.lang,
             "format": done.format, "path": entry, "version": version,
             "sha256": hashlib.sha256(done.data).hexdigest(), "bytes": len(done.data),
             "pages": done.pages, "fact_files": done.fact_files,
-            "key": keys.key(done.brief, done.reader, done.lang, done.format, done.fact_files)}
+            "uses": dict(done.uses, files_key=keys.files_key(*which, done.fact_files,
+                                                              done.uses, numbers)),
+            "key": keys.key(*which, done.uses, numbers)}
 
 
-def _brief_problems(project: Project, facts: FactBase, chosen: dict[tuple[str, str], Edition],
-                    todo: list[Job], day: dt.date, current: set[str]) -> list[BriefingError]:
-    """The rules on what the built documents share: their briefs' figures in the languages
-    built, and the facts they print as how things stand."""
-    briefs = {edition.brief.id: edition.brief for edition in chosen.values()}
-    languages: dict[str, dict[str, None]] = defaultdict(dict)   # by brief, in order
-    for job in todo:
-        languages[job.brief][job.lang] = None
-    return [*stale_facts(facts, project, day, DEFAULT_AGE_DAYS, current),
-            *(problem for brief_id, langs in languages.items()
-              for problem in figure_problems(project, facts, briefs[brief_id], list(langs),
-                                             day))]
+def _brief_problems(project: Project, facts: FactBase, brief: Brief, langs: list[str],
+                    day: dt.date, made: list[Made], sources: Path | None
+                    ) -> list[BriefingError]:
+    """The rules on what a brief's built documents share: the quotes of the facts they
+    print, those they print as how things stand, the brief's figures in the languages
+    built."""
+    used = {fact_id for each in made for fact_id in each.used}
+    current = {fact_id for each in made for fact_id in each.current}
+    problems = [*unquoted(facts, project, sources, used),
+                *stale_facts(facts, project, day, DEFAULT_AGE_DAYS, current)]
+    try:
+        return problems + figure_problems(project, facts, brief, langs, day)
+    except BriefingError as exc:  # a fact of a file left out for its problems
+        return problems + getattr(exc, "errors", [exc])
 
 
-def _stop_on(problems: list[BriefingError], strict: bool) -> list[BriefingError]:
-    """The warnings among ``problems``; raised instead if there is an error, or any
-    problem at all when ``strict``."""
-    problems = list(dict.fromkeys(problems))
-    stopping = [p.at("error") for p in problems if strict or p.level == "error"]
-    if stopping:
-        raise BriefingErrors(stopping)
-    return problems
+def _stopping(problems: list[BriefingError], strict: bool) -> list[BriefingError]:
+    """The problems among ``problems`` that stop a brief: its errors, or every problem
+    when ``strict``."""
+    return [p.at("error") for p in dict.fromkeys(problems) if strict or p.level == "error"]
 
 
 def choose(project: Project, briefs: list[str] | None, readers: list[str] | None
-           ) -> list[Edition]:
+           ) -> tuple[list[Edition], dict[str, BriefingError]]:
     """The editions of the chosen briefs (default: all) for the chosen readers (default:
-    each brief's own)."""
+    each brief's own), and the briefs that could not be read, each with its problem."""
     chosen = _select(briefs, project.brief_ids(), "brief")
     wanted = _select(readers, project.reader_names(), "reader") if readers else None
-    found = [edition for brief_id in chosen
-             for edition in editions(project, load_brief(project, brief_id), wanted)]
-    if not found:
+    found, broken = [], {}
+    for brief_id in chosen:
+        try:
+            found += editions(project, load_brief(project, brief_id), wanted)
+        except BriefingError as exc:
+            broken[brief_id] = exc
+    if not found and not broken:
         raise BriefingError(f"no brief among {', '.join(chosen)} goes to "
                             f"{', '.join(wanted or [])}: see the readers in each brief.yaml")
-    return found
+    return found, broken
 
 
 def build(project: Project, briefs: list[str] | None = None,
@@ -343,8 +356,9 @@ def build(project: Project, briefs: list[str] | None = None,
           sources: Path | None = None, jobs: int | None = None, force: bool = False,
           strict: bool = False) -> Report:
     """Build what is asked and out of date. The rules run on every document built and on
-    every quote (against the project's source texts, or those in ``sources``): an error
-    stops the build, as every warning does when ``strict``; nothing is written then."""
+    the quotes of the facts it prints (against the project's source texts, or those in
+    ``sources``): an error stops its brief, as every warning does when ``strict``; the
+    other briefs are built, then ``BrokenBriefs`` names the briefs left as they were."""
     global _inputs
     if jobs is not None and jobs < 1:
         raise BriefingError(f"--jobs {jobs}: give how many documents to make at once, "
@@ -353,10 +367,9 @@ def build(project: Project, briefs: list[str] | None = None,
     zone = project.settings.timezone
     day = build_date(zone)
     facts = load_facts(project.facts, project.theme / "fonts", project.settings.languages,
-                       languages_read(project))
-    problems = unquoted(facts, project, sources)
-    _stop_on(problems, strict)
-    chosen = {(e.brief.id, e.reader): e for e in choose(project, briefs, readers)}
+                       languages_read(project), apart=True)
+    found, broken = choose(project, briefs, readers)
+    chosen = {(e.brief.id, e.reader): e for e in found}
     langs = _select(langs, list(project.settings.languages), "language")
     formats = _select(formats, list(WRITERS), "format") if formats else list(DEFAULT_FORMATS)
     report = Report()
@@ -364,64 +377,124 @@ def build(project: Project, briefs: list[str] | None = None,
     with build_lock(out):
         for left in leftovers(out):  # by a build that was killed, or an older version
             remove(left)
-        entries, keys = read_manifest(out), InputKeys(project, day)
+        manifest = load_manifest(out)
+        entries = {entry["path"]: entry for entry in manifest.get("outputs", [])}
+        numbers = recorded_numbers(manifest)
+        keys = InputKeys(project, day, project.source_folders(), facts)
+        # As the register's order numbers them now, which may have changed.
+        renumbered = {brief: brief_numbers(facts.sources, [set(mine)])
+                      for brief, mine in numbers.items()}
 
         def name(brief: str, reader: str, lang: str, fmt: str) -> str:
             return output_path(out, brief, reader, lang, fmt).relative_to(out).as_posix()
 
-        todo = []
-        for (brief, reader), edition in chosen.items():
-            for lang in (lang for lang in edition.languages if lang in langs):
-                formats_due = tuple(fmt for fmt in formats if force or not is_current(
-                    entries.get(name(brief, reader, lang, fmt)), out, keys))
-                report.current += len(formats) - len(formats_due)
-                if formats_due:
-                    todo.append(Job(brief, reader, lang, formats_due))
-        if not todo:
-            return report
-        _check_targets(out, [name(job.brief, job.reader, job.lang, fmt)
-                             for job in todo for fmt in job.formats]
-                       + [text_path(out, job.brief, job.reader, job.lang).relative_to(out)
-                          .as_posix() for job in todo])
+        def kept(job: Job) -> str:
+            """Where what the document says is kept as text."""
+            return text_path(out, job.brief, job.reader, job.lang).relative_to(out).as_posix()
 
+        def due(brief: str, reader: str, lang: str, fmt: str, now: dict | None = None) -> bool:
+            """``now``: the brief's numbers as its drafts in this build gave them."""
+            return force or not is_current(
+                entries.get(name(brief, reader, lang, fmt)), out, keys,
+                numbers.get(brief, {}) if now is None else now,
+                renumbered.get(brief, {}) if now is None else now)
+
+        versions = [(brief, reader, lang) for (brief, reader), edition in chosen.items()
+                    for lang in edition.languages if lang in langs]
+        todo = {version: [fmt for fmt in formats if due(*version, fmt)]
+                for version in versions}
+
+        def manifest_now() -> bytes:
+            return manifest_bytes(zone, project.settings.sources, entries, numbers)
+
+        if not any(todo.values()):
+            report.current = len(versions) * len(formats)
+            refreshed = [refresh(entries[name(*version, fmt)], keys, numbers.get(version[0], {}))
+                         for version in versions for fmt in formats]
+            if any(refreshed):
+                write_atomic(out, out / MANIFEST, manifest_now())
+            return _partly(report, broken)
         for fmt in formats:
             importlib.import_module(WRITERS[fmt])  # once, before forking: the workers share it
-        # The longest documents first, so that no worker is left with one at the end.
-        todo.sort(key=lambda job: (chosen[job.brief, job.reader].length != "full",
-                                   "pdf" not in job.formats))
         with _staging(out) as stage, _epoch_pinned(day, zone):
-            _inputs = _Inputs(project, facts, chosen, day,
-                              *_brief_wide(project, facts, todo, chosen, day,
-                                           _workers(jobs, len(todo))))
-            built, texts, current, found = [], [], set(), {}
+            drafted, failed = _brief_wide(
+                project, facts, [Job(*version, ()) for version, due_formats in todo.items()
+                                 if due_formats], chosen, day, _workers(jobs, len(versions)))
+            broken.update(failed)
+            # A brief whose numbers changed: its versions built earlier cite by the old ones.
+            for version in versions:
+                if version[0] in drafted:
+                    todo[version] += [fmt for fmt in formats if fmt not in todo[version]
+                                      and due(*version, fmt, drafted[version[0]])]
+            jobs_due = [Job(*version, tuple(fmt for fmt in formats if fmt in todo[version]))
+                        for version in versions if todo[version] and version[0] not in broken]
+            report.current = len(versions) * len(formats) - sum(map(len, todo.values()))
+            _check_targets(out, [name(job.brief, job.reader, job.lang, fmt)
+                                 for job in jobs_due for fmt in job.formats]
+                           + [kept(job) for job in jobs_due])
+            # The longest documents first, so that no worker is left with one at the end.
+            jobs_due.sort(key=lambda job: (chosen[job.brief, job.reader].length != "full",
+                                           "pdf" not in job.formats))
+            _inputs = _Inputs(project, facts, chosen, day, drafted)
+            made: dict[Job, Made | BriefingError] = {}
             try:
-                with closing(_results(todo, _workers(jobs, len(todo)))) as results:
-                    for made in results:
-                        found[made.job] = made.problems
-                        current.update(made.current)
-                        kept = text_path(out, made.job.brief, made.job.reader,
-                                         made.job.lang).relative_to(out).as_posix()
-                        _stage(stage, out, kept, made.text)
-                        texts.append(kept)
-                        for done in made.rendered:
-                            entry = name(done.brief, done.reader, done.lang, done.format)
-                            _stage(stage, out, entry, done.data)
-                            version = chosen[done.brief, done.reader].brief.version
-                            entries[entry] = _entry(done, entry, keys, version)
-                            built.append(entry)
-                            report.seconds[out / entry] = done.seconds
-                            _progress(f"  {entry}  {done.seconds:.2f} s")
+                for job, done in workers.run(jobs_due, _render, _workers(jobs, len(jobs_due)),
+                                             _label):
+                    made[job] = done
+                    if not isinstance(done, BriefingError):
+                        _stage(stage, out, kept(job), done.text)
+                        for each in done.rendered:
+                            _stage(stage, out, name(job.brief, job.reader, job.lang,
+                                                    each.format), each.data)
+                            _progress(f"  {name(job.brief, job.reader, job.lang, each.format)}"
+                                      f"  {each.seconds:.2f} s")
             except BriefingError as exc:
                 _unstaged(exc, stage, out)
                 raise
             finally:
                 _inputs = None
-            # In the order of the documents, however they finished.
-            problems += [p for job in todo for p in found[job]]
-            problems += _brief_problems(project, facts, chosen, todo, day, current)
-            report.warnings = _stop_on(located(problems, project.root), strict)
-            _stage(stage, out, MANIFEST, manifest_bytes(zone, entries))
-            with _uninterrupted():
-                _commit(stage, out, built + texts)
+            built, texts = [], []
+            for brief_id in dict.fromkeys(job.brief for job in jobs_due):
+                # In the order of the documents, however they finished.
+                mine = [made[job] for job in jobs_due if job.brief == brief_id]
+                if failure := next((m for m in mine if isinstance(m, BriefingError)), None):
+                    broken[brief_id] = failure
+                    continue
+                problems = [p for each in mine for p in each.problems] + _brief_problems(
+                    project, facts, chosen[mine[0].job.brief, mine[0].job.reader].brief,
+                    list(dict.fromkeys(each.job.lang for each in mine)), day, mine, sources)
+                problems = located(problems, project.root)
+                if stopping := _stopping(problems, strict):
+                    broken[brief_id] = BriefingErrors(stopping)
+                    continue
+                report.warnings += problems
+                numbers[brief_id] = drafted[brief_id]
+                texts += [kept(each.job) for each in mine]
+                for each in mine:
+                    version = chosen[each.job.brief, each.job.reader].brief.version
+                    for done in each.rendered:
+                        entry = name(done.brief, done.reader, done.lang, done.format)
+                        entries[entry] = _entry(done, entry, keys, version, drafted[brief_id])
+                        built.append(entry)
+                        report.seconds[out / entry] = done.seconds
+            if built:
+                for version in versions:
+                    for fmt in (fmt for fmt in formats if fmt not in todo[version]):
+                        refresh(entries[name(*version, fmt)], keys, numbers.get(version[0], {}))
+                _stage(stage, out, MANIFEST, manifest_now())
+                with _uninterrupted():
+                    _commit(stage, out, built + texts)
     report.built = [out / entry for entry in built]
+    report.warnings = list(dict.fromkeys(report.warnings))  # a fact two briefs print: once
+    return _partly(report, broken)
+
+
+def _partly(report: Report, broken: dict[str, BriefingError]) -> Report:
+    """The report, or ``BrokenBriefs`` when a brief was left as it was."""
+    if broken:
+        briefs = sorted(broken)
+        # A fact file two briefs use: its problems once.
+        raise BrokenBriefs(list(dict.fromkeys(
+            e for brief in briefs for e in getattr(broken[brief], "errors", [broken[brief]]))),
+            briefs, report)
     return report

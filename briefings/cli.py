@@ -225,18 +225,32 @@ def _build_or_not(project: Project, args, out: Path) -> int:
         sweep(out)  # what a killed build left goes even when there is nothing to build
         print(f"up to date: nothing changed since the last build in {out}")
         return 0
-    from briefings.build import build
-    report = build(project, args.brief, args.reader, args.lang, args.format, out,
-                   args.sources, args.jobs, args.force, args.strict)
+    from briefings.build import BrokenBriefs, build
+    try:
+        report, broken = build(project, args.brief, args.reader, args.lang, args.format, out,
+                               args.sources, args.jobs, args.force, args.strict), None
+    except BrokenBriefs as exc:
+        report, broken = exc.report, exc
     for warning in report.warnings:
         print(warning.report(), file=sys.stderr)
-    print(f"built {len(report.built)} files in {out}"
-          + (f" ({report.current} already up to date)" if report.current else ""))
+    if report.built or (broken and report.current):
+        print(f"built {len(report.built)} files in {out}"
+              + (f" ({report.current} already up to date)" if report.current else ""))
+    elif not broken:  # a file changed, but nothing the requested documents print
+        print(f"up to date: nothing they use changed since the last build in {out}")
     if out == project.build:  # who holds a text other than the one just built
         from briefings.holders import outdated
         for line in outdated(project, sorted({path.relative_to(out).parts[0]
                                               for path in report.built})):
             print(line)
+    if broken:
+        for error in broken.errors:
+            print(f"error: {error}", file=sys.stderr)
+        if report.built or report.current:  # which briefs of those asked for the errors stop
+            print(f"not built: {', '.join(broken.briefs)} (the errors above say why; "
+                  f"{'its' if len(broken.briefs) == 1 else 'their'} files in {out} are as "
+                  "they were)")
+        return 1
     return 0
 
 

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from briefings.briefs import editions, load_brief
+from functools import cache
+
+from briefings.briefs import editions, languages_read, load_brief
 from briefings.dates import build_date
-from briefings.outputs import InputKeys, is_current, load_manifest, output_path
+from briefings.facts import load_facts
+from briefings.numbering import brief_numbers
+from briefings.outputs import (InputKeys, is_current, load_manifest, output_path,
+                               recorded_numbers)
 from briefings.project import Project
 
 
@@ -12,7 +17,23 @@ def listing(project: Project) -> str:
     out = project.build
     manifest = load_manifest(out)
     entries = {entry["path"]: entry for entry in manifest.get("outputs", [])}
-    keys = InputKeys(project, build_date(project.settings.timezone))
+    day, numbers = build_date(project.settings.timezone), recorded_numbers(manifest)
+    keys = InputKeys(project, day, project.source_folders())
+
+    @cache
+    def fact_by_fact() -> tuple[InputKeys, dict[str, dict[str, int]]]:
+        """Keys that look at the facts one by one, once a file holding them changed."""
+        facts = load_facts(project.facts, project.theme / "fonts", project.settings.languages,
+                           languages_read(project), apart=True)
+        return (InputKeys(project, day, project.source_folders(), facts),
+                {brief: brief_numbers(facts.sources, [set(n)]) for brief, n in numbers.items()})
+
+    def current(entry: dict) -> bool:
+        mine = numbers.get(entry["brief"], {})
+        if is_current(entry, out, keys, mine):
+            return True
+        fine, renumbered = fact_by_fact()
+        return is_current(entry, out, fine, mine, renumbered.get(entry["brief"], {}))
     lines = []
     first = next(iter(project.settings.languages))  # the project's own language
     for brief_id in project.brief_ids():
@@ -25,8 +46,8 @@ def listing(project: Project) -> str:
                     path = output_path(out, brief_id, edition.reader, lang, fmt)
                     entry = entries.get(path.relative_to(out).as_posix())
                     if entry is not None:
-                        current = is_current(entry, out, keys)
-                        states.append(f"{fmt} {'current' if current else 'out of date'}")
+                        state = "current" if current(entry) else "out of date"
+                        states.append(f"{fmt} {state}")
                 shown = ", ".join(states) or "not built"
                 lines.append(f"  {edition.reader:<22} {lang}  {shown}")
     return "\n".join(lines) or "no brief yet: start one with briefings new-brief ID"

@@ -1,11 +1,18 @@
 """What is in ``build/``: the lock, the manifest, and whether an output is up to date.
 
 An output is up to date when its file still has the hash the manifest records and the hash
-of its inputs — the package's code, the build day, the brief's folder and the theme, the
-readers' profiles, the sources registry and the fact files the brief's versions use —
-equals the key stored beside it. Every version of a brief is an input of each: its sources
-carry the brief's numbers, which any version's citations may change (``numbering``). Standard library only, so a build that has nothing to do never imports the heavy
-libraries."""
+of its inputs equals the key stored beside it. Its inputs are what it read: the package's
+code, the build day, its brief's folder, the theme, the readers' profiles, the project's
+settings, each fact it printed (``uses``: the facts its templates looked up, by id, the last
+time it was made), the sources those facts cite with their texts, and the numbers its brief
+gives its sources (``numbering``), worked out from every version of the brief. A fact
+another document prints, a source nobody here cites, a fact file no fact of it comes from,
+another brief's folder are not inputs: changing or breaking them leaves it up to date.
+
+Two keys say the same: ``uses["files_key"]`` hashes whole files (the fact files holding its
+facts, the sources registry), from the standard library only, so that a build with nothing
+to do never imports the heavy libraries; when a file changed, ``key`` hashes the facts and
+sources it printed, one by one, from the loaded fact base."""
 
 from __future__ import annotations
 
@@ -37,6 +44,8 @@ _TEXT, _COUNT = (str, "a text"), (int, "a whole number")
 ENTRY_KEYS = {"brief": _TEXT, "reader": _TEXT, "lang": _TEXT, "format": _TEXT, "path": _TEXT,
               "sha256": _TEXT, "bytes": _COUNT, "pages": ((int, type(None)), "a whole number"),
               "fact_files": (list, "a list of file names"), "key": _TEXT}
+# What a document read, beside its key: an entry without it, or with it damaged, is rebuilt.
+USES = {"facts": list, "sources": list, "texts": list, "files_key": str}
 
 
 
@@ -131,16 +140,56 @@ def read_manifest(out: Path) -> dict[str, dict]:
     return {entry["path"]: entry for entry in load_manifest(out).get("outputs", [])}
 
 
-def manifest_bytes(zone: str, entries: dict[str, dict]) -> bytes:
-    manifest = {"timezone": zone, "outputs": [entries[key] for key in sorted(entries)]}
+def recorded_numbers(manifest: dict) -> dict[str, dict[str, int]]:
+    """Each brief's source numbers as last worked out; a brief whose record is missing or
+    damaged has none, so that its outputs are rebuilt."""
+    numbers = manifest.get("numbers")
+    if not isinstance(numbers, dict):
+        return {}
+    return {brief: mine for brief, mine in numbers.items() if isinstance(mine, dict)
+            and all(isinstance(n, int) and not isinstance(n, bool) for n in mine.values())}
+
+
+def text_folders(project: Project, manifest: dict) -> list[Path] | None:
+    """Where the sources' texts are looked for (``Project.source_folders``), with the folder
+    ``templates/project.yaml`` names as the manifest recorded it (reading that file would
+    import the settings' validation), if it is one a project may name: in or beside the
+    project, not hidden."""
+    folder = manifest.get("sources")
+    if not isinstance(folder, str) or not folder or Path(folder).is_absolute() \
+            or folder.startswith("~") or any(part.startswith(".") and part != ".."
+                                             for part in Path(folder).parts):
+        return None
+    named, own = project.root / folder, project.own_sources
+    return [own] if named.resolve() == own.resolve() else [own, named]
+
+
+def manifest_bytes(zone: str, sources: str, entries: dict[str, dict],
+                   numbers: dict[str, dict[str, int]]) -> bytes:
+    """``sources``: the folder of the sources' texts, as ``templates/project.yaml`` names it."""
+    manifest = {"timezone": zone, "sources": sources,
+                "numbers": {brief: numbers[brief] for brief in sorted(numbers)},
+                "outputs": [entries[key] for key in sorted(entries)]}
     return (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode()
 
 
-class InputKeys:
-    """Content hashes of a document's inputs; each file is read once per build."""
+def uses_of(entry: dict) -> dict | None:
+    """What the output's document read, as its entry records it; None when it does not."""
+    uses = entry.get("uses")
+    if not isinstance(uses, dict) or any(not isinstance(uses.get(name), kind) or (
+            kind is list and not all(isinstance(item, str) for item in uses[name]))
+            for name, kind in USES.items()):
+        return None
+    return uses
 
-    def __init__(self, project: Project, day: dt.date):
-        self.project = project
+
+class InputKeys:
+    """Content hashes of a document's inputs; each file is read once per build. ``texts``:
+    the folders of the sources' texts, in the order they are looked in; ``facts`` (the
+    loaded fact base) is needed for ``key``, not for ``files_key``."""
+
+    def __init__(self, project: Project, day: dt.date, texts: list[Path], facts=None):
+        self.project, self.texts, self.facts = project, texts, facts
         self._files: dict[Path, str] = {}
         self._folders: dict[Path, list[tuple[str, str]]] = {}  # a folder is walked once
         self._common = self._digest([("day", day.isoformat())] + self._tree(
@@ -159,7 +208,7 @@ class InputKeys:
                 for p in sorted(folder.rglob("*")) if p.is_file() and keep(p)]
 
     @staticmethod
-    def _digest(items: list[tuple[str, str]]) -> str:
+    def _digest(items: list) -> str:
         return hashlib.sha256(json.dumps(items).encode()).hexdigest()
 
     def _folder(self, folder: Path) -> list[tuple[str, str]]:
@@ -167,17 +216,53 @@ class InputKeys:
             self._folders[folder] = self._tree(folder) if folder.is_dir() else []
         return self._folders[folder]
 
-    def key(self, brief: str, reader: str, lang: str, fmt: str, fact_files: list[str]) -> str:
-        """``fact_files``: those of every version of the brief. The readers' profiles are
-        all there, as a profile's languages decide which versions the brief has."""
+    def _file(self, path: Path, *extra: Path) -> tuple[str, str]:
+        """A file's name and hash, or what keeps it from being read."""
+        name = os.path.relpath(path, self.project.root)
+        try:
+            return name, self._hash(path, lambda p: projectfiles.read_bytes(p, *extra))
+        except (OSError, BriefingError):
+            return name, "missing"
+
+    def _text(self, name: str) -> tuple[str, str]:
+        """A source's text, from the first folder holding it."""
+        found = next((folder / name for folder in self.texts if (folder / name).is_file()),
+                     self.texts[0] / name)
+        return self._file(found, *self.texts)
+
+    def _shared(self, brief: str, reader: str, lang: str, fmt: str,
+                numbers: dict[str, int]) -> list:
+        """The inputs both keys hash alike. Every reader's profile is one: a profile's
+        languages decide which versions a brief has, and a profile may extend another."""
         root = self.project
-        inputs = [root.root / SETTINGS, root.facts / "sources.yaml",
-                  *(root.facts / name for name in fact_files)]
+        return [("common", self._common), ("reader", reader), ("lang", lang), ("format", fmt),
+                ("numbers", sorted(numbers.items())), *self._folder(root.briefs / brief),
+                *self._folder(root.theme), *self._folder(root.readers),
+                self._file(root.root / SETTINGS)]
+
+    def files_key(self, brief: str, reader: str, lang: str, fmt: str, fact_files: list[str],
+                  uses: dict, numbers: dict[str, int]) -> str:
+        """From whole files: those holding the facts printed, the sources registry and the
+        texts of the sources cited."""
+        root = self.project
+        return self._digest([*self._shared(brief, reader, lang, fmt, numbers),
+                             self._file(root.facts / "sources.yaml"),
+                             *(self._file(root.facts / name) for name in fact_files),
+                             *(self._text(name) for name in uses["texts"])])
+
+    def key(self, brief: str, reader: str, lang: str, fmt: str, uses: dict,
+            numbers: dict[str, int]) -> str | None:
+        """Fact by fact: each fact printed and each source cited, with its text; None when
+        one of them is gone (removed, or its file left out for a problem)."""
+        facts = self.facts
+        if any(f not in facts.facts for f in uses["facts"]) \
+                or any(s not in facts.sources for s in uses["sources"]):
+            return None
         return self._digest([
-            ("common", self._common), ("reader", reader), ("lang", lang), ("format", fmt),
-            *self._folder(root.briefs / brief), *self._folder(root.theme),
-            *self._folder(root.readers),
-            *((str(p.name), self._hash(p) if p.is_file() else "missing") for p in inputs)])
+            *self._shared(brief, reader, lang, fmt, numbers),
+            *((f, facts.facts[f].model_dump_json()) for f in uses["facts"]),
+            *((s, facts.sources[s].model_dump_json(), self._text(facts.sources[s].file))
+              for s in uses["sources"])])
 
 
 def output_path(out: Path, brief: str, reader: str, lang: str, fmt: str) -> Path:
@@ -194,9 +279,12 @@ def file_sha256(path: Path) -> str:
         return hashlib.file_digest(file, "sha256").hexdigest()
 
 
-def is_current(entry: dict | None, out: Path, keys: InputKeys) -> bool:
+def is_current(entry: dict | None, out: Path, keys: InputKeys, numbers: dict[str, int],
+               renumbered: dict[str, int] | None = None) -> bool:
     """The output is the very file the manifest describes (same content, not just the same
-    size) and its inputs have not changed."""
+    size) and its inputs have not changed. ``numbers``: its brief's, as the manifest
+    records them; ``renumbered``: as they stand now (the sources registry's order may have
+    changed), known only with the fact base."""
     if entry is None:
         return False
     path = out / entry["path"]
@@ -207,8 +295,26 @@ def is_current(entry: dict | None, out: Path, keys: InputKeys) -> bool:
     if path != where or Path(os.path.realpath(path)) != real or not path.is_file() \
             or path.stat().st_size != entry["bytes"] or file_sha256(path) != entry["sha256"]:
         return False
-    return entry["key"] == keys.key(entry["brief"], entry["reader"], entry["lang"],
-                                    entry["format"], entry["fact_files"])
+    uses = uses_of(entry)
+    if uses is None:
+        return False
+    which = (entry["brief"], entry["reader"], entry["lang"], entry["format"])
+    if uses["files_key"] == keys.files_key(*which, entry["fact_files"], uses, numbers):
+        return True
+    return keys.facts is not None and entry["key"] == keys.key(*which, uses, renumbered)
+
+
+def refresh(entry: dict, keys: InputKeys, numbers: dict[str, int]) -> bool:
+    """For an output found current fact by fact although a file holding its facts changed
+    (another fact in it): its files key as the files are now, so that the next build with
+    nothing to do tells it from the files alone. Whether the entry changed."""
+    uses = entry["uses"]
+    fresh = keys.files_key(entry["brief"], entry["reader"], entry["lang"], entry["format"],
+                           entry["fact_files"], uses, numbers)
+    if fresh == uses["files_key"]:
+        return False
+    entry["uses"] = dict(uses, files_key=fresh)
+    return True
 
 
 def all_current(project: Project, out: Path, briefs: list[str], readers: list[str] | None,
@@ -221,7 +327,11 @@ def all_current(project: Project, out: Path, briefs: list[str], readers: list[st
     manifest = load_manifest(out)
     if "timezone" not in manifest:
         return False
-    keys = InputKeys(project, build_date(manifest["timezone"]))
+    texts = text_folders(project, manifest)
+    if texts is None:
+        return False
+    keys = InputKeys(project, build_date(manifest["timezone"]), texts)
+    numbers = recorded_numbers(manifest)
     for brief in briefs:
         mine = [e for e in manifest["outputs"] if e["brief"] == brief
                 and (readers is None or e["reader"] in readers)
@@ -232,7 +342,8 @@ def all_current(project: Project, out: Path, briefs: list[str], readers: list[st
             return False
         wanted = {(reader, lang, fmt) for reader, lang in built for fmt in formats}
         current = {(e["reader"], e["lang"], e["format"]) for e in mine
-                   if e["format"] in formats and is_current(e, out, keys)}
+                   if e["format"] in formats
+                   and is_current(e, out, keys, numbers.get(brief, {}))}
         if current != wanted:
             return False
     return True

@@ -137,8 +137,9 @@ def test_a_build_that_fails_for_one_reader_changes_nothing(tiny, tmp_path):
     broken.write_text(broken.read_text().replace(
         "{% block key_points %}", "{% block key_points %}{{ fact('harbour.nothing') }}"))
     # One worker, the brief's readers in order: ministry is done before press fails.
+    # (beta, built beside it, is brief apart: tests/test_apart.py)
     with pytest.raises(BriefingError, match="harbour.nothing"):
-        build(tiny, formats=["html"], langs=["es"], out=out, jobs=1)
+        build(tiny, briefs=[ALPHA], formats=["html"], langs=["es"], out=out, jobs=1)
     assert contents(out) == before
 
 

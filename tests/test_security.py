@@ -31,7 +31,8 @@ def test_an_image_on_the_network_is_never_fetched(tiny, tmp_path):
         url = f"http://127.0.0.1:{server.getsockname()[1]}/map.png"
         add_image(tiny, url)
         with pytest.raises(BriefingError, match=f"refused to load {url}"):
-            build(tiny, langs=["en"], formats=["pdf"], out=tmp_path / "out")
+            build(tiny, briefs=[ALPHA], langs=["en"], formats=["pdf"],
+                  out=tmp_path / "out")
         with pytest.raises(BlockingIOError):
             server.accept()  # nobody connected
     assert not (tmp_path / "out" / ALPHA).exists()   # no output written

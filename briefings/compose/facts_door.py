@@ -9,7 +9,7 @@ from collections.abc import Mapping
 
 from markupsafe import Markup, escape
 
-from briefings.errors import did_you_mean
+from briefings.errors import BriefingErrors, did_you_mean
 from briefings.facts import Fact, FactBase, SOURCE_REF, WORKED_OUT
 from briefings.schema import Texts
 from briefings.templating import TemplateValueError
@@ -125,6 +125,8 @@ class FactAccess:
         try:
             fact = self._base.get(fact_id)
         except KeyError:
+            if broken := self._base.broken_file(fact_id):  # the file that would hold it
+                raise BriefingErrors(broken) from None
             hint = did_you_mean(fact_id, self._base.facts)
             raise TemplateValueError(f"unknown fact '{fact_id}'"
                                      + (f" ({hint})" if hint else "")) from None

@@ -34,11 +34,16 @@ def _namer(data: Any, kind: str):
 
 
 def load_facts(folder: Path, fonts: Path, languages: Collection[str],
-               required: Collection[str] = ()) -> FactBase:
+               required: Collection[str] = (), apart: bool = False) -> FactBase:
     """Load and validate every fact file in ``folder``; report all problems at once. Their
     text must print with the fonts in the folder ``fonts``, when it holds any, and be
     written in the project's ``languages`` only, in each of those ``required`` (the
-    languages its readers read: ``briefs.languages_read``)."""
+    languages its readers read: ``briefs.languages_read``).
+
+    ``apart`` (a build): a fact file with a problem is left out whole, its problems kept
+    in ``FactBase.broken`` for the brief that looks up one of its facts, so that it stops
+    only the briefs using it. A problem in the sources registry, which every fact's
+    citations read, still stops everything."""
     sources_path = folder / "sources.yaml"
     if not sources_path.is_file():
         raise BriefingError("the sources registry is missing", sources_path)
@@ -58,43 +63,54 @@ def load_facts(folder: Path, fonts: Path, languages: Collection[str],
                                         sources_file.line_of(["sources", i, *loc]),
                                         f"source '{source.id}'"))
 
+    if apart and errors:
+        raise BriefingErrors(errors)
+
     paths = sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
     for path in paths:
         if path == sources_path:
             continue
         base.files.append(path)
-        if path.name == "sources.yml":
-            errors.append(BriefingError("the sources registry is read from sources.yaml: "
-                                        "rename this file", path))
-            continue
-        try:
-            doc = read_yaml(path)
-            facts = doc.validate(FactFile, _namer(doc.data, "fact"), sources=base.sources,
-                                 topic=path.stem, languages=languages,
-                                 required=required).facts
-        except BriefingErrors as exc:
-            errors.extend(exc.errors)
-            continue
-        except BriefingError as exc:
-            errors.append(exc)
-            continue
-        for i, fact in enumerate(facts):
-            line = doc.line_of(["facts", i, "id"])
-            if fact.id in base.facts:
-                first_path, first_line = base.origin[fact.id]
-                errors.append(BriefingError(f"duplicate fact id '{fact.id}' (first defined "
-                                            f"at {first_path.name}:{first_line})", path, line))
-                continue
-            base.facts[fact.id] = fact
-            base.origin[fact.id] = (path, line)
-            base._places[fact.id] = (doc, i)
-            for loc, problem in [*inconsistencies(fact, base.sources),
-                                 *_unprintable(fact, chars)]:
-                errors.append(BriefingError(problem, path, base.line_of(fact.id, *loc),
-                                            f"fact '{fact.id}'"))
-    if errors:
+        found = _load_file(base, path, chars, languages, required)
+        if found and apart:
+            for fact_id in [f for f, (file, _) in base.origin.items() if file == path]:
+                del base.facts[fact_id], base.origin[fact_id], base._places[fact_id]
+            base.broken[path.stem] = found
+        errors += found
+    if errors and not apart:
         raise BriefingErrors(errors)
     return base
+
+
+def _load_file(base: FactBase, path: Path, chars: frozenset[int] | None,
+               languages: Collection[str], required: Collection[str]) -> list[BriefingError]:
+    """Add one fact file's facts to ``base``; its problems."""
+    if path.name == "sources.yml":
+        return [BriefingError("the sources registry is read from sources.yaml: rename this "
+                              "file", path)]
+    try:
+        doc = read_yaml(path)
+        facts = doc.validate(FactFile, _namer(doc.data, "fact"), sources=base.sources,
+                             topic=path.stem, languages=languages, required=required).facts
+    except BriefingErrors as exc:
+        return list(exc.errors)
+    except BriefingError as exc:
+        return [exc]
+    errors = []
+    for i, fact in enumerate(facts):
+        line = doc.line_of(["facts", i, "id"])
+        if fact.id in base.facts:
+            first_path, first_line = base.origin[fact.id]
+            errors.append(BriefingError(f"duplicate fact id '{fact.id}' (first defined "
+                                        f"at {first_path.name}:{first_line})", path, line))
+            continue
+        base.facts[fact.id] = fact
+        base.origin[fact.id] = (path, line)
+        base._places[fact.id] = (doc, i)
+        for loc, problem in [*inconsistencies(fact, base.sources), *_unprintable(fact, chars)]:
+            errors.append(BriefingError(problem, path, base.line_of(fact.id, *loc),
+                                        f"fact '{fact.id}'"))
+    return errors
 
 
 def _strings(value: Any, loc: Loc = ()) -> Iterator[tuple[Loc, str]]:

@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal, Union
 from pydantic import (BeforeValidator, Discriminator, Field, StrictInt, Tag, ValidationInfo,
                       field_validator, model_validator)
 
-from briefings.errors import did_you_mean
+from briefings.errors import BriefingError, did_you_mean
 from briefings.urls import web_address_problem
 from briefings.schema import Day, Language, Strict, Text, Texts, hand_date, spelled
 from briefings.yamlfile import YamlFile
@@ -226,9 +226,16 @@ class FactBase:
     files: list[Path] = field(default_factory=list)
     origin: dict[str, tuple[Path, int | None]] = field(default_factory=dict)
     _places: dict[str, tuple[YamlFile, int]] = field(default_factory=dict, repr=False)
+    # A build's fact files left out for their problems, by topic (the file's name).
+    broken: dict[str, list[BriefingError]] = field(default_factory=dict)
 
     def get(self, fact_id: str) -> Fact:
         return self.facts[fact_id]
+
+    def broken_file(self, fact_id: str) -> list[BriefingError] | None:
+        """The problems of the left-out file that would hold ``fact_id`` (its topic's)."""
+        return next((problems for topic, problems in self.broken.items()
+                     if fact_id.startswith(topic + ".")), None)
 
     def line_of(self, fact_id: str, *loc: str | int) -> int | None:
         """The line of a part of a fact, e.g. ``line_of("harbour.vote", "sources", 0)``."""

@@ -29,16 +29,21 @@ def _source_text(file: str, folders: list[Path]) -> tuple[Path, str | None]:
     return folders[0] / file, None
 
 
-def unquoted(facts: FactBase, project: Project, sources_dir: Path | None = None
-             ) -> list[BriefingError]:
+def unquoted(facts: FactBase, project: Project, sources_dir: Path | None = None,
+             used: set[str] | None = None) -> list[BriefingError]:
     """Every quote must appear word for word (spacing aside) in its source's text, kept in
     facts/sources or the folder ``templates/project.yaml`` names (or ``sources_dir``); a
     source whose text is in neither is a warning (its quotes were not checked), an error
-    under --strict."""
+    under --strict. ``used``: only these facts and the sources they cite (a build's, for
+    its briefs)."""
     folders = project.source_folders(sources_dir)
+    chosen = [fact for fact in facts.facts.values() if used is None or fact.id in used]
+    cited = {ref.id for fact in chosen for ref in fact.sources}
     texts: dict[str, str | None] = {}
     problems = []
     for source in facts.sources.values():
+        if used is not None and source.id not in cited:
+            continue
         try:
             path, texts[source.id] = _source_text(source.file, folders)
         except BriefingError as exc:
@@ -52,7 +57,7 @@ def unquoted(facts: FactBase, project: Project, sources_dir: Path | None = None
                 f"source '{source.id}': its text {shown(path)} is not there{nor}, so its "
                 "quotes were not checked (save its text there, as UTF-8)",
                 "facts/sources.yaml", level="warning"))
-    for fact in facts.facts.values():
+    for fact in chosen:
         for i, ref in enumerate(fact.sources):
             text = texts[ref.id]
             if text is not None and _flat(ref.quote) not in text:
