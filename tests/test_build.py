@@ -434,3 +434,26 @@ def test_a_build_removes_the_drawing_cache_of_an_older_version_and_nothing_else(
     theirs.write_text("mine")
     build(tiny, formats=["html"], langs=["es"], out=out, force=True)
     assert theirs.read_text() == "mine"
+
+
+def test_a_build_s_workers_keep_their_fonts_apart_from_the_process_that_forked_them(
+        tiny, tmp_path):
+    """A process that made a PDF holds a font configuration, whose faces WeasyPrint writes
+    into a folder; the workers it forks must load theirs elsewhere, or one overwrites a face
+    a sibling has mapped (a bus error) or takes a half-written one as loaded."""
+    import datetime as dt
+
+    from briefings.compose import compose
+    from briefings.document import Theme
+    from briefings.facts import load_facts
+    from briefings.writers import pdf
+    from tests.conftest import alpha, copy_tiny
+    other = copy_tiny(tmp_path / "other")  # its theme is elsewhere: faces of its own
+    facts = load_facts(other.facts, other.theme / "fonts", other.settings.languages)
+    document = compose(other, facts, alpha(other), "en", dt.date(2026, 11, 23))
+    pdf.render(document, Theme((other.theme,)))
+    faces = pdf._FONTS._folder
+    before = sorted(faces.iterdir())
+    report = build(tiny, formats=["pdf"], out=tmp_path / "out", jobs=2)
+    assert len(report.built) >= 4
+    assert sorted(faces.iterdir()) == before

@@ -10,6 +10,7 @@ import copy
 import functools
 import hashlib
 import logging
+import os
 import re
 from contextlib import contextmanager
 from typing import NamedTuple
@@ -200,6 +201,22 @@ _STYLE = re.compile(r"<style>(.*?)</style>", re.DOTALL)
 _FONTS: FontConfiguration | None = None
 _SHEETS: dict[tuple[str, str], CSS] = {}     # by text and folder, the most recent last
 KEPT = 8    # stylesheets kept: one per language and theme a worker meets
+
+
+def _own_fonts_after_fork() -> None:
+    """A forked process (a build's worker) starts its own font configuration. WeasyPrint
+    writes the faces it loads into a folder of the configuration's: shared with the parent,
+    workers would overwrite a face a sibling has mapped (a bus error) or take a half-written
+    one as loaded ("Font-face … cannot be loaded"). That folder stays the parent's to
+    delete, so this process's copy forgets it."""
+    global _FONTS
+    if _FONTS is not None:
+        _FONTS._folder = None
+    _FONTS = None
+    _SHEETS.clear()  # parsed into the parent's configuration
+
+
+os.register_at_fork(after_in_child=_own_fonts_after_fork)
 
 
 def _stylesheet(page: str, base: str, fetcher: LocalFetcher
