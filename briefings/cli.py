@@ -96,8 +96,9 @@ def _parser() -> argparse.ArgumentParser:
             "or within review_within_days (templates/project.yaml) of it", "briefings due")
     uses = command("uses", "list the briefs, readers, languages, sections and figures that "
                    "print a fact, and who received those documents", "briefings uses "
-                   "congress.period")
-    uses.add_argument("fact", metavar="FACT", help="the fact's id, e.g. congress.period")
+                   "FACT_ID")
+    uses.add_argument("fact", metavar="FACT_ID",
+                      help="the fact's id, as its file gives it (id: …)")
 
     changes = command("diff", "show what changed in a reader's brief since the version its "
                       "recipients received, sentence by sentence, with the fact values that "

@@ -22,7 +22,7 @@ _SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
 
 
 def slug(title: str) -> str:
-    """``peru-exportaciones-acero`` from a title: its first whole words, up to about 40
+    """``exportaciones-de-acero-2025`` from a title: its first whole words, up to about 40
     letters, unaccented, lowercase."""
     plain = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode().lower()
     taken: list[str] = []
