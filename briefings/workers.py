@@ -63,7 +63,7 @@ def _worker_start(parent: int) -> None:
 def _child(conn: Connection, work: Callable, jobs: list, parent: int,
            megabytes: float) -> None:
     """Make ``jobs[k]`` for each ``k`` the parent sends (the jobs are inherited, not
-    pickled), until it closes the pipe; a worker that ran out of memory goes."""
+    pickled), until it sends None or goes; a worker that ran out of memory goes."""
     _worker_start(parent)
     limits.report_to(lambda file, doing: conn.send(("at", file, doing)))
     while True:
@@ -71,6 +71,8 @@ def _child(conn: Connection, work: Callable, jobs: list, parent: int,
             k = conn.recv()
         except EOFError:
             os._exit(0)
+        if k is None:  # the work is over: ending normally runs the worker's finalizers
+            return
         limits.cap_memory(megabytes)
         try:
             outcome = ("done", work(jobs[k]))
@@ -184,8 +186,20 @@ def run(jobs: Iterable, work: Callable, workers: int, label: Callable[[Any], str
                         "may take (BRIEFINGS_DOCUMENT_SECONDS): look for a loop that runs "
                         "too many times")
     finally:  # an error, Ctrl-C or SIGTERM: the documents still being made are not wanted
-        for r in [*running.values(), *idle]:
+        for r in running.values():
             _end(r)
+        _dismiss(idle)
+
+
+def _dismiss(idle: list[_Running]) -> None:
+    """Workers with nothing to do are told the work is over, so that each ends as a
+    process does, cleaning up after itself; one that does not at once is killed."""
+    for r in idle:
+        with contextlib.suppress(OSError):
+            r.conn.send(None)
+    for r in idle:
+        r.process.join(timeout=1)
+        _end(r)
 
 
 def _end(running: _Running) -> None:

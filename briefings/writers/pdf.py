@@ -12,6 +12,8 @@ import hashlib
 import logging
 import os
 import re
+import shutil
+from multiprocessing import util as process_exit
 from contextlib import contextmanager
 from typing import NamedTuple
 
@@ -219,21 +221,42 @@ def _own_fonts_after_fork() -> None:
 os.register_at_fork(after_in_child=_own_fonts_after_fork)
 
 
+def _drop_fonts() -> None:
+    """When the process ends: the kept stylesheets and font configuration go before the
+    interpreter's teardown, which freed them after the libraries they point into (a
+    segmentation fault on exit), and the folder of faces goes with them (nothing else
+    removes it from the system's temporary folder)."""
+    global _FONTS
+    _SHEETS.clear()
+    if _FONTS is not None and _FONTS._folder:
+        shutil.rmtree(_FONTS._folder, ignore_errors=True)
+    _FONTS = None
+
+
+def _kept_fonts() -> FontConfiguration:
+    """The font configuration this process keeps, dropped when it ends (in a build's
+    worker too: multiprocessing runs its finalizers as the worker ends)."""
+    global _FONTS
+    if _FONTS is None:
+        _FONTS = FontConfiguration()
+        process_exit.Finalize(None, _drop_fonts, exitpriority=1)
+    return _FONTS
+
+
 def _stylesheet(page: str, base: str, fetcher: LocalFetcher
                 ) -> tuple[str, list[CSS], FontConfiguration]:
     """The page without its stylesheet, the stylesheet parsed (or kept from an earlier
     page), and the font configuration it loaded its faces into. A page whose layout has
     other styles or linked sheets is given to WeasyPrint whole: cut out, its one
     stylesheet is the same last author sheet it was in the page."""
-    global _FONTS
     found = _STYLE.findall(page)
     if len(found) != 1 or "<link" in page or "<style " in page:
         return page, [], FontConfiguration()
-    _FONTS = _FONTS or FontConfiguration()
+    fonts = _kept_fonts()
     key = (found[0], base)
     sheet = _SHEETS.pop(key, None) or CSS(string=found[0], base_url=base,
-                                          url_fetcher=fetcher, font_config=_FONTS)
-    return _STYLE.sub("", page, count=1), [sheet], _FONTS
+                                          url_fetcher=fetcher, font_config=fonts)
+    return _STYLE.sub("", page, count=1), [sheet], fonts
 
 
 def _keep(page: str, base: str, sheets: list[CSS]) -> None:
