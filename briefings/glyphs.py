@@ -4,12 +4,10 @@ the reader has). Facts and templates are held to the same rule."""
 
 from __future__ import annotations
 
-import io
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
-from briefings import projectfiles
 from briefings.errors import BriefingError
 
 
@@ -44,16 +42,17 @@ def font_chars(fonts: Path) -> frozenset[int] | None:
 
 @lru_cache(maxsize=4)
 def _chars(files: tuple[tuple[str, int], ...]) -> frozenset[int]:
-    from fontTools.ttLib import TTFont, TTLibError  # only where fonts are checked
+    from briefings import fonts  # HarfBuzz, only where fonts are checked
     maps = []
     for path, _mtime in files:  # the times are part of the cache key only
         try:
-            with TTFont(io.BytesIO(projectfiles.read_bytes(Path(path))), lazy=True) as font:
-                maps.append(set(font.getBestCmap()))
-        except (TTLibError, OSError):
+            face = fonts.open_face(Path(path))
+        except OSError:
+            face = None
+        if face is None:
             raise BriefingError("not a font file the brief can use (it cannot be read as "
-                                "TrueType or OpenType): replace it with the original",
-                                path) from None
+                                "TrueType or OpenType): replace it with the original", path)
+        maps.append(fonts.characters(face))
     return frozenset(set.intersection(*maps))
 
 

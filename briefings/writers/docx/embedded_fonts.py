@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import io
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,9 +34,8 @@ from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from fontTools.ttLib import TTFont, TTLibError
 
-from briefings import fonts, projectfiles
+from briefings import fonts
 from briefings.writers.docx import ooxml
 
 OBFUSCATED_FONT = "application/vnd.openxmlformats-officedocument.obfuscatedFont"
@@ -61,18 +59,15 @@ class Face:
     path: Path
 
 
-def _font(path: Path) -> TTFont:
-    """A font file of the theme, read through the project's door (a link out is refused)."""
-    return TTFont(io.BytesIO(projectfiles.read_bytes(path)), lazy=True)
-
-
 @functools.lru_cache(maxsize=64)
 def _read_face(path: Path, mtime: float) -> Face | None:
     try:
-        names = _font(path)["name"]
-    except (TTLibError, OSError, KeyError):
+        found = fonts.open_face(path)  # read through the project's door
+    except OSError:
+        found = None
+    if found is None:
         return None                         # not a font: a file the theme keeps beside them
-    family, style = names.getDebugName(1), names.getDebugName(2)
+    family, style = fonts.names(found)
     return Face(family, style, path) if family and style else None
 
 
@@ -157,19 +152,13 @@ def obfuscate(data: bytes, key: str) -> bytes:
 def describe(entry, path: Path) -> None:
     """Fill a fontTable ``w:font`` with what a substitute is chosen by: a fallback name,
     PANOSE, character set, family kind, pitch and the Unicode and code-page ranges."""
-    os2 = _font(path)["OS/2"]
-    panose = os2.panose
+    os2 = fonts.classification(path)
+    family_type, serif_style, _, proportion = os2.panose[:4]
     # Latin text faces (family type 2) with serif styles 11 and above are sans serif
-    kind = ("swiss" if panose.bSerifStyle >= 11 else "roman") \
-        if panose.bFamilyType == 2 else "auto"
-    values = [("altName", FALLBACK.get(kind)),
-              ("panose1", bytes([panose.bFamilyType, panose.bSerifStyle, panose.bWeight,
-                                 panose.bProportion, panose.bContrast,
-                                 panose.bStrokeVariation, panose.bArmStyle,
-                                 panose.bLetterForm, panose.bMidline,
-                                 panose.bXHeight]).hex().upper()),
+    kind = ("swiss" if serif_style >= 11 else "roman") if family_type == 2 else "auto"
+    values = [("altName", FALLBACK.get(kind)), ("panose1", os2.panose.hex().upper()),
               ("charset", "00"), ("family", kind),
-              ("pitch", "fixed" if panose.bProportion == 9 else "variable")]
+              ("pitch", "fixed" if proportion == 9 else "variable")]
     for child in list(entry):
         entry.remove(child)
     for name, value in values:
@@ -178,9 +167,8 @@ def describe(entry, path: Path) -> None:
             child.set(qn("w:val"), value)
             entry.append(child)
     sig = OxmlElement("w:sig")
-    for attr, value in (("usb0", os2.ulUnicodeRange1), ("usb1", os2.ulUnicodeRange2),
-                        ("usb2", os2.ulUnicodeRange3), ("usb3", os2.ulUnicodeRange4),
-                        ("csb0", os2.ulCodePageRange1), ("csb1", os2.ulCodePageRange2)):
+    for attr, value in zip(("usb0", "usb1", "usb2", "usb3", "csb0", "csb1"),
+                           (*os2.unicode_ranges, *os2.code_pages)):
         sig.set(qn(f"w:{attr}"), f"{value:08X}")
     entry.append(sig)
 
