@@ -10,6 +10,7 @@ files are looked up reader override → brief → theme (``Edition.chain``)."""
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -170,9 +171,25 @@ def _unknown(what: str, name: str, known, path: Path | None, line: int | None = 
 
 def load_reader(project: Project, name: str) -> Reader:
     """A reader's file, deep-merged over the reader it ``extends`` (if any), validated;
-    errors are located in the reader's own file."""
-    doc = _reader_file(project, name, ())
-    return doc.validate(Reader, languages=project.settings.languages)
+    errors are located in the reader's own file. Validated once while the readers' files
+    say what they said: a list or a build of many briefs asks for each reader brief by
+    brief."""
+    files = tuple((path.name, _content(path)) for path in sorted(project.readers.glob("*.yaml")))
+    return _load_reader(project, name, tuple(project.settings.languages), files)
+
+
+def _content(path: Path) -> bytes | None:
+    try:
+        return projectfiles.read_bytes(path)
+    except (OSError, BriefingError):
+        return None  # said when the reader is loaded, if it is one of those read
+
+
+@functools.lru_cache(maxsize=64)
+def _load_reader(project: Project, name: str, languages: tuple[str, ...],
+                 files: tuple[tuple[str, bytes | None], ...]) -> Reader:
+    """``files``: every reader's file and what it holds, which key the cache only."""
+    return _reader_file(project, name, ()).validate(Reader, languages=languages)
 
 
 def _reader_file(project: Project, name: str, seen: tuple[str, ...],

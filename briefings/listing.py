@@ -6,7 +6,6 @@ from functools import cache
 
 from briefings.briefs import editions, languages_read, load_brief
 from briefings.dates import build_date
-from briefings.facts import load_facts
 from briefings.numbering import brief_numbers
 from briefings.outputs import (InputKeys, is_current, load_manifest, output_path,
                                recorded_numbers)
@@ -22,7 +21,9 @@ def listing(project: Project) -> str:
 
     @cache
     def fact_by_fact() -> tuple[InputKeys, dict[str, dict[str, int]]]:
-        """Keys that look at the facts one by one, once a file holding them changed."""
+        """Keys that look at the facts one by one, once a file holding them changed (the
+        fact base's validation is imported only then)."""
+        from briefings.facts import load_facts
         facts = load_facts(project.facts, project.theme / "fonts", project.settings.languages,
                            languages_read(project), apart=True)
         return (InputKeys(project, day, project.source_folders(), facts),

@@ -192,6 +192,11 @@ class InputKeys:
         self.project, self.texts, self.facts = project, texts, facts
         self._files: dict[Path, str] = {}
         self._folders: dict[Path, list[tuple[str, str]]] = {}  # a folder is walked once
+        # and, as a list or a build with nothing to do asks for each of hundreds of outputs,
+        # a file is named once, a source's text looked for once, a brief's folders joined once
+        self._named: dict[tuple[Path, ...], tuple[str, str]] = {}
+        self._texts: dict[str, tuple[str, str]] = {}
+        self._briefs: dict[str, list[tuple[str, str]]] = {}
         self._common = self._digest([("day", day.isoformat())] + self._tree(
             PACKAGE, lambda p: p.suffix == ".py", read=Path.read_bytes))
 
@@ -218,27 +223,34 @@ class InputKeys:
 
     def _file(self, path: Path, *extra: Path) -> tuple[str, str]:
         """A file's name and hash, or what keeps it from being read."""
-        name = os.path.relpath(path, self.project.root)
-        try:
-            return name, self._hash(path, lambda p: projectfiles.read_bytes(p, *extra))
-        except (OSError, BriefingError):
-            return name, "missing"
+        if (path, *extra) not in self._named:
+            name = os.path.relpath(path, self.project.root)
+            try:
+                named = name, self._hash(path, lambda p: projectfiles.read_bytes(p, *extra))
+            except (OSError, BriefingError):
+                named = name, "missing"
+            self._named[path, *extra] = named
+        return self._named[path, *extra]
 
     def _text(self, name: str) -> tuple[str, str]:
         """A source's text, from the first folder holding it."""
-        found = next((folder / name for folder in self.texts if (folder / name).is_file()),
-                     self.texts[0] / name)
-        return self._file(found, *self.texts)
+        if name not in self._texts:
+            found = next((folder / name for folder in self.texts
+                          if (folder / name).is_file()), self.texts[0] / name)
+            self._texts[name] = self._file(found, *self.texts)
+        return self._texts[name]
 
     def _shared(self, brief: str, reader: str, lang: str, fmt: str,
                 numbers: dict[str, int]) -> list:
         """The inputs both keys hash alike. Every reader's profile is one: a profile's
         languages decide which versions a brief has, and a profile may extend another."""
         root = self.project
+        if brief not in self._briefs:
+            self._briefs[brief] = [
+                *self._folder(root.briefs / brief), *self._folder(root.theme),
+                *self._folder(root.readers), self._file(root.root / SETTINGS)]
         return [("common", self._common), ("reader", reader), ("lang", lang), ("format", fmt),
-                ("numbers", sorted(numbers.items())), *self._folder(root.briefs / brief),
-                *self._folder(root.theme), *self._folder(root.readers),
-                self._file(root.root / SETTINGS)]
+                ("numbers", sorted(numbers.items())), *self._briefs[brief]]
 
     def files_key(self, brief: str, reader: str, lang: str, fmt: str, fact_files: list[str],
                   uses: dict, numbers: dict[str, int]) -> str:
