@@ -189,6 +189,30 @@ def test_a_reader_that_extends_another_is_merged_over_it(tiny, tmp_path):
     assert "Official use — limited distribution" in page.text_content()
 
 
+def test_a_reader_edited_in_a_running_process_is_read_anew(tiny):
+    """A process keeps each reader it validated (a list asks for each reader brief by
+    brief) only while the readers' files say the same: an edit of the reader, or of the
+    one it extends, is seen at once, even one that keeps the file's size."""
+    def edit(path, old, new):
+        text = path.read_text(encoding="utf-8")
+        assert old in text
+        path.write_text(text.replace(old, new), encoding="utf-8")
+
+    (tiny.readers / "board.yaml").write_text(
+        "extends: ministry\nlanguages: [en]\ntone: Short.\ndistribution: []\n",
+        encoding="utf-8")
+    assert load_reader(tiny, "board").languages == ["en"]
+    edit(tiny.readers / "board.yaml", "languages: [en]", "languages: [es]")
+    assert load_reader(tiny, "board").languages == ["es"]
+    assert load_reader(tiny, "board").name["en"] == load_reader(tiny, "ministry").name["en"]
+    ministry = (tiny.readers / "ministry.yaml").read_text(encoding="utf-8")
+    name = load_reader(tiny, "ministry").name["en"]
+    edit(tiny.readers / "ministry.yaml", name, name[::-1])
+    assert load_reader(tiny, "board").name["en"] == name[::-1]
+    (tiny.readers / "ministry.yaml").write_text(ministry, encoding="utf-8")
+    assert load_reader(tiny, "board").name["en"] == name
+
+
 def test_readers_that_extend_each_other_in_a_circle_are_one_line(tiny):
     (tiny.readers / "board.yaml").write_text("extends: desk\n", encoding="utf-8")
     (tiny.readers / "desk.yaml").write_text("# the desk\nextends: board\n", encoding="utf-8")
