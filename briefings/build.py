@@ -18,26 +18,23 @@ import datetime as dt
 import hashlib
 import importlib
 import os
-import signal
 import sys
-import tempfile
-import threading
 import time
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from briefings import limits, workers
+from briefings import limits, staging, workers
 from briefings.briefs import Brief, Edition, editions, languages_read, load_brief
-from briefings.buildfiles import cannot_write, real_folder, remove, write_atomic
+from briefings.buildfiles import remove, write_atomic
 from briefings.compose import compose, draft
 from briefings.dates import build_date, day_start
 from briefings.document import Document, Theme
 from briefings.errors import BriefingError, BriefingErrors, did_you_mean
 from briefings.facts import FactBase, load_facts
 from briefings.numbering import brief_numbers, cited
-from briefings.outputs import (DEFAULT_FORMATS, MANIFEST, STAGING, InputKeys, build_lock,
+from briefings.outputs import (DEFAULT_FORMATS, MANIFEST, InputKeys, build_lock,
                                is_current, leftovers, load_manifest, manifest_bytes,
                                output_path, recorded_numbers, refresh, text_path)
 from briefings.project import Project
@@ -187,71 +184,6 @@ def _workers(jobs: int | None, documents: int) -> int:
 
 
 @contextmanager
-def _staging(out: Path):
-    """A fresh folder inside ``out`` (same file system: moving out of it is a rename),
-    removed whatever happens."""
-    try:
-        stage = Path(tempfile.mkdtemp(prefix=STAGING, dir=out)).resolve()
-    except OSError as exc:
-        raise cannot_write(out / STAGING, exc) from None
-    try:
-        yield stage
-    finally:
-        remove(stage)
-
-
-def _stage(stage: Path, out: Path, name: str, data: bytes) -> None:
-    try:
-        write_atomic(stage, stage / name, data)
-    except BriefingError as exc:
-        exc.file = str(out / name)
-        raise
-
-
-def _unstaged(error: BriefingError, stage: Path, out: Path) -> None:
-    """Errors name the place a file was going to, not the staging folder."""
-    for each in getattr(error, "errors", [error]):
-        if each.file and Path(each.file).is_relative_to(stage):
-            each.file = str(out / Path(each.file).relative_to(stage))
-
-
-def _check_targets(out: Path, names: list[str]) -> None:
-    """Find what would stop the move into place before anything is built or moved."""
-    for name in [*names, MANIFEST]:
-        path = out / name
-        real_folder(out, path.parent, make=False)  # no file, and no link, for a folder
-        if path.is_dir():
-            raise BriefingError("is a folder where the build puts a file: move or delete it",
-                                path)
-
-
-@contextmanager
-def _uninterrupted():
-    """Moving the staged files into place is not stopped half way: a Ctrl-C or SIGTERM
-    arriving meanwhile is dropped, as the build is finished a moment later."""
-    if threading.current_thread() is not threading.main_thread():
-        yield  # only the main thread receives signals
-        return
-    stops = (signal.SIGINT, signal.SIGTERM)
-    previous = [signal.signal(stop, signal.SIG_IGN) for stop in stops]
-    try:
-        yield
-    finally:
-        for stop, handler in zip(stops, previous):
-            signal.signal(stop, handler)
-
-
-def _commit(stage: Path, out: Path, names: list[str]) -> None:
-    """Move everything staged into place, the manifest last."""
-    for name in [*names, MANIFEST]:
-        real_folder(out, (out / name).parent)
-        try:
-            os.replace(stage / name, out / name)
-        except OSError as exc:
-            raise cannot_write(out / name, exc) from None
-
-
-@contextmanager
 def _epoch_pinned(day: dt.date, zone: str):
     """Tools that stamp the time (fontTools stamps every font it subsets) take it from
     SOURCE_DATE_EPOCH: unless set, make it the start of the brief's day, so that two
@@ -370,6 +302,7 @@ def build(project: Project, briefs: list[str] | None = None,
                        languages_read(project), apart=True)
     found, broken = choose(project, briefs, readers)
     chosen = {(e.brief.id, e.reader): e for e in found}
+    by_id = {e.brief.id: e.brief for e in found}
     langs = _select(langs, list(project.settings.languages), "language")
     formats = _select(formats, list(WRITERS), "format") if formats else list(DEFAULT_FORMATS)
     report = Report()
@@ -399,6 +332,18 @@ def build(project: Project, briefs: list[str] | None = None,
                 numbers.get(brief, {}) if now is None else now,
                 renumbered.get(brief, {}) if now is None else now)
 
+        def numbered(brief_id: str) -> bool:
+            """Whether the brief's recorded numbers still hold, so that none of its versions
+            need drafting: every version of it (each reader and language, not only those
+            asked for) has an output made with those numbers and current. Its inputs as they
+            were, each version cites what it cited then, and the numbers worked out from what
+            they all cite are those. ``--force`` remakes files; it does not distrust what the
+            manifest records by content."""
+            return brief_id in numbers and all(
+                any(is_current(entries.get(name(brief_id, edition.reader, lang, fmt)), out, keys,
+                               numbers[brief_id], renumbered[brief_id]) for fmt in WRITERS)
+                for edition in editions(project, by_id[brief_id]) for lang in edition.languages)
+
         versions = [(brief, reader, lang) for (brief, reader), edition in chosen.items()
                     for lang in edition.languages if lang in langs]
         todo = {version: [fmt for fmt in formats if due(*version, fmt)]
@@ -416,10 +361,14 @@ def build(project: Project, briefs: list[str] | None = None,
             return _partly(report, broken)
         for fmt in formats:
             importlib.import_module(WRITERS[fmt])  # once, before forking: the workers share it
-        with _staging(out) as stage, _epoch_pinned(day, zone):
+        with staging.folder(out) as stage, _epoch_pinned(day, zone):
+            asked = [Job(*version, ()) for version, due_formats in todo.items() if due_formats]
+            known = {brief: renumbered[brief] for brief in dict.fromkeys(j.brief for j in asked)
+                     if numbered(brief)}
             drafted, failed = _brief_wide(
-                project, facts, [Job(*version, ()) for version, due_formats in todo.items()
-                                 if due_formats], chosen, day, _workers(jobs, len(versions)))
+                project, facts, [job for job in asked if job.brief not in known], chosen, day,
+                _workers(jobs, len(versions)))
+            drafted.update(known)
             broken.update(failed)
             # A brief whose numbers changed: its versions built earlier cite by the old ones.
             for version in versions:
@@ -429,7 +378,7 @@ def build(project: Project, briefs: list[str] | None = None,
             jobs_due = [Job(*version, tuple(fmt for fmt in formats if fmt in todo[version]))
                         for version in versions if todo[version] and version[0] not in broken]
             report.current = len(versions) * len(formats) - sum(map(len, todo.values()))
-            _check_targets(out, [name(job.brief, job.reader, job.lang, fmt)
+            staging.check_targets(out, [name(job.brief, job.reader, job.lang, fmt)
                                  for job in jobs_due for fmt in job.formats]
                            + [kept(job) for job in jobs_due])
             # The longest documents first, so that no worker is left with one at the end.
@@ -442,14 +391,14 @@ def build(project: Project, briefs: list[str] | None = None,
                                              _label):
                     made[job] = done
                     if not isinstance(done, BriefingError):
-                        _stage(stage, out, kept(job), done.text)
+                        staging.put(stage, out, kept(job), done.text)
                         for each in done.rendered:
-                            _stage(stage, out, name(job.brief, job.reader, job.lang,
+                            staging.put(stage, out, name(job.brief, job.reader, job.lang,
                                                     each.format), each.data)
                             _progress(f"  {name(job.brief, job.reader, job.lang, each.format)}"
                                       f"  {each.seconds:.2f} s")
             except BriefingError as exc:
-                _unstaged(exc, stage, out)
+                staging.unstaged(exc, stage, out)
                 raise
             finally:
                 _inputs = None
@@ -481,9 +430,9 @@ def build(project: Project, briefs: list[str] | None = None,
                 for version in versions:
                     for fmt in (fmt for fmt in formats if fmt not in todo[version]):
                         refresh(entries[name(*version, fmt)], keys, numbers.get(version[0], {}))
-                _stage(stage, out, MANIFEST, manifest_now())
-                with _uninterrupted():
-                    _commit(stage, out, built + texts)
+                staging.put(stage, out, MANIFEST, manifest_now())
+                with staging.uninterrupted():
+                    staging.commit(stage, out, built + texts)
     report.built = [out / entry for entry in built]
     report.warnings = list(dict.fromkeys(report.warnings))  # a fact two briefs print: once
     return _partly(report, broken)

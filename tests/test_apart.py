@@ -4,7 +4,9 @@ mistake in one brief, or in a fact file only it uses, stops that brief alone."""
 
 import json
 
+from briefings import build as build_module
 from briefings.build import BrokenBriefs, build
+from briefings.errors import BriefingError
 from tests.conftest import ALPHA, BETA, briefings
 
 ALPHA_HTML = ["alpha-ministry-en.html", "alpha-ministry-es.html", "alpha-press-en.html",
@@ -106,15 +108,8 @@ def test_a_broken_template_stops_its_brief_and_builds_the_others(tiny, tmp_path)
         e for e in manifest["outputs"] if e["brief"] == BETA]
 
 
-def test_a_new_source_one_version_cites_renumbers_every_version_of_its_brief(tiny, tmp_path):
-    """The numbers a brief gives its sources are the brief's: a source registered first and
-    cited by a fact only the ministry's version prints makes every source of alpha one
-    number higher, so the press's version, which prints none of that, is rebuilt with them;
-    beta, citing none of alpha's renumbered sources, is not."""
-    out = tmp_path / "out"
-    build(tiny, formats=["html"], out=out, jobs=1)
-    press = out / ALPHA / "press/alpha-press-en.html"
-    assert 'href="#src-gaceta-faro">1<' in press.read_text()
+def cite_a_new_source_first(tiny) -> None:
+    """A source registered first, cited by a fact only alpha's ministry version prints."""
     registry = tiny.facts / "sources.yaml"
     edit(registry, "sources:\n", "sources:\n  - id: council-minutes\n    title: \"Minutes\"\n"
          "    kind: official\n    outlet: Port Council\n    date: 2026-03-01\n"
@@ -125,6 +120,52 @@ def test_a_new_source_one_version_cites_renumbers_every_version_of_its_brief(tin
     edit(tiny.facts / "council.yaml", later, later + '      - id: council-minutes\n'
          '        quote: "The Council will lead the second review."\n'
          '        locator: "line 1"\n')
+
+
+def test_a_new_source_one_version_cites_renumbers_every_version_of_its_brief(tiny, tmp_path):
+    """The numbers a brief gives its sources are the brief's: a source registered first and
+    cited by a fact only the ministry's version prints makes every source of alpha one
+    number higher, so the press's version, which prints none of that, is rebuilt with them;
+    beta, citing none of alpha's renumbered sources, is not."""
+    out = tmp_path / "out"
+    build(tiny, formats=["html"], out=out, jobs=1)
+    press = out / ALPHA / "press/alpha-press-en.html"
+    assert 'href="#src-gaceta-faro">1<' in press.read_text()
+    cite_a_new_source_first(tiny)
     report = build(tiny, formats=["html"], out=out, jobs=1)
     assert names(report) == ALPHA_HTML and report.current == 2
+    assert 'href="#src-gaceta-faro">2<' in press.read_text()
+
+
+def test_a_one_file_build_of_an_up_to_date_brief_drafts_nothing(tiny, tmp_path, monkeypatch):
+    """Every version of alpha current: the numbers the manifest records are those drafts
+    would give, so a forced build of one file makes it without drafting any version (a
+    draft here stops the brief), and makes it as it was."""
+    out = tmp_path / "out"
+    build(tiny, formats=["html"], out=out, jobs=1)
+    press = out / ALPHA / "press/alpha-press-en.html"
+    before = press.read_bytes()
+
+    def drafted(*args, **kwargs):
+        raise BriefingError("a draft was made")
+    monkeypatch.setattr(build_module, "draft", drafted)
+    report = build(tiny, briefs=[ALPHA], readers=["press"], langs=["en"], formats=["html"],
+                   out=out, jobs=1, force=True)
+    assert names(report) == ["alpha-press-en.html"] and press.read_bytes() == before
+
+
+def test_a_forced_one_file_build_renumbers_when_another_version_cites_a_new_source(
+        tiny, tmp_path):
+    """The press's version of alpha is current as built, but a source registered first and
+    cited by a fact only the ministry's version prints renumbers alpha: building the press's
+    English file alone (forced: unforced, a file current with the numbers recorded waits for
+    a build of its whole brief) drafts every version and prints the new numbers."""
+    out = tmp_path / "out"
+    build(tiny, formats=["html"], out=out, jobs=1)
+    press = out / ALPHA / "press/alpha-press-en.html"
+    assert 'href="#src-gaceta-faro">1<' in press.read_text()
+    cite_a_new_source_first(tiny)
+    report = build(tiny, briefs=[ALPHA], readers=["press"], langs=["en"], formats=["html"],
+                   out=out, jobs=1, force=True)
+    assert names(report) == ["alpha-press-en.html"]
     assert 'href="#src-gaceta-faro">2<' in press.read_text()
