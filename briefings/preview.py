@@ -5,7 +5,10 @@ The page holds one request open (server-sent events, ``/__events``) on which the
 sends the build number the moment a rebuild is done, and it reloads itself then. A save
 remakes the version shown alone, with the brief's source numbers of the last rebuild, and
 the numbers are worked out again from every version once saves stop, the page remade only
-if they changed (``Preview.rebuild``). A build error replaces the page with the error."""
+if they changed (``Preview.rebuild``). Pages are made in a worker kept from save to save
+(``warmworker``), which keeps what did not change: compiled templates, fonts cut down,
+figures drawn, sections converted, and the facts until a fact file changes. A build error
+replaces the page with the error."""
 
 from __future__ import annotations
 
@@ -22,7 +25,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from markupsafe import escape
 
-from briefings import workers
+from briefings import glyphs, projectfiles
 from briefings.briefs import Edition, edition, languages_read, load_brief
 from briefings.compose import brief_numbers, draft
 from briefings.dates import build_date
@@ -31,6 +34,7 @@ from briefings.errors import BriefingError, BriefingErrors
 from briefings.facts import FactBase, load_facts
 from briefings.project import Project
 from briefings.writers import html as html_writer
+from briefings.warmworker import WarmWorker
 from briefings.writers.safe_page import POLICY, policy_meta
 
 RELOAD = """<script nonce="%s">
@@ -58,6 +62,12 @@ class Preview:
         self.page, self.policy, self.number, self.failed = b"", POLICY, 0, False
         self.numbers: dict[str, int] | None = None  # the brief's, as last worked out
         self.lock = threading.Condition()  # notified when a new page is in place
+        label = f"{brief}-{reader}"
+        # Kept warm from save to save: one makes the pages, the other works out the brief's
+        # numbers from every version, which a save does not wait for.
+        self.pages = WarmWorker(self._page, label)
+        self.counts = WarmWorker(self._numbers, label)
+        self.inputs = Inputs()
 
     def rebuild(self) -> None:
         """The page, made at once from this version alone when the brief's source numbers
@@ -69,24 +79,20 @@ class Preview:
 
     def _remade(self) -> bool:
         """Show the page made again; whether the brief's numbers are still to be checked."""
-        return self._show(lambda: self._made(Preview._page)) == "quick"
+        return self._show(lambda: _made(self.pages, self.numbers)) == "quick"
 
     def _renumbered(self) -> tuple[str, dict[str, int], str] | None:
         """The page again if the brief's numbers changed, else None; a mistake in any
         version is shown, as the build would stop on it."""
-        numbers = self._made(Preview._numbers)
+        numbers = _made(self.counts, None)
         if numbers == self.numbers:
             return None
         self.numbers = numbers
-        return self._made(Preview._page)
+        return _made(self.pages, numbers)
 
-    def _made(self, work):
-        """``work(self)`` made in a worker under the limits a build has: a template that
-        loops forever is a page saying so, and the preview goes on."""
-        [(_, made)] = workers.run([self], work, 1, lambda _: f"{self.brief}-{self.reader}")
-        if isinstance(made, BriefingError):
-            raise made
-        return made
+    def close(self) -> None:
+        self.pages.close()
+        self.counts.close()
 
     def _show(self, make) -> str:
         """Show the page ``make()`` gives, or its error: how it was made ("quick" or
@@ -129,26 +135,24 @@ class Preview:
         # A fresh Project each time: it caches its settings, and edits must show too.
         project = Project(self.project.root)
         chosen = edition(project, load_brief(project, self.brief), self.reader)
-        facts = load_facts(project.facts, project.theme / "fonts", project.settings.languages,
-                           languages_read(project))
-        return project, chosen, facts, build_date(project.settings.timezone)
+        return project, chosen, self.inputs.facts(project), build_date(project.settings.timezone)
 
-    def _page(self) -> tuple[str, dict[str, int], str]:
+    def _page(self, numbers: dict[str, int] | None) -> tuple[str, dict[str, int], str]:
         """The page, the brief's source numbers it was made with and how ("quick": with
-        the numbers of the last rebuild; "whole": with numbers worked out again)."""
+        ``numbers``, the last rebuild's; "whole": with numbers worked out again)."""
         project, chosen, facts, today = self._inputs()
         lang = language(chosen, self.lang)
-        if self.numbers is not None:
+        if numbers is not None:
             # The numbers as last worked out: only this version is composed. A source they
             # lack (newly cited), or any mistake, and the page is composed as the build does.
             with contextlib.suppress(BriefingError):
-                document = draft(project, facts, chosen, lang, today, self.numbers)
-                return html_writer.render(document, Theme(chosen.chain)), self.numbers, "quick"
+                document = draft(project, facts, chosen, lang, today, numbers)
+                return html_writer.render(document, Theme(chosen.chain)), numbers, "quick"
         numbers = brief_numbers(project, facts, chosen.brief, today, (chosen.reader, lang))
         document = draft(project, facts, chosen, lang, today, numbers)
         return html_writer.render(document, Theme(chosen.chain)), numbers, "whole"
 
-    def _numbers(self) -> dict[str, int]:
+    def _numbers(self, _: None) -> dict[str, int]:
         project, chosen, facts, today = self._inputs()
         return brief_numbers(project, facts, chosen.brief, today,
                              (chosen.reader, language(chosen, self.lang)))
@@ -164,6 +168,39 @@ class Preview:
             elif unchecked:
                 unchecked = False
                 self._show(self._renumbered)
+
+
+class Inputs:
+    """What a page is made from that outlives most saves, kept in the worker that makes
+    the pages: the facts, loaded again only when the fact files, the fonts or the languages
+    changed (by their content, not their times)."""
+
+    def __init__(self):
+        self._key: tuple | None = None
+        self._facts: FactBase | None = None
+
+    def facts(self, project: Project) -> FactBase:
+        fonts, languages = project.theme / "fonts", tuple(project.settings.languages)
+        required = tuple(languages_read(project))
+        files = sorted([*project.facts.glob("*.yaml"), *project.facts.glob("*.yml")])
+        try:
+            key = (tuple((path.name, projectfiles.read_bytes(path)) for path in files),
+                   glyphs.font_chars(fonts), languages, required)
+        except (BriefingError, OSError):  # loading says it as it says every problem
+            key = None
+        if key is None or key != self._key:
+            self._key, self._facts = None, load_facts(project.facts, fonts, languages, required)
+            self._key = key
+        return self._facts
+
+
+def _made(worker: WarmWorker, job):
+    """``job`` made by the kept ``worker`` under the limits a build has: a template that
+    loops forever is a page saying so, and the preview goes on."""
+    made = worker(job)
+    if isinstance(made, BriefingError):
+        raise made
+    return made
 
 
 def one_line_each(exc: Exception) -> list[str]:
@@ -256,6 +293,7 @@ class PreviewServer(ThreadingHTTPServer):
     def server_close(self):
         self.stop_watching.set()
         super().server_close()
+        self.preview.close()
 
     def handle_error(self, request, client_address):
         # A browser that closes its tab mid-page is no error worth a traceback.

@@ -336,7 +336,10 @@ def test_prensa_is_a_short_public_brief(documents, built):
 def test_contrapartes_eeuu_is_english_first_with_its_own_summary(documents, facts, built):
     assert peru(PROJECT, "contrapartes-eeuu").languages == ["en", "es"]
     preview = Preview(PROJECT, PERU, "contrapartes-eeuu", None)
-    preview.rebuild()
+    try:
+        preview.rebuild()
+    finally:
+        preview.close()
     assert '<html lang="en-GB">' in preview.page.decode()
     built_langs = {e["lang"] for e in json.loads((built / "manifest.json").read_text())[
         "outputs"] if e["reader"] == "contrapartes-eeuu" and e["brief"] == PERU}

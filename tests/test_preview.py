@@ -34,6 +34,15 @@ def server(tiny):
     server.server_close()
 
 
+@pytest.fixture
+def preview(tiny):
+    """The preview of brief alpha for the press in English, not served; its workers are
+    ended after the test."""
+    made = Preview(tiny, ALPHA, "press", "en")
+    yield made
+    made.close()
+
+
 def get(port: int, path: str = "/", host: str | None = "127.0.0.1") -> tuple[int, str]:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     try:
@@ -149,8 +158,7 @@ def test_a_template_error_shows_in_page_and_terminal_and_the_fix_brings_the_brie
     assert "fixed" in capsys.readouterr().out
 
 
-def test_any_exception_is_one_line_in_page_and_terminal(tiny, capsys, monkeypatch):
-    preview = Preview(tiny, ALPHA, "press", "en")
+def test_any_exception_is_one_line_in_page_and_terminal(preview, capsys, monkeypatch):
 
     def broken(*args):
         raise RuntimeError("a bug\nover two lines")
@@ -311,11 +319,10 @@ def test_a_page_older_than_the_last_build_is_told_at_once(server):
         stream.close()
 
 
-def test_a_save_shows_this_version_at_once_then_the_brief_s_new_numbers(tiny):
+def test_a_save_shows_this_version_at_once_then_the_brief_s_new_numbers(tiny, preview):
     """A rebuild shows the page composed alone, with the brief's source numbers as they
     were; when the edit renumbers the brief's sources (here the register's order), the page
     is made and shown again with the new numbers, as the build would print them."""
-    preview = Preview(tiny, ALPHA, "press", "en")
     preview.rebuild()
     assert preview.number == 1 and preview.numbers == {
         "gaceta-faro": 1, "tide-herald": 2, "guardiana-opinion": 3}  # the last: the ministry's
@@ -335,11 +342,30 @@ def test_a_save_shows_this_version_at_once_then_the_brief_s_new_numbers(tiny):
     assert 'id="src-tide-herald">[1] ' in page and 'id="src-gaceta-faro">[2] ' in page
 
 
+def test_the_pages_are_made_by_one_worker_kept_from_save_to_save(tiny, preview):
+    """One worker makes every page, keeping what it loaded for the next (the facts among
+    them, by their content): a fact edited shows, even when its file keeps its size and
+    its time."""
+    preview.rebuild()
+    assert "Council approved the new lighthouse" in preview.page.decode()
+    worker = preview.pages.pid
+    facts = tiny.facts / "harbour.yaml"
+    held = facts.stat()
+    facts.write_text(facts.read_text(encoding="utf-8").replace(
+        "en: The Strelsau Port Council approved", "en: The Strelsau Port Council endorsed"),
+        encoding="utf-8")
+    os.utime(facts, ns=(held.st_atime_ns, held.st_mtime_ns))
+    preview.rebuild()
+    page = preview.page.decode()
+    assert "Council endorsed the new lighthouse" in page
+    assert "Council approved the new lighthouse" not in page
+    assert preview.pages.pid == worker
+
+
 def test_saves_in_a_row_each_show_at_once_and_the_numbers_wait_for_a_quiet_moment(
-        tiny, monkeypatch):
+        preview, monkeypatch):
     """Each save shows its page at once; the brief's numbers are checked once the saves
     stop (the watcher's empty set after a quiet moment), not after each."""
-    preview = Preview(tiny, ALPHA, "press", "en")
     preview.rebuild()
     checked, check = [], Preview._renumbered
     monkeypatch.setattr(Preview, "_renumbered",

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
+
 import markdown
 from lxml import html
+from markdown.extensions.footnotes import FootnoteExtension
 
 
 MARKDOWN_EXTENSIONS = ["tables", "footnotes", "attr_list", "sane_lists", "admonition"]
@@ -21,10 +24,29 @@ def markdown_converter() -> markdown.Markdown:
     return converter
 
 
+# A section's HTML by its Markdown and its place in the document (which its footnotes'
+# ids carry): a worker making a document again after an edit (the preview) converts only
+# the sections whose text changed. The least recently used are dropped past KEPT.
+KEPT = 256
+_converted: OrderedDict[tuple[str, int], str] = OrderedDict()
+
+
+def _html(converter: markdown.Markdown, text: str) -> str:
+    footnotes = next(e for e in converter.registeredExtensions
+                     if isinstance(e, FootnoteExtension))
+    key = (text, footnotes.unique_prefix)
+    if (converted := _converted.get(key)) is None:
+        converted = _converted[key] = converter.convert(text)
+        if len(_converted) > KEPT:
+            _converted.popitem(last=False)
+    _converted.move_to_end(key)
+    return converted
+
+
 def markdown_to_section(converter: markdown.Markdown, text: str, name: str,
                         template: str) -> html.HtmlElement:
     converter.reset()
-    section = html.fragment_fromstring(converter.convert(text), create_parent="section")
+    section = html.fragment_fromstring(_html(converter, text), create_parent="section")
     section.set("data-section", name)
     section.set("data-template", template)
     section.set("id", name)

@@ -13,6 +13,7 @@ import dataclasses
 import functools
 import io
 import re
+import uuid
 from pathlib import Path
 
 import jinja2
@@ -189,12 +190,19 @@ def number_notes(tree: html.HtmlElement, labels: dict[str, str]) -> None:
 def web_font(path: Path, text: str) -> bytes:
     """A TrueType or OpenType font cut down to the glyphs ``text`` needs, as WOFF.
 
-    Subset for every page, without a cache: all six faces of a brief take a tenth of a
-    second. WOFF2 would save about a third of the fonts' bytes but costs about a second a
-    page to compress. Hints are dropped: screens hint on their own, and they were a
-    quarter of the size."""
+    WOFF2 would save about a third of the fonts' bytes but costs about a second a page to
+    compress. Hints are dropped: screens hint on their own, and they were a quarter of the
+    size."""
     # with their other case too: the stylesheet sets some text in capitals
     chars = {c for char in set(text) for c in char + char.upper() + char.lower()}
+    return _web_font(path, path.stat().st_mtime_ns, frozenset(chars))
+
+
+@functools.lru_cache(maxsize=32)
+def _web_font(path: Path, mtime: int, chars: frozenset[str]) -> bytes:
+    """Kept by the face (its file, and the time it was written) and the characters: a page
+    made again after an edit that brought no new character (the preview's) takes its faces
+    as they were cut."""
     font = TTFont(io.BytesIO(fonts.subset(path, chars, hinting=False)), recalcTimestamp=False)
     font.flavor = "woff"
     data = io.BytesIO()
@@ -249,7 +257,31 @@ def embed_fonts(css: str, css_file: Path, resources: urls.Resources, text: str) 
     """The stylesheet with each ``@font-face`` source a ``data:`` URL. TrueType and
     OpenType files are cut down to ``text`` (the page's characters, stylesheet included,
     so generated content is covered); WOFF files go in as they are."""
+    pieces, sources = _font_sources(css)
+    out = [pieces[0]]
+    for (address, line, is_url, written), piece in zip(sources, pieces[1:]):
+        path = resources.file(address)
+        if path:  # else not a file the rule allows: page_problem refuses it
+            if not path.is_file():
+                raise BriefingError(f"font {address} not found: check the url() in "
+                                    "@font-face and that the file exists", css_file, line)
+            kind = FONT_TYPES.get(path.suffix.lower(), "font/woff")
+            data = projectfiles.read_bytes(path) if path.suffix.lower() in FONT_TYPES \
+                else web_font(path, text)
+            url = f"data:{kind};base64,{base64.b64encode(data).decode('ascii')}"
+            written = f'url("{url}")' if is_url else f'"{url}"'
+        out += [written, piece]
+    return "".join(out)
+
+
+@functools.lru_cache(maxsize=8)
+def _font_sources(css: str) -> tuple[tuple[str, ...], tuple[tuple[str, int, bool, str], ...]]:
+    """``css`` cut at each ``@font-face`` source, parsed once per stylesheet: the text
+    around the sources, and each source's address, line, whether it is a url() token
+    (else a string inside url(…)), and the source as written."""
     rules = tinycss2.parse_stylesheet(css)
+    cut = uuid.uuid4().hex  # where a source was: no stylesheet holds it
+    sources = []
     for rule in rules:
         if rule.type != "at-rule" or rule.lower_at_keyword != "font-face":
             continue
@@ -259,26 +291,24 @@ def embed_fonts(css: str, css_file: Path, resources: urls.Resources, text: str) 
                 token = next((a for a in token.arguments if a.type == "string"), None)
             elif token.type != "url":
                 continue
-            path = token and resources.file(token.value)
-            if not path:
-                continue  # not a file the rule allows: page_problem refuses it
-            if not path.is_file():
-                raise BriefingError(f"font {token.value} not found: check the url() in "
-                                    "@font-face and that the file exists",
-                                    css_file, token.source_line)
-            kind = FONT_TYPES.get(path.suffix.lower(), "font/woff")
-            data = projectfiles.read_bytes(path) if path.suffix.lower() in FONT_TYPES \
-                else web_font(path, text)
-            url = f"data:{kind};base64,{base64.b64encode(data).decode('ascii')}"
-            token.representation = f'url("{url}")' if token.type == "url" else f'"{url}"'
-    return tinycss2.serialize(rules)
+            if token is not None:
+                sources.append((token.value, token.source_line, token.type == "url",
+                                tinycss2.serialize([token])))
+                token.representation = cut
+    return tuple(tinycss2.serialize(rules).split(cut)), tuple(sources)
+
+
+# The page layout, compiled once per process (every page's environment has the same
+# options, which decide what Jinja compiles).
+COMPILED = templating.CompiledInMemory(size=16)
 
 
 def render(document: Document, theme: Theme, body: html.HtmlElement | None = None) -> str:
     """The whole page; ``body`` lets the PDF writer pass a print-adapted copy of the tree
     (whose figures and fonts stay files, fetched by WeasyPrint). Without it, the HTML
     file's page, figures and fonts inlined."""
-    env = templating.environment(templating.Folders(list(theme.folders)), autoescape=True)
+    env = templating.environment(templating.Folders(list(theme.folders)), autoescape=True,
+                                 bytecode_cache=COMPILED)
     resources = urls.Resources(theme.base, *theme.folders, assets=document.assets)
     if body is None:  # the web page
         tree = inline_figures(document, resources)
