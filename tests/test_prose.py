@@ -116,3 +116,20 @@ def test_a_syntax_error_in_a_text_is_named_at_its_key(tiny):
     edit(tiny.briefs / "alpha/sections/es/works.yaml", "keepers: Guardianes",
          "keepers: Guardianes {{ rotation. }}")
     assert failure(tiny).startswith(f"{SECTIONS}/es/works.yaml:3: keepers: syntax error: ")
+
+
+@pytest.mark.parametrize("source", [
+    "Plain words.", "Markup & <b>bold</b> stays as written", "A {single} brace, and }} alone",
+    "Two lines\nand a trailing newline\n\n", "  Leading and trailing spaces  ",
+    "A carriage\rreturn and\r\na Windows line end", "A {{ value }} printed"])
+def test_a_text_says_what_jinja_would_make_of_it(tiny, source):
+    """A text that prints no value is not compiled (prose.Prose._plain): it still says
+    exactly what Jinja makes of it, in the section environment's options."""
+    from briefings.compose.environment import make_environment
+    from briefings.prose import Prose, Text
+    edition = alpha(tiny, "ministry")
+    locale = tiny.settings.locale("en")
+    env = make_environment(edition, locale, TODAY)
+    prose = Prose(env, edition.chain, "en", locale, tiny.root)
+    said = prose._render(Text("key", source, "words.yaml", 1), {"value": "x"})
+    assert said == env.from_string(source.rstrip("\n")).render(value="x")
