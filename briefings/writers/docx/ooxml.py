@@ -12,7 +12,6 @@ import datetime as dt
 import io
 import zipfile
 from collections.abc import Mapping
-from xml.sax.saxutils import escape, quoteattr
 
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -160,13 +159,19 @@ def field(p, instruction: str, placeholder: str = "1", style: str | None = None,
     LibreOffice replace the placeholder result when they lay out the page. A ``dirty``
     field's result is marked stale, which the standard says a consumer updates on opening:
     for what Word would otherwise compute only when asked (a page reference)."""
-    look = f'<w:rStyle w:val={quoteattr(style)}/>' if style else ""
     stale = ' w:dirty="true"' if dirty else ""
     fld = parse_xml(f'<w:fldSimple {nsdecls("w")}{stale} '
-                    f'w:instr=" {instruction} \\* MERGEFORMAT ">'
-                    + (f'<w:r><w:rPr>{look}<w:noProof/></w:rPr>'
-                       f'<w:t>{escape(placeholder)}</w:t></w:r>' if placeholder else '')
-                    + '</w:fldSimple>')
+                    f'w:instr=" {instruction} \\* MERGEFORMAT "/>')
+    if placeholder:
+        properties = OxmlElement("w:rPr")
+        if style:
+            properties.append(OxmlElement("w:rStyle", {qn("w:val"): style}))
+        properties.append(OxmlElement("w:noProof"))
+        text = OxmlElement("w:t")
+        text.text = placeholder
+        run = OxmlElement("w:r")
+        run.extend([properties, text])
+        fld.append(run)
     p.append(fld)
 
 
