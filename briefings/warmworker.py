@@ -23,10 +23,11 @@ from briefings.errors import BriefingError
 
 
 class _Sent:
-    """The jobs a worker looks up by what it is sent: each is sent whole."""
+    """The jobs a worker looks up by what it is sent: each is sent whole, in a tuple of its
+    own (``workers`` reads None as the end of the work)."""
 
-    def __getitem__(self, job):
-        return job
+    def __getitem__(self, sent: tuple):
+        return sent[0]
 
 
 class WarmWorker:
@@ -44,7 +45,7 @@ class WarmWorker:
             megabytes = limits.setting("BRIEFINGS_DOCUMENT_MB")
             if self._process is None:
                 self._start(megabytes)
-            self._conn.send(job)
+            self._conn.send((job,))
             deadline, at = time.monotonic() + seconds, (None, "starting")
             while self._conn.poll(max(deadline - time.monotonic(), 0)):
                 try:
