@@ -18,9 +18,10 @@ if sys.platform.startswith("linux"):
     ctypes.util.find_library = lambda name: None
 try:
     from weasyprint import CSS, HTML
+    from weasyprint.pdf.stream import Stream
     from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 finally:
     ctypes.util.find_library = _search
 
-__all__ = ["CSS", "HTML", "FontConfiguration", "URLFetcher", "URLFetcherResponse"]
+__all__ = ["CSS", "HTML", "FontConfiguration", "Stream", "URLFetcher", "URLFetcherResponse"]

@@ -25,6 +25,7 @@ from briefings.errors import BriefingError
 from briefings.writers.engine import CSS, HTML, FontConfiguration, URLFetcher, URLFetcherResponse
 from briefings import urls
 from briefings.writers import html as html_writer
+from briefings.writers import pdf_compact
 
 # What the PDF takes of a figure (``Document.image``): its vector drawing.
 IMAGE_TYPES = ("image/svg+xml",)
@@ -191,6 +192,7 @@ def finish(descriptions: dict[str, str], document, pdf) -> None:
     join_split_tables(document, pdf)
     scope_header_cells(document, pdf)
     describe_links(descriptions, document, pdf)
+    pdf_compact.compact(pdf)  # last: it renumbers the objects
 
 
 class Printed(NamedTuple):
