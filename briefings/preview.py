@@ -37,8 +37,25 @@ from briefings.writers import html as html_writer
 from briefings.warmworker import WarmWorker
 from briefings.writers.safe_page import POLICY, policy_meta
 
+# On each rebuild the page fetches the new one and puts its body in place of its own, the
+# stylesheet and fonts it has loaded kept, when the new head is the same but for its
+# policy's nonce; else (new characters, so new fonts; an error page) it loads anew. A
+# fetch overtaken by a newer build's is dropped.
 RELOAD = """<script nonce="%s">
-new EventSource("/__events?after=%d").onmessage = function () { location.reload(); };
+var asked = 0;
+function head(page) {
+  return page.documentElement.lang + Array.from(page.head.children, function (e) {
+    return e.httpEquiv ? "" : e.outerHTML; }).join("");
+}
+new EventSource("/__events?after=%d").onmessage = function () {
+  var mine = ++asked;
+  fetch("/", {cache: "no-store"}).then(function (r) { return r.text(); }).then(function (text) {
+    if (mine !== asked) return;
+    var page = new DOMParser().parseFromString(text, "text/html");
+    if (head(page) === head(document)) document.body.replaceWith(document.adoptNode(page.body));
+    else location.reload();
+  }, function () { location.reload(); });
+};
 </script>"""
 KEEP_ALIVE = 10  # seconds between the comments that show a gone client, so its thread ends
 
@@ -318,7 +335,8 @@ def start(project: Project, brief: str, reader: str | None, lang: str | None,
     server = PreviewServer(port, preview)
     from watchfiles import watch
     changes = watch(project.facts, project.templates, stop_event=server.stop_watching,
-                    debounce=200, rust_timeout=200, yield_on_timeout=True)
+                    debounce=200, step=20, rust_timeout=200,
+                    yield_on_timeout=True)
     next(changes)  # its first (empty) yield: the watcher runs, no edit from now on is missed
     threading.Thread(target=preview.follow, args=(changes,), daemon=True).start()
     try:

@@ -11,9 +11,11 @@ import threading
 import time
 import urllib.request
 
+import lxml.html
 import pytest
 import yaml
 
+from briefings import glyphs
 from briefings import preview as preview_module
 from briefings.errors import BriefingError
 from briefings.preview import Preview, start
@@ -360,6 +362,36 @@ def test_the_pages_are_made_by_one_worker_kept_from_save_to_save(tiny, preview):
     assert "Council endorsed the new lighthouse" in page
     assert "Council approved the new lighthouse" not in page
     assert preview.pages.pid == worker
+
+
+def head(page: str) -> tuple[str, list[bytes]]:
+    """What the page's script compares before putting a new page's body in place of its
+    own: the language and the head's elements, but the policy (its nonce is new on every
+    build)."""
+    parsed = lxml.html.document_fromstring(page)
+    return parsed.get("lang"), [lxml.html.tostring(element) for element in parsed.head
+                                if element.get("http-equiv") is None]
+
+
+def test_an_edit_of_words_keeps_the_head_a_new_character_changes_it(tiny, preview):
+    """The page's script puts the new body in place, keeping the stylesheet and the fonts it
+    has loaded, only when the new page's head is its own: so it is after an edit of words,
+    and not after one that prints a character the page lacked (its fonts are cut anew)."""
+    preview.rebuild()
+    first = preview.page.decode()
+    words = tiny.theme / "sections/en/sources.yaml"
+    original = words.read_text(encoding="utf-8")
+    edit(words, original.replace("title: Sources", "title: Sources seen"), tiny.root)
+    preview.rebuild()
+    second = preview.page.decode()
+    assert "Sources seen" in second and "Sources seen" not in first
+    assert head(second) == head(first)
+    chars = glyphs.font_chars(tiny.theme / "fonts")
+    new = next(c for c in "§¶µ¤þðæ" if ord(c) in chars and c not in first)
+    edit(words, original.replace("title: Sources", f"title: Sources {new}"), tiny.root)
+    preview.rebuild()
+    third = preview.page.decode()
+    assert f"Sources {new}" in third and head(third) != head(first)
 
 
 def test_saves_in_a_row_each_show_at_once_and_the_numbers_wait_for_a_quiet_moment(
