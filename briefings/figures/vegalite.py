@@ -14,6 +14,7 @@ import re
 import signal
 import subprocess
 import sys
+from functools import lru_cache
 
 from babel import Locale
 from babel.dates import get_day_names, get_month_names
@@ -224,14 +225,23 @@ def to_svg(spec: dict, rows: list[dict], locale: str, style: Style, width_px: fl
 def _convert(to: str, chart: dict, style: Style, **locales) -> str:
     """vl-convert's answer, from a process of its own that may take ``BRIEFINGS_FIGURE_*``
     (killed past its time, on Ctrl-C, and with the build)."""
-    seconds = limits.setting("BRIEFINGS_FIGURE_SECONDS")
-    megabytes = limits.setting("BRIEFINGS_FIGURE_MB")
-    request = {"to": to, "chart": chart, "config": config(style), "fonts": str(style.fonts),
-               **locales}
+    request = json.dumps({"to": to, "chart": chart, "config": config(style),
+                          "fonts": str(style.fonts), **locales}, sort_keys=True)
+    answer = _answer(request, limits.setting("BRIEFINGS_FIGURE_SECONDS"),
+                     limits.setting("BRIEFINGS_FIGURE_MB"))
+    if "error" in answer:
+        raise CannotDraw(answer["error"])
+    return answer["result"]
+
+
+@lru_cache(maxsize=64)
+def _answer(request: str, seconds: float, megabytes: float) -> dict:
+    """vl-convert's answer to a request, kept by what it asks (under the same limits): every
+    draft of every version of a brief compiles its charts, and each chart is the same in
+    them all. A chart stopped at a limit raises, and is not kept."""
     try:
         done = subprocess.run([sys.executable, "-I", "-m", "briefings.figures.vegalite_process"],
-                              input=json.dumps(request).encode(), capture_output=True,
-                              timeout=seconds)
+                              input=request.encode(), capture_output=True, timeout=seconds)
     except subprocess.TimeoutExpired:
         raise CannotDraw(f"drawing this chart took more than {seconds:g} s, the time a "
                          "chart may take (BRIEFINGS_FIGURE_SECONDS): look for a transform or "
@@ -242,7 +252,4 @@ def _convert(to: str, chart: dict, style: Style, **locales) -> str:
         raise CannotDraw(f"drawing this chart needed more memory than a chart may use "
                          f"({megabytes:g} MB, BRIEFINGS_FIGURE_MB), or crashed ({how}): look "
                          "for a transform that makes many rows")
-    answer = json.loads(done.stdout)
-    if "error" in answer:
-        raise CannotDraw(answer["error"])
-    return answer["result"]
+    return json.loads(done.stdout)
