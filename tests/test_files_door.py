@@ -17,7 +17,7 @@ import pytest
 
 from briefings import buildfiles
 from briefings.errors import BriefingError
-from tests.conftest import SEEDS, briefings
+from tests.conftest import EPOCH, SEEDS, briefings, copy_tiny
 
 SECRET = "OUTSIDE-SECRET-TOKEN"
 HTML = ("build", "--brief", "alpha", "--reader", "press", "--lang", "en", "--format", "html")
@@ -28,6 +28,23 @@ DOCX = HTML[:-1] + ("docx",)
 def outside(tmp_path_factory) -> Path:
     """A folder outside the project (and outside every folder a test may read)."""
     return tmp_path_factory.mktemp("outside")
+
+
+@pytest.fixture(scope="module")
+def press_page(tmp_path_factory) -> Path:
+    """The fixture project's build folder once ``briefings build`` made the press page in
+    English (HTML): made once for the module, copied by the tests that start from it."""
+    project = copy_tiny(tmp_path_factory.mktemp("press-page"))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        assert briefings(project, *HTML).returncode == 0
+    return project.build
+
+
+@pytest.fixture
+def press_built(tiny, press_page) -> None:
+    """``tiny`` (untouched so far) with its press page built, as ``briefings build`` left it."""
+    shutil.copytree(press_page, tiny.build, symlinks=True)
 
 
 @contextlib.contextmanager
@@ -125,11 +142,10 @@ def test_a_link_out_of_the_project_is_refused_with_one_line(tiny, outside, attac
         str(target), "")
 
 
-def test_a_link_out_that_no_brief_uses_is_refused_too(tiny, outside):
+def test_a_link_out_that_no_brief_uses_is_refused_too(tiny, press_built, outside):
     """Every file of a brief's chain is hashed to tell whether it changed: a link out is
     refused even before anything includes it."""
     (outside / "passwd").write_text(f"root:x:0:0:{SECRET}\n", encoding="utf-8")
-    assert briefings(tiny, *HTML).returncode == 0
     (tiny.theme / "unused.j2").symlink_to(outside / "passwd")
     assert one_error(briefings(tiny, *HTML)) == (
         "error: templates/theme/unused.j2: this file is a link to a file outside the project "
@@ -255,9 +271,8 @@ def test_a_linked_lock_is_refused_and_its_target_untouched(tiny, outside, monkey
     assert victim.read_text(encoding="utf-8") == "IMPORTANT USER DATA\n"
 
 
-def test_a_linked_brief_folder_in_build_is_refused(tiny, outside):
+def test_a_linked_brief_folder_in_build_is_refused(tiny, press_built, outside):
     """N13: a linked build/<brief> received the outputs outside the project."""
-    assert briefings(tiny, *HTML).returncode == 0
     shutil.move(tiny.build / "alpha", outside / "alpha")
     (tiny.build / "alpha").symlink_to(outside / "alpha", target_is_directory=True)
     before = sorted((p.name, p.stat().st_mtime_ns) for p in (outside / "alpha").rglob("*"))
@@ -268,9 +283,8 @@ def test_a_linked_brief_folder_in_build_is_refused(tiny, outside):
                   for p in (outside / "alpha").rglob("*")) == before
 
 
-def test_a_named_pipe_left_as_staging_does_not_hang_the_build(tiny):
+def test_a_named_pipe_left_as_staging_does_not_hang_the_build(tiny, press_built):
     """N12: rmtree opened the leftover, and opening a named pipe waits for a writer."""
-    assert briefings(tiny, *HTML).returncode == 0
     os.mkfifo(tiny.build / ".staging-x")
     with deadline():
         result = briefings(tiny, *HTML, "--force")
@@ -278,9 +292,8 @@ def test_a_named_pipe_left_as_staging_does_not_hang_the_build(tiny):
     assert not os.path.lexists(tiny.build / ".staging-x")
 
 
-def test_a_no_op_build_removes_what_a_killed_build_left(tiny):
+def test_a_no_op_build_removes_what_a_killed_build_left(tiny, press_built):
     """N22: the staging folder stayed until a build that had work to do."""
-    assert briefings(tiny, *HTML).returncode == 0
     left = tiny.build / ".staging-killed"
     (left / "alpha").mkdir(parents=True)
     (left / "alpha/partial.pdf").write_bytes(b"%PDF-half")
@@ -308,9 +321,8 @@ def _manifest(project) -> dict:
     return json.loads((project.build / "manifest.json").read_text(encoding="utf-8"))
 
 
-def test_a_manifest_entry_naming_a_file_outside_build_is_rebuilt(tiny, outside):
+def test_a_manifest_entry_naming_a_file_outside_build_is_rebuilt(tiny, press_built, outside):
     """N19: with the file's own sha256 and size, the build answered 'up to date'."""
-    assert briefings(tiny, *HTML).returncode == 0
     manifest = _manifest(tiny)
     entry = manifest["outputs"][0]
     elsewhere = outside / "page.html"
@@ -330,11 +342,10 @@ def test_a_manifest_entry_naming_a_file_outside_build_is_rebuilt(tiny, outside):
                                         ("bytes", "many"), ("sha256", None)])
 @pytest.mark.parametrize("command", [HTML, ("list",),
                                      ("email", "--brief", "alpha", "--reader", "press")])
-def test_a_manifest_entry_of_the_wrong_kind_is_one_line(tiny, monkeypatch, key, value,
-                                                         command):
+def test_a_manifest_entry_of_the_wrong_kind_is_one_line(tiny, press_built, monkeypatch, key,
+                                                         value, command):
     """Item 84: these were TypeError tracebacks in build, list and email."""
     monkeypatch.setenv("BRIEFINGS_FROM", "Briefings <briefings@example.org>")
-    assert briefings(tiny, *HTML).returncode == 0
     manifest = _manifest(tiny)
     manifest["outputs"][0][key] = value
     (tiny.build / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
@@ -343,8 +354,7 @@ def test_a_manifest_entry_of_the_wrong_kind_is_one_line(tiny, monkeypatch, key, 
 
 
 @pytest.mark.parametrize("name", ["build/manifest.json", "build/.lock"])
-def test_a_named_pipe_in_build_is_refused_not_waited_on(tiny, name):
-    assert briefings(tiny, *HTML).returncode == 0
+def test_a_named_pipe_in_build_is_refused_not_waited_on(tiny, press_built, name):
     (tiny.root / name).unlink()
     os.mkfifo(tiny.root / name)
     with deadline():

@@ -22,7 +22,7 @@ from briefings.facts import load_facts
 from briefings.writers import html as html_writer
 from briefings.writers import pdf as pdf_writer
 from briefings.writers import safe_page
-from tests.conftest import ALPHA, ROOT, TODAY, alpha
+from tests.conftest import ALPHA, ROOT, TODAY, alpha, copy_tiny
 
 LISTENER = "http://127.0.0.1:9"
 # The review's payloads (N3): each ran script on a click or fetched on open in Chromium.
@@ -106,6 +106,21 @@ def built_page(project, tmp_path, reader: str = "ministry") -> str:
     return (out / ALPHA / reader / f"{ALPHA}-{reader}-en.html").read_text(encoding="utf-8")
 
 
+@pytest.fixture(scope="module")
+def composed(tmp_path_factory):
+    """Brief alpha for ministry in English, composed once for the module: a layout override
+    and brief.css are read by the HTML writer, which each test runs on its own project."""
+    project = copy_tiny(tmp_path_factory.mktemp("composed"))
+    facts = load_facts(project.facts, project.theme / "fonts", project.settings.languages)
+    return compose(project, facts, alpha(project), "en", TODAY)
+
+
+def written_page(project, document) -> str:
+    """The web page the build writes for brief alpha's ministry reader in English, from
+    ``document`` with ``project``'s layout and stylesheets (the build is tested above)."""
+    return html_writer.render(document, Theme(alpha(project).chain))
+
+
 def test_the_built_page_is_inert_and_carries_its_policy(tiny, tmp_path):
     page = built_page(tiny, tmp_path)
     assert_safe(page)
@@ -129,25 +144,25 @@ def test_the_sanitiser_keeps_nothing_that_runs_or_loads(tmp_path, payload, where
 # --- each way in ---------------------------------------------------------------------------
 
 @pytest.mark.parametrize("payload", PAYLOADS)
-def test_a_layout_override_with_a_payload_is_refused_naming_it(tiny, tmp_path, payload):
+def test_a_layout_override_with_a_payload_is_refused_naming_it(tiny, composed, payload):
     layout = tiny.briefs / ALPHA / "layout.html.j2"
     text = (tiny.templates / "theme/layout.html.j2").read_text(encoding="utf-8")
     layout.write_text(text.replace("{{ body }}", PAYLOADS[payload] + "\n{{ body }}"),
                       encoding="utf-8")
     line = text.splitlines().index("{{ body }}") + 1
     with pytest.raises(BriefingError) as caught:
-        built_page(tiny, tmp_path)
+        written_page(tiny, composed)
     assert caught.value.file.endswith(f"templates/briefs/{ALPHA}/layout.html.j2")
     assert caught.value.line == line, str(caught.value)
     assert "refused" in caught.value.message and "\n" not in str(caught.value)
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
-def test_brief_css_cannot_close_its_style_element(tiny, tmp_path, payload):
+def test_brief_css_cannot_close_its_style_element(tiny, composed, payload):
     css = tiny.templates / "theme/brief.css"
     css.write_text(css.read_text(encoding="utf-8")
                    + f"\n/* </style>{PAYLOADS[payload]}<style> */\n", encoding="utf-8")
-    page = built_page(tiny, tmp_path)
+    page = written_page(tiny, composed)
     assert_safe(page)
     [style] = html.document_fromstring(page).xpath("//style")
     # all of it, inside (the web page leaves out comments and the rules for paged media)
