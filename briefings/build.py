@@ -54,11 +54,21 @@ WRITERS = {"pdf": "briefings.writers.pdf", "docx": "briefings.writers.docx",
 
 @dataclass(frozen=True)
 class Job:
-    """One document (a brief for a reader, in one language) and the formats to write it in."""
+    """One document (a brief for a reader, in one language), the formats to write it in and
+    its brief's source numbers."""
     brief: str
     reader: str
     lang: str
     formats: tuple[str, ...]
+    numbers: tuple[tuple[str, int], ...] = ()
+
+
+@dataclass(frozen=True)
+class Draft:
+    """One version of a brief to draft, for the sources it cites (``numbering``)."""
+    brief: str
+    reader: str
+    lang: str
 
 
 @dataclass(frozen=True)
@@ -113,7 +123,6 @@ class _Inputs:
     facts: FactBase
     editions: dict[tuple[str, str], Edition]    # by (brief, reader)
     day: dt.date
-    numbers: dict[str, dict[str, int]]   # by brief: each source's number in the brief
 
 
 _inputs: _Inputs | None = None  # module state on purpose: forked workers inherit it
@@ -135,7 +144,7 @@ def _render(job: Job) -> Made:
     started = time.perf_counter()
     edition = _inputs.editions[job.brief, job.reader]
     document = compose(_inputs.project, _inputs.facts, edition, job.lang, _inputs.day,
-                       _inputs.numbers[job.brief])
+                       dict(job.numbers))
     reading = Reading.of(document, _inputs.facts, edition.chain, _inputs.project.root,
                          _inputs.day)
     problems = document_problems(reading)
@@ -153,6 +162,15 @@ def _render(job: Job) -> Made:
                 text.encode(text.snapshot(document, _inputs.facts.facts)))
 
 
+def _make(job: Job | Draft) -> Made | set[str]:
+    """A document, or a draft's cited sources: both made by the same workers, so that what
+    one worker parsed and drew for the drafts serves the documents."""
+    if isinstance(job, Draft):
+        return cited(draft(_inputs.project, _inputs.facts,
+                           _inputs.editions[job.brief, job.reader], job.lang, _inputs.day))
+    return _render(job)
+
+
 def _select(requested: list[str] | None, known, what: str) -> list[str]:
     for item in requested or ():
         if item not in known:
@@ -167,7 +185,7 @@ def _progress(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
 
 
-def _label(job: Job) -> str:
+def _label(job: Job | Draft) -> str:
     return f"{job.brief}-{job.reader}-{job.lang}"
 
 
@@ -196,36 +214,6 @@ def _epoch_pinned(day: dt.date, zone: str):
         yield
     finally:
         del os.environ["SOURCE_DATE_EPOCH"]
-
-
-def _brief_wide(project: Project, facts: FactBase, todo: list[Job],
-                chosen: dict[tuple[str, str], Edition], day: dt.date, workers_wanted: int
-                ) -> tuple[dict[str, dict[str, int]], dict[str, BriefingError]]:
-    """Each brief's source numbers, from a draft of every version of it (every reader, not
-    only the chosen ones): numbers are the brief's; and the briefs a draft failed in, each
-    with its problem. Drafts are documents too, made in workers under the same limits; the
-    documents asked for come first, so that a mistake is reported as their own."""
-    briefs = {edition.brief.id: edition.brief for edition in chosen.values()}
-    asked = {(job.brief, job.reader, job.lang) for job in todo}
-    versions = sorted(((edition, lang) for brief_id in dict.fromkeys(job.brief for job in todo)
-                       for edition in editions(project, briefs[brief_id])
-                       for lang in edition.languages),
-                      key=lambda v: (v[0].brief.id, v[0].reader, v[1]) not in asked)
-    cites, failed = defaultdict(list), {}
-    for k, done in workers.run(range(len(versions)),
-                               lambda k: cited(draft(project, facts, *versions[k], day)),
-                               workers_wanted,
-                               lambda k: f"{versions[k][0].brief.id}-{versions[k][0].reader}-"
-                                         f"{versions[k][1]}"):
-        if isinstance(done, BriefingError):
-            failed[k] = done
-        else:
-            cites[versions[k][0].brief.id].append(done)
-    broken = {}
-    for k in sorted(failed):
-        broken.setdefault(versions[k][0].brief.id, failed[k])
-    return ({brief_id: brief_numbers(facts.sources, sets) for brief_id, sets in cites.items()
-             if brief_id not in broken}, broken)
 
 
 def _entry(done: Rendered, entry: str, keys: InputKeys, version: str,
@@ -362,39 +350,69 @@ def build(project: Project, briefs: list[str] | None = None,
         for fmt in formats:
             importlib.import_module(WRITERS[fmt])  # once, before forking: the workers share it
         with staging.folder(out) as stage, _epoch_pinned(day, zone):
-            asked = [Job(*version, ()) for version, due_formats in todo.items() if due_formats]
-            known = {brief: renumbered[brief] for brief in dict.fromkeys(j.brief for j in asked)
-                     if numbered(brief)}
-            drafted, failed = _brief_wide(
-                project, facts, [job for job in asked if job.brief not in known], chosen, day,
-                _workers(jobs, len(versions)))
-            drafted.update(known)
-            broken.update(failed)
-            # A brief whose numbers changed: its versions built earlier cite by the old ones.
-            for version in versions:
-                if version[0] in drafted:
-                    todo[version] += [fmt for fmt in formats if fmt not in todo[version]
-                                      and due(*version, fmt, drafted[version[0]])]
-            jobs_due = [Job(*version, tuple(fmt for fmt in formats if fmt in todo[version]))
-                        for version in versions if todo[version] and version[0] not in broken]
-            report.current = len(versions) * len(formats) - sum(map(len, todo.values()))
-            staging.check_targets(out, [name(job.brief, job.reader, job.lang, fmt)
-                                 for job in jobs_due for fmt in job.formats]
-                           + [kept(job) for job in jobs_due])
-            # The longest documents first, so that no worker is left with one at the end.
-            jobs_due.sort(key=lambda job: (chosen[job.brief, job.reader].length != "full",
-                                           "pdf" not in job.formats))
-            _inputs = _Inputs(project, facts, chosen, day, drafted)
+            asked = dict.fromkeys(version[0] for version, due_formats in todo.items()
+                                  if due_formats)
+            known = {brief: renumbered[brief] for brief in asked if numbered(brief)}
+            # Every version of the other briefs is drafted, those asked for first, so that
+            # a mistake is reported as their own.
+            drafts = sorted((Draft(brief, edition.reader, lang) for brief in asked
+                             if brief not in known for edition in editions(project, by_id[brief])
+                             for lang in edition.languages),
+                            key=lambda d: not todo.get((d.brief, d.reader, d.lang)))
+            waiting = defaultdict(list)   # by brief: its drafts' outcomes, in their order
+            for each in drafts:
+                waiting[each.brief].append(None)
+            drafted = dict(known)
+
+            def longest_first(job: Job) -> tuple[bool, bool]:
+                return chosen[job.brief, job.reader].length != "full", "pdf" not in job.formats
+
+            def schedule(briefs_numbered: dict[str, dict[str, int]]) -> list[Job]:
+                """The documents of briefs whose numbers are known, the longest first, so
+                that no worker is left with one at the end. A brief renumbered: its
+                versions built earlier cite by the old numbers."""
+                for version in versions:
+                    if version[0] in briefs_numbered:
+                        todo[version] += [fmt for fmt in formats if fmt not in todo[version]
+                                          and due(*version, fmt, briefs_numbered[version[0]])]
+                mine = [Job(*version, tuple(fmt for fmt in formats if fmt in todo[version]),
+                            tuple(briefs_numbered[version[0]].items())) for version in versions
+                        if todo[version] and version[0] in briefs_numbered]
+                staging.check_targets(out, [name(job.brief, job.reader, job.lang, fmt)
+                                            for job in mine for fmt in job.formats]
+                                      + [kept(job) for job in mine])
+                return sorted(mine, key=longest_first)
+
+            def then(job: Job | Draft, done) -> list[Job]:
+                """Once every draft of a brief is in: its numbers, and its documents."""
+                if isinstance(job, Job):
+                    return []
+                mine = waiting[job.brief]
+                mine[[d for d in drafts if d.brief == job.brief].index(job)] = done
+                if any(each is None for each in mine):
+                    return []
+                if failure := next((d for d in mine if isinstance(d, BriefingError)), None):
+                    broken[job.brief] = failure
+                    return []
+                drafted[job.brief] = brief_numbers(facts.sources, mine)
+                return schedule({job.brief: drafted[job.brief]})
+
+            _inputs = _Inputs(project, facts, {**{(e.brief.id, e.reader): e for brief in asked
+                                                  for e in editions(project, by_id[brief])},
+                                               **chosen}, day)
             made: dict[Job, Made | BriefingError] = {}
             try:
-                for job, done in workers.run(jobs_due, _render, _workers(jobs, len(jobs_due)),
-                                             _label):
+                for job, done in workers.run([*drafts, *schedule(known)], _make,
+                                             _workers(jobs, len(drafts) + len(versions)),
+                                             _label, then):
+                    if isinstance(job, Draft):
+                        continue
                     made[job] = done
                     if not isinstance(done, BriefingError):
                         staging.put(stage, out, kept(job), done.text)
                         for each in done.rendered:
                             staging.put(stage, out, name(job.brief, job.reader, job.lang,
-                                                    each.format), each.data)
+                                                         each.format), each.data)
                             _progress(f"  {name(job.brief, job.reader, job.lang, each.format)}"
                                       f"  {each.seconds:.2f} s")
             except BriefingError as exc:
@@ -402,6 +420,11 @@ def build(project: Project, briefs: list[str] | None = None,
                 raise
             finally:
                 _inputs = None
+            report.current = len(versions) * len(formats) - sum(map(len, todo.values()))
+            # In the order of the documents, however they finished.
+            place = {version: n for n, version in enumerate(versions)}
+            jobs_due = sorted(made, key=lambda job: (*longest_first(job),
+                                                     place[job.brief, job.reader, job.lang]))
             built, texts = [], []
             for brief_id in dict.fromkeys(job.brief for job in jobs_due):
                 # In the order of the documents, however they finished.

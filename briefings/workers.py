@@ -89,6 +89,17 @@ def _child(conn: Connection, work: Callable, jobs: list, parent: int,
             os._exit(1)
 
 
+class _Given:
+    """The jobs a worker of ``run`` looks up by what it is sent: the index of one it was
+    forked with (inherited, not pickled), or one added since, sent whole in a list."""
+
+    def __init__(self, jobs: list):
+        self._jobs = jobs
+
+    def __getitem__(self, given):
+        return self._jobs[given] if isinstance(given, int) else given[0]
+
+
 @dataclass
 class _Running:
     job: Any
@@ -103,21 +114,25 @@ def _stopped(running: _Running, label: str, why: str) -> BriefingError:
     return BriefingError(f"stopped while {running.doing} ({label}): {why}", running.file)
 
 
-def run(jobs: Iterable, work: Callable, workers: int, label: Callable[[Any], str]
-        ) -> Iterator[tuple[Any, Any]]:
+def run(jobs: Iterable, work: Callable, workers: int, label: Callable[[Any], str],
+        then: Callable[[Any, Any], Iterable] | None = None) -> Iterator[tuple[Any, Any]]:
     """``(job, work(job))`` for each job as it finishes, at most ``workers`` at a time;
     ``work(job)`` is a ``BriefingError`` when that is what it raised, or when the job
-    met a limit or crashed. Any other exception is raised here."""
+    met a limit or crashed. Any other exception is raised here. ``then(job, outcome)``
+    gives the jobs a finished one leads to, made after those waiting by the same workers,
+    which kept what they parsed and drew (new workers would start cold): a worker forked
+    before such a job existed is sent it pickled."""
     seconds = limits.setting("BRIEFINGS_DOCUMENT_SECONDS")
     megabytes = limits.setting("BRIEFINGS_DOCUMENT_MB")
     context = multiprocessing.get_context("fork")
     jobs = list(jobs)
+    inherited = len(jobs)   # what a worker forked now has; later jobs are sent
     pending, running, idle = list(range(len(jobs))), {}, []
 
     def start() -> Connection:
         mine, theirs = context.Pipe()
         process = context.Process(target=_child, daemon=True,
-                                  args=(theirs, work, jobs, os.getpid(), megabytes))
+                                  args=(theirs, work, _Given(jobs), os.getpid(), megabytes))
         with _stops_held():
             process.start()
             theirs.close()  # the parent keeps only its end: EOF when the worker dies
@@ -129,7 +144,20 @@ def run(jobs: Iterable, work: Callable, workers: int, label: Callable[[Any], str
         r = running[conn]
         r.job, r.deadline, r.file, r.doing = jobs[k], time.monotonic() + seconds, None, \
             "starting"
-        conn.send(k)
+        conn.send(k if k < inherited else [jobs[k]])
+
+    def finished(job, outcome):
+        """``(job, outcome)``, once what it leads to waits for a worker."""
+        for follow in then(job, outcome) if then else ():
+            pending.append(len(jobs))
+            jobs.append(follow)
+        while pending and idle:
+            woken = idle.pop()
+            running[woken.conn] = woken
+            give(woken.conn)
+        while pending and len(running) < workers:
+            give(start())
+        return job, outcome
 
     def done(conn: Connection) -> None:
         """The worker's document is made: it takes the next, or waits."""
@@ -155,10 +183,10 @@ def run(jobs: Iterable, work: Callable, workers: int, label: Callable[[Any], str
                     name = signal.Signals(code).name if code else f"exit {r.process.exitcode}"
                     if pending:
                         give(start())
-                    yield r.job, _stopped(
+                    yield finished(r.job, _stopped(
                         r, label(r.job), f"it crashed ({name}), or needed more memory than "
                         f"a document may use ({megabytes:g} MB, BRIEFINGS_DOCUMENT_MB): look "
-                        "for a loop that makes a text or a list grow")
+                        "for a loop that makes a text or a list grow"))
                     continue
                 if kind == "at":
                     r.file, r.doing = payload
@@ -168,23 +196,24 @@ def run(jobs: Iterable, work: Callable, workers: int, label: Callable[[Any], str
                     _end(running.pop(conn))  # what it holds after running out is not sure
                     if pending:
                         give(start())
-                    yield job, _stopped(
+                    yield finished(job, _stopped(
                         r, label(job), f"it needed more memory than a document may use "
-                        f"({megabytes:g} MB, BRIEFINGS_DOCUMENT_MB)")
+                        f"({megabytes:g} MB, BRIEFINGS_DOCUMENT_MB)"))
                     continue
                 if kind == "failed" and not isinstance(payload[0], BriefingError):
                     raise payload[0]  # a bug: its traceback helps
+                outcome = finished(job, payload[0])   # its next job may be one this leads to
                 done(conn)
-                yield job, payload[0]
+                yield outcome
             for conn, r in list(running.items()):
                 if r.job is not None and time.monotonic() >= r.deadline:
                     _end(running.pop(conn))
                     if pending:
                         give(start())
-                    yield r.job, _stopped(
+                    yield finished(r.job, _stopped(
                         r, label(r.job), f"it took more than {seconds:g} s, the time a document "
                         "may take (BRIEFINGS_DOCUMENT_SECONDS): look for a loop that runs "
-                        "too many times")
+                        "too many times"))
     finally:  # an error, Ctrl-C or SIGTERM: the documents still being made are not wanted
         for r in running.values():
             _end(r)

@@ -457,3 +457,16 @@ def test_a_build_s_workers_keep_their_fonts_apart_from_the_process_that_forked_t
     report = build(tiny, formats=["pdf"], out=tmp_path / "out", jobs=2)
     assert len(report.built) >= 4
     assert sorted(faces.iterdir()) == before
+
+
+def test_a_job_a_finished_one_leads_to_is_made_by_the_worker_that_is_free():
+    """A build's documents are made by the workers that drafted their brief, which kept
+    what they parsed and drew: a job added as another finishes is sent to a worker forked
+    before it existed, and made there."""
+    from briefings import workers
+    made = dict(workers.run(["draft"], lambda job: (os.getpid(), job), 1, str,
+                            lambda job, done: [("document", done[0])] if job == "draft"
+                            else []))
+    drafted_by, _ = made.pop("draft")
+    [(later, (made_by, given))] = made.items()
+    assert later == given == ("document", drafted_by) and made_by == drafted_by
