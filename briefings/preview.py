@@ -199,16 +199,25 @@ class Inputs:
     def facts(self, project: Project) -> FactBase:
         fonts, languages = project.theme / "fonts", tuple(project.settings.languages)
         required = tuple(languages_read(project))
-        files = sorted([*project.facts.glob("*.yaml"), *project.facts.glob("*.yml")])
-        try:
-            key = (tuple((path.name, projectfiles.read_bytes(path)) for path in files),
-                   glyphs.font_chars(fonts), languages, required)
-        except (BriefingError, OSError):  # loading says it as it says every problem
-            key = None
+        key = _facts_key(project, languages, required)
         if key is None or key != self._key:
             self._key, self._facts = None, load_facts(project.facts, fonts, languages, required)
-            self._key = key
+            # Kept only if no file changed while it was loading: else the next save's
+            # page loads them again.
+            self._key = key if key == _facts_key(project, languages, required) else None
         return self._facts
+
+
+def _facts_key(project: Project, languages: tuple[str, ...], required: tuple[str, ...]
+               ) -> tuple | None:
+    """What the facts are loaded from, as it is now; None when a file cannot be read
+    (loading says why, as it says every problem)."""
+    files = sorted([*project.facts.glob("*.yaml"), *project.facts.glob("*.yml")])
+    try:
+        return (tuple((path.name, projectfiles.read_bytes(path)) for path in files),
+                glyphs.font_chars(project.theme / "fonts"), languages, required)
+    except (BriefingError, OSError):
+        return None
 
 
 def _made(worker: WarmWorker, job):

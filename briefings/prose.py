@@ -59,7 +59,41 @@ class Text:
         return BriefingError(message, self.file, self.line, self.key)
 
 
+# What was read from each words file, with the bytes it was read from: a worker making a
+# page again after an edit (the preview's) reads again only the files that changed.
+_KEPT: dict[tuple, tuple[bytes, object]] = {}
+
+
+def _kept(key: tuple, path: Path, read: Callable[[], object]):
+    """``read()``, or what it gave before while ``path`` holds the same bytes (compared
+    before and after: what was read while the file changed is not kept)."""
+    before = _content(path)
+    if before is not None and (kept := _KEPT.get(key)) is not None and kept[0] == before:
+        return kept[1]
+    made = read()
+    if before is not None and _content(path) == before:
+        _KEPT[key] = (before, made)
+    return made
+
+
+def _content(path: Path) -> bytes | None:
+    try:
+        return projectfiles.read_bytes(path)
+    except (OSError, BriefingError):
+        return None  # reading it says why
+
+
 def _read(path: Path, root: Path, locale: str) -> dict[str, Text]:
+    """One prose file's texts (kept by its content): callers only read them."""
+    return _kept(("texts", path, root, locale), path, lambda: _texts(path, root, locale))
+
+
+def _keys(path: Path) -> list[str]:
+    """The keys of a prose file (kept by its content)."""
+    return _kept(("keys", path), path, lambda: [str(key) for key in read_yaml(path).data or {}])
+
+
+def _texts(path: Path, root: Path, locale: str) -> dict[str, Text]:
     """One prose file's texts, each checked: a text, or texts by plural category of the
     language (``other`` among them, as ICU requires: the form any number may fall back to)."""
     doc = read_yaml(path)
@@ -122,8 +156,8 @@ def catalog(chain: tuple[Path, ...], section: str, lang: str, locale: str,
             merged.update(_read(path, root, locale))
         for other in sorted((folder / "sections").glob(f"*/{section}.yaml")):
             if other.parent.name != lang:
-                for key in read_yaml(other).data or {}:
-                    others.setdefault(str(key), (folder, f"{other.parent.name}/{other.name}"))
+                for key in _keys(other):
+                    others.setdefault(key, (folder, f"{other.parent.name}/{other.name}"))
     missing = [BriefingError(f"missing ({has} has it): add it in this language",
                              templating.relative(str(prose_file(folder, lang, section)), root),
                              key=key)
