@@ -159,11 +159,16 @@ def test_a_chart_that_takes_too_long_is_stopped_naming_it(tiny, monkeypatch):
              "took more than 0.01 s")
 
 
+# The long text in one version only: the check scans it there, and the template everywhere.
+ONCE = "{% if lang == 'en' and reader.slug == 'ministry' %}", "{% endif %}"
+
+
 def test_the_terms_check_is_linear_in_unclosed_comments(tiny):
     """60,000 unclosed ``{#``: seconds with a linear scan, minutes with a quadratic one."""
     (tiny.briefs / ALPHA / "terms.yaml").write_text(
         'en:\n  - use: "beacon"\n    avoid: ["Works"]\n', encoding="utf-8")
-    works(tiny, "# Works\n\n{% raw %}" + "{#" * 60000 + "{% endraw %}\n")
+    works(tiny, "# Works\n\n" + ONCE[0] + "{% raw %}" + "{#" * 60000 + "{% endraw %}"
+          + ONCE[1] + "\n")
     done = briefings(tiny, "check", "--brief", ALPHA)
     assert 'use "beacon", not "Works"' in done.stdout
 
@@ -186,7 +191,7 @@ def test_more_jobs_than_cores_is_a_note(tiny):
 def test_the_terms_check_is_linear_in_unclosed_quotation_marks(tiny):
     (tiny.briefs / ALPHA / "terms.yaml").write_text(
         'en:\n  - use: "beacon"\n    avoid: ["Works"]\n', encoding="utf-8")
-    works(tiny, "# Works\n\n" + "«" * 200000 + "\n")
+    works(tiny, "# Works\n\n" + ONCE[0] + "«" * 200000 + ONCE[1] + "\n")
     done = briefings(tiny, "check", "--brief", ALPHA)
     assert 'use "beacon", not "Works"' in done.stdout
 
