@@ -1,6 +1,6 @@
 """The PDF written small (briefings/writers/pdf_compact.py): the same drawing, number for
 number, and the same text as WeasyPrint makes it, tagged without empty wrappers, each
-piece of text still mapped to the element that holds it."""
+piece of text still mapped to the element that holds it, and compressed once."""
 
 from __future__ import annotations
 
@@ -40,6 +40,12 @@ def printed():
         mp.setattr(pdf_compact, "compact", lambda pdf: None)
         plain = pdf_writer.render(doc, THEME).data
     return plain, pdf_writer.render(doc, THEME).data
+
+
+def test_each_stream_is_compressed_once_into_the_bytes_pydyf_writes(printed):
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(pdf_compact, "compress_once", lambda pdf: None)
+        assert pdf_writer.render(document(BODY), THEME).data == printed[1]
 
 
 def drawing(page: pikepdf.Page) -> list:

@@ -8,11 +8,15 @@ the same page images, the same text, the same tags for a screen reader.
 - Tags: WeasyPrint wraps every piece of text in a ``/Span`` (or, outside an inline element,
   a ``/NonStruct``) of its own, with no attribute: an element that, by the PDF standard, has
   no meaning of its own. Its marked content is given to its parent directly, as word
-  processors write it, and the element is left out: a third of a brief's objects."""
+  processors write it, and the element is left out: a third of a brief's objects.
+- Streams are compressed once, here: pydyf compresses a stream each time it writes it out,
+  and it writes every object twice in a file with an identifier (once to hash them). The
+  bytes are those pydyf writes."""
 
 from __future__ import annotations
 
 import re
+import zlib
 
 import pydyf
 
@@ -30,6 +34,19 @@ _REFERENCE = re.compile(rb"\d+ 0 R")
 def compact(pdf: pydyf.PDF) -> None:
     compact_glyph_runs(pdf)
     unwrap_text(pdf)
+    compress_once(pdf)
+
+
+def compress_once(pdf: pydyf.PDF) -> None:
+    """Each stream to compress, compressed as pydyf does (``Stream.data``), and marked
+    as written so: its filter after its other keys, before its length."""
+    for stream in pdf.objects:
+        if isinstance(stream, pydyf.Stream) and stream.compress:
+            data = b"\n".join(pydyf._to_bytes(item) for item in stream.stream)
+            compressor = zlib.compressobj(level=9)
+            stream.stream = [compressor.compress(data) + compressor.flush()]
+            stream.extra["Filter"] = "/FlateDecode"
+            stream.compress = False
 
 
 def compact_glyph_runs(pdf: pydyf.PDF) -> None:
