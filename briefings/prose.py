@@ -93,6 +93,16 @@ def _keys(path: Path) -> list[str]:
     return _kept(("keys", path), path, lambda: [str(key) for key in read_yaml(path).data or {}])
 
 
+def key_lines(path: Path) -> dict[str, int | None]:
+    """Each key of a prose file and its line (kept by its content): the rules on every
+    document read them."""
+    def read():
+        doc = read_yaml(path)
+        return {str(key): doc.line_of([key]) for key in doc.data} \
+            if isinstance(doc.data, dict) else {}
+    return _kept(("lines", path), path, read)
+
+
 def _texts(path: Path, root: Path, locale: str) -> dict[str, Text]:
     """One prose file's texts, each checked: a text, or texts by plural category of the
     language (``other`` among them, as ICU requires: the form any number may fall back to)."""

@@ -133,3 +133,13 @@ def test_a_text_says_what_jinja_would_make_of_it(tiny, source):
     prose = Prose(env, edition.chain, "en", locale, tiny.root)
     said = prose._render(Text("key", source, "words.yaml", 1), {"value": "x"})
     assert said == env.from_string(source.rstrip("\n")).render(value="x")
+
+
+def test_words_edited_while_a_process_runs_are_read_anew(tiny):
+    """A process keeps each words file parsed by its content (every version of a brief, and
+    the rules on it, read the same files): an edit is read by the next document, as the
+    preview's worker makes them save after save."""
+    assert "Bottom line. The Strelsau" in text_of(composed(tiny, "en"))
+    edit(tiny.briefs / "alpha/sections/en/summary.yaml", "bottom_line: Bottom line.",
+         "bottom_line: In short.")
+    assert "In short. The Strelsau" in text_of(composed(tiny, "en"))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
-from pathlib import Path
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import jinja2
@@ -17,10 +17,9 @@ from jinja2 import meta, nodes
 
 from briefings import i18n, projectfiles
 from briefings.errors import BriefingError
-from briefings.prose import catalog, prose_file, section_template
+from briefings.prose import catalog, key_lines, prose_file, section_template
 from briefings.rules.template_source import override_errors, typed_numbers_in
 from briefings.templating import TemplatesOnly, chain_loader, relative
-from briefings.yamlfile import read_yaml
 
 if TYPE_CHECKING:
     from briefings.rules.documents import Reading
@@ -38,16 +37,48 @@ def _parsed(source: str) -> nodes.Template | None:
         return None
 
 
-def _templates(reading: Reading, section: str) -> list[tuple[str, str, nodes.Template]]:
+@dataclass(frozen=True)
+class _Shape:
+    """What these rules read of a template's tree, found once per text: every version of a
+    brief, in each language, reads the same templates, and walking a tree again for each
+    took most of the rules' time."""
+    extends: bool                        # it fills the blocks of another
+    blocks: tuple[tuple[str, int], ...]  # each block's name and line
+    quoted: frozenset[str]               # every quoted text in it
+    alone: bool                          # it includes and imports nothing
+    # each say(…) with an argument: whether that is a quoted text, the text, whether it is
+    # a quoted text or a name (a key it does not take from a value), its line
+    says: tuple[tuple[bool, object, bool, int], ...]
+
+
+@functools.lru_cache(maxsize=256)
+def _shape(source: str) -> _Shape | None:
+    tree = _parsed(source)
+    if tree is None:
+        return None
+    says = tuple((isinstance(call.args[0], nodes.Const), getattr(call.args[0], "value", None),
+                  isinstance(call.args[0], (nodes.Const, nodes.Name)), call.lineno)
+                 for call in tree.find_all(nodes.Call)
+                 if isinstance(call.node, nodes.Name) and call.node.name == "say" and call.args)
+    return _Shape(
+        next(tree.find_all(nodes.Extends), None) is not None,
+        tuple((block.name, block.lineno) for block in tree.find_all(nodes.Block)),
+        frozenset(const.value for const in tree.find_all(nodes.Const)
+                  if isinstance(const.value, str)),
+        next(tree.find_all((nodes.Include, nodes.Import, nodes.FromImport)), None) is None,
+        says)
+
+
+def _templates(reading: Reading, section: str) -> list[tuple[str, str, _Shape]]:
     """The section's templates along the chain (a reader's, the brief's, the theme's):
-    each as the analyst sees its file, its source and its tree."""
+    each as the analyst sees its file, its source and what the rules read of its tree."""
     found = []
     for folder in reading.chain:
         path = folder / section_template(section)
         if projectfiles.found(path):
             source = projectfiles.read_text(path)
-            if (tree := _parsed(source)) is not None:
-                found.append((relative(str(path), reading.root), source, tree))
+            if (shape := _shape(source)) is not None:
+                found.append((relative(str(path), reading.root), source, shape))
     return found
 
 
@@ -63,43 +94,31 @@ def blocks_listed(reading: Reading) -> list[BriefingError]:
     """A template with blocks, extending none, names each of them in its first comment."""
     problems = []
     for section in reading.sections():
-        for shown, source, tree in _templates(reading, section.get("data-section")):
-            if next(tree.find_all(nodes.Extends), None) is not None:
+        for shown, source, shape in _templates(reading, section.get("data-section")):
+            if shape.extends:
                 continue   # an override fills its base's blocks, listed there
-            blocks = list(tree.find_all(nodes.Block))
-            missing = [block for block in blocks if block.name not in _listed(source)]
+            missing = [(name, line) for name, line in shape.blocks
+                       if name not in _listed(source)]
             if missing:
-                names = ", ".join(f"'{block.name}'" for block in missing)
+                names = ", ".join(f"'{name}'" for name, _ in missing)
                 problems.append(BriefingError(
                     f"the comment at the top of the template does not list its block "
                     f"{names}: list every block there (Blocks: "
-                    f"{', '.join(block.name for block in blocks)}.), where the guide sends "
+                    f"{', '.join(name for name, _ in shape.blocks)}.), where the guide sends "
                     "analysts to find what a reader's override may replace", shown,
-                    missing[0].lineno, level="warning"))
+                    missing[0][1], level="warning"))
     return problems
 
 
-def _said(trees: list[nodes.Template]) -> tuple[set[str], bool]:
+def _said(shapes: list[_Shape]) -> tuple[set[str], bool]:
     """Every quoted text in the templates (a key is said as ``say("key")`` or handed to a
     macro or a loop that says it), and whether every key said is among them: not when a
     template says a key it takes from a value (``say(source.kind)``) or another file."""
     quoted, followed = set(), True
-    for tree in trees:
-        quoted |= {const.value for const in tree.find_all(nodes.Const)
-                   if isinstance(const.value, str)}
-        followed &= next(tree.find_all((nodes.Include, nodes.Import, nodes.FromImport)),
-                         None) is None
-        for call in tree.find_all(nodes.Call):
-            if isinstance(call.node, nodes.Name) and call.node.name == "say" and call.args \
-                    and not isinstance(call.args[0], (nodes.Const, nodes.Name)):
-                followed = False
+    for shape in shapes:
+        quoted |= shape.quoted
+        followed &= shape.alone and all(plain for _, _, plain, _ in shape.says)
     return quoted, followed
-
-
-def _keys(path: Path) -> dict[str, int | None]:
-    doc = read_yaml(path)
-    return {str(key): doc.line_of([key]) for key in doc.data} \
-        if isinstance(doc.data, dict) else {}
 
 
 def words_said(reading: Reading) -> list[BriefingError]:
@@ -110,29 +129,34 @@ def words_said(reading: Reading) -> list[BriefingError]:
     for section in reading.sections():
         name = section.get("data-section")
         templates = _templates(reading, name)
-        quoted, followed = _said([tree for _, _, tree in templates])
+        quoted, followed = _said([shape for _, _, shape in templates])
         written: dict[str, None] = {}
         for folder in reading.chain:
             path = prose_file(folder, reading.lang, name)
             if not projectfiles.found(path):
                 continue
-            keys = _keys(path)
+            keys = key_lines(path)
             written.update(dict.fromkeys(keys))
             problems += [BriefingError(
                 f"no template of section '{name}' says it (say(\"{key}\")): delete it, or "
                 "say it where it belongs", relative(str(path), reading.root), line, key,
                 level="warning") for key, line in keys.items() if followed and key not in quoted]
-        for shown, _, tree in templates:
-            for call in tree.find_all(nodes.Call):
-                if isinstance(call.node, nodes.Name) and call.node.name == "say" and call.args \
-                        and isinstance(call.args[0], nodes.Const) \
-                        and call.args[0].value not in written:
+        for shown, _, shape in templates:
+            for quoted_key, key, _, line in shape.says:
+                if quoted_key and key not in written:
                     problems.append(BriefingError(
-                        f"say(\"{call.args[0].value}\"): section '{name}' has no text "
-                        f"'{call.args[0].value}' in {i18n.language_name(reading.lang)}: add "
-                        "it to its words",
-                        shown, call.lineno))
+                        f"say(\"{key}\"): section '{name}' has no text '{key}' in "
+                        f"{i18n.language_name(reading.lang)}: add it to its words",
+                        shown, line))
     return problems
+
+
+@functools.lru_cache(maxsize=256)
+def _referenced(source: str) -> tuple[str, ...]:
+    """The templates a template extends, includes or imports by name, found once per text."""
+    tree = _parsed(source)
+    return () if tree is None else tuple(
+        name for name in meta.find_referenced_templates(tree) if name)
 
 
 def _loaded(reading: Reading, section: str) -> tuple[TemplatesOnly, dict[str, str]]:
@@ -148,8 +172,7 @@ def _loaded(reading: Reading, section: str) -> tuple[TemplatesOnly, dict[str, st
             continue
         if filename not in files:
             files[filename] = source
-            if (tree := _parsed(source)) is not None:
-                names += [name for name in meta.find_referenced_templates(tree) if name]
+            names += _referenced(source)
     return loader, files
 
 

@@ -58,6 +58,21 @@ def _typed(lexer, source: str) -> tuple[tuple[int, str], ...]:
     return tuple(found)
 
 
+def _parse(env: jinja2.Environment, source: str) -> nodes.Template:
+    """The template's tree, parsed once per text as ``env``'s lexer reads it (a tree is
+    only read here): the bases of an override are the same for every document."""
+    key = (env.lexer, source)
+    if (tree := _TREES.get(key)) is None:
+        tree = _TREES[key] = env.parse(source)
+        if len(_TREES) > KEPT:
+            del _TREES[next(iter(_TREES))]
+    return tree
+
+
+KEPT = 256
+_TREES: dict[tuple, nodes.Template] = {}   # the oldest first
+
+
 def _blocks(template: nodes.Template) -> dict[str, int]:
     return {block.name: block.lineno for block in template.find_all(nodes.Block)}
 
@@ -90,7 +105,7 @@ def _bases(env: jinja2.Environment, first: str, name: str, shown: str) -> dict[s
         chain.append(parent)
         try:
             source, filename, _ = env.loader.get_source(env, parent)
-            parent_tree = env.parse(source)
+            parent_tree = _parse(env, source)
             grand = _extends(parent_tree, filename)
         except jinja2.TemplateNotFound:
             raise BriefingError(f"template not found: {parent} (which {chain[-2]} "
@@ -107,7 +122,7 @@ def override_errors(env: jinja2.Environment, name: str, shown: str) -> list[Brie
     source, _, _ = env.loader.get_source(env, name)
     if "extends" not in source:  # most templates: no need to parse them
         return []
-    tree = env.parse(source)
+    tree = _parse(env, source)
     extends = _extends(tree, shown)
     if extends is None or not isinstance(extends.template, nodes.Const):
         return []
