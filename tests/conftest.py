@@ -10,12 +10,14 @@ import io
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
-from briefings import projectfiles
+from briefings import projectfiles, workers
+from briefings.errors import BriefingError
 from briefings.project import Project
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,6 +34,37 @@ def project_files(request):
     projectfiles.allow(ROOT)
     if "tmp_path" in request.fixturenames:
         projectfiles.allow(request.getfixturevalue("tmp_path"))
+
+
+def in_this_process(jobs, work, processes: int, label, then=None):
+    """``briefings.workers.run`` without its processes: each job made in this one, in turn
+    (those ``then`` leads to after those waiting), a ``BriefingError`` handed back as a
+    worker hands it back. What a document parsed, compiled or drew (kept by its content)
+    then serves the next test's, as it serves the next document in a build's worker,
+    where a worker forked for each test started cold."""
+    waiting = list(jobs)
+    while waiting:
+        job = waiting.pop(0)
+        try:
+            outcome = work(job)
+        except BriefingError as exc:
+            outcome = exc
+        waiting += then(job, outcome) if then else []
+        yield job, outcome
+
+
+@pytest.fixture
+def workers_in_this_process(monkeypatch):
+    """For the tests of what a check or a build finds and writes, where the worker processes
+    are not the point (tests/test_build.py, test_limits.py and test_incremental.py test
+    them, each document in a process of its own under its limits)."""
+    monkeypatch.setattr(workers, "run", in_this_process)
+    yield
+    # The PDF writer keeps its font configuration for the process's next document, as a
+    # worker does: each test starts with one of its own, so that faces an earlier test's
+    # theme loaded stand in for none of this one's.
+    if pdf := sys.modules.get("briefings.writers.pdf"):
+        pdf._drop_fonts()
 
 
 def briefings(project: Project, *args: str) -> subprocess.CompletedProcess:

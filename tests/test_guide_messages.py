@@ -3,7 +3,8 @@
 In docs/editing-templates.md and README.md, a line of a code block, or a code span, that begins with
 ``error: `` or ``warning: `` is a message. For each one SLIPS says how to make the slip in a
 copy of a project (the real one for messages naming its files, the fixture's for the rest)
-and which command shows it; the test makes it, runs the command and finds the guide's line,
+and which command shows it; the test makes it in the module's one copy of that project,
+runs the command in this process, puts the copy back, and finds the guide's line,
 word for word, among the lines printed. ``…`` in a message stands for words the guide leaves
 out (a quote, a list of names).
 """
@@ -31,6 +32,8 @@ PRENSA = MNNA + "readers/prensa/sections/"
 CHECK = ("check",)
 BUILD = ("build", "--format", "html", "--jobs", "1")
 DEC_6, JAN_3 = "1796583600", "1799002800"  # noon in Lima, 2026-12-06 and 2027-01-03
+
+pytestmark = pytest.mark.usefixtures("workers_in_this_process")
 
 
 def guide_messages() -> list[str]:
@@ -155,25 +158,59 @@ def test_every_message_of_the_guide_has_its_slip():
         assert [message for message in messages if message.startswith(start)], start
 
 
-def project_for(kind: str, readers: str | None, tmp_path: Path):
-    if kind == "tiny":
-        return copy_tiny(tmp_path / "project")
-    project = copy_project(tmp_path / "project")
-    # The sources' texts, where templates/project.yaml names them (../shared/seeds).
-    shutil.copytree(ROOT / PROJECT.settings.sources, project.root / PROJECT.settings.sources)
-    if readers:
-        only_readers(project, readers, brief=PERU if kind == "peru" else kind)
-    return project
+def files_of(root: Path) -> dict[Path, bytes | None]:
+    """Every file (its bytes) and folder (None) under ``root``."""
+    return {path: path.read_bytes() if path.is_file() else None for path in root.rglob("*")}
+
+
+def restore(root: Path, kept: dict[Path, bytes | None]) -> None:
+    """``root`` as ``files_of`` found it: what a slip added goes, what it changed or
+    removed comes back."""
+    for path in sorted(root.rglob("*"), reverse=True):  # a folder's files before it
+        if path not in kept:
+            shutil.rmtree(path) if path.is_dir() else path.unlink()
+    for path, data in sorted(kept.items()):
+        if data is None:
+            path.mkdir(exist_ok=True)
+        elif not path.is_file() or path.read_bytes() != data:
+            path.write_bytes(data)
+
+
+@pytest.fixture(scope="module")
+def copies(tmp_path_factory):
+    """One copy of each project the slips are made in (the real one, with the sources'
+    texts where templates/project.yaml names them, ../shared/seeds; and the fixture), made
+    once: each test makes its slip in it, and the copy is put back as it was after."""
+    made = {}
+
+    def copy(kind: str) -> tuple[Project, dict]:
+        if kind not in made:
+            folder = tmp_path_factory.mktemp(kind)
+            if kind == "tiny":
+                project = copy_tiny(folder / "project")
+            else:
+                project = copy_project(folder / "project")
+                shutil.copytree(ROOT / PROJECT.settings.sources,
+                                project.root / PROJECT.settings.sources)
+            made[kind] = project, files_of(project.root)
+        return made[kind]
+    return copy
 
 
 @pytest.mark.parametrize("message", guide_messages(), ids=lambda message: message[:72])
-def test_the_guide_quotes_the_message_the_program_prints(tmp_path, monkeypatch, message):
+def test_the_guide_quotes_the_message_the_program_prints(copies, tmp_path, monkeypatch,
+                                                         message):
     kind, readers, spoil, command, epoch = slip_of(message)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch or "1795453200")
-    project = project_for(kind, readers, tmp_path)
-    spoil(project)
-    result = briefings(project, *command, *(["--out", str(tmp_path / "out")]
-                                            if command == BUILD else []))
+    project, kept = copies("tiny" if kind == "tiny" else "peru")
+    try:
+        if readers:
+            only_readers(project, readers, brief=PERU if kind == "peru" else kind)
+        spoil(project)
+        result = briefings(project, *command, *(["--out", str(tmp_path / "out")]
+                                                if command == BUILD else []))
+    finally:
+        restore(project.root, kept)
     printed = (result.stdout + result.stderr).splitlines()
     assert [line for line in printed if shown(message).fullmatch(line)], \
         f"the guide says\n{message}\nthe program printed\n" + "\n".join(printed)

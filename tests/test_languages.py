@@ -18,6 +18,10 @@ from briefings.project import Project
 from briefings.scaffold import new_reader
 from tests.conftest import ALPHA, FIXTURES, briefings
 
+# What is checked and written is the point here, not the worker processes: documents are
+# made in this one (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("workers_in_this_process")
+
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 PORTUGUESE = FIXTURES / "portuguese"
 # What a project writes to add a language: its code, its Babel locale, where its calls go.

@@ -6,9 +6,15 @@ from __future__ import annotations
 
 import shutil
 
+import pytest
+
 from briefings.project import Project
 from briefings.rules.run import run_checks
 from tests.conftest import ROOT, TODAY, briefings, built_on_today, copy_project
+
+# What is checked and written is the point here, not the worker processes: documents are
+# made in this one (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("workers_in_this_process")
 
 
 def _name_a_shared_folder(project: Project, folder: str) -> Project:

@@ -4,11 +4,16 @@ element's content is drawn."""
 
 from __future__ import annotations
 
+import pytest
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject
 
 from briefings.build import build
 from tests.conftest import ALPHA
+
+# What is checked and written is the point here, not the worker processes: documents are
+# made in this one (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("workers_in_this_process")
 
 HEADINGS = {"/H1", "/H2", "/H3", "/H4", "/H5", "/H6"}
 BLOCKS = HEADINGS | {"/P", "/L", "/Table", "/Figure", "/BlockQuote", "/Caption"}

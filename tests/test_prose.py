@@ -8,6 +8,10 @@ from briefings.facts import load_facts
 from tests.conftest import TODAY, alpha
 from tests.test_compose import edit, text_of
 
+# What is checked and written is the point here, not the worker processes: documents are
+# made in this one (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("workers_in_this_process")
+
 SECTIONS = "templates/briefs/alpha/sections"
 
 

@@ -4,11 +4,17 @@ sent, version 1.1 built with its change note, ``status`` naming who holds 1.0, `
 
 from __future__ import annotations
 
+import pytest
+
 from briefings.cli import main
 from tests.conftest import ALPHA
 from tests.test_mail import (PROFILE, Collector, built_pdf, built_project, project,  # noqa: F401
                              run, sent_log, smtp_server)
 from tests.test_versions import NOTES, second_version
+
+# What is checked and written is the point here, not the worker processes: documents are
+# made in this one (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("workers_in_this_process")
 
 NEWCOMER = "  - {name: Rosa Nueva, email: rosa@example.org, lang: es}\n"
 

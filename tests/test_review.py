@@ -13,6 +13,10 @@ from aiosmtpd.controller import Controller
 from tests.conftest import ALPHA, ROOT, briefings, built_on_today, only_readers
 from tests.test_mail import PROFILE
 
+# What is checked and written is the point here, not the worker processes: documents are
+# made in this one (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("workers_in_this_process")
+
 GUIDE = ROOT / "docs/editing-templates.md"
 
 FIGURES = """\

@@ -11,6 +11,9 @@ from tests.conftest import ALPHA, TODAY, briefings
 
 WORKS = f"templates/briefs/{ALPHA}/sections/works.md.j2"
 
+# What the check finds is the point here, not its processes: documents made in this one.
+pytestmark = pytest.mark.usefixtures("workers_in_this_process")
+
 
 def problems(project) -> list[str]:
     return [p.report() for p in run_checks(project, TODAY, briefs=[ALPHA])]

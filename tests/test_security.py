@@ -14,6 +14,10 @@ from briefings.document import Theme
 from briefings.errors import BriefingError
 from tests.conftest import ALPHA, PERU, ROOT, TODAY, section
 
+# What is checked and written is the point here, not the worker processes: documents are
+# made in this one (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("workers_in_this_process")
+
 THEME = Theme((ROOT / "templates/theme",))
 
 

@@ -2,11 +2,16 @@
 place it was written; --strict makes every warning an error."""
 
 
+import pytest
+
 from briefings.rules.run import run_checks
 from tests.conftest import ALPHA, BETA, TODAY, briefings, section
 
 # The fixture's own list, in place of the theme's: the test does not hang on the real terms.
 TERMS = 'es:\n  - use: "faro"\n    avoid: ["linterna"]\n'
+
+# What the check finds is the point here, not its processes: documents made in this one.
+pytestmark = pytest.mark.usefixtures("workers_in_this_process")
 
 
 def warnings(project) -> list[str]:

@@ -15,6 +15,10 @@ from briefings.build import build
 from briefings.cli import main
 from tests.conftest import ALPHA, BETA, only_readers
 
+# What is checked and written is the point here, not the worker processes: documents are
+# made in this one (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("workers_in_this_process")
+
 NOTES = {"es": "La obra terminará en 2027, no en 2026: el Consejo aprobó una prórroga.",
          "en": "The works will end in 2027, not 2026: the Council approved an extension."}
 

@@ -8,6 +8,10 @@ from briefings.errors import BriefingError
 from briefings.yamlfile import MAX_DEPTH, read_yaml
 from tests.conftest import ROOT, briefings
 
+# What is checked and written is the point here, not the worker processes: documents are
+# made in this one (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("workers_in_this_process")
+
 # A few hundred bytes whose aliases, expanded, make 9**9 strings.
 BOMB = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
     f"{b}: &{b} [{', '.join([f'*{a}'] * 9)}]\n" for a, b in zip("abcdefgh", "bcdefghi"))
