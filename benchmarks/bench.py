@@ -172,13 +172,18 @@ def peer_ratios(docs) -> tuple[dict, dict, dict]:
 
 
 def peak_worker_memory_mb() -> float:
-    """Resident peak of a process building the largest document alone."""
+    """Resident peak of a process building the largest document alone, read by a process
+    of its own: this one's children include every earlier build (``--per-file``'s one
+    worker made every document)."""
     with tempfile.TemporaryDirectory() as tmp:
-        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        briefings("build", "--force", "--jobs", "1", "--brief", "peru-mnna", "--reader",
-                  "cancilleria", "--lang", "es", "--format", "pdf", "--out", tmp)
-        after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return round(max(before, after) / 1024, 1)
+        peak = subprocess.run(
+            [sys.executable, "-c", "import resource, subprocess, sys; subprocess.run("
+             "sys.argv[1:], check=True, capture_output=True); print(resource.getrusage("
+             "resource.RUSAGE_CHILDREN).ru_maxrss)", str(BIN / "briefings"), "build",
+             "--force", "--jobs", "1", "--brief", "peru-mnna", "--reader", "cancilleria",
+             "--lang", "es", "--format", "pdf", "--out", tmp],
+            cwd=ROOT, env=ENV, check=True, capture_output=True, text=True).stdout
+    return round(int(peak) / 1024, 1)
 
 
 SCALE_BRIEFS, SCALE_WITH_WORKS = 50, 5
