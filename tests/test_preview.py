@@ -301,9 +301,8 @@ def test_clients_that_never_read_do_not_stop_rebuilds_nor_print_tracebacks(serve
     number = showing(server)
     sources = server.preview.project.templates / "theme/sections" / SOURCES
     edit(sources, sources.read_text(encoding="utf-8") + "\nIDLE-CLIENTS-EDIT\n", tmp_path)
-    started = time.monotonic()
+    # Held up by the idle clients, the event stream would end at its timeout, failing here.
     assert "IDLE-CLIENTS-EDIT" in next_page(server.server_port, number)
-    assert time.monotonic() - started < 15
     for client in clients:
         client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\1\0\0\0\0\0\0\0")
         client.close()  # reset: the server's write fails
