@@ -22,14 +22,6 @@ from briefings import limits, workers
 from briefings.errors import BriefingError
 
 
-class _Sent:
-    """The jobs a worker looks up by what it is sent: each is sent whole, in a tuple of its
-    own (``workers`` reads None as the end of the work)."""
-
-    def __getitem__(self, sent: tuple):
-        return sent[0]
-
-
 class WarmWorker:
     """``worker(job)``: ``work(job)`` made in the kept worker; a ``BriefingError`` when that
     is what it raised, or when it met a limit or crashed; any other exception is raised."""
@@ -45,7 +37,7 @@ class WarmWorker:
             megabytes = limits.setting("BRIEFINGS_DOCUMENT_MB")
             if self._process is None:
                 self._start(megabytes)
-            self._conn.send((job,))
+            self._conn.send([job])  # sent whole: ``workers`` reads None as the end
             deadline, at = time.monotonic() + seconds, (None, "starting")
             while self._conn.poll(max(deadline - time.monotonic(), 0)):
                 try:
@@ -82,7 +74,7 @@ class WarmWorker:
         context = multiprocessing.get_context("fork")
         mine, theirs = context.Pipe()
         process = context.Process(target=workers._child, daemon=True,
-                                  args=(theirs, self._work, _Sent(), os.getpid(), megabytes))
+                                  args=(theirs, self._work, workers._Given([]), os.getpid(), megabytes))
         with workers._stops_held():
             process.start()
         theirs.close()  # the parent keeps only its end: EOF when the worker dies

@@ -90,8 +90,9 @@ def _child(conn: Connection, work: Callable, jobs: list, parent: int,
 
 
 class _Given:
-    """The jobs a worker of ``run`` looks up by what it is sent: the index of one it was
-    forked with (inherited, not pickled), or one added since, sent whole in a list."""
+    """The jobs a worker looks up by what it is sent: the index of one it was forked with
+    (inherited, not pickled), or one it was not (``run``'s added since, a kept worker's),
+    sent whole in a list."""
 
     def __init__(self, jobs: list):
         self._jobs = jobs
